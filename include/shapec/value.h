@@ -1,0 +1,130 @@
+/* shapec: runtime values and heap object layouts.
+ *
+ * A value is 16 bytes: a tag word and a payload word. Compiled code
+ * specializes by checking the tag and then using the payload unboxed
+ * (int64 in .i, float64 in .f, a heap pointer in .p). Passed and returned
+ * in two registers by the SysV ABI. Heap objects live on the Boehm GC heap;
+ * layouts below are fixed so that compiled code can access them directly. */
+#ifndef SHAPEC_VALUE_H
+#define SHAPEC_VALUE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum sc_tag {
+  SC_NULL = 0,
+  SC_BOOL,
+  SC_INT,
+  SC_FLOAT,
+  SC_STR,
+  SC_ARRAY,
+  SC_OBJECT,
+  SC_MAP,
+  SC_FUNC, /* payload .i is the function index in the program */
+  SC_NTAGS
+} sc_tag;
+
+typedef struct sc_str sc_str;
+typedef struct sc_array sc_array;
+typedef struct sc_object sc_object;
+typedef struct sc_shape sc_shape;
+typedef struct sc_map sc_map;
+
+typedef struct sc_value {
+  uint64_t tag; /* an sc_tag; a full word so that no byte is padding */
+  union {
+    int64_t i; /* SC_INT, SC_BOOL (0/1), SC_FUNC (function index) */
+    double f;  /* SC_FLOAT */
+    void *p;
+    sc_str *s;
+    sc_array *a;
+    sc_object *o;
+    sc_map *m;
+  };
+} sc_value;
+
+/* Immutable string; data is NUL-terminated, len excludes the NUL.
+ * hash is computed lazily (0 = not yet). */
+struct sc_str {
+  int64_t len;
+  uint64_t hash;
+  char data[];
+};
+
+/* Elements kinds, as V8: an array stays in the most specific kind that holds
+ * all its elements and only moves down (INT/FLOAT -> ANY). INT stores raw
+ * int64, FLOAT raw double, ANY full values. An empty array takes the kind of
+ * its first element. */
+typedef enum sc_elems_kind {
+  SC_ELEMS_INT = 0,
+  SC_ELEMS_FLOAT = 1,
+  SC_ELEMS_ANY = 2
+} sc_elems_kind;
+
+struct sc_array {
+  int64_t len;
+  int64_t cap;
+  uint32_t kind; /* sc_elems_kind */
+  uint32_t pad;
+  union {
+    int64_t *i;
+    double *f;
+    sc_value *v;
+    void *p;
+  } d;
+};
+
+/* Hidden class. Shapes form a transition tree from the runtime's empty
+ * shape: adding field N to shape S always gives the same child, so objects
+ * built the same way share a shape, and a field load is a shape compare plus
+ * a load of slots[index]. Shapes are never freed or mutated after creation
+ * except for appending to their transition list. */
+struct sc_shape {
+  sc_shape *parent;
+  uint32_t id;      /* unique per runtime, dense from 0 (the empty shape) */
+  uint32_t nfields; /* fields in this shape */
+  uint32_t name;    /* property name id added by the transition into here */
+  uint32_t ntrans, ctrans;
+  uint32_t *names;  /* nfields property name ids, slot order */
+  sc_shape **trans; /* children */
+};
+
+struct sc_object {
+  sc_shape *shape;
+  sc_value *slots; /* capacity >= shape->nfields */
+  uint32_t cap;
+  uint32_t pad;
+};
+
+/* Open-addressing hash map, linear probing, capacity a power of two.
+ * Keys are int, string or bool; an empty entry has key tag SC_NULL.
+ * There is no delete, so there are no tombstones. */
+typedef struct sc_map_entry {
+  sc_value key;
+  sc_value val;
+} sc_map_entry;
+
+struct sc_map {
+  int64_t count;
+  int64_t cap;
+  sc_map_entry *e;
+};
+
+static inline sc_value sc_null(void) { sc_value v = {SC_NULL, {.i = 0}}; return v; }
+static inline sc_value sc_bool(bool b) { sc_value v = {SC_BOOL, {.i = b}}; return v; }
+static inline sc_value sc_int(int64_t i) { sc_value v = {SC_INT, {.i = i}}; return v; }
+static inline sc_value sc_float(double f) { sc_value v = {SC_FLOAT, {.f = f}}; return v; }
+static inline sc_value sc_funcval(int64_t idx) { sc_value v = {SC_FUNC, {.i = idx}}; return v; }
+static inline sc_value sc_ptr(sc_tag t, void *p) { sc_value v = {t, {.p = p}}; return v; }
+
+static inline bool sc_truthy(sc_value v) {
+  switch (v.tag) {
+  case SC_NULL: return false;
+  case SC_BOOL: case SC_INT: return v.i != 0;
+  case SC_FLOAT: return v.f != 0.0;
+  default: return true;
+  }
+}
+
+#endif

@@ -1,0 +1,38 @@
+/* shapec: running programs. */
+#ifndef SHAPEC_VM_H
+#define SHAPEC_VM_H
+
+#include <stdio.h>
+
+#include "bytecode.h"
+#include "feedback.h"
+
+typedef struct sc_vm sc_vm;
+
+typedef struct sc_vm_options {
+  FILE *out;    /* Print; default stdout */
+  FILE *err;    /* runtime errors and traces; default stderr */
+  int profile;  /* collect feedback and counters (default 1) */
+  uint32_t max_frames; /* call depth limit; 0 = default (SC_DEFAULT_MAX_FRAMES) */
+} sc_vm_options;
+
+#define SC_DEFAULT_MAX_FRAMES 100000
+
+/* Exit statuses, as `shapec run` returns them. */
+#define SC_EXIT_OK 0
+#define SC_EXIT_RUNTIME_ERROR 1
+#define SC_EXIT_BAD_PROGRAM 2
+
+/* Initializes the GC; call once per process before anything else
+ * (sc_vm_new calls it too). */
+void sc_runtime_init(void);
+
+/* p must have passed sc_verify. opts may be NULL for defaults. */
+sc_vm *sc_vm_new(sc_program *p, const sc_vm_options *opts);
+/* Runs main(); returns SC_EXIT_OK, or SC_EXIT_RUNTIME_ERROR after writing
+ * `runtime error: MSG` and the stack trace to opts->err. Halt returns OK. */
+int sc_vm_run_main(sc_vm *vm);
+const sc_profile *sc_vm_profile(const sc_vm *vm, uint32_t func_index);
+void sc_vm_dump_feedback(const sc_vm *vm, FILE *out);
+
+#endif

@@ -1,0 +1,1 @@
+libshapec_la_SOURCES += src/runtime/gc.c

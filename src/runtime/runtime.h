@@ -1,0 +1,87 @@
+/* shapec runtime internals: heap objects, value operations, printing and
+ * runtime errors. Shared by the interpreter and by compiled code's helpers,
+ * so that both raise identical errors and compute identical results.
+ *
+ * Convention: an operation that can fail returns bool; on false it has set
+ * the runtime error message (sc_rt_error) and *out is unspecified. */
+#ifndef SHAPEC_RUNTIME_H
+#define SHAPEC_RUNTIME_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "shapec/bytecode.h"
+#include "shapec/value.h"
+
+/* Per-VM runtime state that heap operations need. */
+typedef struct sc_rt {
+  const sc_program *prog; /* names of properties and functions */
+  sc_shape *root_shape;   /* the empty shape, id 0 */
+  uint32_t nshapes;       /* next shape id */
+  char errmsg[512];       /* last runtime error message */
+  int has_error;
+} sc_rt;
+
+void sc_rt_init(sc_rt *rt, const sc_program *prog);
+/* Sets the error message; always returns false. */
+bool sc_rt_error(sc_rt *rt, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+const char *sc_tag_name(sc_tag t); /* "null", "bool", "int", "float", "string", ... */
+
+/* GC allocation wrappers (Boehm); never return NULL (abort on OOM). */
+void *sc_gc_alloc(size_t n);        /* may contain pointers; zeroed */
+void *sc_gc_alloc_atomic(size_t n); /* no pointers; not zeroed */
+void *sc_gc_realloc(void *p, size_t n);
+char *sc_gc_strdup(const char *s);
+
+/* Strings */
+sc_str *sc_str_new(const char *s, int64_t len);
+sc_str *sc_str_concat(const sc_str *a, const sc_str *b);
+uint64_t sc_str_hash(sc_str *s);
+bool sc_str_eq(const sc_str *a, const sc_str *b);
+int sc_str_cmp(const sc_str *a, const sc_str *b); /* bytewise: <0, 0, >0 */
+
+/* Arrays (elements kinds in value.h) */
+sc_array *sc_array_new(int64_t cap);                  /* empty, kind INT */
+sc_array *sc_array_from(const sc_value *v, int64_t n); /* NewArray */
+bool sc_array_fill(sc_rt *rt, sc_value len, sc_value fill, sc_value *out); /* ArrayNew */
+sc_value sc_array_at(const sc_array *a, int64_t i);    /* unchecked */
+void sc_array_store(sc_array *a, int64_t i, sc_value v); /* unchecked, transitions kind */
+void sc_array_push(sc_array *a, sc_value v);
+bool sc_rt_get_index(sc_rt *rt, sc_value arr, sc_value idx, sc_value *out);
+bool sc_rt_set_index(sc_rt *rt, sc_value arr, sc_value idx, sc_value v);
+bool sc_rt_array_len(sc_rt *rt, sc_value arr, sc_value *out);
+bool sc_rt_array_push(sc_rt *rt, sc_value arr, sc_value v);
+
+/* Shapes and objects */
+sc_shape *sc_shape_transition(sc_rt *rt, sc_shape *s, uint32_t name); /* find or add child */
+int sc_shape_lookup(const sc_shape *s, uint32_t name); /* slot index or -1 */
+sc_object *sc_object_new(sc_rt *rt);
+void sc_object_add_field(sc_rt *rt, sc_object *o, uint32_t name, sc_value v); /* name absent */
+bool sc_rt_get_prop(sc_rt *rt, sc_value obj, uint32_t name, sc_value *out);
+bool sc_rt_set_prop(sc_rt *rt, sc_value obj, uint32_t name, sc_value v);
+
+/* Maps */
+sc_map *sc_map_new(void);
+bool sc_rt_map_get(sc_rt *rt, sc_value m, sc_value key, sc_value *out);
+bool sc_rt_map_set(sc_rt *rt, sc_value m, sc_value key, sc_value v);
+bool sc_rt_map_has(sc_rt *rt, sc_value m, sc_value key, sc_value *out);
+
+/* Operations with the spec's exact semantics.
+ * sc_rt_binary: Add Sub Mul Div Mod, the *Int and *Number families,
+ *   BitAnd BitOr BitXor Shl Shr, and every compare (generic and typed).
+ * sc_rt_unary: Neg NegInt NegNumber BitNot IntToNumber NumberToInt Not StrLen. */
+bool sc_rt_binary(sc_rt *rt, sc_op op, sc_value a, sc_value b, sc_value *out);
+bool sc_rt_unary(sc_rt *rt, sc_op op, sc_value a, sc_value *out);
+bool sc_value_equal(sc_value a, sc_value b); /* Eq semantics */
+bool sc_rt_builtin(sc_rt *rt, sc_builtin b, const sc_value *args, sc_value *out);
+/* StoreLocal into a local declared with a static kind */
+bool sc_rt_check_kind(sc_rt *rt, sc_kind k, const char *local, sc_value v);
+
+/* Printing */
+/* Python repr() of a float; buf needs 32 bytes; returns the length. */
+int sc_format_float(double f, char *buf);
+/* Print semantics: strings raw at top level, quoted inside containers. */
+void sc_value_print(const sc_rt *rt, FILE *out, sc_value v);
+
+#endif

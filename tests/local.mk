@@ -1,0 +1,11 @@
+# Tests. Unit tests are one Criterion binary; each area adds its test_*.c.
+if HAVE_CRITERION
+check_PROGRAMS += tests/unit/unit_tests
+TESTS += tests/unit/unit_tests
+endif
+tests_unit_unit_tests_SOURCES = tests/unit/test_main.c
+tests_unit_unit_tests_CFLAGS = $(AM_CFLAGS) $(CRITERION_CFLAGS)
+tests_unit_unit_tests_LDADD = libshapec.la $(CRITERION_LIBS) $(GC_LIBS) -lm
+
+include tests/unit/local.mk
+include tests/programs/local.mk

@@ -1,0 +1,1 @@
+# unit test sources: tests_unit_unit_tests_SOURCES += tests/unit/test_X.c
