@@ -4,7 +4,7 @@ check_PROGRAMS += tests/unit/unit_tests
 TESTS += tests/unit/unit_tests
 endif
 tests_unit_unit_tests_SOURCES = tests/unit/test_main.c
-tests_unit_unit_tests_CFLAGS = $(AM_CFLAGS) $(CRITERION_CFLAGS)
+tests_unit_unit_tests_CFLAGS = $(AM_CFLAGS) $(CRITERION_CFLAGS) -DSC_SRCDIR=\"$(abs_top_srcdir)\"
 tests_unit_unit_tests_LDADD = libshapec.la $(CRITERION_LIBS) $(GC_LIBS) -lm
 
 include tests/unit/local.mk
