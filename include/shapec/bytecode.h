@@ -92,6 +92,7 @@ typedef struct sc_program {
   const char **names; /* property names, interned: equal names, equal ids */
   uint32_t nnames, cnames;
   int32_t main_index; /* -1 when there is no main */
+  void *index;        /* the builder's private lookup tables */
 } sc_program;
 
 /* Static operand/stack information, from opcodes.def. */

@@ -1,0 +1,191 @@
+/* The shapec command: run, check, and --emit=... of .sasm programs.
+ * Exit status: 0 ok, 1 runtime error, 2 usage error or bad program. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "shapec/shapec.h"
+
+static const char sc_usage[] =
+    "usage: shapec run FILE.sasm [--no-profile] [--dump-feedback OUT|-] [--max-frames N] [--jit=off]\n"
+    "       shapec check FILE.sasm\n"
+    "       shapec --emit=bytecode|ssa|dot|mir|llvm FILE.sasm\n"
+    "       shapec --help | --version\n";
+
+static const char sc_help[] =
+    "\n"
+    "commands:\n"
+    "  run FILE            assemble, verify and run main() in the interpreter\n"
+    "  check FILE          assemble and verify only\n"
+    "  --emit=bytecode     print the program as .sasm (reassembles to the same bytecode)\n"
+    "  --emit=ssa|dot|mir|llvm   print the compiler's IR of the program\n"
+    "\n"
+    "run options:\n"
+    "  --no-profile        interpret without collecting type feedback and counters\n"
+    "  --dump-feedback OUT write the collected profile to OUT (- for stdout) after the run\n"
+    "  --max-frames N      call depth limit (default 100000); deeper is `stack overflow`\n"
+    "  --jit=off           interpreter only (the only mode for now)\n"
+    "\n"
+    "exit status: 0 success, 1 runtime error, 2 usage error or a program that does\n"
+    "not assemble or verify (FILE:LINE:COL: error: ... on stderr).\n";
+
+static int usage_error(const char *fmt, const char *arg) {
+  fputs("shapec: error: ", stderr);
+  fprintf(stderr, fmt, arg);
+  fputc('\n', stderr);
+  fputs(sc_usage, stderr);
+  return SC_EXIT_BAD_PROGRAM;
+}
+
+/* Whole file into memory; NULL (error printed) when unreadable. */
+static char *read_file(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    fprintf(stderr, "shapec: error: cannot read %s: %s\n", path, strerror(errno));
+    return NULL;
+  }
+  size_t cap = 1 << 16, n = 0;
+  char *buf = malloc(cap + 1);
+  for (;;) {
+    if (!buf) break;
+    n += fread(buf + n, 1, cap - n, f);
+    if (n < cap) break;
+    char *nb = realloc(buf, 2 * cap + 1);
+    if (!nb) {
+      free(buf);
+      buf = NULL;
+      break;
+    }
+    buf = nb;
+    cap *= 2;
+  }
+  int bad = ferror(f);
+  int err = errno;
+  fclose(f);
+  if (!buf || bad) {
+    fprintf(stderr, "shapec: error: cannot read %s: %s\n", path, buf ? strerror(err) : "out of memory");
+    free(buf);
+    return NULL;
+  }
+  buf[n] = 0;
+  *len = n;
+  return buf;
+}
+
+/* Assembled and verified program, or NULL with diagnostics printed. */
+static sc_program *load(const char *path) {
+  size_t len;
+  char *src = read_file(path, &len);
+  if (!src) return NULL;
+  sc_diags d = {.filename = path};
+  sc_program *p = sc_assemble(path, src, len, &d);
+  free(src);
+  if (p && d.n == 0 && sc_verify(p, &d) == 0 && d.n == 0) return p;
+  if (d.n == 0) sc_diag_add(&d, 0, 0, "program is not valid");
+  sc_diags_print(&d, stderr);
+  return NULL;
+}
+
+static bool parse_frames(const char *s, uint32_t *out) {
+  char *end;
+  errno = 0;
+  unsigned long long v = strtoull(s, &end, 10);
+  if (!*s || *end || errno || s[0] == '-' || v < 1 || v > 100000000ull) return false;
+  *out = (uint32_t)v;
+  return true;
+}
+
+int main(int argc, char **argv) {
+  const char *emit = NULL, *dump = NULL;
+  const char *pos[3];
+  int npos = 0, profile = 1;
+  uint32_t max_frames = 0;
+  char **rest = calloc((size_t)argc + 1, sizeof *rest);
+  int nrest = 0;
+  const char *first_unknown = NULL;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+      fputs(sc_usage, stdout);
+      fputs(sc_help, stdout);
+      return 0;
+    } else if (!strcmp(a, "--version")) {
+      printf("shapec %s\n", SHAPEC_VERSION);
+      return 0;
+    } else if (!strncmp(a, "--emit=", 7)) {
+      emit = a + 7;
+    } else if (!strcmp(a, "--no-profile")) {
+      profile = 0;
+    } else if (!strcmp(a, "--dump-feedback") || !strncmp(a, "--dump-feedback=", 16)) {
+      if (a[15] == '=') dump = a + 16;
+      else if (i + 1 < argc) dump = argv[++i];
+      else return usage_error("%s needs an argument (a file, or - for stdout)", a);
+      if (!*dump) return usage_error("%s needs an argument (a file, or - for stdout)", "--dump-feedback");
+    } else if (!strcmp(a, "--max-frames") || !strncmp(a, "--max-frames=", 13)) {
+      const char *v = a[12] == '=' ? a + 13 : i + 1 < argc ? argv[++i] : NULL;
+      if (!v) return usage_error("%s needs a number", a);
+      if (!parse_frames(v, &max_frames))
+        return usage_error("--max-frames expects a number from 1 to 100000000, got '%s'", v);
+    } else if (!strncmp(a, "--jit=", 6)) {
+      if (strcmp(a + 6, "off"))
+        return usage_error("--jit=%s is not available (only --jit=off for now)", a + 6);
+    } else if (a[0] == '-' && a[1]) {
+      if (!first_unknown) first_unknown = a;
+      rest[nrest++] = argv[i];
+    } else {
+      if (npos == 3) return usage_error("unexpected argument '%s'", a);
+      pos[npos++] = a;
+    }
+  }
+
+  if (emit) {
+    static const char *const kinds[] = {"bytecode", "ssa", "dot", "mir", "llvm"};
+    bool known = false;
+    for (unsigned k = 0; k < sizeof kinds / sizeof *kinds; k++) known |= !strcmp(emit, kinds[k]);
+    if (!known) return usage_error("unknown --emit=%s (bytecode, ssa, dot, mir or llvm)", emit);
+    if (npos != 1) return usage_error("%s", npos ? "--emit takes one FILE" : "--emit needs a FILE");
+    if (!strcmp(emit, "bytecode") && first_unknown)
+      return usage_error("unknown option '%s'", first_unknown);
+    sc_runtime_init();
+    sc_program *p = load(pos[0]);
+    if (!p) return SC_EXIT_BAD_PROGRAM;
+    if (!strcmp(emit, "bytecode")) {
+      sc_disassemble(p, stdout);
+      return fflush(stdout) ? 1 : 0;
+    }
+    return sc_cli_emit_ir(emit, p, nrest, rest);
+  }
+
+  if (first_unknown) return usage_error("unknown option '%s'", first_unknown);
+  if (npos == 0) return usage_error("%s", "no command given");
+  const char *cmd = pos[0];
+  if (strcmp(cmd, "run") && strcmp(cmd, "check"))
+    return usage_error("unknown command '%s' (run or check)", cmd);
+  if (npos < 2) return usage_error("%s needs a FILE", cmd);
+  if (npos > 2) return usage_error("unexpected argument '%s'", pos[2]);
+
+  sc_runtime_init();
+  FILE *dump_out = NULL;
+  if (dump && !strcmp(cmd, "run")) {
+    if (!strcmp(dump, "-")) dump_out = stdout;
+    else if (!(dump_out = fopen(dump, "w"))) {
+      fprintf(stderr, "shapec: error: cannot write %s: %s\n", dump, strerror(errno));
+      return SC_EXIT_BAD_PROGRAM;
+    }
+  }
+  sc_program *p = load(pos[1]);
+  if (!p) return SC_EXIT_BAD_PROGRAM;
+  if (!strcmp(cmd, "check")) return 0;
+
+  sc_vm_options opts = {.out = stdout, .err = stderr, .profile = profile, .max_frames = max_frames};
+  sc_vm *vm = sc_vm_new(p, &opts);
+  int status = sc_vm_run_main(vm);
+  if (dump_out) {
+    sc_vm_dump_feedback(vm, dump_out);
+    if (dump_out != stdout) fclose(dump_out);
+  }
+  fflush(stdout);
+  return status;
+}

@@ -1,0 +1,394 @@
+/* Tier 0: the profiling interpreter.
+ *
+ * Each function's bytecode is translated once into threaded code (one
+ * sc_tinsn per instruction, same index) whose handlers are label addresses
+ * of one dispatch loop. The loop exists in two builds compiled from the same
+ * source, interp_loop.h: with profiling (feedback slots, call and back-edge
+ * counters) and without, so that the cost of profiling can be measured.
+ *
+ * Superinstructions: common sequences (LoadLocal LoadLocal AddInt, LoadLocal
+ * PushConst LtInt JumpIfFalse, ... StoreLocal) get a fused handler on their
+ * first instruction. A fused handler only runs when its fast case applies
+ * (operand types, no overflow, local kind); it then records exactly the
+ * feedback the plain instructions would. Otherwise it jumps to the plain
+ * handler of its first instruction and the sequence runs unfused, so slow
+ * paths, feedback and errors are those of the plain instructions. */
+#include <math.h>
+#include <string.h>
+
+#include "runtime/vm_internal.h"
+
+#define LIKELY(x) __builtin_expect(!!(x), 1)
+#define UNLIKELY(x) __builtin_expect(!!(x), 0)
+
+/* Whether an opcode has a feedback slot, as compile-time constants. */
+enum {
+#define OP(name, operand, pops, pushes, flags) SC_HASFB_##name = (((flags)&SC_OPF_FB) != 0),
+#include "shapec/opcodes.def"
+#undef OP
+  SC_HASFB_END
+};
+
+/* ---- fast-path kernels: compute r (or the condition c) or goto FAIL ---- */
+
+#define SC_BOTH(x, y, T) ((x).tag == (T) && (y).tag == (T))
+
+#define K_INTOVF(x, y, r, FAIL, bop)                                      \
+  do {                                                                    \
+    int64_t t_;                                                           \
+    if (!SC_BOTH(x, y, SC_INT) || bop((x).i, (y).i, &t_)) goto FAIL;      \
+    (r) = sc_int(t_);                                                     \
+  } while (0)
+#define K_NUM(x, y, r, FAIL, fop)                                         \
+  do {                                                                    \
+    if (!SC_BOTH(x, y, SC_FLOAT)) goto FAIL;                              \
+    (r) = sc_float((x).f fop(y).f);                                       \
+  } while (0)
+#define K_GEN(x, y, r, FAIL, bop, fop)                                    \
+  do {                                                                    \
+    int64_t t_;                                                           \
+    if (SC_BOTH(x, y, SC_INT)) {                                          \
+      if (bop((x).i, (y).i, &t_)) goto FAIL;                              \
+      (r) = sc_int(t_);                                                   \
+    } else if (SC_BOTH(x, y, SC_FLOAT)) {                                 \
+      (r) = sc_float((x).f fop(y).f);                                     \
+    } else                                                                \
+      goto FAIL;                                                          \
+  } while (0)
+#define K_BITS(x, y, r, FAIL, expr)                                       \
+  do {                                                                    \
+    if (!SC_BOTH(x, y, SC_INT)) goto FAIL;                                \
+    int64_t a_ = (x).i, b_ = (y).i;                                       \
+    (r) = sc_int(expr);                                                   \
+  } while (0)
+
+#define K_AddInt(x, y, r, F) K_INTOVF(x, y, r, F, __builtin_add_overflow)
+#define K_SubInt(x, y, r, F) K_INTOVF(x, y, r, F, __builtin_sub_overflow)
+#define K_MulInt(x, y, r, F) K_INTOVF(x, y, r, F, __builtin_mul_overflow)
+/* y == -1 and y == 0 go to the runtime (INT64_MIN / -1, division by zero) */
+#define K_DIVMOD(x, y, r, F, op)                                          \
+  do {                                                                    \
+    if (!SC_BOTH(x, y, SC_INT) || (y).i == 0 || (y).i == -1) goto F;      \
+    (r) = sc_int((x).i op(y).i);                                          \
+  } while (0)
+#define K_DivInt(x, y, r, F) K_DIVMOD(x, y, r, F, /)
+#define K_ModInt(x, y, r, F) K_DIVMOD(x, y, r, F, %)
+#define K_Add(x, y, r, F) K_GEN(x, y, r, F, __builtin_add_overflow, +)
+#define K_Sub(x, y, r, F) K_GEN(x, y, r, F, __builtin_sub_overflow, -)
+#define K_Mul(x, y, r, F) K_GEN(x, y, r, F, __builtin_mul_overflow, *)
+#define K_Div(x, y, r, F)                                                 \
+  do {                                                                    \
+    if (SC_BOTH(x, y, SC_INT)) {                                          \
+      int64_t a_ = (x).i, b_ = (y).i;                                     \
+      if (b_ == 0 || b_ == -1 || a_ % b_ != 0) goto F;                    \
+      (r) = sc_int(a_ / b_);                                              \
+    } else if (SC_BOTH(x, y, SC_FLOAT)) {                                 \
+      (r) = sc_float((x).f / (y).f);                                      \
+    } else                                                                \
+      goto F;                                                             \
+  } while (0)
+#define K_Mod(x, y, r, F) K_ModInt(x, y, r, F) /* floats: fmod in the runtime */
+#define K_AddNumber(x, y, r, F) K_NUM(x, y, r, F, +)
+#define K_SubNumber(x, y, r, F) K_NUM(x, y, r, F, -)
+#define K_MulNumber(x, y, r, F) K_NUM(x, y, r, F, *)
+#define K_DivNumber(x, y, r, F) K_NUM(x, y, r, F, /)
+#define K_BitAnd(x, y, r, F) K_BITS(x, y, r, F, a_ & b_)
+#define K_BitOr(x, y, r, F) K_BITS(x, y, r, F, a_ | b_)
+#define K_BitXor(x, y, r, F) K_BITS(x, y, r, F, a_ ^ b_)
+#define K_Shl(x, y, r, F) K_BITS(x, y, r, F, (int64_t)((uint64_t)a_ << (b_ & 63)))
+#define K_Shr(x, y, r, F) K_BITS(x, y, r, F, a_ >> (b_ & 63))
+
+#define KC_INT(x, y, c, FAIL, rel)                                        \
+  do {                                                                    \
+    if (!SC_BOTH(x, y, SC_INT)) goto FAIL;                                \
+    (c) = (x).i rel(y).i;                                                 \
+  } while (0)
+#define KC_NUM(x, y, c, FAIL, rel)                                        \
+  do {                                                                    \
+    if (!SC_BOTH(x, y, SC_FLOAT)) goto FAIL;                              \
+    (c) = (x).f rel(y).f;                                                 \
+  } while (0)
+/* generic: int/int or float/float here; mixed and strings in the runtime */
+#define KC_GEN(x, y, c, FAIL, rel)                                        \
+  do {                                                                    \
+    if (SC_BOTH(x, y, SC_INT)) (c) = (x).i rel(y).i;                      \
+    else if (SC_BOTH(x, y, SC_FLOAT)) (c) = (x).f rel(y).f;               \
+    else goto FAIL;                                                       \
+  } while (0)
+#define KC_LtInt(x, y, c, F) KC_INT(x, y, c, F, <)
+#define KC_LeInt(x, y, c, F) KC_INT(x, y, c, F, <=)
+#define KC_GtInt(x, y, c, F) KC_INT(x, y, c, F, >)
+#define KC_GeInt(x, y, c, F) KC_INT(x, y, c, F, >=)
+#define KC_EqInt(x, y, c, F) KC_INT(x, y, c, F, ==)
+#define KC_NeInt(x, y, c, F) KC_INT(x, y, c, F, !=)
+#define KC_LtNumber(x, y, c, F) KC_NUM(x, y, c, F, <)
+#define KC_LeNumber(x, y, c, F) KC_NUM(x, y, c, F, <=)
+#define KC_GtNumber(x, y, c, F) KC_NUM(x, y, c, F, >)
+#define KC_GeNumber(x, y, c, F) KC_NUM(x, y, c, F, >=)
+#define KC_EqNumber(x, y, c, F) KC_NUM(x, y, c, F, ==)
+#define KC_NeNumber(x, y, c, F) KC_NUM(x, y, c, F, !=)
+#define KC_Lt(x, y, c, F) KC_GEN(x, y, c, F, <)
+#define KC_Le(x, y, c, F) KC_GEN(x, y, c, F, <=)
+#define KC_Gt(x, y, c, F) KC_GEN(x, y, c, F, >)
+#define KC_Ge(x, y, c, F) KC_GEN(x, y, c, F, >=)
+#define KC_Eq(x, y, c, F) KC_GEN(x, y, c, F, ==)
+#define KC_Ne(x, y, c, F) KC_GEN(x, y, c, F, !=)
+
+/* ---- handler ids ---- */
+
+/* Fused families: F(source, tail, op).
+ * Sources: LL = LoadLocal LoadLocal, LK/LF = LoadLocal PushConst int/float,
+ *          S = both operands on the stack, SK/SF = PushConst int/float with
+ *          the left operand on the stack.
+ * Tails:   A = push the result, S = StoreLocal it, JF/JT = JumpIfFalse /
+ *          JumpIfTrue on a compare (forward targets only). */
+#define SC_ARITH_I(F, s, t) F(s, t, AddInt) F(s, t, SubInt) F(s, t, MulInt)
+#define SC_ARITH_N(F, s, t) F(s, t, AddNumber) F(s, t, SubNumber) F(s, t, MulNumber) F(s, t, DivNumber)
+#define SC_ARITH_G(F, s, t) F(s, t, Add) F(s, t, Sub) F(s, t, Mul) F(s, t, Div)
+#define SC_CMP_I(F, s, t)                                                 \
+  F(s, t, LtInt) F(s, t, LeInt) F(s, t, GtInt) F(s, t, GeInt) F(s, t, EqInt) F(s, t, NeInt)
+#define SC_CMP_N(F, s, t)                                                 \
+  F(s, t, LtNumber) F(s, t, LeNumber) F(s, t, GtNumber) F(s, t, GeNumber) \
+  F(s, t, EqNumber) F(s, t, NeNumber)
+#define SC_CMP_G(F, s, t) F(s, t, Lt) F(s, t, Le) F(s, t, Gt) F(s, t, Ge) F(s, t, Eq) F(s, t, Ne)
+#define SC_ARITH_ALL(F, s, t) SC_ARITH_I(F, s, t) SC_ARITH_N(F, s, t) SC_ARITH_G(F, s, t)
+#define SC_ARITH_KI(F, s, t) SC_ARITH_I(F, s, t) SC_ARITH_G(F, s, t)
+#define SC_ARITH_KF(F, s, t) SC_ARITH_N(F, s, t) SC_ARITH_G(F, s, t)
+#define SC_CMP_ALL(F, s, t) SC_CMP_I(F, s, t) SC_CMP_N(F, s, t) SC_CMP_G(F, s, t)
+#define SC_CMP_KI(F, s, t) SC_CMP_I(F, s, t) SC_CMP_G(F, s, t)
+#define SC_CMP_KF(F, s, t) SC_CMP_N(F, s, t) SC_CMP_G(F, s, t)
+
+#define SC_FUSED_ARITH(F)                                                 \
+  SC_ARITH_ALL(F, LL, A) SC_ARITH_ALL(F, LL, S)                           \
+  SC_ARITH_KI(F, LK, A) SC_ARITH_KI(F, LK, S)                             \
+  SC_ARITH_KF(F, LF, A) SC_ARITH_KF(F, LF, S)                             \
+  SC_ARITH_ALL(F, SL, A) SC_ARITH_ALL(F, SL, S)                           \
+  SC_ARITH_KI(F, SK, A) SC_ARITH_KI(F, SK, S)                             \
+  SC_ARITH_KF(F, SF, A) SC_ARITH_KF(F, SF, S)                             \
+  SC_ARITH_ALL(F, S, S)
+#define SC_FUSED_CMP(F)                                                   \
+  SC_CMP_ALL(F, LL, JF) SC_CMP_ALL(F, LL, JT)                             \
+  SC_CMP_KI(F, LK, JF) SC_CMP_KI(F, LK, JT)                               \
+  SC_CMP_KF(F, LF, JF) SC_CMP_KF(F, LF, JT)                               \
+  SC_CMP_ALL(F, SL, JF) SC_CMP_ALL(F, SL, JT)                             \
+  SC_CMP_ALL(F, S, JF) SC_CMP_ALL(F, S, JT)                               \
+  SC_CMP_KI(F, SK, JF) SC_CMP_KI(F, SK, JT)                               \
+  SC_CMP_KF(F, SF, JF) SC_CMP_KF(F, SF, JT)
+#define SC_FUSED(F) SC_FUSED_ARITH(F) SC_FUSED_CMP(F)
+
+/* Handlers that are not plain opcodes: PushConst of an int / a float
+ * (immediate), StoreLocal into a kinded local, backward jumps (counted), the
+ * sentinel frame's exit, and fused sequences on arrays and returns:
+ * LoadLocal LoadLocal GetIndex; LoadLocal LoadLocal (LoadLocal | PushConst
+ * int | float | other) SetIndex; LoadLocal ReturnValue. */
+#define SC_EXTRA_HANDLERS(X)                                              \
+  X(PushInt) X(PushFloat) X(StoreLocalK) X(JumpBack) X(JumpIfFalseBack)   \
+  X(JumpIfTrueBack) X(Exit) X(F_LL_GI) X(F_LLL_SI) X(F_LLKi_SI)           \
+  X(F_LLKf_SI) X(F_LLKv_SI) X(F_LRET)
+
+enum {
+#define OP(name, operand, pops, pushes, flags) SC_H_##name,
+#include "shapec/opcodes.def"
+#undef OP
+#define X(name) SC_H_##name,
+  SC_EXTRA_HANDLERS(X)
+#undef X
+#define F(s, t, op) SC_H_F_##s##_##t##_##op,
+  SC_FUSED(F)
+#undef F
+  SC_H_COUNT
+};
+
+enum { SC_SRC_LL, SC_SRC_LK, SC_SRC_LF, SC_SRC_SL, SC_SRC_S, SC_SRC_SK, SC_SRC_SF, SC_NSRC };
+enum { SC_TAIL_A, SC_TAIL_S, SC_TAIL_JF, SC_TAIL_JT, SC_NTAIL };
+
+/* (source, tail, opcode of the operation) -> fused handler id, 0 if none */
+static const uint16_t sc_fused_id[SC_NSRC][SC_NTAIL][SC_NOPS] = {
+#define F(s, t, op) [SC_SRC_##s][SC_TAIL_##t][SC_OP_##op] = SC_H_F_##s##_##t##_##op,
+    SC_FUSED(F)
+#undef F
+};
+
+/* ---- translation to threaded code ---- */
+
+static bool is_nop(uint8_t op) {
+  return op == SC_OP_Nop || op == SC_OP_LoopStart || op == SC_OP_LoopEnd;
+}
+
+/* A jump to a run of no-ops can land after it. */
+static uint32_t skip_nops(const sc_func *f, uint32_t t) {
+  uint32_t u = t;
+  while (u < f->ncode && is_nop(f->code[u].op)) u++;
+  return u < f->ncode ? u : t;
+}
+
+static int32_t kind_mask(uint8_t kind) {
+  switch (kind) {
+  case SC_KIND_INT: return 1 << SC_INT;
+  case SC_KIND_FLOAT: return 1 << SC_FLOAT;
+  case SC_KIND_BOOL: return 1 << SC_BOOL;
+  default: return 0x7fffffff;
+  }
+}
+
+/* SC_INT / SC_FLOAT for PushConst of an int / float, else -1 */
+static int const_tag(const sc_program *p, const sc_insn *in) {
+  if (in->op != SC_OP_PushConst) return -1;
+  uint64_t t = p->consts[in->a].tag;
+  return t == SC_INT || t == SC_FLOAT ? (int)t : -1;
+}
+
+/* SC_TAIL_JF / SC_TAIL_JT for a forward conditional jump at pc j, else -1 */
+static int fwd_cond_jump(const sc_func *f, uint32_t j) {
+  if (j >= f->ncode) return -1;
+  const sc_insn *in = &f->code[j];
+  if ((uint32_t)in->a <= j) return -1;
+  if (in->op == SC_OP_JumpIfFalse) return SC_TAIL_JF;
+  if (in->op == SC_OP_JumpIfTrue) return SC_TAIL_JT;
+  return -1;
+}
+
+/* The fused handler for operation at pc k with operands from src, choosing
+ * the tail by what follows it; 0 if none. */
+static unsigned fused_op(const sc_func *f, int src, uint32_t k) {
+  uint8_t op = f->code[k].op;
+  if (k + 1 < f->ncode && f->code[k + 1].op == SC_OP_StoreLocal && sc_fused_id[src][SC_TAIL_S][op])
+    return sc_fused_id[src][SC_TAIL_S][op];
+  int jt = fwd_cond_jump(f, k + 1);
+  if (jt >= 0 && sc_fused_id[src][jt][op]) return sc_fused_id[src][jt][op];
+  return sc_fused_id[src][SC_TAIL_A][op];
+}
+
+static unsigned fused_at(const sc_program *p, const sc_func *f, uint32_t i) {
+  const sc_insn *c = f->code;
+  uint32_t n = f->ncode;
+  if (c[i].op == SC_OP_LoadLocal) {
+    if (i + 1 < n && c[i + 1].op == SC_OP_ReturnValue) return SC_H_F_LRET;
+    if (i + 2 < n && c[i + 1].op == SC_OP_LoadLocal) {
+      if (c[i + 2].op == SC_OP_GetIndex) return SC_H_F_LL_GI;
+      if (i + 3 < n && c[i + 3].op == SC_OP_SetIndex) {
+        if (c[i + 2].op == SC_OP_LoadLocal) return SC_H_F_LLL_SI;
+        int t = const_tag(p, &c[i + 2]);
+        if (t == SC_INT) return SC_H_F_LLKi_SI;
+        if (t == SC_FLOAT) return SC_H_F_LLKf_SI;
+        if (c[i + 2].op == SC_OP_PushConst) return SC_H_F_LLKv_SI;
+      }
+    }
+    if (i + 2 < n) {
+      int src = -1;
+      if (c[i + 1].op == SC_OP_LoadLocal) src = SC_SRC_LL;
+      else if (const_tag(p, &c[i + 1]) == SC_INT) src = SC_SRC_LK;
+      else if (const_tag(p, &c[i + 1]) == SC_FLOAT) src = SC_SRC_LF;
+      unsigned id = src >= 0 ? fused_op(f, src, i + 2) : 0;
+      if (id) return id;
+    }
+    return i + 1 < n ? fused_op(f, SC_SRC_SL, i + 1) : 0;
+  }
+  int ct = const_tag(p, &c[i]);
+  if (ct >= 0) return i + 1 < n ? fused_op(f, ct == SC_INT ? SC_SRC_SK : SC_SRC_SF, i + 1) : 0;
+  return fused_op(f, SC_SRC_S, i);
+}
+
+static void translate_func(const sc_program *p, sc_vfunc *vf, const void *const *L) {
+  const sc_func *f = vf->f;
+  uint32_t n = f->ncode;
+  sc_tinsn *t = sc_gc_alloc_atomic((n ? n : 1) * sizeof(sc_tinsn));
+  memset(t, 0, (n ? n : 1) * sizeof(sc_tinsn));
+  for (uint32_t i = 0; i < n; i++) {
+    const sc_insn *in = &f->code[i];
+    sc_tinsn *o = &t[i];
+    o->h = L[in->op];
+    o->a = in->a;
+    o->b = sc_op_flags((sc_op)in->op) & SC_OPF_FB ? in->fb : (int32_t)in->b;
+    switch (in->op) {
+    case SC_OP_PushConst: {
+      sc_value v = p->consts[in->a];
+      if (v.tag == SC_INT) {
+        o->h = L[SC_H_PushInt];
+        o->i = v.i;
+      } else if (v.tag == SC_FLOAT) {
+        o->h = L[SC_H_PushFloat];
+        o->f = v.f;
+      } else {
+        o->cv = &p->consts[in->a];
+      }
+      break;
+    }
+    case SC_OP_StoreLocal: {
+      uint8_t k = f->local_kinds ? f->local_kinds[in->a] : SC_KIND_ANY;
+      o->b = kind_mask(k);
+      if (k != SC_KIND_ANY) o->h = L[SC_H_StoreLocalK];
+      break;
+    }
+    case SC_OP_Jump: {
+      /* a: offset to the target past no-ops; b: the target, for back-edge counts */
+      uint32_t tg = (uint32_t)in->a;
+      o->h = L[tg <= i ? SC_H_JumpBack : SC_H_Jump];
+      o->a = (int32_t)skip_nops(f, tg) - (int32_t)i;
+      o->b = (int32_t)tg;
+      break;
+    }
+    case SC_OP_JumpIfFalse:
+    case SC_OP_JumpIfTrue: {
+      /* a backward conditional jump keeps its exact target: its count is
+       * kept at pc + a */
+      uint32_t tg = (uint32_t)in->a;
+      bool back = tg <= i;
+      if (back) o->h = L[in->op == SC_OP_JumpIfFalse ? SC_H_JumpIfFalseBack : SC_H_JumpIfTrueBack];
+      o->a = (int32_t)(back ? tg : skip_nops(f, tg)) - (int32_t)i;
+      break;
+    }
+    default: break;
+    }
+  }
+  /* a no-op run ending in a Jump jumps at once */
+  for (uint32_t i = 0; i < n; i++) {
+    if (!is_nop(f->code[i].op)) continue;
+    uint32_t j = skip_nops(f, i);
+    if (j != i && f->code[j].op == SC_OP_Jump) {
+      t[i] = t[j];
+      t[i].a = (int32_t)(j + t[j].a) - (int32_t)i;
+    }
+  }
+  for (uint32_t i = 0; i < n; i++) {
+    unsigned id = fused_at(p, f, i);
+    if (id) t[i].h = L[id];
+  }
+  vf->code = t;
+}
+
+static void translate(sc_vm *vm, const void *const *L) {
+  for (uint32_t i = 0; i < vm->prog->nfuncs; i++) translate_func(vm->prog, &vm->funcs[i], L);
+  vm->exit_code[0].h = L[SC_H_Exit];
+  vm->exit_code[1].h = L[SC_H_Exit];
+  vm->translated = 1;
+}
+
+/* Feedback of a GetIndex/SetIndex that left the fast path. */
+static void sc_interp_index_feedback(sc_fb_slot *s, sc_value av, sc_value iv) {
+  if (av.tag != SC_ARRAY) {
+    sc_fb_record(s, SC_FB_NOTARRAY(av.tag), 0);
+    return;
+  }
+  sc_fb_record(s, SC_FB_ELEMS(av.a->kind), 0);
+  if (iv.tag != SC_INT) s->flags |= SC_FBF_NONINT_IDX;
+  else if ((uint64_t)iv.i >= (uint64_t)av.a->len) s->flags |= SC_FBF_OOB;
+}
+
+/* ---- the two builds of the loop ---- */
+
+#define PROFILE 0
+#define SC_INTERP_FN sc_interp_plain
+#include "runtime/interp_loop.h"
+#undef PROFILE
+#undef SC_INTERP_FN
+
+#define PROFILE 1
+#define SC_INTERP_FN sc_interp_profile
+#include "runtime/interp_loop.h"
+#undef PROFILE
+#undef SC_INTERP_FN
+
+int sc_interp_run(sc_vm *vm) {
+  return vm->opts.profile ? sc_interp_profile(vm) : sc_interp_plain(vm);
+}

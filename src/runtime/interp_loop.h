@@ -1,0 +1,674 @@
+/* The dispatch loop. Included twice by interp.c, with PROFILE 0 and 1 and
+ * SC_INTERP_FN naming the function; not a standalone header.
+ *
+ * Registers: pc (threaded insn), sp (next free stack slot), base (locals of
+ * the innermost frame), fp (innermost frame), and with PROFILE the
+ * innermost function's feedback slots. Handlers leave pc on the faulting
+ * instruction when they goto L_error. */
+
+#ifndef SC_INTERP_LOOP_COMMON
+#define SC_INTERP_LOOP_COMMON
+
+#define DISPATCH() goto *pc->h
+#define NEXT(n)                                                           \
+  do {                                                                    \
+    pc += (n);                                                            \
+    goto *pc->h;                                                          \
+  } while (0)
+#define TRUTHY(v) ((v).tag == SC_BOOL ? (v).i != 0 : sc_truthy(v))
+
+/* operand sources of fused handlers: where x and y come from, the index of
+ * the operation within the sequence, stack slots consumed, plain fallback */
+#define SRC_LL(x, y) (x) = base[pc[0].a], (y) = base[pc[1].a]
+#define SRC_LK(x, y) (x) = base[pc[0].a], (y) = sc_int(pc[1].i)
+#define SRC_LF(x, y) (x) = base[pc[0].a], (y) = sc_float(pc[1].f)
+#define SRC_SL(x, y) (x) = sp[-1], (y) = base[pc[0].a]
+#define SRC_S(x, y) (x) = sp[-2], (y) = sp[-1]
+#define SRC_SK(x, y) (x) = sp[-1], (y) = sc_int(pc[0].i)
+#define SRC_SF(x, y) (x) = sp[-1], (y) = sc_float(pc[0].f)
+#define AT_LL 2
+#define AT_LK 2
+#define AT_LF 2
+#define AT_SL 1
+#define AT_S 0
+#define AT_SK 1
+#define AT_SF 1
+#define POP_LL 0
+#define POP_LK 0
+#define POP_LF 0
+#define POP_SL 1
+#define POP_S 2
+#define POP_SK 1
+#define POP_SF 1
+#define HEAD_LL(op) L_LoadLocal
+#define HEAD_LK(op) L_LoadLocal
+#define HEAD_LF(op) L_LoadLocal
+#define HEAD_SL(op) L_LoadLocal
+#define HEAD_S(op) L_##op
+#define HEAD_SK(op) L_PushInt
+#define HEAD_SF(op) L_PushFloat
+
+#define FUSE(s, t, op) FUSE_##t(s, op)
+#define FUSE_A(s, OP)                                                     \
+  L_F_##s##_A_##OP : {                                                    \
+    sc_value x, y, r;                                                     \
+    SRC_##s(x, y);                                                        \
+    K_##OP(x, y, r, HEAD_##s(OP));                                        \
+    FB_BIN(OP, pc[AT_##s].b, x, y);                                       \
+    sp -= POP_##s;                                                        \
+    *sp++ = r;                                                            \
+    NEXT(AT_##s + 1);                                                     \
+  }
+#define FUSE_S(s, OP)                                                     \
+  L_F_##s##_S_##OP : {                                                    \
+    sc_value x, y, r;                                                     \
+    SRC_##s(x, y);                                                        \
+    K_##OP(x, y, r, HEAD_##s(OP));                                        \
+    const sc_tinsn *st_ = pc + AT_##s + 1;                                \
+    if (!(((uint32_t)st_->b >> r.tag) & 1)) goto HEAD_##s(OP);            \
+    FB_BIN(OP, pc[AT_##s].b, x, y);                                       \
+    sp -= POP_##s;                                                        \
+    base[st_->a] = r;                                                     \
+    NEXT(AT_##s + 2);                                                     \
+  }
+#define FUSE_J(s, OP, TAKEN)                                              \
+  sc_value x, y;                                                          \
+  int c;                                                                  \
+  SRC_##s(x, y);                                                          \
+  KC_##OP(x, y, c, HEAD_##s(OP));                                         \
+  FB_BIN(OP, pc[AT_##s].b, x, y);                                         \
+  const sc_tinsn *j_ = pc + AT_##s + 1;                                   \
+  FB_TAG(j_->b, SC_BOOL);                                                 \
+  sp -= POP_##s;                                                          \
+  pc = (TAKEN) ? j_ + j_->a : j_ + 1;                                     \
+  DISPATCH();
+#define FUSE_JF(s, OP)                                                    \
+  L_F_##s##_JF_##OP : {                                                   \
+    FUSE_J(s, OP, !c)                                                     \
+  }
+#define FUSE_JT(s, OP)                                                    \
+  L_F_##s##_JT_##OP : {                                                   \
+    FUSE_J(s, OP, c)                                                      \
+  }
+
+#define PLAIN_BIN(OP)                                                     \
+  L_##OP : {                                                              \
+    sc_value x = sp[-2], y = sp[-1], r;                                   \
+    K_##OP(x, y, r, L_slow_binop);                                        \
+    FB_BIN(OP, pc->b, x, y);                                              \
+    sp[-2] = r;                                                           \
+    sp--;                                                                 \
+    NEXT(1);                                                              \
+  }
+#define PLAIN_CMP(OP)                                                     \
+  L_##OP : {                                                              \
+    sc_value x = sp[-2], y = sp[-1];                                      \
+    int c;                                                                \
+    KC_##OP(x, y, c, L_slow_binop);                                       \
+    FB_BIN(OP, pc->b, x, y);                                              \
+    sp[-2] = sc_bool(c);                                                  \
+    sp--;                                                                 \
+    NEXT(1);                                                              \
+  }
+#define PLAIN_BINS(X)                                                     \
+  X(AddInt) X(SubInt) X(MulInt) X(DivInt) X(ModInt) X(Add) X(Sub) X(Mul)  \
+  X(Div) X(Mod) X(AddNumber) X(SubNumber) X(MulNumber) X(DivNumber)       \
+  X(BitAnd) X(BitOr) X(BitXor) X(Shl) X(Shr)
+#define PLAIN_CMPS(X)                                                     \
+  X(Lt) X(Le) X(Gt) X(Ge) X(Eq) X(Ne) X(LtInt) X(LeInt) X(GtInt) X(GeInt) \
+  X(EqInt) X(NeInt) X(LtNumber) X(LeNumber) X(GtNumber) X(GeNumber)       \
+  X(EqNumber) X(NeNumber)
+
+#endif /* SC_INTERP_LOOP_COMMON */
+
+#if PROFILE
+#define REC(idx, e, aux) sc_fb_record(&slots[idx], (e), (aux))
+#define IC_SLOT(idx) (&slots[idx])
+#define IC_HIT(s)                                                         \
+  do {                                                                    \
+    if ((s)->count != UINT32_MAX) (s)->count++;                           \
+  } while (0)
+#define COUNT_BACKEDGE(p)                                                 \
+  do {                                                                    \
+    uint32_t *c_ = (p);                                                   \
+    *c_ += *c_ != UINT32_MAX;                                             \
+  } while (0)
+#define PROF_ENTER(cf)                                                    \
+  do {                                                                    \
+    (cf)->prof->calls++;                                                  \
+    slots = (cf)->prof->slots;                                            \
+  } while (0)
+#define PROF_RETURN() (slots = fp->vf->prof->slots)
+#else
+#define REC(idx, e, aux) ((void)0)
+#define IC_SLOT(idx) (&fp->vf->prof->slots[idx])
+#define IC_HIT(s) ((void)0)
+#define COUNT_BACKEDGE(p) ((void)0)
+#define PROF_ENTER(cf) ((void)0)
+#define PROF_RETURN() ((void)0)
+#endif
+#define FB_BIN(OP, idx, x, y)                                             \
+  do {                                                                    \
+    if (SC_HASFB_##OP) REC(idx, SC_FB_PAIR((x).tag, (y).tag), 0);         \
+  } while (0)
+#define FB_TAG(idx, t) REC(idx, (t), 0)
+
+/* Enter function CF with locals at NB (its arguments already there) and the
+ * result going to RET. */
+#define ENTER(CF, NB, RET, ARGC)                                          \
+  do {                                                                    \
+    const sc_vfunc *cf_ = (CF);                                           \
+    sc_value *nb_ = (NB), *ret_ = (RET);                                  \
+    if (UNLIKELY(nb_ + cf_->frame_size > vm->stack_end)) {                \
+      ptrdiff_t d_ = sc_vm_grow_stack(vm, fp, (size_t)(nb_ - vm->stack) + cf_->frame_size); \
+      sp += d_;                                                           \
+      base += d_;                                                         \
+      nb_ += d_;                                                          \
+      ret_ += d_;                                                         \
+    }                                                                     \
+    if (UNLIKELY(fp + 1 == vm->frames + vm->frames_cap) && !sc_vm_grow_frames(vm, &fp)) \
+      goto L_error;                                                       \
+    fp->pc = pc;                                                          \
+    fp++;                                                                 \
+    fp->base = nb_;                                                       \
+    fp->ret = ret_;                                                       \
+    fp->vf = cf_;                                                         \
+    for (uint32_t k_ = (ARGC); k_ < cf_->nlocals; k_++) nb_[k_] = sc_null(); \
+    base = nb_;                                                           \
+    sp = nb_ + cf_->nlocals;                                              \
+    pc = cf_->code;                                                       \
+    vm->stack_top = nb_ + cf_->frame_size;                                \
+    PROF_ENTER(cf_);                                                      \
+    DISPATCH();                                                           \
+  } while (0)
+
+#define RETURN(V)                                                         \
+  do {                                                                    \
+    sc_value rv_ = (V);                                                   \
+    sc_value *dst_ = fp->ret;                                             \
+    fp--;                                                                 \
+    *dst_ = rv_;                                                          \
+    sp = dst_ + 1;                                                        \
+    base = fp->base;                                                      \
+    pc = fp->pc + 1;                                                      \
+    vm->stack_top = base + fp->vf->frame_size;                            \
+    PROF_RETURN();                                                        \
+    DISPATCH();                                                           \
+  } while (0)
+
+static int SC_INTERP_FN(sc_vm *vm) {
+  static const void *const labels[SC_H_COUNT] = {
+#define OP(name, operand, pops, pushes, flags) [SC_H_##name] = &&L_##name,
+#include "shapec/opcodes.def"
+#undef OP
+#define X(name) [SC_H_##name] = &&L_##name,
+      SC_EXTRA_HANDLERS(X)
+#undef X
+#define F(s, t, op) [SC_H_F_##s##_##t##_##op] = &&L_F_##s##_##t##_##op,
+          SC_FUSED(F)
+#undef F
+  };
+  if (!vm->translated) translate(vm, labels);
+
+  sc_rt *rt = &vm->rt;
+  const sc_vfunc *mf = &vm->funcs[vm->prog->main_index];
+  if (vm->stack + 1 + mf->frame_size > vm->stack_end) sc_vm_grow_stack(vm, NULL, 1 + mf->frame_size);
+  sc_frame *fp = vm->frames;
+  fp[0].pc = &vm->exit_code[0]; /* returning into the sentinel runs Exit */
+  fp[0].base = vm->stack;
+  fp[0].ret = NULL;
+  fp[0].vf = mf;
+  fp++;
+  sc_value *base = vm->stack + 1;
+  fp->pc = NULL;
+  fp->base = base;
+  fp->ret = vm->stack;
+  fp->vf = mf;
+  for (uint32_t k = 0; k < mf->nlocals; k++) base[k] = sc_null();
+  sc_value *sp = base + mf->nlocals;
+  const sc_tinsn *pc = mf->code;
+  vm->stack_top = base + mf->frame_size;
+#if PROFILE
+  sc_fb_slot *slots;
+  PROF_ENTER(mf);
+#endif
+  DISPATCH();
+
+  /* ---- stack and variables ---- */
+L_Nop:
+L_LoopStart:
+L_LoopEnd:
+  NEXT(1);
+L_PushConst:
+  *sp++ = *pc->cv;
+  NEXT(1);
+L_PushInt:
+  sp->tag = SC_INT;
+  sp->i = pc->i;
+  sp++;
+  NEXT(1);
+L_PushFloat:
+  sp->tag = SC_FLOAT;
+  sp->f = pc->f;
+  sp++;
+  NEXT(1);
+L_PushNull:
+  *sp++ = sc_null();
+  NEXT(1);
+L_PushFunc:
+  *sp++ = sc_funcval(pc->a);
+  NEXT(1);
+L_Pop:
+  sp--;
+  NEXT(1);
+L_Dup:
+  sp[0] = sp[-1];
+  sp++;
+  NEXT(1);
+L_Swap: {
+  sc_value t = sp[-1];
+  sp[-1] = sp[-2];
+  sp[-2] = t;
+  NEXT(1);
+}
+L_LoadLocal:
+  *sp++ = base[pc->a];
+  NEXT(1);
+L_StoreLocal:
+  base[pc->a] = *--sp;
+  NEXT(1);
+L_StoreLocalK: {
+  sc_value v = sp[-1];
+  if (UNLIKELY(!(((uint32_t)pc->b >> v.tag) & 1))) {
+    const sc_func *f = fp->vf->f;
+    if (!sc_rt_check_kind(rt, (sc_kind)f->local_kinds[pc->a],
+                          f->local_names ? f->local_names[pc->a] : "?", v))
+      goto L_error;
+  }
+  base[pc->a] = v;
+  sp--;
+  NEXT(1);
+}
+L_LoadGlobal:
+  *sp++ = vm->globals[pc->a];
+  NEXT(1);
+L_StoreGlobal:
+  vm->globals[pc->a] = *--sp;
+  NEXT(1);
+
+  /* ---- arithmetic and compares ---- */
+  PLAIN_BINS(PLAIN_BIN)
+  PLAIN_CMPS(PLAIN_CMP)
+L_ModNumber:
+  goto L_slow_binop;
+L_slow_binop: {
+  const sc_vfunc *vf = fp->vf;
+  const sc_insn *in = &vf->f->code[pc - vf->code];
+  sc_value x = sp[-2], y = sp[-1], r;
+  bool ok = sc_rt_binary(rt, (sc_op)in->op, x, y, &r);
+#if PROFILE
+  if (sc_op_flags((sc_op)in->op) & SC_OPF_FB) {
+    sc_fb_slot *s = &slots[in->fb];
+    sc_fb_record(s, SC_FB_PAIR(x.tag, y.tag), 0);
+    if (ok && SC_BOTH(x, y, SC_INT) && r.tag == SC_FLOAT)
+      s->flags |= in->op == SC_OP_Div ? SC_FBF_FLOAT_RES : SC_FBF_OVERFLOW;
+  }
+#endif
+  if (!ok) goto L_error;
+  sp[-2] = r;
+  sp--;
+  NEXT(1);
+}
+L_Neg: {
+  sc_value x = sp[-1];
+  if (x.tag == SC_INT && x.i != INT64_MIN) {
+    FB_TAG(pc->b, SC_INT);
+    sp[-1].i = -x.i;
+    NEXT(1);
+  }
+  if (x.tag == SC_FLOAT) {
+    FB_TAG(pc->b, SC_FLOAT);
+    sp[-1].f = -x.f;
+    NEXT(1);
+  }
+  goto L_slow_unop;
+}
+L_NegInt: {
+  sc_value x = sp[-1];
+  if (x.tag != SC_INT || x.i == INT64_MIN) goto L_slow_unop;
+  FB_TAG(pc->b, SC_INT);
+  sp[-1].i = -x.i;
+  NEXT(1);
+}
+L_NegNumber:
+  if (sp[-1].tag != SC_FLOAT) goto L_slow_unop;
+  sp[-1].f = -sp[-1].f;
+  NEXT(1);
+L_BitNot:
+  if (sp[-1].tag != SC_INT) goto L_slow_unop;
+  sp[-1].i = ~sp[-1].i;
+  NEXT(1);
+L_IntToNumber:
+  if (sp[-1].tag != SC_INT) goto L_slow_unop;
+  sp[-1] = sc_float((double)sp[-1].i);
+  NEXT(1);
+L_NumberToInt: {
+  sc_value x = sp[-1];
+  if (x.tag != SC_FLOAT || !(x.f >= -0x1p63 && x.f < 0x1p63)) goto L_slow_unop;
+  sp[-1] = sc_int((int64_t)x.f);
+  NEXT(1);
+}
+L_Not: {
+  sc_value x = sp[-1];
+  FB_TAG(pc->b, x.tag);
+  sp[-1] = sc_bool(!TRUTHY(x));
+  NEXT(1);
+}
+L_StrLen:
+  if (sp[-1].tag != SC_STR) goto L_slow_unop;
+  sp[-1] = sc_int(sp[-1].s->len);
+  NEXT(1);
+L_slow_unop: {
+  const sc_vfunc *vf = fp->vf;
+  const sc_insn *in = &vf->f->code[pc - vf->code];
+  sc_value x = sp[-1], r;
+  bool ok = sc_rt_unary(rt, (sc_op)in->op, x, &r);
+#if PROFILE
+  if (sc_op_flags((sc_op)in->op) & SC_OPF_FB) {
+    sc_fb_slot *s = &slots[in->fb];
+    sc_fb_record(s, x.tag, 0);
+    if (ok && x.tag == SC_INT && r.tag == SC_FLOAT) s->flags |= SC_FBF_OVERFLOW;
+  }
+#endif
+  if (!ok) goto L_error;
+  sp[-1] = r;
+  NEXT(1);
+}
+
+  /* ---- superinstructions ---- */
+  SC_FUSED(FUSE)
+
+  /* LoadLocal LoadLocal GetIndex */
+L_F_LL_GI: {
+  sc_value av = base[pc[0].a], iv = base[pc[1].a];
+  if (LIKELY(av.tag == SC_ARRAY && iv.tag == SC_INT && (uint64_t)iv.i < (uint64_t)av.a->len)) {
+    const sc_array *a = av.a;
+    FB_TAG(pc[2].b, SC_FB_ELEMS(a->kind));
+    if (a->kind == SC_ELEMS_INT) *sp = sc_int(a->d.i[iv.i]);
+    else if (a->kind == SC_ELEMS_FLOAT) *sp = sc_float(a->d.f[iv.i]);
+    else *sp = a->d.v[iv.i];
+    sp++;
+    NEXT(3);
+  }
+  goto L_LoadLocal;
+}
+  /* LoadLocal LoadLocal <value> SetIndex, when the store needs no change of
+   * elements kind */
+#define FUSE_SI(name, VALUE)                                              \
+  L_##name : {                                                            \
+    sc_value av = base[pc[0].a], iv = base[pc[1].a], v = (VALUE);         \
+    if (LIKELY(av.tag == SC_ARRAY && iv.tag == SC_INT && (uint64_t)iv.i < (uint64_t)av.a->len)) { \
+      sc_array *a = av.a;                                                 \
+      if (a->kind == SC_ELEMS_ANY) a->d.v[iv.i] = v;                      \
+      else if (a->kind == SC_ELEMS_INT && v.tag == SC_INT) a->d.i[iv.i] = v.i; \
+      else if (a->kind == SC_ELEMS_FLOAT && v.tag == SC_FLOAT) a->d.f[iv.i] = v.f; \
+      else goto L_LoadLocal;                                              \
+      FB_TAG(pc[3].b, SC_FB_ELEMS(a->kind));                              \
+      NEXT(4);                                                            \
+    }                                                                     \
+    goto L_LoadLocal;                                                     \
+  }
+  FUSE_SI(F_LLL_SI, base[pc[2].a])
+  FUSE_SI(F_LLKi_SI, sc_int(pc[2].i))
+  FUSE_SI(F_LLKf_SI, sc_float(pc[2].f))
+  FUSE_SI(F_LLKv_SI, *pc[2].cv)
+#undef FUSE_SI
+L_F_LRET:
+  RETURN(base[pc->a]);
+
+  /* ---- control ---- */
+L_Jump:
+  pc += pc->a;
+  DISPATCH();
+L_JumpBack:
+  COUNT_BACKEDGE(&fp->vf->prof->backedges[pc->b]);
+  pc += pc->a;
+  DISPATCH();
+L_JumpIfFalse: {
+  sc_value v = *--sp;
+  FB_TAG(pc->b, v.tag);
+  pc += TRUTHY(v) ? 1 : pc->a;
+  DISPATCH();
+}
+L_JumpIfTrue: {
+  sc_value v = *--sp;
+  FB_TAG(pc->b, v.tag);
+  pc += TRUTHY(v) ? pc->a : 1;
+  DISPATCH();
+}
+L_JumpIfFalseBack: {
+  sc_value v = *--sp;
+  FB_TAG(pc->b, v.tag);
+  if (TRUTHY(v)) NEXT(1);
+  COUNT_BACKEDGE(&fp->vf->prof->backedges[(pc - fp->vf->code) + pc->a]);
+  pc += pc->a;
+  DISPATCH();
+}
+L_JumpIfTrueBack: {
+  sc_value v = *--sp;
+  FB_TAG(pc->b, v.tag);
+  if (!TRUTHY(v)) NEXT(1);
+  COUNT_BACKEDGE(&fp->vf->prof->backedges[(pc - fp->vf->code) + pc->a]);
+  pc += pc->a;
+  DISPATCH();
+}
+
+  /* ---- calls ---- */
+L_Call:
+  ENTER(&vm->funcs[pc->a], sp - pc->b, sp - pc->b, (uint32_t)pc->b);
+L_CallValue: {
+  uint32_t argc = (uint32_t)pc->a;
+  sc_value fn = sp[-(ptrdiff_t)argc - 1];
+  if (LIKELY(fn.tag == SC_FUNC)) {
+    FB_TAG(pc->b, (uint64_t)fn.i);
+    const sc_vfunc *cf = &vm->funcs[fn.i];
+    if (LIKELY(cf->f->arity == argc)) ENTER(cf, sp - argc, sp - argc - 1, argc);
+  } else {
+    FB_TAG(pc->b, SC_FB_NOTFUNC(fn.tag));
+  }
+  uint32_t idx;
+  sc_rt_check_callee(rt, fn, argc, &idx);
+  goto L_error;
+}
+L_ReturnValue:
+  RETURN(sp[-1]);
+L_Return:
+  RETURN(sc_null());
+L_Exit:
+L_Halt:
+  return SC_EXIT_OK;
+
+  /* ---- arrays ---- */
+L_NewArray: {
+  uint32_t n = (uint32_t)pc->a;
+  sc_array *a = sc_array_from(sp - n, n);
+  sp -= n;
+  *sp++ = sc_ptr(SC_ARRAY, a);
+  NEXT(1);
+}
+L_ArrayNew: {
+  sc_value r;
+  if (!sc_array_fill(rt, sp[-2], sp[-1], &r)) goto L_error;
+  sp[-2] = r;
+  sp--;
+  NEXT(1);
+}
+L_GetIndex: {
+  sc_value av = sp[-2], iv = sp[-1];
+  if (LIKELY(av.tag == SC_ARRAY && iv.tag == SC_INT && (uint64_t)iv.i < (uint64_t)av.a->len)) {
+    const sc_array *a = av.a;
+    FB_TAG(pc->b, SC_FB_ELEMS(a->kind));
+    if (a->kind == SC_ELEMS_INT) sp[-2] = sc_int(a->d.i[iv.i]);
+    else if (a->kind == SC_ELEMS_FLOAT) sp[-2] = sc_float(a->d.f[iv.i]);
+    else sp[-2] = a->d.v[iv.i];
+    sp--;
+    NEXT(1);
+  }
+#if PROFILE
+  sc_interp_index_feedback(&slots[pc->b], av, iv);
+#endif
+  sc_value r;
+  if (!sc_rt_get_index(rt, av, iv, &r)) goto L_error;
+  sp[-2] = r;
+  sp--;
+  NEXT(1);
+}
+L_SetIndex: {
+  sc_value av = sp[-3], iv = sp[-2], v = sp[-1];
+  if (LIKELY(av.tag == SC_ARRAY && iv.tag == SC_INT && (uint64_t)iv.i < (uint64_t)av.a->len)) {
+    sc_array *a = av.a;
+    FB_TAG(pc->b, SC_FB_ELEMS(a->kind));
+    if (a->kind == SC_ELEMS_INT && v.tag == SC_INT) a->d.i[iv.i] = v.i;
+    else if (a->kind == SC_ELEMS_FLOAT && v.tag == SC_FLOAT) a->d.f[iv.i] = v.f;
+    else if (a->kind == SC_ELEMS_ANY) a->d.v[iv.i] = v;
+    else sc_array_store(a, iv.i, v);
+    sp -= 3;
+    NEXT(1);
+  }
+#if PROFILE
+  sc_interp_index_feedback(&slots[pc->b], av, iv);
+#endif
+  if (!sc_rt_set_index(rt, av, iv, v)) goto L_error;
+  sp -= 3;
+  NEXT(1);
+}
+L_ArrayLen:
+  if (LIKELY(sp[-1].tag == SC_ARRAY)) {
+    sp[-1] = sc_int(sp[-1].a->len);
+    NEXT(1);
+  } else {
+    sc_value r;
+    if (!sc_rt_array_len(rt, sp[-1], &r)) goto L_error;
+    sp[-1] = r;
+    NEXT(1);
+  }
+L_ArrayPush: {
+  sc_value av = sp[-2];
+  FB_TAG(pc->b, av.tag == SC_ARRAY ? SC_FB_ELEMS(av.a->kind) : SC_FB_NOTARRAY(av.tag));
+  if (!sc_rt_array_push(rt, av, sp[-1])) goto L_error;
+  sp -= 2;
+  NEXT(1);
+}
+
+  /* ---- objects: the feedback slot is the inline cache (shape -> slot) ---- */
+L_NewObject:
+  *sp++ = sc_ptr(SC_OBJECT, sc_object_new(rt));
+  NEXT(1);
+L_GetProp: {
+  sc_value o = sp[-1];
+  sc_fb_slot *s = IC_SLOT(pc->b);
+  if (LIKELY(o.tag == SC_OBJECT)) {
+    sc_object *ob = o.o;
+    uint64_t sh = (uint64_t)(uintptr_t)ob->shape;
+    for (unsigned k = 0; k < s->n; k++)
+      if (s->e[k] == sh) {
+        IC_HIT(s);
+        sp[-1] = ob->slots[s->aux[k]];
+        NEXT(1);
+      }
+    int idx = sc_shape_lookup(ob->shape, (uint32_t)pc->a);
+    if (idx >= 0) {
+      sc_fb_record(s, sh, (uint32_t)idx);
+      sp[-1] = ob->slots[idx];
+      NEXT(1);
+    }
+  } else {
+    sc_fb_record(s, 0, 0);
+  }
+  sc_value r;
+  if (!sc_rt_get_prop(rt, o, (uint32_t)pc->a, &r)) goto L_error;
+  sp[-1] = r;
+  NEXT(1);
+}
+L_SetProp: {
+  sc_value o = sp[-2], v = sp[-1];
+  sc_fb_slot *s = IC_SLOT(pc->b);
+  if (LIKELY(o.tag == SC_OBJECT)) {
+    sc_object *ob = o.o;
+    uint64_t sh = (uint64_t)(uintptr_t)ob->shape;
+    for (unsigned k = 0; k < s->n; k++)
+      if (s->e[k] == sh) {
+        uint32_t aux = s->aux[k];
+        IC_HIT(s);
+        if (!(aux & SC_FB_ADDS_FIELD)) ob->slots[aux] = v;
+        else sc_object_add_field(rt, ob, (uint32_t)pc->a, v);
+        sp -= 2;
+        NEXT(1);
+      }
+    int idx = sc_shape_lookup(ob->shape, (uint32_t)pc->a);
+    if (idx >= 0) {
+      sc_fb_record(s, sh, (uint32_t)idx);
+      ob->slots[idx] = v;
+    } else {
+      sc_fb_record(s, sh, SC_FB_ADDS_FIELD | ob->shape->nfields);
+      sc_object_add_field(rt, ob, (uint32_t)pc->a, v);
+    }
+    sp -= 2;
+    NEXT(1);
+  }
+  sc_fb_record(s, 0, 0);
+  if (!sc_rt_set_prop(rt, o, (uint32_t)pc->a, v)) goto L_error;
+  sp -= 2;
+  NEXT(1);
+}
+
+  /* ---- maps, strings, builtins, output ---- */
+L_NewMap:
+  *sp++ = sc_ptr(SC_MAP, sc_map_new());
+  NEXT(1);
+L_MapGet: {
+  sc_value r;
+  if (!sc_rt_map_get(rt, sp[-2], sp[-1], &r)) goto L_error;
+  sp[-2] = r;
+  sp--;
+  NEXT(1);
+}
+L_MapSet:
+  if (!sc_rt_map_set(rt, sp[-3], sp[-2], sp[-1])) goto L_error;
+  sp -= 3;
+  NEXT(1);
+L_MapHas: {
+  sc_value r;
+  if (!sc_rt_map_has(rt, sp[-2], sp[-1], &r)) goto L_error;
+  sp[-2] = r;
+  sp--;
+  NEXT(1);
+}
+L_CallBuiltin: {
+  sc_value *args = sp - pc->b, r;
+  if (!sc_rt_builtin(rt, (sc_builtin)pc->a, args, &r)) goto L_error;
+  sp = args;
+  *sp++ = r;
+  NEXT(1);
+}
+L_Print:
+  sc_value_print(rt, vm->opts.out, sp[-1]);
+  fputc('\n', vm->opts.out);
+  sp--;
+  NEXT(1);
+
+L_error:
+  sc_vm_report_error(vm, fp, pc);
+  return SC_EXIT_RUNTIME_ERROR;
+}
+
+#undef REC
+#undef IC_SLOT
+#undef IC_HIT
+#undef COUNT_BACKEDGE
+#undef PROF_ENTER
+#undef PROF_RETURN
+#undef FB_BIN
+#undef FB_TAG
+#undef ENTER
+#undef RETURN

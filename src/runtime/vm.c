@@ -1,0 +1,173 @@
+/* The VM object: program, globals, profiles, value stack and frames, the GC
+ * root for the stack, and runtime error reports with their stack trace. */
+#include <gc.h>
+#include <gc/gc_mark.h>
+#include <string.h>
+
+#include "runtime/vm_internal.h"
+
+/* VMs inside sc_vm_run_main. Their value stacks are atomic GC memory (the
+ * collector does not scan them by itself); push_roots scans each one up to
+ * the end of its innermost frame, so values left above it by returned
+ * frames do not keep garbage alive. */
+static sc_vm *running;
+static GC_push_other_roots_proc prev_push_roots;
+
+static void push_roots(void) {
+  for (sc_vm *vm = running; vm; vm = vm->next_running)
+    if (vm->stack_top > vm->stack) GC_push_all(vm->stack, vm->stack_top);
+  if (prev_push_roots) prev_push_roots();
+}
+
+static void install_roots(void) {
+  static int done;
+  if (done) return;
+  prev_push_roots = GC_get_push_other_roots();
+  GC_set_push_other_roots(push_roots);
+  done = 1;
+}
+
+#define SC_INITIAL_STACK 1024
+#define SC_INITIAL_FRAMES 256
+
+sc_vm *sc_vm_new(sc_program *p, const sc_vm_options *opts) {
+  sc_runtime_init();
+  install_roots();
+  sc_vm *vm = sc_gc_alloc(sizeof *vm);
+  vm->prog = p;
+  sc_rt_init(&vm->rt, p);
+  if (opts) vm->opts = *opts;
+  else vm->opts.profile = 1;
+  if (!vm->opts.out) vm->opts.out = stdout;
+  if (!vm->opts.err) vm->opts.err = stderr;
+  vm->max_frames = vm->opts.max_frames ? vm->opts.max_frames : SC_DEFAULT_MAX_FRAMES;
+  /* all-zero bytes are null values */
+  vm->globals = sc_gc_alloc((p->nglobals ? p->nglobals : 1) * sizeof(sc_value));
+  uint32_t nf = p->nfuncs;
+  vm->profiles = sc_gc_alloc((nf ? nf : 1) * sizeof(sc_profile));
+  vm->funcs = sc_gc_alloc((nf ? nf : 1) * sizeof(sc_vfunc));
+  for (uint32_t i = 0; i < nf; i++) {
+    const sc_func *f = p->funcs[i];
+    sc_profile *pr = &vm->profiles[i];
+    pr->backedges = sc_gc_alloc_atomic((f->ncode ? f->ncode : 1) * sizeof(uint32_t));
+    memset(pr->backedges, 0, (f->ncode ? f->ncode : 1) * sizeof(uint32_t));
+    /* slots may hold shape pointers: scanned memory */
+    pr->slots = sc_gc_alloc((f->nfeedback ? f->nfeedback : 1) * sizeof(sc_fb_slot));
+    sc_vfunc *vf = &vm->funcs[i];
+    vf->f = f;
+    vf->prof = pr;
+    vf->index = i;
+    vf->frame_size = f->nlocals + f->max_stack;
+    vf->nlocals = f->nlocals;
+  }
+  size_t cap = SC_INITIAL_STACK;
+  vm->stack = sc_gc_alloc_atomic(cap * sizeof(sc_value));
+  memset(vm->stack, 0, cap * sizeof(sc_value));
+  vm->stack_end = vm->stack + cap;
+  vm->stack_top = vm->stack;
+  vm->frames_cap = SC_INITIAL_FRAMES < vm->max_frames + 1 ? SC_INITIAL_FRAMES : vm->max_frames + 1;
+  vm->frames = sc_gc_alloc_atomic(vm->frames_cap * sizeof(sc_frame));
+  return vm;
+}
+
+const sc_profile *sc_vm_profile(const sc_vm *vm, uint32_t func_index) {
+  if (func_index >= vm->prog->nfuncs) return NULL;
+  return &vm->profiles[func_index];
+}
+
+int sc_vm_run_main(sc_vm *vm) {
+  vm->rt.has_error = 0;
+  if (vm->prog->main_index < 0 || (uint32_t)vm->prog->main_index >= vm->prog->nfuncs) {
+    sc_rt_error(&vm->rt, "program has no main function");
+    fflush(vm->opts.out);
+    fprintf(vm->opts.err, "runtime error: %s\n", vm->rt.errmsg);
+    return SC_EXIT_RUNTIME_ERROR;
+  }
+  vm->next_running = running;
+  running = vm;
+  int status = sc_interp_run(vm);
+  /* unlink (runs may nest only through distinct VMs) */
+  for (sc_vm **l = &running; *l; l = &(*l)->next_running)
+    if (*l == vm) {
+      *l = vm->next_running;
+      break;
+    }
+  vm->stack_top = vm->stack;
+  fflush(vm->opts.out);
+  return status;
+}
+
+ptrdiff_t sc_vm_grow_stack(sc_vm *vm, sc_frame *fp, size_t need) {
+  size_t cap = (size_t)(vm->stack_end - vm->stack);
+  size_t ncap = cap * 2;
+  while (ncap < need) ncap *= 2;
+  sc_value *ns = sc_gc_alloc_atomic(ncap * sizeof(sc_value));
+  /* copy up to the GC extent; zero the rest so no stale bits get scanned */
+  size_t live = (size_t)(vm->stack_top - vm->stack);
+  if (live > cap) live = cap;
+  memcpy(ns, vm->stack, cap * sizeof(sc_value));
+  memset(ns + cap, 0, (ncap - cap) * sizeof(sc_value));
+  ptrdiff_t d = ns - vm->stack;
+  for (sc_frame *f = vm->frames; fp && f <= fp; f++) {
+    f->base += d;
+    if (f->ret) f->ret += d;
+  }
+  /* Publish the new stack only after copying: a collection during the
+   * allocation above scanned the old one. */
+  sc_value *old = vm->stack;
+  vm->stack = ns;
+  vm->stack_end = ns + ncap;
+  vm->stack_top = ns + live;
+  GC_FREE(old);
+  return d;
+}
+
+bool sc_vm_grow_frames(sc_vm *vm, sc_frame **fp) {
+  uint32_t limit = vm->max_frames + 1; /* + the sentinel */
+  if (vm->frames_cap >= limit) return sc_rt_stack_overflow(&vm->rt);
+  uint32_t ncap = vm->frames_cap > limit / 2 ? limit : vm->frames_cap * 2;
+  sc_frame *nf = sc_gc_alloc_atomic((size_t)ncap * sizeof(sc_frame));
+  memcpy(nf, vm->frames, (size_t)vm->frames_cap * sizeof(sc_frame));
+  *fp = nf + (*fp - vm->frames);
+  GC_FREE(vm->frames);
+  vm->frames = nf;
+  vm->frames_cap = ncap;
+  return true;
+}
+
+bool sc_rt_stack_overflow(sc_rt *rt) { return sc_rt_error(rt, "stack overflow"); }
+
+bool sc_rt_check_callee(sc_rt *rt, sc_value fn, uint32_t argc, uint32_t *index) {
+  if (fn.tag != SC_FUNC) return sc_rt_error(rt, "cannot call %s", sc_tag_name((sc_tag)fn.tag));
+  const sc_func *f = rt->prog->funcs[fn.i];
+  if (f->arity != argc)
+    return sc_rt_error(rt, "function %s expects %u arguments, got %u", f->name, f->arity, argc);
+  *index = (uint32_t)fn.i;
+  return true;
+}
+
+void sc_vm_trace_line(const sc_vm *vm, FILE *err, const sc_func *f, uint32_t bpc) {
+  uint32_t line = f->lines && bpc < f->ncode ? f->lines[bpc] : 0;
+  fprintf(err, "  at %s (%s:%u)\n", f->name, vm->prog->filename ? vm->prog->filename : "?",
+          line);
+}
+
+#define SC_TRACE_KEEP 20 /* frames shown at each end of a long trace */
+
+void sc_vm_report_error(sc_vm *vm, const sc_frame *fp, const sc_tinsn *pc) {
+  FILE *err = vm->opts.err;
+  fflush(vm->opts.out);
+  fprintf(err, "runtime error: %s\n", vm->rt.errmsg);
+  uint32_t n = (uint32_t)(fp - vm->frames); /* frames 1..n; 0 is the sentinel */
+  for (uint32_t k = 0; k < n; k++) {
+    if (n > 2 * SC_TRACE_KEEP && k == SC_TRACE_KEEP) {
+      fprintf(err, "  ... %u more frames ...\n", n - 2 * SC_TRACE_KEEP);
+      k = n - SC_TRACE_KEEP - 1;
+      continue;
+    }
+    const sc_frame *f = fp - k;
+    const sc_tinsn *at = k == 0 ? pc : f->pc;
+    sc_vm_trace_line(vm, err, f->vf->f, (uint32_t)(at - f->vf->code));
+  }
+  fflush(err);
+}

@@ -1,0 +1,105 @@
+/* shapec VM internals: the state behind sc_vm, shared by vm.c, interp.c and
+ * feedback.c (and by later tiers that enter or leave the interpreter).
+ *
+ * Execution model of tier 0: one contiguous value stack for all frames. A
+ * frame is [locals (nlocals)][operand stack (<= max_stack)]; a call's
+ * arguments become the callee's first locals in place and its result
+ * replaces the call's operands. Frames live on a separate array; the
+ * current frame's pc/sp/base stay in registers of the dispatch loop. */
+#ifndef SC_VM_INTERNAL_H
+#define SC_VM_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "runtime/runtime.h"
+#include "shapec/feedback.h"
+#include "shapec/vm.h"
+
+/* Threaded instruction: one per bytecode instruction, at the same index, so
+ * that a pc converts to a bytecode pc by subtraction. h is the handler's
+ * label address in one build (profiling or not) of the dispatch loop; a
+ * superinstruction replaces only the h of its first instruction and reads the
+ * operands of the following ones, so a jump into the middle of a fused
+ * sequence still runs the plain handlers.
+ * Operands: a = main operand (local, global, const, func, name, count,
+ * builtin; for jumps the pc offset of the target), b = feedback slot for
+ * instructions that have one, else the second operand (argc; for StoreLocal
+ * the set of accepted tags, 1 << tag). PushConst of an int or a float keeps
+ * the payload in i / f, of another constant its address in cv. */
+typedef struct sc_tinsn {
+  const void *h;
+  union {
+    struct {
+      int32_t a;
+      int32_t b;
+    };
+    int64_t i;
+    double f;
+    const sc_value *cv;
+  };
+} sc_tinsn;
+
+/* A function as the VM runs it. */
+typedef struct sc_vfunc {
+  const sc_func *f;
+  sc_tinsn *code;      /* threaded code for the VM's build; NULL until translated */
+  sc_profile *prof;    /* == &vm->profiles[index] */
+  uint32_t frame_size; /* nlocals + max_stack: stack slots the frame may use */
+  uint32_t nlocals;
+  uint32_t index;
+} sc_vfunc;
+
+typedef struct sc_frame {
+  const sc_tinsn *pc; /* saved while the frame is not the innermost: its Call */
+  sc_value *base;     /* locals */
+  sc_value *ret;      /* where this frame's result goes when it returns */
+  const sc_vfunc *vf;
+} sc_frame;
+
+struct sc_vm {
+  sc_rt rt;
+  sc_program *prog;
+  sc_vm_options opts;
+  sc_value *globals;
+  sc_profile *profiles; /* nfuncs */
+  sc_vfunc *funcs;      /* nfuncs */
+  /* Value stack: GC-atomic memory, scanned as a root over [stack, stack_top)
+   * while the VM runs (see vm.c), so that dead values above the innermost
+   * frame are not kept alive. */
+  sc_value *stack, *stack_end;
+  sc_value *stack_top;
+  /* frames[0] is a sentinel whose return runs exit_code[1]; frames[1] is main. */
+  sc_frame *frames;
+  uint32_t frames_cap; /* allocated entries, <= max_frames + 1 */
+  uint32_t max_frames;
+  sc_tinsn exit_code[2];
+  int translated; /* funcs[].code built */
+  sc_vm *next_running; /* list of running VMs, pushed as GC roots */
+};
+
+/* The dispatch loop (interp.c): runs main on a prepared VM. */
+int sc_interp_run(sc_vm *vm);
+
+/* Stack and frame growth for the loop; both relocate every frame. Grow the
+ * value stack so that index `need` is in bounds and return the element
+ * displacement applied to all pointers into it; fp is the innermost frame
+ * (NULL before main is entered). */
+ptrdiff_t sc_vm_grow_stack(sc_vm *vm, sc_frame *fp, size_t need);
+/* Grow the frame array; returns false (with `stack overflow` set) when the
+ * depth limit is reached. *fp is relocated. */
+bool sc_vm_grow_frames(sc_vm *vm, sc_frame **fp);
+
+/* Errors with the texts every tier must share. */
+bool sc_rt_stack_overflow(sc_rt *rt);
+/* CallValue's checks: fn is a function taking argc arguments. On success
+ * *index is the function index. */
+bool sc_rt_check_callee(sc_rt *rt, sc_value fn, uint32_t argc, uint32_t *index);
+
+/* Writes `runtime error: MSG` and the trace (innermost first) to opts.err.
+ * fp is the innermost frame and pc its executing instruction. */
+void sc_vm_report_error(sc_vm *vm, const sc_frame *fp, const sc_tinsn *pc);
+/* One trace line for frame `f` executing bytecode pc `bpc`. */
+void sc_vm_trace_line(const sc_vm *vm, FILE *err, const sc_func *f, uint32_t bpc);
+
+#endif
