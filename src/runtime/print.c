@@ -156,5 +156,4 @@ void sc_value_print(const sc_rt *rt, FILE *out, sc_value v) {
   open_set os;
   os.n = os.depth = 0;
   print_value(rt, out, v, true, &os);
-  putc('\n', out);
 }

@@ -81,7 +81,8 @@ bool sc_rt_check_kind(sc_rt *rt, sc_kind k, const char *local, sc_value v);
 /* Printing */
 /* Python repr() of a float; buf needs 32 bytes; returns the length. */
 int sc_format_float(double f, char *buf);
-/* Print semantics: strings raw at top level, quoted inside containers. */
+/* Print semantics: strings raw at top level, quoted inside containers.
+ * Writes no newline. */
 void sc_value_print(const sc_rt *rt, FILE *out, sc_value v);
 
 #endif
