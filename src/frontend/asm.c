@@ -451,6 +451,7 @@ static void parse_global(asm_state *st) {
 
 static void pass1(asm_state *st) {
   rfunc *cur = NULL;
+  bool skipping = false; /* inside the body of a function whose header was bad */
   const char *s = st->src;
   st->line = 0;
   while (s < st->end) {
@@ -467,6 +468,11 @@ static void pass1(asm_state *st) {
     if (!ok || st->ntok == 0) continue;
     tok *t = st->toks;
     char b[64];
+    if (skipping) {
+      if (tok_is(&t[0], "}")) { skipping = false; continue; }
+      if (!tok_is(&t[0], "func")) continue;
+      skipping = false;
+    }
     if (cur) {
       if (tok_is(&t[0], "}")) {
         if (st->ntok > 1) ERR(st, t[1].line, t[1].col, "unexpected %s after '}'", tok_desc(&t[1], b, sizeof b));
@@ -474,6 +480,7 @@ static void pass1(asm_state *st) {
       } else if (tok_is(&t[0], "func")) {
         ERR(st, t[0].line, t[0].col, "missing '}' before this function (function '%s' is not closed)", cur->f->name);
         cur = parse_func_header(st);
+        skipping = !cur;
       } else if (tok_is(&t[0], "local")) {
         parse_local(st, cur);
       } else if (tok_is(&t[0], "global")) {
@@ -490,8 +497,10 @@ static void pass1(asm_state *st) {
         ERR(st, t[0].line, t[0].col, "expected an instruction, label or '}', got %s", tok_desc(&t[0], b, sizeof b));
       }
     } else {
-      if (tok_is(&t[0], "func")) cur = parse_func_header(st);
-      else if (tok_is(&t[0], "global")) parse_global(st);
+      if (tok_is(&t[0], "func")) {
+        cur = parse_func_header(st);
+        skipping = !cur;
+      } else if (tok_is(&t[0], "global")) parse_global(st);
       else if (tok_is(&t[0], "}")) ERR(st, t[0].line, t[0].col, "unmatched '}'");
       else if (t[0].k == T_IDENT && sc_op_by_name(tok_cstr(&t[0])) >= 0)
         ERR(st, t[0].line, t[0].col, "instruction outside of a function");

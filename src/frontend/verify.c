@@ -206,7 +206,7 @@ int sc_verify(sc_program *p, sc_diags *diags) {
     v.errors++;
   } else if (p->funcs[p->main_index]->arity != 0) {
     v.f = p->funcs[p->main_index];
-    at(&v, 0, "main must take no parameters (it takes %u)", v.f->arity);
+    at(&v, UINT32_MAX, "main must take no parameters (it takes %u)", v.f->arity);
   }
   for (uint32_t i = 0; i < p->nconsts; i++)
     if (p->consts[i].tag > SC_STR) {
