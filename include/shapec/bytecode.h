@@ -144,5 +144,7 @@ sc_program *sc_assemble_file(const char *path, sc_diags *diags);
 int sc_verify(sc_program *p, sc_diags *diags);
 /* Print as .sasm text that reassembles to the same bytecode. */
 void sc_disassemble(const sc_program *p, FILE *out);
+/* A constant as a .sasm literal. */
+void sc_print_literal(FILE *out, sc_value v);
 
 #endif

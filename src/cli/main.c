@@ -134,6 +134,9 @@ int main(int argc, char **argv) {
     } else if (a[0] == '-' && a[1]) {
       if (!first_unknown) first_unknown = a;
       rest[nrest++] = argv[i];
+      /* the emitters' options that take a separate value */
+      if ((!strcmp(a, "--func") || !strcmp(a, "--passes") || !strcmp(a, "--print-after")) && i + 1 < argc)
+        rest[nrest++] = argv[++i];
     } else {
       if (npos == 3) return usage_error("unexpected argument '%s'", a);
       pos[npos++] = a;

@@ -24,7 +24,7 @@ static bool names_ok(const char *const *names, uint32_t n) {
   return true;
 }
 
-static void print_literal(FILE *out, sc_value v) {
+void sc_print_literal(FILE *out, sc_value v) {
   char buf[40];
   switch (v.tag) {
   case SC_NULL: fputs("null", out); break;
@@ -80,7 +80,7 @@ static void print_func(const sc_program *p, const sc_func *f, bool gnames, FILE 
     fprintf(out, "    %s", sc_op_name((sc_op)in->op));
     switch (sc_op_operand((sc_op)in->op)) {
     case SC_OPND_NONE: break;
-    case SC_OPND_CONST: putc(' ', out); print_literal(out, p->consts[in->a]); break;
+    case SC_OPND_CONST: putc(' ', out); sc_print_literal(out, p->consts[in->a]); break;
     case SC_OPND_FUNC: fprintf(out, " %s", p->funcs[in->a]->name); break;
     case SC_OPND_CALL: fprintf(out, " %s %u", p->funcs[in->a]->name, in->b); break;
     case SC_OPND_LOCAL:

@@ -1,3 +1,4 @@
 # src/frontend
 libshapec_la_SOURCES += src/frontend/opinfo.c src/frontend/program.c src/frontend/diag.c \
 	src/frontend/asm.c src/frontend/verify.c src/frontend/disasm.c
+libshapec_la_SOURCES += src/frontend/lift.c

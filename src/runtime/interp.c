@@ -140,8 +140,9 @@ enum {
  * Sources: LL = LoadLocal LoadLocal, LK/LF = LoadLocal PushConst int/float,
  *          S = both operands on the stack, SK/SF = PushConst int/float with
  *          the left operand on the stack.
- * Tails:   A = push the result, S = StoreLocal it, JF/JT = JumpIfFalse /
- *          JumpIfTrue on a compare (forward targets only). */
+ * Tails:   A = push the result, S = StoreLocal it, SJ = StoreLocal it and
+ *          take the backward Jump that follows (a loop's increment), JF/JT =
+ *          JumpIfFalse / JumpIfTrue on a compare (forward targets only). */
 #define SC_ARITH_I(F, s, t) F(s, t, AddInt) F(s, t, SubInt) F(s, t, MulInt)
 #define SC_ARITH_N(F, s, t) F(s, t, AddNumber) F(s, t, SubNumber) F(s, t, MulNumber) F(s, t, DivNumber)
 #define SC_ARITH_G(F, s, t) F(s, t, Add) F(s, t, Sub) F(s, t, Mul) F(s, t, Div)
@@ -165,7 +166,8 @@ enum {
   SC_ARITH_ALL(F, SL, A) SC_ARITH_ALL(F, SL, S)                           \
   SC_ARITH_KI(F, SK, A) SC_ARITH_KI(F, SK, S)                             \
   SC_ARITH_KF(F, SF, A) SC_ARITH_KF(F, SF, S)                             \
-  SC_ARITH_ALL(F, S, S)
+  SC_ARITH_ALL(F, S, S)                                                   \
+  SC_ARITH_KI(F, LK, SJ) SC_ARITH_KI(F, LL, SJ)
 #define SC_FUSED_CMP(F)                                                   \
   SC_CMP_ALL(F, LL, JF) SC_CMP_ALL(F, LL, JT)                             \
   SC_CMP_KI(F, LK, JF) SC_CMP_KI(F, LK, JT)                               \
@@ -200,7 +202,7 @@ enum {
 };
 
 enum { SC_SRC_LL, SC_SRC_LK, SC_SRC_LF, SC_SRC_SL, SC_SRC_S, SC_SRC_SK, SC_SRC_SF, SC_NSRC };
-enum { SC_TAIL_A, SC_TAIL_S, SC_TAIL_JF, SC_TAIL_JT, SC_NTAIL };
+enum { SC_TAIL_A, SC_TAIL_S, SC_TAIL_JF, SC_TAIL_JT, SC_TAIL_SJ, SC_NTAIL };
 
 /* (source, tail, opcode of the operation) -> fused handler id, 0 if none */
 static const uint16_t sc_fused_id[SC_NSRC][SC_NTAIL][SC_NOPS] = {
@@ -252,8 +254,16 @@ static int fwd_cond_jump(const sc_func *f, uint32_t j) {
  * the tail by what follows it; 0 if none. */
 static unsigned fused_op(const sc_func *f, int src, uint32_t k) {
   uint8_t op = f->code[k].op;
-  if (k + 1 < f->ncode && f->code[k + 1].op == SC_OP_StoreLocal && sc_fused_id[src][SC_TAIL_S][op])
-    return sc_fused_id[src][SC_TAIL_S][op];
+  if (k + 1 < f->ncode && f->code[k + 1].op == SC_OP_StoreLocal) {
+    if (k + 2 < f->ncode && sc_fused_id[src][SC_TAIL_SJ][op]) {
+      /* the slot after the store is the Jump or a no-op copy of it */
+      uint32_t j = skip_nops(f, k + 2);
+      if (f->code[j].op == SC_OP_Jump && (uint32_t)f->code[j].a <= j &&
+          skip_nops(f, (uint32_t)f->code[j].a) <= k + 2)
+        return sc_fused_id[src][SC_TAIL_SJ][op];
+    }
+    if (sc_fused_id[src][SC_TAIL_S][op]) return sc_fused_id[src][SC_TAIL_S][op];
+  }
   int jt = fwd_cond_jump(f, k + 1);
   if (jt >= 0 && sc_fused_id[src][jt][op]) return sc_fused_id[src][jt][op];
   return sc_fused_id[src][SC_TAIL_A][op];
@@ -292,14 +302,15 @@ static unsigned fused_at(const sc_program *p, const sc_func *f, uint32_t i) {
 static void translate_func(const sc_program *p, sc_vfunc *vf, const void *const *L) {
   const sc_func *f = vf->f;
   uint32_t n = f->ncode;
-  sc_tinsn *t = sc_gc_alloc_atomic((n ? n : 1) * sizeof(sc_tinsn));
-  memset(t, 0, (n ? n : 1) * sizeof(sc_tinsn));
+  sc_tinsn *t = vf->code; /* allocated with the back-edge counters after it */
+  uint32_t *be = vf->backedges;
   for (uint32_t i = 0; i < n; i++) {
     const sc_insn *in = &f->code[i];
     sc_tinsn *o = &t[i];
     o->h = L[in->op];
     o->a = in->a;
-    o->b = sc_op_flags((sc_op)in->op) & SC_OPF_FB ? in->fb : (int32_t)in->b;
+    o->b = sc_op_flags((sc_op)in->op) & SC_OPF_FB ? in->fb * (int32_t)sizeof(sc_fb_slot)
+                                                   : (int32_t)in->b;
     switch (in->op) {
     case SC_OP_PushConst: {
       sc_value v = p->consts[in->a];
@@ -321,11 +332,12 @@ static void translate_func(const sc_program *p, sc_vfunc *vf, const void *const 
       break;
     }
     case SC_OP_Jump: {
-      /* a: offset to the target past no-ops; b: the target, for back-edge counts */
+      /* a: offset to the target past no-ops; b: byte offset from this
+       * instruction to the target's back-edge counter */
       uint32_t tg = (uint32_t)in->a;
       o->h = L[tg <= i ? SC_H_JumpBack : SC_H_Jump];
       o->a = (int32_t)skip_nops(f, tg) - (int32_t)i;
-      o->b = (int32_t)tg;
+      o->b = (int32_t)((char *)&be[tg] - (char *)o);
       break;
     }
     case SC_OP_JumpIfFalse:
@@ -348,13 +360,13 @@ static void translate_func(const sc_program *p, sc_vfunc *vf, const void *const 
     if (j != i && f->code[j].op == SC_OP_Jump) {
       t[i] = t[j];
       t[i].a = (int32_t)(j + t[j].a) - (int32_t)i;
+      t[i].b += (int32_t)((j - i) * sizeof(sc_tinsn));
     }
   }
   for (uint32_t i = 0; i < n; i++) {
     unsigned id = fused_at(p, f, i);
     if (id) t[i].h = L[id];
   }
-  vf->code = t;
 }
 
 static void translate(sc_vm *vm, const void *const *L) {
@@ -362,6 +374,26 @@ static void translate(sc_vm *vm, const void *const *L) {
   vm->exit_code[0].h = L[SC_H_Exit];
   vm->exit_code[1].h = L[SC_H_Exit];
   vm->translated = 1;
+}
+
+/* sc_fb_record with the common case first: a slot seeing its first entry
+ * again only counts. */
+__attribute__((noinline)) static void sc_interp_record_slow(sc_fb_slot *s, uint64_t e,
+                                                           uint32_t aux) {
+  sc_fb_record(s, e, aux);
+}
+
+/* Exact because an empty slot holds SC_FB_NO_ENTRY in e[0] (vm_internal.h):
+ * e[0] == e means e is recorded, and sc_fb_record would only count. */
+__attribute__((always_inline)) static inline void sc_interp_record(sc_fb_slot *s, uint64_t e,
+                                                                   uint32_t aux) {
+  if (LIKELY(s->e[0] == e)) {
+    uint32_t c;
+    bool o = __builtin_add_overflow(s->count, 1u, &c);
+    s->count = c | -(uint32_t)o; /* saturating */
+  } else {
+    sc_interp_record_slow(s, e, aux);
+  }
 }
 
 /* Feedback of a GetIndex/SetIndex that left the fast path. */

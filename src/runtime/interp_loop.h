@@ -15,6 +15,8 @@
     pc += (n);                                                            \
     goto *pc->h;                                                          \
   } while (0)
+/* a feedback slot from its byte offset, as threaded code keeps it */
+#define SC_SLOT(slots, off) ((sc_fb_slot *)((char *)(slots) + (off)))
 #define TRUTHY(v) ((v).tag == SC_BOOL ? (v).i != 0 : sc_truthy(v))
 
 /* operand sources of fused handlers: where x and y come from, the index of
@@ -71,6 +73,21 @@
     base[st_->a] = r;                                                     \
     NEXT(AT_##s + 2);                                                     \
   }
+#define FUSE_SJ(s, OP)                                                    \
+  L_F_##s##_SJ_##OP : {                                                   \
+    sc_value x, y, r;                                                     \
+    SRC_##s(x, y);                                                        \
+    K_##OP(x, y, r, HEAD_##s(OP));                                        \
+    const sc_tinsn *st_ = pc + AT_##s + 1;                                \
+    if (!(((uint32_t)st_->b >> r.tag) & 1)) goto HEAD_##s(OP);            \
+    FB_BIN(OP, pc[AT_##s].b, x, y);                                       \
+    sp -= POP_##s;                                                        \
+    base[st_->a] = r;                                                     \
+    const sc_tinsn *j_ = st_ + 1;                                         \
+    COUNT_BACKEDGE((uint32_t *)((char *)j_ + j_->b));                     \
+    pc = j_ + j_->a;                                                      \
+    DISPATCH();                                                           \
+  }
 #define FUSE_J(s, OP, TAKEN)                                              \
   sc_value x, y;                                                          \
   int c;                                                                  \
@@ -122,8 +139,8 @@
 #endif /* SC_INTERP_LOOP_COMMON */
 
 #if PROFILE
-#define REC(idx, e, aux) sc_fb_record(&slots[idx], (e), (aux))
-#define IC_SLOT(idx) (&slots[idx])
+#define REC(off, e, aux) sc_interp_record(SC_SLOT(slots, off), (e), (aux))
+#define IC_SLOT(off) SC_SLOT(slots, off)
 #define IC_HIT(s)                                                         \
   do {                                                                    \
     if ((s)->count != UINT32_MAX) (s)->count++;                           \
@@ -136,22 +153,22 @@
 #define PROF_ENTER(cf)                                                    \
   do {                                                                    \
     (cf)->prof->calls++;                                                  \
-    slots = (cf)->prof->slots;                                            \
+    slots = (cf)->slots;                                            \
   } while (0)
-#define PROF_RETURN() (slots = fp->vf->prof->slots)
+#define PROF_RETURN() (slots = fp->vf->slots)
 #else
-#define REC(idx, e, aux) ((void)0)
-#define IC_SLOT(idx) (&fp->vf->prof->slots[idx])
+#define REC(off, e, aux) ((void)0)
+#define IC_SLOT(off) SC_SLOT(fp->vf->slots, off)
 #define IC_HIT(s) ((void)0)
 #define COUNT_BACKEDGE(p) ((void)0)
 #define PROF_ENTER(cf) ((void)0)
 #define PROF_RETURN() ((void)0)
 #endif
-#define FB_BIN(OP, idx, x, y)                                             \
+#define FB_BIN(OP, off, x, y)                                             \
   do {                                                                    \
-    if (SC_HASFB_##OP) REC(idx, SC_FB_PAIR((x).tag, (y).tag), 0);         \
+    if (SC_HASFB_##OP) REC(off, SC_FB_PAIR((x).tag, (y).tag), 0);         \
   } while (0)
-#define FB_TAG(idx, t) REC(idx, (t), 0)
+#define FB_TAG(off, t) REC(off, (t), 0)
 
 /* Enter function CF with locals at NB (its arguments already there) and the
  * result going to RET. */
@@ -431,7 +448,7 @@ L_Jump:
   pc += pc->a;
   DISPATCH();
 L_JumpBack:
-  COUNT_BACKEDGE(&fp->vf->prof->backedges[pc->b]);
+  COUNT_BACKEDGE((uint32_t *)((char *)pc + pc->b));
   pc += pc->a;
   DISPATCH();
 L_JumpIfFalse: {
@@ -450,7 +467,7 @@ L_JumpIfFalseBack: {
   sc_value v = *--sp;
   FB_TAG(pc->b, v.tag);
   if (TRUTHY(v)) NEXT(1);
-  COUNT_BACKEDGE(&fp->vf->prof->backedges[(pc - fp->vf->code) + pc->a]);
+  COUNT_BACKEDGE(&fp->vf->backedges[(pc - fp->vf->code) + pc->a]);
   pc += pc->a;
   DISPATCH();
 }
@@ -458,7 +475,7 @@ L_JumpIfTrueBack: {
   sc_value v = *--sp;
   FB_TAG(pc->b, v.tag);
   if (!TRUTHY(v)) NEXT(1);
-  COUNT_BACKEDGE(&fp->vf->prof->backedges[(pc - fp->vf->code) + pc->a]);
+  COUNT_BACKEDGE(&fp->vf->backedges[(pc - fp->vf->code) + pc->a]);
   pc += pc->a;
   DISPATCH();
 }
@@ -515,7 +532,7 @@ L_GetIndex: {
     NEXT(1);
   }
 #if PROFILE
-  sc_interp_index_feedback(&slots[pc->b], av, iv);
+  sc_interp_index_feedback(SC_SLOT(slots, pc->b), av, iv);
 #endif
   sc_value r;
   if (!sc_rt_get_index(rt, av, iv, &r)) goto L_error;
@@ -536,7 +553,7 @@ L_SetIndex: {
     NEXT(1);
   }
 #if PROFILE
-  sc_interp_index_feedback(&slots[pc->b], av, iv);
+  sc_interp_index_feedback(SC_SLOT(slots, pc->b), av, iv);
 #endif
   if (!sc_rt_set_index(rt, av, iv, v)) goto L_error;
   sp -= 3;

@@ -49,13 +49,22 @@ sc_vm *sc_vm_new(sc_program *p, const sc_vm_options *opts) {
   for (uint32_t i = 0; i < nf; i++) {
     const sc_func *f = p->funcs[i];
     sc_profile *pr = &vm->profiles[i];
-    pr->backedges = sc_gc_alloc_atomic((f->ncode ? f->ncode : 1) * sizeof(uint32_t));
-    memset(pr->backedges, 0, (f->ncode ? f->ncode : 1) * sizeof(uint32_t));
+    /* threaded code (filled by the interpreter) and the back-edge counters
+     * in one block: a backward Jump finds its counter at a fixed offset */
+    size_t n = f->ncode ? f->ncode : 1;
+    size_t bytes = n * (sizeof(sc_tinsn) + sizeof(uint32_t));
+    sc_tinsn *code = sc_gc_alloc_atomic(bytes);
+    memset(code, 0, bytes);
+    pr->backedges = (uint32_t *)(code + n);
     /* slots may hold shape pointers: scanned memory */
     pr->slots = sc_gc_alloc((f->nfeedback ? f->nfeedback : 1) * sizeof(sc_fb_slot));
+    for (uint32_t k = 0; k < f->nfeedback; k++) sc_vm_slot_clear(&pr->slots[k]);
     sc_vfunc *vf = &vm->funcs[i];
     vf->f = f;
+    vf->code = code;
     vf->prof = pr;
+    vf->slots = pr->slots;
+    vf->backedges = pr->backedges;
     vf->index = i;
     vf->frame_size = f->nlocals + f->max_stack;
     vf->nlocals = f->nlocals;

@@ -23,8 +23,9 @@
  * operands of the following ones, so a jump into the middle of a fused
  * sequence still runs the plain handlers.
  * Operands: a = main operand (local, global, const, func, name, count,
- * builtin; for jumps the pc offset of the target), b = feedback slot for
- * instructions that have one, else the second operand (argc; for StoreLocal
+ * builtin; for jumps the pc offset of the target), b = the feedback slot's
+ * byte offset in the slot array for instructions that have one, else the
+ * second operand (argc; for StoreLocal
  * the set of accepted tags, 1 << tag). PushConst of an int or a float keeps
  * the payload in i / f, of another constant its address in cv. */
 typedef struct sc_tinsn {
@@ -40,11 +41,23 @@ typedef struct sc_tinsn {
   };
 } sc_tinsn;
 
+/* An empty feedback slot keeps this impossible entry in e[0], so that the
+ * loop's fast path (e[0] == e: only count) needs one compare. Anything that
+ * empties slots must use sc_vm_slot_clear. */
+#define SC_FB_NO_ENTRY UINT64_MAX
+static inline void sc_vm_slot_clear(sc_fb_slot *s) {
+  *s = (sc_fb_slot){.state = SC_FB_UNINIT};
+  s->e[0] = SC_FB_NO_ENTRY;
+}
+
 /* A function as the VM runs it. */
 typedef struct sc_vfunc {
   const sc_func *f;
-  sc_tinsn *code;      /* threaded code for the VM's build; NULL until translated */
+  sc_tinsn *code;      /* threaded code for the VM's build (once translated),
+                          followed in the same block by prof->backedges */
   sc_profile *prof;    /* == &vm->profiles[index] */
+  sc_fb_slot *slots;   /* prof->slots, prof->backedges: one load less in the loop */
+  uint32_t *backedges;
   uint32_t frame_size; /* nlocals + max_stack: stack slots the frame may use */
   uint32_t nlocals;
   uint32_t index;
