@@ -10,4 +10,7 @@
  * `shapec: error: ...`; returns the process exit status. */
 int sc_cli_emit_ir(const char *what, sc_program *p, int argc, char **argv);
 
+/* `shapec opt FILE.ssa [options]`: runs passes on IR text (as LLVM's opt). */
+int sc_cli_opt(const char *path, int argc, char **argv);
+
 #endif

@@ -11,6 +11,7 @@
 static const char sc_usage[] =
     "usage: shapec run FILE.sasm [--no-profile] [--dump-feedback OUT|-] [--max-frames N] [--jit=off]\n"
     "       shapec check FILE.sasm\n"
+    "       shapec opt FILE.ssa [--passes=P] [--print-after=NAME] [--print-after-all]\n"
     "       shapec --emit=bytecode|ssa|dot|mir|llvm FILE.sasm\n"
     "       shapec --help | --version\n";
 
@@ -21,6 +22,15 @@ static const char sc_help[] =
     "  check FILE          assemble and verify only\n"
     "  --emit=bytecode     print the program as .sasm (reassembles to the same bytecode)\n"
     "  --emit=ssa|dot|mir|llvm   print the compiler's IR of the program\n"
+    "  opt FILE.ssa        run passes on IR text (single-pass tests, hand-written IR)\n"
+    "\n"
+    "--emit=ssa|dot and opt options:\n"
+    "  --func NAME         only this function\n"
+    "  --passes=P          pipeline, e.g. lift,phis,simplify,dce (see --list-passes)\n"
+    "  --print-after=NAME  print the IR after pass NAME; --print-after-all after each\n"
+    "  --time-passes       time each pass; --verify-each verifies after each pass\n"
+    "  --feedback-from-run run main in the interpreter first, so the IR carries feedback\n"
+    "  --check-roundtrip   check that the printed IR parses back to the same IR\n"
     "\n"
     "run options:\n"
     "  --no-profile        interpret without collecting type feedback and counters\n"
@@ -161,6 +171,10 @@ int main(int argc, char **argv) {
     return sc_cli_emit_ir(emit, p, nrest, rest);
   }
 
+  if (npos >= 1 && !strcmp(pos[0], "opt")) {
+    if (npos != 2) return usage_error("%s", "opt takes one FILE.ssa");
+    return sc_cli_opt(pos[1], nrest, rest);
+  }
   if (first_unknown) return usage_error("unknown option '%s'", first_unknown);
   if (npos == 0) return usage_error("%s", "no command given");
   const char *cmd = pos[0];

@@ -302,6 +302,7 @@ sc_irfunc *sc_lift(sc_arena *a, const sc_program *prog, uint32_t fi, const sc_pr
   const sc_func *bf = prog->funcs[fi];
   sc_irfunc *f = sc_ir_new(a, prog, bf->name, bf->arity, bf->nlocals);
   f->bcf = bf;
+  for (uint32_t i = 0; i < bf->nlocals; i++) f->local_names[i] = bf->local_names[i];
   lifter L = {.f = f, .prog = prog, .bf = bf, .prof = prof};
   uint32_t n = bf->ncode;
   L.nvars = bf->nlocals + bf->max_stack;

@@ -1,4 +1,5 @@
 /* IR construction and small utilities. */
+#include <stdio.h>
 #include <string.h>
 
 #include "ssa/ir.h"
@@ -39,6 +40,12 @@ sc_irfunc *sc_ir_new(sc_arena *a, const sc_program *prog, const char *name, uint
   f->name = sc_arena_strdup(a, name);
   f->nparams = nparams;
   f->nlocals = nlocals;
+  f->local_names = sc_arena_alloc(a, (nlocals + 1) * sizeof *f->local_names);
+  for (uint32_t i = 0; i < nlocals; i++) {
+    char buf[24];
+    snprintf(buf, sizeof buf, "l%u", i);
+    f->local_names[i] = sc_arena_strdup(a, buf);
+  }
   f->ins = sc_arena_grow(a, NULL, sizeof *f->ins, 0, &f->cins, 64);
   f->nins = 1; /* id 0 is "none" */
   return f;

@@ -6,8 +6,11 @@
  * terminator last. Everything is allocated in the function's arena.
  *
  * Text form (printed by sc_ir_print, read back by sc_ir_parse):
- *   func NAME(NARGS) locals N {
- *   b0:                          ; preds: none
+ *   func fib(n) {                 (or: func main() locals(i, sum) {)
+ *   b0:
+ *     v1 = val param 0
+ *     jmp b1
+ *   b1:  ; preds b0               (the list fixes the order of phi operands)
  *     v1 = val param 0
  *     v2 = val const 2
  *     fs0 = state fib@2 [v1 | v1, v2]
@@ -91,6 +94,7 @@ typedef struct sc_irfunc {
   const sc_func *bcf; /* the bytecode function, when lifted */
   const char *name;
   uint32_t nparams, nlocals;
+  const char **local_names; /* nlocals */
   sc_ins *ins;
   size_t nins, cins;
   sc_blk *blk;

@@ -69,7 +69,7 @@ static void print_aux(const sc_irfunc *f, const sc_ins *in, FILE *out) {
   const sc_program *p = f->prog;
   switch (sc_op_operand(op)) {
   case SC_OPND_LOCAL:
-    if (f->bcf && (uint32_t)in->aux < f->bcf->nlocals) fprintf(out, "[%s]", f->bcf->local_names[in->aux]);
+    if ((uint32_t)in->aux < f->nlocals) fprintf(out, "[%s]", f->local_names[in->aux]);
     else fprintf(out, "[%d]", in->aux);
     break;
   case SC_OPND_GLOBAL:
@@ -140,7 +140,15 @@ void sc_ir_print_ins(sc_irfunc *f, uint32_t id, FILE *out) {
 }
 
 void sc_ir_print(sc_irfunc *f, FILE *out) {
-  fprintf(out, "func %s(%u) locals %u {\n", f->name, f->nparams, f->nlocals);
+  fprintf(out, "func %s(", f->name);
+  for (uint32_t i = 0; i < f->nparams; i++) fprintf(out, "%s%s", i ? ", " : "", f->local_names[i]);
+  putc(')', out);
+  if (f->nlocals > f->nparams) {
+    fputs(" locals(", out);
+    for (uint32_t i = f->nparams; i < f->nlocals; i++) fprintf(out, "%s%s", i > f->nparams ? ", " : "", f->local_names[i]);
+    putc(')', out);
+  }
+  fputs(" {\n", out);
   for (size_t b = 0; b < f->nblk; b++) {
     const sc_blk *bl = &f->blk[b];
     if (bl->dead) continue;
