@@ -9,3 +9,4 @@ tests_unit_unit_tests_LDADD = libshapec.la $(CRITERION_LIBS) $(GC_LIBS) -lm
 
 include tests/unit/local.mk
 include tests/programs/local.mk
+include tests/golden/local.mk

@@ -142,6 +142,10 @@ int sc_cli_opt(const char *path, int argc, char **argv) {
       sc_diags d = {0};
       sc_irfunc *f = sc_ir_parse(&a, prog, path, s, (size_t)(next - s), &d);
       if (!f) {
+        uint32_t base = 0; /* chunk lines -> file lines */
+        for (const char *q = src; q < s; q++) base += *q == '\n';
+        for (uint32_t k = 0; k < d.n; k++)
+          if (d.v[k].line) d.v[k].line += base;
         sc_diags_print(&d, stderr);
         status = 2;
       } else if (!e.func || !strcmp(e.func, f->name)) {
