@@ -10,3 +10,7 @@ tests_unit_unit_tests_LDADD = libshapec.la $(CRITERION_LIBS) $(GC_LIBS) -lm
 include tests/unit/local.mk
 include tests/programs/local.mk
 include tests/golden/local.mk
+# Lifting throughput (issue figures): built by make check, run by hand.
+check_PROGRAMS += tests/perf/lift_throughput
+tests_perf_lift_throughput_SOURCES = tests/perf/lift_throughput.c
+tests_perf_lift_throughput_LDADD = libshapec.la $(GC_LIBS) -lm

@@ -86,6 +86,8 @@ typedef struct sc_loop {
   size_t nblocks;
   uint32_t *latches; /* blocks with a back-edge to the header */
   size_t nlatches;
+  uint32_t *exits; /* blocks outside the loop entered from inside it */
+  size_t nexits;
 } sc_loop;
 
 typedef struct sc_irfunc {

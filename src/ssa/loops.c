@@ -67,6 +67,17 @@ void sc_ir_loops(sc_irfunc *f) {
         }
       }
     }
+    size_t ce = 0;
+    for (size_t k = 0; k < L.nblocks; k++) {
+      uint32_t s[2];
+      int ns;
+      sc_ir_succs(f, L.blocks[k], s, &ns);
+      for (int j = 0; j < ns; j++) {
+        bool dup = in[s[j]];
+        for (size_t e = 0; e < L.nexits && !dup; e++) dup = L.exits[e] == s[j];
+        if (!dup) add_u32(f->arena, &L.exits, &L.nexits, &ce, s[j]);
+      }
+    }
     f->loops = sc_arena_grow(f->arena, f->loops, sizeof *f->loops, f->nloops, &cloops, f->nloops + 1);
     uint32_t id = (uint32_t)f->nloops++;
     /* The enclosing loop is the innermost loop found so far containing h;

@@ -26,6 +26,8 @@ typedef struct pline {
 
 typedef struct parser {
   uint32_t next_void; /* ids for instructions printed without one */
+  uint32_t *line_of;  /* source line of each instruction */
+  size_t cline;
   sc_arena *a;
   sc_program *prog;
   sc_diags *d;
@@ -466,6 +468,8 @@ static bool parse_ins(parser *P, pline *L, uint32_t b, uint32_t *phi_blocks_out[
     }
   }
   f->ins[id].dead = 0;
+  P->line_of = sc_arena_grow(P->a, P->line_of, sizeof *P->line_of, P->cline, &P->cline, (size_t)id + 1);
+  P->line_of[id] = L->line;
   sc_blk *bl = &f->blk[b];
   bl->ins = sc_arena_grow(P->a, bl->ins, sizeof *bl->ins, bl->nins, &bl->cins, bl->nins + 1);
   bl->ins[bl->nins++] = id;
@@ -613,7 +617,14 @@ sc_irfunc *sc_ir_parse(sc_arena *a, sc_program *prog, const char *filename, cons
     parse_ins(&P, L, (uint32_t)cur, phi_blocks, NULL);
     if (P.f->nins > cphi) phi_blocks = sc_arena_grow(a, phi_blocks, sizeof *phi_blocks, cphi, &cphi, P.f->nins);
   }
-  if (!P.errors && !done) sc_diag_add(diags, L->line, 1, "missing '}' at the end of the function");
+  if (!P.errors && !done) {
+    sc_diag_add(diags, L->line, 1, "missing '}' at the end of the function");
+    P.errors++;
+  }
+  if (!P.errors && !P.f) {
+    sc_diag_add(diags, 1, 1, "no function in the input");
+    P.errors++;
+  }
   if (P.errors) goto out;
   sc_irfunc *f = P.f;
   /* Blocks without a `; preds` list get theirs from the terminators. */
@@ -662,7 +673,7 @@ sc_irfunc *sc_ir_parse(sc_arena *a, sc_program *prog, const char *filename, cons
     if (in->dead) continue;
     for (uint32_t k = 0; k < in->nargs; k++)
       if (in->args[k] >= f->nins || f->ins[in->args[k]].dead) {
-        sc_diag_add(diags, 0, 0, "v%zu uses v%u, which is never defined", i, in->args[k]);
+        sc_diag_add(diags, i < P.cline ? P.line_of[i] : 0, 1, "v%u is used but never defined", in->args[k]);
         P.errors++;
       }
   }

@@ -172,6 +172,7 @@ void sc_ir_print_dot(sc_irfunc *f, FILE *out) {
     bool header = l >= 0 && f->loops[l].header == b;
     fprintf(out, "  b%zu [label=\"b%zu%s%s\\l", b, b, header ? " (loop header)" : "", f->irreducible ? "" : "");
     if (l >= 0) fprintf(out, "loop depth %u\\l", f->loops[l].depth);
+    if (header) fprintf(out, "%zu exit%s\\l", f->loops[l].nexits, f->loops[l].nexits == 1 ? "" : "s");
     fprintf(out, "%zu instructions\\l\"%s];\n", f->blk[b].nins, header ? " style=bold color=blue" : "");
     uint32_t s[2];
     int ns;

@@ -6,3 +6,4 @@ tests_unit_unit_tests_SOURCES += tests/unit/test_values.c
 tests_unit_unit_tests_SOURCES += tests/unit/test_print.c
 tests_unit_unit_tests_SOURCES += tests/unit/test_heap.c
 tests_unit_unit_tests_SOURCES += tests/unit/test_roundtrip.c
+tests_unit_unit_tests_SOURCES += tests/unit/test_ir.c
