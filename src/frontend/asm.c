@@ -43,14 +43,20 @@ typedef struct rlabel {
   uint32_t len, pc, line, col;
 } rlabel;
 
+/* Declaration lines by index (a function's locals, the globals), for
+ * "first declared at line N" messages. */
+typedef struct decl_lines {
+  uint32_t *v;
+  uint32_t cap;
+} decl_lines;
+
 typedef struct rfunc {
   sc_func *f;
   rinsn *ins;
   uint32_t nins, cins;
   rlabel *labels;
   uint32_t nlabels, clabels;
-  uint32_t *local_line, *local_col; /* declaration positions, by local index */
-  uint32_t clocal;
+  decl_lines locals;
 } rfunc;
 
 typedef struct asm_state {
@@ -62,8 +68,7 @@ typedef struct asm_state {
   int ntok;
   rfunc *funcs;
   uint32_t nfuncs, cfuncs;
-  uint32_t *gline, *gcol; /* global declaration positions */
-  uint32_t cglob;
+  decl_lines globals;
   int errors;
 } asm_state;
 
@@ -233,20 +238,16 @@ static rfunc *cur_add_func(asm_state *st, sc_func *f) {
   return rf;
 }
 
-static void note_local_pos(rfunc *rf, uint32_t idx, uint32_t line, uint32_t col) {
-  while (idx >= rf->clocal) {
-    uint32_t nc = rf->clocal ? rf->clocal * 2 : 8;
-    uint32_t *l = sc_gc_alloc_atomic(nc * 4), *c = sc_gc_alloc_atomic(nc * 4);
-    if (rf->clocal) {
-      memcpy(l, rf->local_line, rf->clocal * 4);
-      memcpy(c, rf->local_col, rf->clocal * 4);
-    }
-    rf->local_line = l;
-    rf->local_col = c;
-    rf->clocal = nc;
+static void decl_line_set(decl_lines *t, uint32_t i, uint32_t line) {
+  if (i >= t->cap) {
+    uint32_t nc = t->cap ? t->cap * 2 : 8;
+    while (nc <= i) nc *= 2;
+    uint32_t *v = sc_gc_alloc_atomic(nc * sizeof *v);
+    if (t->cap) memcpy(v, t->v, t->cap * sizeof *v);
+    t->v = v;
+    t->cap = nc;
   }
-  rf->local_line[idx] = line;
-  rf->local_col[idx] = col;
+  t->v[i] = line;
 }
 
 static int find_local(const sc_func *f, const tok *t) {
@@ -320,7 +321,7 @@ static rfunc *parse_func_header(asm_state *st) {
   rfunc *rf = cur_add_func(st, f);
   for (uint32_t k = 0; k < np; k++) {
     f->local_names[k] = tok_cstr(&params[k]);
-    note_local_pos(rf, k, params[k].line, params[k].col);
+    decl_line_set(&rf->locals, k, params[k].line);
   }
   return rf;
 }
@@ -359,11 +360,11 @@ static void parse_local(asm_state *st, rfunc *rf) {
   int prev = find_local(rf->f, &t[1]);
   if (prev >= 0) {
     ERR(st, t[1].line, t[1].col, "duplicate local '%.*s' (first declared at line %u)", (int)t[1].len, t[1].s,
-        rf->local_line[prev]);
+        rf->locals.v[prev]);
     return;
   }
   uint32_t k = sc_func_add_local(rf->f, tok_cstr(&t[1]), kind);
-  note_local_pos(rf, k, t[1].line, t[1].col);
+  decl_line_set(&rf->locals, k, t[1].line);
 }
 
 static void parse_insn(asm_state *st, rfunc *rf) {
@@ -430,23 +431,10 @@ static void parse_global(asm_state *st) {
   char *name = tok_cstr(&t[1]);
   int prev = sc_global_find(st->p, name);
   if (prev >= 0) {
-    ERR(st, t[1].line, t[1].col, "duplicate global '%s' (first declared at line %u)", name, st->gline[prev]);
+    ERR(st, t[1].line, t[1].col, "duplicate global '%s' (first declared at line %u)", name, st->globals.v[prev]);
     return;
   }
-  uint32_t g = sc_global_add(st->p, name);
-  while (g >= st->cglob) {
-    uint32_t nc = st->cglob ? st->cglob * 2 : 8;
-    uint32_t *l = sc_gc_alloc_atomic(nc * 4), *c = sc_gc_alloc_atomic(nc * 4);
-    if (st->cglob) {
-      memcpy(l, st->gline, st->cglob * 4);
-      memcpy(c, st->gcol, st->cglob * 4);
-    }
-    st->gline = l;
-    st->gcol = c;
-    st->cglob = nc;
-  }
-  st->gline[g] = t[1].line;
-  st->gcol[g] = t[1].col;
+  decl_line_set(&st->globals, sc_global_add(st->p, name), t[1].line);
 }
 
 static void pass1(asm_state *st) {

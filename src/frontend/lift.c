@@ -236,41 +236,10 @@ static void fill_block(lifter *L, uint32_t blk, uint32_t pc) {
   }
 }
 
-/* Removes trivial phis (all operands the same value or the phi itself)
- * until none is left, then phis no real instruction or frame state needs. */
+/* Removes trivial phis, then phis no real instruction or frame state
+ * needs: what is left is pruned SSA. */
 static void prune_phis(sc_irfunc *f) {
-  uint32_t *fwd = calloc(f->nins, sizeof *fwd);
-  bool changed = true;
-  while (changed) {
-    changed = false;
-    for (size_t i = 1; i < f->nins; i++) {
-      sc_ins *in = &f->ins[i];
-      if (in->op != IR_phi || in->dead) continue;
-      uint32_t same = 0;
-      bool trivial = true;
-      for (uint32_t k = 0; k < in->nargs; k++) {
-        uint32_t a = in->args[k];
-        while (fwd[a]) a = fwd[a];
-        in->args[k] = a;
-        if (a == i || a == same) continue;
-        if (same) { trivial = false; break; }
-        same = a;
-      }
-      if (trivial && same) {
-        in->dead = 1;
-        fwd[i] = same;
-        changed = true;
-      }
-    }
-  }
-  for (size_t i = 1; i < f->nins; i++) {
-    sc_ins *in = &f->ins[i];
-    for (uint32_t k = 0; k < in->nargs; k++)
-      while (fwd[in->args[k]]) in->args[k] = fwd[in->args[k]];
-  }
-  for (size_t s = 0; s < f->nfs; s++)
-    for (uint32_t k = 0; k < f->fs[s].nlocals + f->fs[s].nstack; k++)
-      while (fwd[f->fs[s].vals[k]]) f->fs[s].vals[k] = fwd[f->fs[s].vals[k]];
+  sc_ir_fold_trivial_phis(f);
   /* Liveness of phis: roots are uses by non-phis and by frame states. */
   uint8_t *live = calloc(f->nins, 1);
   uint32_t *work = malloc(f->nins * sizeof *work);
@@ -292,7 +261,6 @@ static void prune_phis(sc_irfunc *f) {
 #undef MARK
   for (size_t i = 1; i < f->nins; i++)
     if (f->ins[i].op == IR_phi && !live[i]) f->ins[i].dead = 1;
-  free(fwd);
   free(live);
   free(work);
   sc_ir_compact(f);

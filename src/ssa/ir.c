@@ -1,5 +1,6 @@
 /* IR construction and small utilities. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ssa/ir.h"
@@ -141,4 +142,50 @@ void sc_ir_compact(sc_irfunc *f) {
       if (!bl->dead && !f->ins[bl->ins[i]].dead) bl->ins[k++] = bl->ins[i];
     bl->nins = bl->dead ? 0 : k;
   }
+}
+
+/* Folds trivial phis (all operands one value, or the phi itself) to that
+ * value until none is left; uses are forwarded through one table, so the
+ * cost is linear per round. Returns whether any phi went. */
+bool sc_ir_fold_trivial_phis(sc_irfunc *f) {
+  uint32_t *fwd = calloc(f->nins, sizeof *fwd);
+  bool any = false, changed = true;
+  while (changed) {
+    changed = false;
+    for (size_t i = 1; i < f->nins; i++) {
+      sc_ins *in = &f->ins[i];
+      if (in->op != IR_phi || in->dead) continue;
+      uint32_t same = 0;
+      bool trivial = true;
+      for (uint32_t k = 0; k < in->nargs; k++) {
+        uint32_t a = in->args[k];
+        while (fwd[a]) a = fwd[a];
+        in->args[k] = a;
+        if (a == i || a == same) continue;
+        if (same) {
+          trivial = false;
+          break;
+        }
+        same = a;
+      }
+      if (trivial && same) {
+        in->dead = 1;
+        fwd[i] = same;
+        changed = any = true;
+      }
+    }
+  }
+  if (any) {
+    for (size_t i = 1; i < f->nins; i++) {
+      sc_ins *in = &f->ins[i];
+      for (uint32_t k = 0; k < in->nargs; k++)
+        while (fwd[in->args[k]]) in->args[k] = fwd[in->args[k]];
+    }
+    for (size_t s = 0; s < f->nfs; s++)
+      for (uint32_t k = 0; k < f->fs[s].nlocals + f->fs[s].nstack; k++)
+        while (fwd[f->fs[s].vals[k]]) f->fs[s].vals[k] = fwd[f->fs[s].vals[k]];
+    sc_ir_compact(f);
+  }
+  free(fwd);
+  return any;
 }

@@ -138,8 +138,10 @@ void sc_ir_succs(const sc_irfunc *f, uint32_t blk, uint32_t succ[2], int *n);
 uint32_t sc_ir_term(const sc_irfunc *f, uint32_t blk); /* terminator id, 0 if none */
 /* Replaces every use of `from` (args and frame states) with `to`. */
 void sc_ir_replace_uses(sc_irfunc *f, uint32_t from, uint32_t to);
-/* Drops dead instructions from block lists and recomputes predecessors. */
+/* Drops dead instructions and dead blocks' contents from block lists. */
 void sc_ir_compact(sc_irfunc *f);
+/* Replaces phis whose operands are all one value by that value. */
+bool sc_ir_fold_trivial_phis(sc_irfunc *f);
 
 /* Analyses */
 void sc_ir_dom(sc_irfunc *f);
