@@ -19,7 +19,7 @@ static sc_program *generate(uint32_t target) {
   sc_program *p = sc_program_new("generated");
   sc_func *m = sc_func_add(p, "main", 0);
   for (int i = 0; i < 8; i++) {
-    char n[8];
+    char n[16];
     snprintf(n, sizeof n, "l%d", i);
     sc_func_add_local(m, n, SC_KIND_ANY);
   }
