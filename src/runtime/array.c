@@ -1,74 +1,75 @@
 /* Arrays with elements kinds (value.h). Raw INT/FLOAT storage is
- * pointer-free and allocated atomic; ANY storage holds values. */
+ * pointer-free and allocated atomic; ANY storage holds values. Storage
+ * grows by doubling; kinds only move INT/FLOAT -> ANY, except that an empty
+ * array takes the kind of the first element stored into it. */
 #include <string.h>
 
 #include "runtime/runtime.h"
 
-static sc_elems_kind kind_of(sc_value v) {
+/* ArrayNew beyond this many elements is refused with an error rather than
+ * an out-of-memory abort (2^32 values are 64 GiB already). */
+#define SC_ARRAY_MAX_LEN ((int64_t)1 << 32)
+
+static inline sc_elems_kind kind_of(sc_value v) {
   return v.tag == SC_INT ? SC_ELEMS_INT : v.tag == SC_FLOAT ? SC_ELEMS_FLOAT : SC_ELEMS_ANY;
 }
 
 static void *alloc_storage(sc_elems_kind k, int64_t cap) {
-  if (cap < 1) cap = 1;
   return k == SC_ELEMS_ANY ? sc_gc_alloc((size_t)cap * sizeof(sc_value))
                            : sc_gc_alloc_atomic((size_t)cap * 8);
 }
 
-sc_array *sc_array_new(int64_t cap) {
+static sc_array *array_alloc(sc_elems_kind k, int64_t cap) {
   sc_array *a = sc_gc_alloc(sizeof *a);
-  a->kind = SC_ELEMS_INT;
+  a->kind = k;
   a->cap = cap < 4 ? 4 : cap;
-  a->d.p = alloc_storage(SC_ELEMS_INT, a->cap);
+  a->d.p = alloc_storage(k, a->cap);
   return a;
 }
 
-static void to_any(sc_array *a) {
-  sc_value *v = alloc_storage(SC_ELEMS_ANY, a->cap);
-  if (a->kind == SC_ELEMS_INT)
-    for (int64_t i = 0; i < a->len; i++) v[i] = sc_int(a->d.i[i]);
-  else
-    for (int64_t i = 0; i < a->len; i++) v[i] = sc_float(a->d.f[i]);
-  a->d.v = v;
-  a->kind = SC_ELEMS_ANY;
+sc_array *sc_array_new(int64_t cap) { return array_alloc(SC_ELEMS_INT, cap); }
+
+/* Re-lays the storage out for kind k (only called with k == ANY, or on an
+ * empty array). */
+static void set_kind(sc_array *a, sc_elems_kind k) {
+  void *d = alloc_storage(k, a->cap);
+  if (a->len) { /* INT/FLOAT -> ANY: box every element */
+    sc_value *v = d;
+    if (a->kind == SC_ELEMS_INT)
+      for (int64_t i = 0; i < a->len; i++) v[i] = sc_int(a->d.i[i]);
+    else
+      for (int64_t i = 0; i < a->len; i++) v[i] = sc_float(a->d.f[i]);
+  }
+  a->d.p = d;
+  a->kind = k;
 }
 
-/* Makes the kind able to hold v (an empty array takes v's kind). */
+/* Makes the array able to hold v; called when v's kind is not a->kind. */
 static void fit_kind(sc_array *a, sc_value v) {
-  sc_elems_kind k = kind_of(v);
-  if (k == a->kind || a->kind == SC_ELEMS_ANY) return;
-  if (a->len == 0) {
-    a->kind = k;
-    a->d.p = alloc_storage(k, a->cap);
-    return;
-  }
-  to_any(a);
+  if (a->len == 0) set_kind(a, kind_of(v));
+  else if (a->kind != SC_ELEMS_ANY) set_kind(a, SC_ELEMS_ANY);
 }
 
 sc_array *sc_array_from(const sc_value *v, int64_t n) {
-  sc_array *a = sc_array_new(n);
-  if (n > 0) {
-    sc_elems_kind k = kind_of(v[0]);
-    for (int64_t i = 1; i < n && k != SC_ELEMS_ANY; i++)
-      if (kind_of(v[i]) != k) k = SC_ELEMS_ANY;
-    if (k != SC_ELEMS_INT) {
-      a->kind = k;
-      a->d.p = alloc_storage(k, a->cap);
-    }
-  }
+  sc_elems_kind k = n > 0 ? kind_of(v[0]) : SC_ELEMS_INT;
+  for (int64_t i = 1; i < n && k != SC_ELEMS_ANY; i++)
+    if (kind_of(v[i]) != k) k = SC_ELEMS_ANY;
+  sc_array *a = array_alloc(k, n);
   a->len = n;
-  for (int64_t i = 0; i < n; i++) sc_array_store(a, i, v[i]);
+  switch (k) {
+  case SC_ELEMS_INT: for (int64_t i = 0; i < n; i++) a->d.i[i] = v[i].i; break;
+  case SC_ELEMS_FLOAT: for (int64_t i = 0; i < n; i++) a->d.f[i] = v[i].f; break;
+  default: if (n) memcpy(a->d.v, v, (size_t)n * sizeof *v);
+  }
   return a;
 }
 
 bool sc_array_fill(sc_rt *rt, sc_value len, sc_value fill, sc_value *out) {
   if (len.tag != SC_INT) return sc_rt_error(rt, "ArrayNew length must be int, got %s", sc_tag_name(len.tag));
   if (len.i < 0) return sc_rt_error(rt, "ArrayNew length %lld is negative", (long long)len.i);
-  if (len.i > ((int64_t)1 << 40)) return sc_rt_error(rt, "ArrayNew length %lld is too large", (long long)len.i);
-  sc_array *a = sc_gc_alloc(sizeof *a);
+  if (len.i > SC_ARRAY_MAX_LEN) return sc_rt_error(rt, "ArrayNew length %lld is too large", (long long)len.i);
   int64_t n = len.i;
-  a->kind = kind_of(fill);
-  a->cap = n < 4 ? 4 : n;
-  a->d.p = alloc_storage(a->kind, a->cap);
+  sc_array *a = array_alloc(kind_of(fill), n);
   a->len = n;
   switch (a->kind) {
   case SC_ELEMS_INT:
@@ -105,21 +106,25 @@ void sc_array_store(sc_array *a, int64_t i, sc_value v) {
 void sc_array_push(sc_array *a, sc_value v) {
   if (kind_of(v) != a->kind) fit_kind(a, v);
   if (a->len == a->cap) {
-    int64_t nc = a->cap * 2;
+    int64_t nc = a->cap < 4 ? 4 : a->cap * 2;
     size_t esz = a->kind == SC_ELEMS_ANY ? sizeof(sc_value) : 8;
     void *d = alloc_storage(a->kind, nc);
     memcpy(d, a->d.p, (size_t)a->len * esz);
     a->d.p = d;
     a->cap = nc;
   }
+  switch (a->kind) {
+  case SC_ELEMS_INT: a->d.i[a->len] = v.i; break;
+  case SC_ELEMS_FLOAT: a->d.f[a->len] = v.f; break;
+  default: a->d.v[a->len] = v;
+  }
   a->len++;
-  sc_array_store(a, a->len - 1, v);
 }
 
 static bool check_index(sc_rt *rt, const char *op, sc_value arr, sc_value idx) {
   if (arr.tag != SC_ARRAY) return sc_rt_error(rt, "%s on %s", op, sc_tag_name(arr.tag));
   if (idx.tag != SC_INT) return sc_rt_error(rt, "%s index must be int, got %s", op, sc_tag_name(idx.tag));
-  if (idx.i < 0 || idx.i >= arr.a->len)
+  if ((uint64_t)idx.i >= (uint64_t)arr.a->len)
     return sc_rt_error(rt, "%s index %lld out of bounds for length %lld", op, (long long)idx.i,
                        (long long)arr.a->len);
   return true;

@@ -13,6 +13,8 @@
  * feedback the plain instructions would. Otherwise it jumps to the plain
  * handler of its first instruction and the sequence runs unfused, so slow
  * paths, feedback and errors are those of the plain instructions. */
+#include "config.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -178,6 +180,21 @@ enum {
   SC_CMP_KF(F, SF, JF) SC_CMP_KF(F, SF, JT)
 #define SC_FUSED(F) SC_FUSED_ARITH(F) SC_FUSED_CMP(F)
 
+/* Loop back-edges, like Lua's FORLOOP: the increment of a loop variable
+ * (LoadLocal i; LoadLocal|PushConst int; AddInt|Add|SubInt|Sub;
+ * StoreLocal i), the backward Jump, and the loop header's test of that
+ * variable (LoadLocal i; LoadLocal|PushConst int; compare; JumpIfFalse), in
+ * one handler: F(increment source, op, header source, compare). */
+#define SC_FOR_CMPS(F, is, iop, hs)                                       \
+  F(is, iop, hs, LtInt) F(is, iop, hs, LeInt) F(is, iop, hs, GtInt)       \
+  F(is, iop, hs, GeInt) F(is, iop, hs, Lt) F(is, iop, hs, Le)             \
+  F(is, iop, hs, Gt) F(is, iop, hs, Ge)
+#define SC_FOR_HDRS(F, is, iop) SC_FOR_CMPS(F, is, iop, LL) SC_FOR_CMPS(F, is, iop, LK)
+#define SC_FOR_INCS(F, is)                                                \
+  SC_FOR_HDRS(F, is, AddInt) SC_FOR_HDRS(F, is, Add) SC_FOR_HDRS(F, is, SubInt) \
+  SC_FOR_HDRS(F, is, Sub)
+#define SC_FORLOOPS(F) SC_FOR_INCS(F, LK) SC_FOR_INCS(F, LL)
+
 /* Handlers that are not plain opcodes: PushConst of an int / a float
  * (immediate), StoreLocal into a kinded local, backward jumps (counted), the
  * sentinel frame's exit, and fused sequences on arrays and returns:
@@ -197,6 +214,9 @@ enum {
 #undef X
 #define F(s, t, op) SC_H_F_##s##_##t##_##op,
   SC_FUSED(F)
+#undef F
+#define F(is, iop, hs, cop) SC_H_FOR_##is##_##iop##_##hs##_##cop,
+  SC_FORLOOPS(F)
 #undef F
   SC_H_COUNT
 };
@@ -269,11 +289,53 @@ static unsigned fused_op(const sc_func *f, int src, uint32_t k) {
   return sc_fused_id[src][SC_TAIL_A][op];
 }
 
+static const struct sc_for_entry {
+  uint8_t isrc, iop, hsrc, cop;
+  uint16_t id;
+} sc_for_table[] = {
+#define F(is, iop, hs, cop)                                               \
+  {SC_SRC_##is, SC_OP_##iop, SC_SRC_##hs, SC_OP_##cop, SC_H_FOR_##is##_##iop##_##hs##_##cop},
+    SC_FORLOOPS(F)
+#undef F
+};
+
+/* operand source of a LoadLocal at pc i followed by LoadLocal or PushConst
+ * int: SC_SRC_LL / SC_SRC_LK, else -1 */
+static int ll_or_lk(const sc_program *p, const sc_func *f, uint32_t i) {
+  if (i + 1 >= f->ncode || f->code[i].op != SC_OP_LoadLocal) return -1;
+  if (f->code[i + 1].op == SC_OP_LoadLocal) return SC_SRC_LL;
+  return const_tag(p, &f->code[i + 1]) == SC_INT ? SC_SRC_LK : -1;
+}
+
+/* A loop increment at pc i whose backward jump goes to the test of the same
+ * variable: the FORLOOP handler, else 0. */
+static unsigned forloop_at(const sc_program *p, const sc_func *f, uint32_t i) {
+  const sc_insn *c = f->code;
+  int is = ll_or_lk(p, f, i);
+  if (is < 0 || i + 4 >= f->ncode || c[i + 3].op != SC_OP_StoreLocal || c[i + 3].a != c[i].a)
+    return 0;
+  uint32_t j = skip_nops(f, i + 4);
+  if (c[j].op != SC_OP_Jump || (uint32_t)c[j].a > j) return 0;
+  uint32_t h = skip_nops(f, (uint32_t)c[j].a);
+  if (h > i + 4) return 0; /* the jump slot's resolved target must be h */
+  int hs = ll_or_lk(p, f, h);
+  if (hs < 0 || h + 3 >= f->ncode || c[h].a != c[i].a || fwd_cond_jump(f, h + 3) != SC_TAIL_JF)
+    return 0;
+  for (size_t k = 0; k < sizeof sc_for_table / sizeof *sc_for_table; k++) {
+    const struct sc_for_entry *e = &sc_for_table[k];
+    if (e->isrc == is && e->iop == c[i + 2].op && e->hsrc == hs && e->cop == c[h + 2].op)
+      return e->id;
+  }
+  return 0;
+}
+
 static unsigned fused_at(const sc_program *p, const sc_func *f, uint32_t i) {
   const sc_insn *c = f->code;
   uint32_t n = f->ncode;
   if (c[i].op == SC_OP_LoadLocal) {
     if (i + 1 < n && c[i + 1].op == SC_OP_ReturnValue) return SC_H_F_LRET;
+    unsigned fl = forloop_at(p, f, i);
+    if (fl) return fl;
     if (i + 2 < n && c[i + 1].op == SC_OP_LoadLocal) {
       if (c[i + 2].op == SC_OP_GetIndex) return SC_H_F_LL_GI;
       if (i + 3 < n && c[i + 3].op == SC_OP_SetIndex) {
@@ -299,7 +361,7 @@ static unsigned fused_at(const sc_program *p, const sc_func *f, uint32_t i) {
   return fused_op(f, SC_SRC_S, i);
 }
 
-static void translate_func(const sc_program *p, sc_vfunc *vf, const void *const *L) {
+static void translate_func(const sc_program *p, sc_vfunc *vf, const void *const *L, bool fuse) {
   const sc_func *f = vf->f;
   uint32_t n = f->ncode;
   sc_tinsn *t = vf->code; /* allocated with the back-edge counters after it */
@@ -363,14 +425,14 @@ static void translate_func(const sc_program *p, sc_vfunc *vf, const void *const 
       t[i].b += (int32_t)((j - i) * sizeof(sc_tinsn));
     }
   }
-  for (uint32_t i = 0; i < n; i++) {
+  for (uint32_t i = 0; fuse && i < n; i++) {
     unsigned id = fused_at(p, f, i);
     if (id) t[i].h = L[id];
   }
 }
 
 static void translate(sc_vm *vm, const void *const *L) {
-  for (uint32_t i = 0; i < vm->prog->nfuncs; i++) translate_func(vm->prog, &vm->funcs[i], L);
+  for (uint32_t i = 0; i < vm->prog->nfuncs; i++) translate_func(vm->prog, &vm->funcs[i], L, vm->fuse);
   vm->exit_code[0].h = L[SC_H_Exit];
   vm->exit_code[1].h = L[SC_H_Exit];
   vm->translated = 1;

@@ -9,11 +9,18 @@
 #ifndef SC_INTERP_LOOP_COMMON
 #define SC_INTERP_LOOP_COMMON
 
+#ifdef SC_SANITIZERS
+/* One indirect jump for the whole loop: with a computed goto per handler the
+ * CFG has handlers x labels edges, which sanitizer instrumentation handles
+ * in quadratic time (a build of tens of minutes). Only speed differs. */
+#define DISPATCH() goto L_dispatch
+#else
 #define DISPATCH() goto *pc->h
+#endif
 #define NEXT(n)                                                           \
   do {                                                                    \
     pc += (n);                                                            \
-    goto *pc->h;                                                          \
+    DISPATCH();                                                           \
   } while (0)
 /* a feedback slot from its byte offset, as threaded code keeps it */
 #define SC_SLOT(slots, off) ((sc_fb_slot *)((char *)(slots) + (off)))
@@ -86,6 +93,29 @@
     const sc_tinsn *j_ = st_ + 1;                                         \
     COUNT_BACKEDGE((uint32_t *)((char *)j_ + j_->b));                     \
     pc = j_ + j_->a;                                                      \
+    DISPATCH();                                                           \
+  }
+/* header operand y of a FORLOOP, from the header's second instruction h[1] */
+#define HSRC_LL(h) base[(h)[1].a]
+#define HSRC_LK(h) sc_int((h)[1].i)
+#define FORLOOP(is, iop, hs, cop)                                         \
+  L_FOR_##is##_##iop##_##hs##_##cop : {                                   \
+    sc_value x, y, r;                                                     \
+    int c;                                                                \
+    SRC_##is(x, y);                                                       \
+    K_##iop(x, y, r, L_LoadLocal);                                        \
+    const sc_tinsn *st_ = pc + 3;                                         \
+    if (!(((uint32_t)st_->b >> r.tag) & 1)) goto L_LoadLocal;             \
+    FB_BIN(iop, pc[2].b, x, y);                                           \
+    base[st_->a] = r;                                                     \
+    const sc_tinsn *j_ = st_ + 1;                                         \
+    COUNT_BACKEDGE((uint32_t *)((char *)j_ + j_->b));                     \
+    pc = j_ + j_->a; /* the header: LoadLocal i; y; compare; JumpIfFalse */ \
+    y = HSRC_##hs(pc);                                                    \
+    KC_##cop(r, y, c, L_dispatch);                                        \
+    FB_BIN(cop, pc[2].b, r, y);                                           \
+    FB_TAG(pc[3].b, SC_BOOL);                                             \
+    pc = c ? pc + 4 : pc + 3 + pc[3].a;                                   \
     DISPATCH();                                                           \
   }
 #define FUSE_J(s, OP, TAKEN)                                              \
@@ -223,6 +253,9 @@ static int SC_INTERP_FN(sc_vm *vm) {
 #undef X
 #define F(s, t, op) [SC_H_F_##s##_##t##_##op] = &&L_F_##s##_##t##_##op,
           SC_FUSED(F)
+#undef F
+#define F(is, iop, hs, cop) [SC_H_FOR_##is##_##iop##_##hs##_##cop] = &&L_FOR_##is##_##iop##_##hs##_##cop,
+              SC_FORLOOPS(F)
 #undef F
   };
   if (!vm->translated) translate(vm, labels);
@@ -404,6 +437,9 @@ L_slow_unop: {
 
   /* ---- superinstructions ---- */
   SC_FUSED(FUSE)
+  SC_FORLOOPS(FORLOOP)
+L_dispatch:
+  goto *pc->h;
 
   /* LoadLocal LoadLocal GetIndex */
 L_F_LL_GI: {

@@ -1,36 +1,46 @@
-/* Hash maps: open addressing, linear probing, load factor <= 1/2.
- * No deletion in the language, so no tombstones. */
+/* Hash maps: open addressing, linear probing, power-of-two capacity, load
+ * factor <= 1/2. The language has no deletion, so there are no tombstones.
+ * Keys of different types never match (1 and true are distinct keys);
+ * strings match by content. */
 #include "runtime/runtime.h"
 
-static bool key_ok(sc_rt *rt, const char *op, sc_value k) {
-  if (k.tag == SC_INT || k.tag == SC_STR || k.tag == SC_BOOL) return true;
+#define SC_MAP_MIN_CAP 8
+
+static inline bool key_ok(sc_value k) { return k.tag == SC_INT || k.tag == SC_STR || k.tag == SC_BOOL; }
+
+static bool bad_key(sc_rt *rt, const char *op, sc_value k) {
   return sc_rt_error(rt, "%s key must be int, string or bool, got %s", op, sc_tag_name(k.tag));
 }
 
-static uint64_t key_hash(sc_value k) {
-  uint64_t h;
-  if (k.tag == SC_STR) h = sc_str_hash(k.s);
-  else {
-    h = (uint64_t)k.i * 0x9E3779B97F4A7C15ull + k.tag;
-    h ^= h >> 29;
-  }
+/* Ints and bools go through a full 64-bit mixer (murmur3's finalizer), so
+ * that keys differing only in high bits, or strided keys, still spread over
+ * the low bits the table uses. */
+static inline uint64_t key_hash(sc_value k) {
+  if (k.tag == SC_STR) return sc_str_hash(k.s);
+  uint64_t h = (uint64_t)k.i ^ (k.tag << 56);
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdull;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ull;
+  h ^= h >> 33;
   return h;
 }
 
-static bool key_eq(sc_value a, sc_value b) {
+static inline bool key_eq(sc_value a, sc_value b) {
   if (a.tag != b.tag) return false;
-  return a.tag == SC_STR ? sc_str_eq(a.s, b.s) : a.i == b.i;
+  if (a.tag != SC_STR) return a.i == b.i;
+  return a.s == b.s || (a.s->len == b.s->len && sc_str_eq(a.s, b.s));
 }
 
 sc_map *sc_map_new(void) {
   sc_map *m = sc_gc_alloc(sizeof *m);
-  m->cap = 8;
+  m->cap = SC_MAP_MIN_CAP;
   m->e = sc_gc_alloc((size_t)m->cap * sizeof *m->e);
   return m;
 }
 
-/* Slot holding k, or the empty slot where it would go. */
-static sc_map_entry *find(const sc_map *m, sc_value k) {
+/* The entry holding k, or the empty entry where it would go. */
+static inline sc_map_entry *find(const sc_map *m, sc_value k) {
   uint64_t mask = (uint64_t)m->cap - 1, i = key_hash(k) & mask;
   for (;;) {
     sc_map_entry *e = &m->e[i];
@@ -42,15 +52,21 @@ static sc_map_entry *find(const sc_map *m, sc_value k) {
 static void grow(sc_map *m) {
   sc_map_entry *old = m->e;
   int64_t oc = m->cap;
-  m->cap *= 2;
+  uint64_t mask = (uint64_t)oc * 2 - 1;
+  m->cap = oc * 2;
   m->e = sc_gc_alloc((size_t)m->cap * sizeof *m->e);
-  for (int64_t i = 0; i < oc; i++)
-    if (old[i].key.tag != SC_NULL) *find(m, old[i].key) = old[i];
+  for (int64_t j = 0; j < oc; j++) {
+    if (old[j].key.tag == SC_NULL) continue;
+    /* keys are distinct: just find a free entry */
+    uint64_t i = key_hash(old[j].key) & mask;
+    while (m->e[i].key.tag != SC_NULL) i = (i + 1) & mask;
+    m->e[i] = old[j];
+  }
 }
 
 bool sc_rt_map_get(sc_rt *rt, sc_value m, sc_value key, sc_value *out) {
   if (m.tag != SC_MAP) return sc_rt_error(rt, "MapGet on %s", sc_tag_name(m.tag));
-  if (!key_ok(rt, "MapGet", key)) return false;
+  if (!key_ok(key)) return bad_key(rt, "MapGet", key);
   sc_map_entry *e = find(m.m, key);
   *out = e->key.tag == SC_NULL ? sc_null() : e->val;
   return true;
@@ -58,14 +74,14 @@ bool sc_rt_map_get(sc_rt *rt, sc_value m, sc_value key, sc_value *out) {
 
 bool sc_rt_map_has(sc_rt *rt, sc_value m, sc_value key, sc_value *out) {
   if (m.tag != SC_MAP) return sc_rt_error(rt, "MapHas on %s", sc_tag_name(m.tag));
-  if (!key_ok(rt, "MapHas", key)) return false;
+  if (!key_ok(key)) return bad_key(rt, "MapHas", key);
   *out = sc_bool(find(m.m, key)->key.tag != SC_NULL);
   return true;
 }
 
 bool sc_rt_map_set(sc_rt *rt, sc_value m, sc_value key, sc_value v) {
   if (m.tag != SC_MAP) return sc_rt_error(rt, "MapSet on %s", sc_tag_name(m.tag));
-  if (!key_ok(rt, "MapSet", key)) return false;
+  if (!key_ok(key)) return bad_key(rt, "MapSet", key);
   sc_map *mp = m.m;
   sc_map_entry *e = find(mp, key);
   if (e->key.tag == SC_NULL) {

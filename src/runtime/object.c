@@ -1,22 +1,43 @@
-/* Hidden classes (shapes) with a transition tree, and objects on them. */
+/* Hidden classes (shapes) with a transition tree, and objects on them.
+ *
+ * names arrays are shared along chains of first children: a shape's names
+ * array has room for C(n) = max(4, next power of two >= n) entries, and
+ * the first child of a shape appends its name in place when there is room
+ * (nothing beyond the parent's fields can be in use, since the parent had
+ * no child yet). So a chain of n fields costs O(n) memory, not O(n^2). */
 #include <string.h>
 
 #include "runtime/runtime.h"
 
+/* Slots allocated with the object itself; most objects need no more. */
+#define SC_OBJECT_INLINE_SLOTS 4
+
+static uint32_t names_cap(uint32_t n) {
+  uint32_t c = 4;
+  while (c < n) c *= 2;
+  return c;
+}
+
 sc_shape *sc_shape_transition(sc_rt *rt, sc_shape *s, uint32_t name) {
-  for (uint32_t i = 0; i < s->ntrans; i++)
-    if (s->trans[i]->name == name) return s->trans[i];
+  sc_shape **t = s->trans;
+  for (uint32_t i = 0, n = s->ntrans; i < n; i++)
+    if (t[i]->name == name) return t[i];
   sc_shape *c = sc_gc_alloc(sizeof *c);
+  uint32_t n = s->nfields;
   c->parent = s;
   c->id = rt->nshapes++;
-  c->nfields = s->nfields + 1;
+  c->nfields = n + 1;
   c->name = name;
-  c->names = sc_gc_alloc_atomic(c->nfields * sizeof *c->names);
-  if (s->nfields) memcpy(c->names, s->names, s->nfields * sizeof *c->names);
-  c->names[s->nfields] = name;
+  if (s->ntrans == 0 && n > 0 && n < names_cap(n)) {
+    c->names = s->names; /* first child: extend the parent's array in place */
+  } else {
+    c->names = sc_gc_alloc_atomic(names_cap(n + 1) * sizeof *c->names);
+    if (n) memcpy(c->names, s->names, n * sizeof *c->names);
+  }
+  c->names[n] = name;
   if (s->ntrans == s->ctrans) {
     uint32_t nc = s->ctrans ? s->ctrans * 2 : 2;
-    sc_shape **t = sc_gc_alloc(nc * sizeof *t);
+    t = sc_gc_alloc(nc * sizeof *t);
     if (s->ntrans) memcpy(t, s->trans, s->ntrans * sizeof *t);
     s->trans = t;
     s->ctrans = nc;
@@ -26,29 +47,35 @@ sc_shape *sc_shape_transition(sc_rt *rt, sc_shape *s, uint32_t name) {
 }
 
 int sc_shape_lookup(const sc_shape *s, uint32_t name) {
-  for (uint32_t i = 0; i < s->nfields; i++)
-    if (s->names[i] == name) return (int)i;
+  const uint32_t *nm = s->names;
+  for (uint32_t i = 0, n = s->nfields; i < n; i++)
+    if (nm[i] == name) return (int)i;
   return -1;
 }
 
 sc_object *sc_object_new(sc_rt *rt) {
-  sc_object *o = sc_gc_alloc(sizeof *o);
+  /* one block: the header, then the first slots */
+  sc_object *o = sc_gc_alloc(sizeof *o + SC_OBJECT_INLINE_SLOTS * sizeof(sc_value));
   o->shape = rt->root_shape;
-  o->cap = 4;
-  o->slots = sc_gc_alloc(o->cap * sizeof(sc_value));
+  o->cap = SC_OBJECT_INLINE_SLOTS;
+  o->slots = (sc_value *)(o + 1);
   return o;
 }
 
 void sc_object_add_field(sc_rt *rt, sc_object *o, uint32_t name, sc_value v) {
-  sc_shape *ns = sc_shape_transition(rt, o->shape, name);
-  if (ns->nfields > o->cap) {
+  sc_object_add_field_shape(o, sc_shape_transition(rt, o->shape, name), v);
+}
+
+void sc_object_add_field_shape(sc_object *o, sc_shape *ns, sc_value v) {
+  uint32_t n = o->shape->nfields;
+  if (n == o->cap) {
     uint32_t nc = o->cap * 2;
     sc_value *sl = sc_gc_alloc(nc * sizeof *sl);
-    memcpy(sl, o->slots, o->shape->nfields * sizeof *sl);
+    memcpy(sl, o->slots, n * sizeof *sl);
     o->slots = sl;
     o->cap = nc;
   }
-  o->slots[ns->nfields - 1] = v;
+  o->slots[n] = v;
   o->shape = ns;
 }
 

@@ -58,6 +58,9 @@ sc_shape *sc_shape_transition(sc_rt *rt, sc_shape *s, uint32_t name); /* find or
 int sc_shape_lookup(const sc_shape *s, uint32_t name); /* slot index or -1 */
 sc_object *sc_object_new(sc_rt *rt);
 void sc_object_add_field(sc_rt *rt, sc_object *o, uint32_t name, sc_value v); /* name absent */
+/* The same when the transition is already known (ns->parent == o->shape),
+ * as an inline cache or compiled code remembers it: no transition search. */
+void sc_object_add_field_shape(sc_object *o, sc_shape *ns, sc_value v);
 bool sc_rt_get_prop(sc_rt *rt, sc_value obj, uint32_t name, sc_value *out);
 bool sc_rt_set_prop(sc_rt *rt, sc_value obj, uint32_t name, sc_value v);
 

@@ -12,7 +12,11 @@ sc_str *sc_str_new(const char *s, int64_t len) {
   return r;
 }
 
+/* Strings are immutable and compared by content, so an empty operand lets
+ * the other one be returned as is. */
 sc_str *sc_str_concat(const sc_str *a, const sc_str *b) {
+  if (b->len == 0) return (sc_str *)a;
+  if (a->len == 0) return (sc_str *)b;
   int64_t n = a->len + b->len;
   sc_str *r = sc_gc_alloc_atomic(sizeof *r + (size_t)n + 1);
   r->len = n;
@@ -23,11 +27,16 @@ sc_str *sc_str_concat(const sc_str *a, const sc_str *b) {
   return r;
 }
 
-/* FNV-1a; 0 means "not computed", so a real 0 is mapped to 1. */
+/* FNV-1a with a final mix (the low bits of plain FNV depend only on the low
+ * bits of the bytes; maps index by low bits). 0 means "not computed", so a
+ * real 0 is mapped to 1. */
 uint64_t sc_str_hash(sc_str *s) {
   if (s->hash) return s->hash;
   uint64_t h = 14695981039346656037ull;
   for (int64_t i = 0; i < s->len; i++) h = (h ^ (unsigned char)s->data[i]) * 1099511628211ull;
+  h ^= h >> 32;
+  h *= 0xd6e8feb86659fd93ull;
+  h ^= h >> 32;
   s->hash = h ? h : 1;
   return s->hash;
 }

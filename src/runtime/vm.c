@@ -2,6 +2,7 @@
  * root for the stack, and runtime error reports with their stack trace. */
 #include <gc.h>
 #include <gc/gc_mark.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "runtime/vm_internal.h"
@@ -40,6 +41,8 @@ sc_vm *sc_vm_new(sc_program *p, const sc_vm_options *opts) {
   else vm->opts.profile = 1;
   if (!vm->opts.out) vm->opts.out = stdout;
   if (!vm->opts.err) vm->opts.err = stderr;
+  const char *nf_env = getenv("SHAPEC_NO_FUSION");
+  vm->fuse = !(nf_env && *nf_env && strcmp(nf_env, "0"));
   vm->max_frames = vm->opts.max_frames ? vm->opts.max_frames : SC_DEFAULT_MAX_FRAMES;
   /* all-zero bytes are null values */
   vm->globals = sc_gc_alloc((p->nglobals ? p->nglobals : 1) * sizeof(sc_value));

@@ -25,8 +25,9 @@
  * Operands: a = main operand (local, global, const, func, name, count,
  * builtin; for jumps the pc offset of the target), b = the feedback slot's
  * byte offset in the slot array for instructions that have one, else the
- * second operand (argc; for StoreLocal
- * the set of accepted tags, 1 << tag). PushConst of an int or a float keeps
+ * second operand (argc; for StoreLocal the set of accepted tags, 1 << tag;
+ * for a backward Jump the byte offset from the instruction to its target's
+ * back-edge counter). PushConst of an int or a float keeps
  * the payload in i / f, of another constant its address in cv. */
 typedef struct sc_tinsn {
   const void *h;
@@ -88,6 +89,7 @@ struct sc_vm {
   uint32_t max_frames;
   sc_tinsn exit_code[2];
   int translated; /* funcs[].code built */
+  bool fuse;      /* use superinstructions (default; SHAPEC_NO_FUSION=1 clears) */
   sc_vm *next_running; /* list of running VMs, pushed as GC roots */
 };
 

@@ -1,9 +1,11 @@
 /* The tier-0 VM through the library: output, exit status, traces, stack
  * overflow, profiling counters and feedback slot states. */
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "runtime/vm_internal.h"
 #include "shapec/shapec.h"
 
 typedef struct run {
@@ -310,4 +312,102 @@ Test(vm, gc_keeps_stack_values) {
   cr_expect_eq(r.status, SC_EXIT_OK);
   cr_expect_str_eq(r.out, "500\n7\n");
   done(&r);
+}
+
+/* Superinstructions must not change anything observable: output, errors,
+ * exit status, and the whole profile (feedback slots, counters). */
+typedef struct outcome {
+  int status;
+  char *out, *err, *fb;
+} outcome;
+
+static outcome run_fused(sc_program *p, bool fuse) {
+  outcome o;
+  size_t n1, n2, n3;
+  FILE *out = open_memstream(&o.out, &n1), *err = open_memstream(&o.err, &n2);
+  sc_vm_options opts = {.out = out, .err = err, .profile = 1, .max_frames = 3000};
+  sc_vm *vm = sc_vm_new(p, &opts);
+  vm->fuse = fuse;
+  o.status = sc_vm_run_main(vm);
+  fclose(out);
+  fclose(err);
+  FILE *fb = open_memstream(&o.fb, &n3);
+  sc_vm_dump_feedback(vm, fb);
+  fclose(fb);
+  return o;
+}
+
+static void check_fusion_neutral(const char *name, const char *src) {
+  sc_runtime_init();
+  sc_diags d = {.filename = name};
+  sc_program *p = sc_assemble(name, src, strlen(src), &d);
+  if (!p || d.n || sc_verify(p, &d) || d.n) return; /* bad programs are not run */
+  outcome a = run_fused(p, true), b = run_fused(p, false);
+  cr_expect_eq(a.status, b.status, "%s: status", name);
+  cr_expect_str_eq(a.out, b.out, "%s: stdout", name);
+  cr_expect_str_eq(a.err, b.err, "%s: stderr", name);
+  cr_expect_str_eq(a.fb, b.fb, "%s: feedback differs", name);
+  free(a.out), free(a.err), free(a.fb), free(b.out), free(b.err), free(b.fb);
+}
+
+static const char *const fusion_cases[] = {
+    /* FORLOOP whose variable overflows to float and whose test mixes types */
+    "func main() {\n  local i\n  local n\n  local s\n  PushConst 0\n  StoreLocal i\n"
+    "  PushConst 20000000000000000000.0\n  StoreLocal n\n  PushConst 0\n  StoreLocal s\n"
+    "loop:\n  LoopStart\n  LoadLocal i\n  LoadLocal n\n  Lt\n  JumpIfFalse done\n"
+    "  LoadLocal s\n  LoadLocal i\n  Add\n  StoreLocal s\n  LoadLocal i\n"
+    "  PushConst 3000000000000000000\n  Add\n  StoreLocal i\n  LoopEnd\n  Jump loop\n"
+    "done:\n  LoadLocal s\n  Print\n  LoadLocal i\n  Print\n  Return\n}\n",
+    /* count-down FORLOOP, then a kinded local getting a float in a fused store */
+    "func main() {\n  local i: int\n  local step\n  local s: int\n  PushConst 100\n"
+    "  StoreLocal i\n  PushConst 0\n  StoreLocal s\nloop:\n  LoadLocal i\n  PushConst 0\n"
+    "  GtInt\n  JumpIfFalse next\n  LoadLocal s\n  LoadLocal i\n  AddInt\n  StoreLocal s\n"
+    "  LoadLocal i\n  PushConst 3\n  SubInt\n  StoreLocal i\n  Jump loop\nnext:\n"
+    "  LoadLocal s\n  Print\n  PushConst 0.5\n  StoreLocal step\n  LoadLocal i\n"
+    "  LoadLocal step\n  Add\n  StoreLocal i\n  Return\n}\n",
+    /* fused array stores through every elements kind, then out of bounds */
+    "func main() {\n  local a\n  local i\n  local v\n  PushConst 4\n  PushConst 0\n"
+    "  ArrayNew\n  StoreLocal a\n  PushConst 0\n  StoreLocal i\nloop:\n  LoadLocal i\n"
+    "  PushConst 6\n  Lt\n  JumpIfFalse done\n  LoadLocal a\n  LoadLocal i\n  PushConst 2\n"
+    "  Mod\n  PushConst 7\n  SetIndex\n  LoadLocal a\n  LoadLocal i\n  PushConst 4\n  Mod\n"
+    "  PushConst 1.5\n  SetIndex\n  LoadLocal i\n  PushConst 3\n  Mod\n  StoreLocal v\n"
+    "  LoadLocal a\n  LoadLocal v\n  LoadLocal a\n  SetIndex\n  LoadLocal a\n  LoadLocal v\n"
+    "  GetIndex\n  Pop\n  LoadLocal a\n  LoadLocal i\n  PushConst \"s\"\n  SetIndex\n"
+    "  LoadLocal i\n  PushConst 1\n  Add\n  StoreLocal i\n  Jump loop\ndone:\n"
+    "  LoadLocal a\n  ArrayLen\n  Print\n  Return\n}\n",
+    /* float compares and arithmetic from constants and locals */
+    "func main() {\n  local x\n  local k\n  PushConst 1.0\n  StoreLocal x\n  PushConst 0\n"
+    "  StoreLocal k\nloop:\n  LoadLocal x\n  PushConst 1000.0\n  LtNumber\n"
+    "  JumpIfFalse done\n  LoadLocal x\n  PushConst 1.5\n  MulNumber\n  StoreLocal x\n"
+    "  LoadLocal x\n  PushConst 2.0\n  Gt\n  JumpIfTrue skip\n  LoadLocal k\n  PushConst 1\n"
+    "  Add\n  StoreLocal k\nskip:\n  LoadLocal k\n  LoadLocal x\n  Add\n  Pop\n  Jump loop\n"
+    "done:\n  LoadLocal x\n  Print\n  LoadLocal k\n  Print\n  Return\n}\n",
+};
+
+Test(vm, fusion_is_unobservable) {
+  for (size_t k = 0; k < sizeof fusion_cases / sizeof *fusion_cases; k++)
+    check_fusion_neutral("case.sasm", fusion_cases[k]);
+  DIR *d = opendir(SC_SRCDIR "/tests/programs");
+  cr_assert(d != NULL);
+  int checked = 0;
+  for (struct dirent *e; (e = readdir(d));) {
+    size_t n = strlen(e->d_name);
+    if (n < 6 || strcmp(e->d_name + n - 5, ".sasm")) continue;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/tests/programs/%s", SC_SRCDIR, e->d_name);
+    FILE *f = fopen(path, "rb");
+    cr_assert(f != NULL);
+    char *src = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&src, &len);
+    char buf[4096];
+    for (size_t r; (r = fread(buf, 1, sizeof buf, f));) fwrite(buf, 1, r, m);
+    fclose(f);
+    fclose(m);
+    check_fusion_neutral(e->d_name, src);
+    free(src);
+    checked++;
+  }
+  closedir(d);
+  cr_expect(checked >= 20, "only %d programs found", checked);
 }

@@ -1,0 +1,173 @@
+/* Maps: growth, key types, string keys by content, errors. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "runtime/runtime.h"
+#include "shapec/shapec.h"
+
+static sc_rt rt;
+
+static void setup(void) {
+  sc_runtime_init();
+  sc_rt_init(&rt, NULL);
+}
+
+TestSuite(maps, .init = setup);
+
+static sc_value str(const char *s) { return sc_ptr(SC_STR, sc_str_new(s, (int64_t)strlen(s))); }
+static sc_value newmap(void) { return sc_ptr(SC_MAP, sc_map_new()); }
+
+static sc_value get(sc_value m, sc_value k) {
+  sc_value v;
+  cr_assert(sc_rt_map_get(&rt, m, k, &v), "MapGet failed: %s", rt.errmsg);
+  return v;
+}
+
+static bool has(sc_value m, sc_value k) {
+  sc_value v;
+  cr_assert(sc_rt_map_has(&rt, m, k, &v), "MapHas failed: %s", rt.errmsg);
+  cr_assert_eq(v.tag, SC_BOOL);
+  return v.i;
+}
+
+static void set(sc_value m, sc_value k, sc_value v) {
+  cr_assert(sc_rt_map_set(&rt, m, k, v), "MapSet failed: %s", rt.errmsg);
+}
+
+static void check_table(const sc_map *m) {
+  cr_assert_eq(m->cap & (m->cap - 1), 0, "capacity %lld is not a power of two", (long long)m->cap);
+  cr_assert_leq(m->count * 2, m->cap, "load factor above 1/2");
+  int64_t used = 0;
+  for (int64_t i = 0; i < m->cap; i++) used += m->e[i].key.tag != SC_NULL;
+  cr_assert_eq(used, m->count);
+}
+
+Test(maps, grows_to_100k_int_keys) {
+  sc_value m = newmap();
+  for (int64_t i = 0; i < 100000; i++) set(m, sc_int(i), sc_float(i * 2.5));
+  cr_assert_eq(m.m->count, 100000);
+  check_table(m.m);
+  for (int64_t i = 0; i < 100000; i++) {
+    sc_value v = get(m, sc_int(i));
+    cr_assert(v.tag == SC_FLOAT && v.f == i * 2.5, "key %lld", (long long)i);
+  }
+  cr_assert_eq(get(m, sc_int(100000)).tag, SC_NULL);
+  cr_assert_eq(get(m, sc_int(-1)).tag, SC_NULL);
+  /* overwriting keeps the count */
+  for (int64_t i = 0; i < 100000; i += 7) set(m, sc_int(i), sc_int(-i));
+  cr_assert_eq(m.m->count, 100000);
+  cr_assert_eq(get(m, sc_int(700)).i, -700);
+}
+
+Test(maps, grows_to_100k_string_keys) {
+  sc_value m = newmap();
+  char buf[32];
+  for (int i = 0; i < 100000; i++) {
+    snprintf(buf, sizeof buf, "key%d", i);
+    set(m, str(buf), sc_int(i));
+  }
+  cr_assert_eq(m.m->count, 100000);
+  check_table(m.m);
+  for (int i = 0; i < 100000; i += 3) {
+    snprintf(buf, sizeof buf, "key%d", i);
+    sc_value v = get(m, str(buf)); /* a fresh string: found by content */
+    cr_assert(v.tag == SC_INT && v.i == i, "%s", buf);
+  }
+  cr_assert_not(has(m, str("key100000")));
+  cr_assert_not(has(m, str("key")));
+}
+
+Test(maps, strided_and_extreme_int_keys) {
+  sc_value m = newmap();
+  /* keys differing only in high bits must still spread */
+  for (int64_t i = 0; i < 20000; i++) set(m, sc_int(i << 32), sc_int(i));
+  for (int64_t i = 0; i < 20000; i++) set(m, sc_int((int64_t)((uint64_t)i << 48)), sc_int(i));
+  for (int64_t i = 0; i < 20000; i++) cr_assert_eq(get(m, sc_int(i << 32)).i, i);
+  set(m, sc_int(INT64_MIN), str("min"));
+  set(m, sc_int(INT64_MAX), str("max"));
+  set(m, sc_int(-1), str("neg"));
+  cr_assert_str_eq(get(m, sc_int(INT64_MIN)).s->data, "min");
+  cr_assert_str_eq(get(m, sc_int(INT64_MAX)).s->data, "max");
+  cr_assert_str_eq(get(m, sc_int(-1)).s->data, "neg");
+  check_table(m.m);
+}
+
+Test(maps, key_types_are_distinct) {
+  sc_value m = newmap();
+  set(m, sc_int(1), str("int 1"));
+  set(m, sc_bool(1), str("true"));
+  set(m, str("1"), str("string 1"));
+  set(m, sc_int(0), str("int 0"));
+  set(m, sc_bool(0), str("false"));
+  set(m, str(""), str("empty"));
+  cr_assert_eq(m.m->count, 6);
+  cr_assert_str_eq(get(m, sc_int(1)).s->data, "int 1");
+  cr_assert_str_eq(get(m, sc_bool(1)).s->data, "true");
+  cr_assert_str_eq(get(m, str("1")).s->data, "string 1");
+  cr_assert_str_eq(get(m, sc_int(0)).s->data, "int 0");
+  cr_assert_str_eq(get(m, sc_bool(0)).s->data, "false");
+  cr_assert_str_eq(get(m, str("")).s->data, "empty");
+  sc_value m2 = newmap();
+  set(m2, sc_bool(1), sc_int(5));
+  cr_assert_not(has(m2, sc_int(1)));
+  cr_assert(has(m2, sc_bool(1)));
+  cr_assert_not(has(m2, sc_bool(0)));
+}
+
+Test(maps, strings_by_content) {
+  sc_value m = newmap();
+  sc_value k1 = str("key"), k2 = str("key");
+  cr_assert_neq(k1.s, k2.s);
+  set(m, k1, sc_int(5));
+  cr_assert_eq(get(m, k2).i, 5);
+  set(m, k2, sc_int(6)); /* same key: replaces */
+  cr_assert_eq(m.m->count, 1);
+  cr_assert_eq(get(m, k1).i, 6);
+  /* embedded NULs and shared prefixes */
+  sc_value a = sc_ptr(SC_STR, sc_str_new("a\0b", 3)), b = sc_ptr(SC_STR, sc_str_new("a\0c", 3));
+  set(m, a, sc_int(1));
+  set(m, b, sc_int(2));
+  set(m, str("a"), sc_int(3));
+  cr_assert_eq(m.m->count, 4);
+  cr_assert_eq(get(m, sc_ptr(SC_STR, sc_str_new("a\0b", 3))).i, 1);
+  cr_assert_eq(get(m, sc_ptr(SC_STR, sc_str_new("a\0c", 3))).i, 2);
+  cr_assert_eq(get(m, str("a")).i, 3);
+}
+
+Test(maps, values_of_any_type) {
+  sc_value m = newmap(), inner = newmap();
+  set(m, sc_int(1), sc_null());
+  cr_assert(has(m, sc_int(1))); /* present with a null value */
+  cr_assert_eq(get(m, sc_int(1)).tag, SC_NULL);
+  set(m, sc_int(2), inner);
+  cr_assert_eq(get(m, sc_int(2)).m, inner.m);
+  set(m, sc_int(3), m);
+  cr_assert_eq(get(m, sc_int(3)).m, m.m);
+}
+
+Test(maps, errors) {
+  sc_value m = newmap(), v;
+  cr_assert_not(sc_rt_map_set(&rt, m, sc_float(1.0), sc_int(0)));
+  cr_assert_str_eq(rt.errmsg, "MapSet key must be int, string or bool, got float");
+  cr_assert_not(sc_rt_map_get(&rt, m, sc_null(), &v));
+  cr_assert_str_eq(rt.errmsg, "MapGet key must be int, string or bool, got null");
+  cr_assert_not(sc_rt_map_has(&rt, m, sc_ptr(SC_ARRAY, sc_array_new(0)), &v));
+  cr_assert_str_eq(rt.errmsg, "MapHas key must be int, string or bool, got array");
+  cr_assert_not(sc_rt_map_set(&rt, m, m, sc_int(0)));
+  cr_assert_str_eq(rt.errmsg, "MapSet key must be int, string or bool, got map");
+  cr_assert_not(sc_rt_map_set(&rt, m, sc_funcval(0), sc_int(0)));
+  cr_assert_str_eq(rt.errmsg, "MapSet key must be int, string or bool, got function");
+  cr_assert_not(sc_rt_map_get(&rt, m, sc_ptr(SC_OBJECT, sc_object_new(&rt)), &v));
+  cr_assert_str_eq(rt.errmsg, "MapGet key must be int, string or bool, got object");
+  cr_assert_eq(m.m->count, 0);
+  cr_assert_not(sc_rt_map_get(&rt, sc_int(1), sc_int(1), &v));
+  cr_assert_str_eq(rt.errmsg, "MapGet on int");
+  cr_assert_not(sc_rt_map_set(&rt, sc_ptr(SC_ARRAY, sc_array_new(0)), sc_int(1), sc_int(1)));
+  cr_assert_str_eq(rt.errmsg, "MapSet on array");
+  cr_assert_not(sc_rt_map_has(&rt, sc_null(), sc_int(1), &v));
+  cr_assert_str_eq(rt.errmsg, "MapHas on null");
+  /* the receiver is checked before the key */
+  cr_assert_not(sc_rt_map_get(&rt, sc_null(), sc_float(1), &v));
+  cr_assert_str_eq(rt.errmsg, "MapGet on null");
+}
