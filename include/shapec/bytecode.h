@@ -133,6 +133,10 @@ typedef struct sc_diags {
   uint32_t n, cap;
 } sc_diags;
 
+/* line for a diagnostic without a source position: printed after the others
+ * as `FILE: error: MSG` (a program built in C, a whole-run summary). */
+#define SC_DIAG_NOPOS UINT32_MAX
+
 void sc_diag_add(sc_diags *d, uint32_t line, uint32_t col, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void sc_diags_print(const sc_diags *d, FILE *out);

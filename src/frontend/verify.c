@@ -1,45 +1,109 @@
 /* The bytecode verifier. Run on every program before anything executes or
  * compiles it; it also completes the program (max_stack, feedback slots).
- * It must survive anything a C host can build: every field is checked
- * before it is used. */
+ *
+ * It must survive anything a C host can build, so every table and field is
+ * checked before it is used: first the program's tables and the function
+ * headers, then each function's operands, and only for a function whose
+ * operands are all sane the operand stack depth, by abstract interpretation
+ * over the control-flow graph (unreachable code is range-checked but not
+ * depth-checked). */
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "frontend/frontend.h"
 #include "runtime/runtime.h"
 #include "shapec/bytecode.h"
 
-#define SC_MAX_STACK 65535
+#define NOPC UINT32_MAX
 
 typedef struct vctx {
   const sc_program *p;
-  const sc_func *f;
+  const sc_func *f; /* the function being checked, or NULL */
   sc_diags *d;
-  int errors;
+  uint32_t errors;
+  int32_t *arity; /* per function: its arity, or -1 if the function is unusable */
 } vctx;
 
-static void at(vctx *v, uint32_t pc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static const char *s_(uint64_t n) { return n == 1 ? "" : "s"; }
+static const char *fname(const sc_func *f) { return f && f->name ? f->name : "?"; }
 
+/* Reports at instruction pc of v->f (NOPC: the function itself). Without a
+ * source position the function and pc are named in the message, and the
+ * diagnostic goes at the function header, or nowhere (SC_DIAG_NOPOS). */
+static void at(vctx *v, uint32_t pc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void at(vctx *v, uint32_t pc, const char *fmt, ...) {
-  char buf[400];
+  if (++v->errors > SC_MAX_ERRORS) return;
+  char buf[512];
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(buf, sizeof buf, fmt, ap);
   va_end(ap);
-  v->errors++;
   const sc_func *f = v->f;
-  uint32_t line = 0, col = 0;
-  if (f && f->lines && f->cols && pc < f->ncode) {
-    line = f->lines[pc];
-    col = f->cols[pc];
+  if (f && pc != NOPC && pc < f->ncode && f->lines && f->lines[pc]) {
+    sc_diag_add(v->d, f->lines[pc], f->cols ? f->cols[pc] : 0, "%s", buf);
+    return;
   }
-  if (!line && f) {
-    line = f->line;
-    col = f->col;
+  uint32_t line = f && f->line ? f->line : SC_DIAG_NOPOS, col = f && f->line ? f->col : 0;
+  if (f && pc != NOPC) sc_diag_add(v->d, line, col, "%s (function '%s', pc %u)", buf, fname(f), pc);
+  else sc_diag_add(v->d, line, col, "%s", buf);
+}
+
+/* Constants: the literal kinds only, well formed. */
+static bool const_ok(sc_value c) {
+  switch (c.tag) {
+  case SC_NULL: case SC_INT: case SC_FLOAT: return true;
+  case SC_BOOL: return c.i == 0 || c.i == 1;
+  case SC_STR: return c.s && c.s->len >= 0;
+  default: return false;
   }
-  if (line) sc_diag_add(v->d, line, col, "%s", buf);
-  else if (f) sc_diag_add(v->d, 0, 0, "%s (function '%s', pc %u)", buf, f->name ? f->name : "?", pc);
-  else sc_diag_add(v->d, 0, 0, "%s", buf);
+}
+
+static void check_tables(vctx *v) {
+  const sc_program *p = v->p;
+  if (p->nconsts && !p->consts) at(v, NOPC, "program has %u constant%s but no constant table", p->nconsts, s_(p->nconsts));
+  for (uint32_t i = 0; p->consts && i < p->nconsts; i++)
+    if (!const_ok(p->consts[i]))
+      at(v, NOPC, "constant %u is not a literal (tag %llu)", i, (unsigned long long)p->consts[i].tag);
+  if (p->nnames && !p->names) at(v, NOPC, "program has %u property name%s but no name table", p->nnames, s_(p->nnames));
+  for (uint32_t i = 0; p->names && i < p->nnames; i++)
+    if (!p->names[i]) at(v, NOPC, "property name %u is missing", i);
+  if (p->nglobals && !p->global_names) at(v, NOPC, "program has %u global%s but no global names", p->nglobals, s_(p->nglobals));
+  for (uint32_t i = 0; p->global_names && i < p->nglobals; i++)
+    if (!p->global_names[i]) at(v, NOPC, "the name of global %u is missing", i);
+}
+
+/* The header of function i; returns its arity, or -1 if it is unusable. */
+static int32_t check_header(vctx *v, uint32_t i) {
+  const sc_func *f = v->p->funcs[i];
+  v->f = f;
+  if (!f) {
+    at(v, NOPC, "function %u is missing", i);
+    return -1;
+  }
+  int before = (int)v->errors;
+  if (!f->name) at(v, NOPC, "function %u has no name", i);
+  if (f->index != i) at(v, NOPC, "function '%s' has index %u, but it is function %u", fname(f), f->index, i);
+  if (f->arity > SC_MAX_PARAMS)
+    at(v, NOPC, "function '%s' has %u parameters (at most %u)", fname(f), f->arity, SC_MAX_PARAMS);
+  if (f->nlocals > SC_MAX_LOCALS)
+    at(v, NOPC, "function '%s' has %u locals (at most %u)", fname(f), f->nlocals, SC_MAX_LOCALS);
+  else if (f->arity > f->nlocals)
+    at(v, NOPC, "function '%s' has %u parameters but only %u local%s", fname(f), f->arity, f->nlocals,
+       s_(f->nlocals));
+  else if (f->nlocals && (!f->local_names || !f->local_kinds))
+    at(v, NOPC, "function '%s' has %u locals but no local table", fname(f), f->nlocals);
+  else
+    for (uint32_t k = 0; k < f->nlocals; k++) {
+      if (!f->local_names[k]) at(v, NOPC, "function '%s': local %u has no name", fname(f), k);
+      if (f->local_kinds[k] > SC_KIND_BOOL)
+        at(v, NOPC, "function '%s': local %u has an invalid kind %u", fname(f), k, f->local_kinds[k]);
+      else if (k < f->arity && f->local_kinds[k] != SC_KIND_ANY)
+        at(v, NOPC, "function '%s': parameter %u is declared %s, but parameters are of kind any", fname(f), k,
+           sc_kind_name((sc_kind)f->local_kinds[k]));
+    }
+  if (f->ncode && !f->code) at(v, NOPC, "function '%s' has %u instructions but no code", fname(f), f->ncode);
+  return (int)v->errors == before ? (int32_t)f->arity : -1;
 }
 
 static bool check_operands(vctx *v, uint32_t pc) {
@@ -52,114 +116,110 @@ static bool check_operands(vctx *v, uint32_t pc) {
   }
   const char *name = sc_op_name((sc_op)in->op);
   int32_t a = in->a;
-  switch (sc_op_operand((sc_op)in->op)) {
-  case SC_OPND_NONE: return true;
+  sc_operand k = sc_op_operand((sc_op)in->op);
+  if (k != SC_OPND_CALL && k != SC_OPND_BUILTIN && in->b) {
+    at(v, pc, "%s takes no argument count, but b is %u", name, in->b);
+    return false;
+  }
+  switch (k) {
+  case SC_OPND_NONE:
+    if (!a) return true;
+    at(v, pc, "%s takes no operand, but a is %d", name, a);
+    return false;
   case SC_OPND_CONST:
-    if (a < 0 || (uint32_t)a >= p->nconsts) break;
-    if (p->consts[a].tag > SC_STR || (p->consts[a].tag == SC_STR && !p->consts[a].s)) {
-      at(v, pc, "%s of a constant that is not a literal", name);
-      return false;
-    }
-    return true;
-  case SC_OPND_FUNC: if (a >= 0 && (uint32_t)a < p->nfuncs) return true; break;
+    if (a >= 0 && (uint32_t)a < p->nconsts && p->consts) return const_ok(p->consts[a]); /* reported once, above */
+    at(v, pc, "%s of constant %d, but the program has %u constant%s", name, a, p->nconsts, s_(p->nconsts));
+    return false;
+  case SC_OPND_FUNC:
   case SC_OPND_CALL:
-    if (a < 0 || (uint32_t)a >= p->nfuncs) break;
-    if (in->b != p->funcs[a]->arity) {
-      at(v, pc, "Call of '%s' with %u argument%s, but it takes %u", p->funcs[a]->name, in->b, in->b == 1 ? "" : "s",
-         p->funcs[a]->arity);
+    if (a < 0 || (uint32_t)a >= p->nfuncs) {
+      at(v, pc, "%s of function %d, but the program has %u function%s", name, a, p->nfuncs, s_(p->nfuncs));
+      return false;
+    }
+    if (v->arity[a] < 0) return false; /* reported with that function */
+    if (k == SC_OPND_CALL && in->b != (uint32_t)v->arity[a]) {
+      at(v, pc, "Call of '%s' with %u argument%s, but it takes %d", fname(p->funcs[a]), in->b, s_(in->b), v->arity[a]);
       return false;
     }
     return true;
-  case SC_OPND_LOCAL: if (a >= 0 && (uint32_t)a < f->nlocals) return true; break;
-  case SC_OPND_GLOBAL: if (a >= 0 && (uint32_t)a < p->nglobals) return true; break;
+  case SC_OPND_LOCAL:
+    if (a >= 0 && (uint32_t)a < f->nlocals) return true;
+    at(v, pc, "%s of local %d, but function '%s' has %u local%s", name, a, fname(f), f->nlocals, s_(f->nlocals));
+    return false;
+  case SC_OPND_GLOBAL:
+    if (a >= 0 && (uint32_t)a < p->nglobals) return true;
+    at(v, pc, "%s of global %d, but the program has %u global%s", name, a, p->nglobals, s_(p->nglobals));
+    return false;
   case SC_OPND_LABEL:
     if (a >= 0 && (uint32_t)a < f->ncode) return true;
-    if ((uint32_t)a == f->ncode) {
-      at(v, pc, "%s to the end of function '%s': control would fall off the end", name, f->name);
+    if ((uint32_t)a == f->ncode) at(v, pc, "%s to the end of function '%s': control would fall off the end", name, fname(f));
+    else at(v, pc, "%s to pc %d, outside function '%s' (%u instruction%s)", name, a, fname(f), f->ncode, s_(f->ncode));
+    return false;
+  case SC_OPND_COUNT:
+    if (a >= 0 && a <= SC_MAX_COUNT) return true;
+    at(v, pc, "%s count %d out of range (0..%u)", name, a, SC_MAX_COUNT);
+    return false;
+  case SC_OPND_NAME:
+    if (a >= 0 && (uint32_t)a < p->nnames) return true;
+    at(v, pc, "%s of property name %d, but the program has %u name%s", name, a, p->nnames, s_(p->nnames));
+    return false;
+  case SC_OPND_BUILTIN:
+    if (a < 0 || a >= SC_NBUILTINS) {
+      at(v, pc, "%s of builtin %d, but there are %d builtins", name, a, SC_NBUILTINS);
       return false;
     }
-    break;
-  case SC_OPND_COUNT: if (a >= 0 && a <= SC_MAX_STACK) return true; break;
-  case SC_OPND_NAME: if (a >= 0 && (uint32_t)a < p->nnames) return true; break;
-  case SC_OPND_BUILTIN:
-    if (a < 0 || a >= SC_NBUILTINS) break;
     if (in->b != sc_builtin_argc((sc_builtin)a)) {
-      at(v, pc, "builtin %s takes %d argument%s, got %u", sc_builtin_name((sc_builtin)a), sc_builtin_argc((sc_builtin)a),
-         sc_builtin_argc((sc_builtin)a) == 1 ? "" : "s", in->b);
+      int want = sc_builtin_argc((sc_builtin)a);
+      at(v, pc, "builtin %s takes %d argument%s, got %u", sc_builtin_name((sc_builtin)a), want, s_((uint64_t)want),
+         in->b);
       return false;
     }
     return true;
   }
-  at(v, pc, "%s operand %d out of range", name, a);
   return false;
 }
 
-static void verify_func(vctx *v) {
+/* Operand stack depth at every reachable pc: consistent at joins, never
+ * negative, bounded; every path ends in a terminator. */
+static void check_depth(vctx *v) {
   const sc_func *f = v->f;
-  sc_func *mf = (sc_func *)f;
-  if (!f->name) {
-    at(v, 0, "function without a name");
-    return;
-  }
-  if (f->nlocals < f->arity || (f->nlocals && (!f->local_names || !f->local_kinds))) {
-    at(v, 0, "function '%s' has inconsistent locals", f->name);
-    return;
-  }
-  for (uint32_t i = 0; i < f->nlocals; i++)
-    if (f->local_kinds[i] > SC_KIND_BOOL || !f->local_names[i]) {
-      at(v, 0, "function '%s': local %u is malformed", f->name, i);
-      return;
-    }
-  if (f->ncode == 0 || !f->code) {
-    at(v, 0, "control reaches the end of function '%s' without a return", f->name);
-    return;
-  }
-  int before = v->errors;
-  uint32_t nfb = 0;
-  for (uint32_t pc = 0; pc < f->ncode; pc++) {
-    check_operands(v, pc);
-    sc_insn *in = &mf->code[pc];
-    in->fb = in->op < SC_NOPS && (sc_op_flags((sc_op)in->op) & SC_OPF_FB) ? (int32_t)nfb++ : -1;
-  }
-  mf->nfeedback = nfb;
-  if (v->errors != before) return; /* depth analysis needs sane operands */
-
-  /* Stack depth by abstract interpretation: -1 = not reached yet. */
-  int32_t *depth = malloc(f->ncode * sizeof *depth);
-  uint32_t *work = malloc(f->ncode * sizeof *work);
-  if (!depth || !work) {
+  uint32_t n = f->ncode;
+  int32_t *depth = malloc(n * sizeof *depth);
+  uint32_t *work = malloc(n * sizeof *work);
+  uint8_t *told = calloc(n, 1); /* a join already reported */
+  if (!depth || !work || !told) {
     free(depth);
     free(work);
-    at(v, 0, "out of memory verifying '%s'", f->name);
+    free(told);
+    at(v, NOPC, "out of memory verifying function '%s'", fname(f));
     return;
   }
-  for (uint32_t i = 0; i < f->ncode; i++) depth[i] = -1;
+  for (uint32_t i = 0; i < n; i++) depth[i] = -1;
   uint32_t nw = 0, maxd = 0;
   depth[0] = 0;
   work[nw++] = 0;
   while (nw) {
     uint32_t pc = work[--nw];
     const sc_insn *in = &f->code[pc];
-    int32_t d = depth[pc];
-    int pops = sc_op_pops(in), pushes = sc_op_pushes(in);
+    int32_t d = depth[pc], pops = sc_op_pops(in), pushes = sc_op_pushes(in);
+    const char *name = sc_op_name((sc_op)in->op);
     if (d < pops) {
-      at(v, pc, "stack underflow: %s needs %d value%s, the stack has %d", sc_op_name((sc_op)in->op), pops,
-         pops == 1 ? "" : "s", d);
+      at(v, pc, "stack underflow: %s needs %d value%s, the stack has %d", name, pops, s_((uint64_t)pops), d);
       continue;
     }
     int32_t nd = d - pops + pushes;
-    if ((uint32_t)nd > maxd) maxd = (uint32_t)nd;
     if (nd > SC_MAX_STACK) {
-      at(v, pc, "operand stack deeper than %d", SC_MAX_STACK);
+      at(v, pc, "operand stack deeper than %u values", SC_MAX_STACK);
       continue;
     }
+    if ((uint32_t)nd > maxd) maxd = (uint32_t)nd;
     unsigned fl = sc_op_flags((sc_op)in->op);
     uint32_t succ[2];
     int ns = 0;
     if (fl & SC_OPF_JUMP) succ[ns++] = (uint32_t)in->a;
     if (!(fl & SC_OPF_TERM)) {
-      if (pc + 1 >= f->ncode) {
-        at(v, pc, "control reaches the end of function '%s' without a return", f->name);
+      if (pc + 1 >= n) {
+        at(v, pc, "control reaches the end of function '%s' without a return", fname(f));
         continue;
       }
       succ[ns++] = pc + 1;
@@ -169,49 +229,72 @@ static void verify_func(vctx *v) {
       if (depth[s] < 0) {
         depth[s] = nd;
         work[nw++] = s;
-      } else if (depth[s] != nd) {
+      } else if (depth[s] != nd && !told[s]) {
+        told[s] = 1;
         at(v, s, "inconsistent stack depth: %d here on one path, %d on another", depth[s], nd);
-        depth[s] = nd > depth[s] ? nd : depth[s]; /* report once */
       }
     }
   }
   free(depth);
   free(work);
-  mf->max_stack = maxd;
+  free(told);
+  ((sc_func *)f)->max_stack = maxd;
+}
+
+static void check_func(vctx *v) {
+  sc_func *f = (sc_func *)v->f;
+  if (f->ncode == 0) {
+    at(v, NOPC, "control reaches the end of function '%s' without a return", fname(f));
+    return;
+  }
+  uint32_t nfb = 0;
+  bool ok = true;
+  for (uint32_t pc = 0; pc < f->ncode; pc++) {
+    ok &= check_operands(v, pc);
+    sc_insn *in = &f->code[pc];
+    in->fb = in->op < SC_NOPS && (sc_op_flags((sc_op)in->op) & SC_OPF_FB) ? (int32_t)nfb++ : -1;
+  }
+  f->nfeedback = nfb;
+  if (ok) check_depth(v); /* needs sane operands */
 }
 
 int sc_verify(sc_program *p, sc_diags *diags) {
-  vctx v = {p, NULL, diags, 0};
-  if (!diags->filename) diags->filename = p->filename;
-  if (!p->funcs && p->nfuncs) {
-    at(&v, 0, "program has no function table");
+  if (!p) {
+    sc_diag_add(diags, SC_DIAG_NOPOS, 0, "no program");
     return -1;
   }
-  for (uint32_t i = 0; i < p->nfuncs; i++) {
-    v.f = p->funcs[i];
-    if (!v.f) {
-      v.f = NULL;
-      at(&v, 0, "function %u is missing", i);
-      continue;
-    }
-    if (v.f->index != i) {
-      at(&v, 0, "function '%s' has index %u, expected %u", v.f->name ? v.f->name : "?", v.f->index, i);
-      continue;
-    }
-    verify_func(&v);
+  vctx v = {p, NULL, diags, 0, NULL};
+  if (!diags->filename) diags->filename = p->filename;
+  check_tables(&v);
+  if (p->nfuncs && !p->funcs) {
+    at(&v, NOPC, "program has %u function%s but no function table", p->nfuncs, s_(p->nfuncs));
+    return -1;
   }
+  v.arity = malloc((p->nfuncs ? p->nfuncs : 1) * sizeof *v.arity);
+  if (!v.arity) {
+    at(&v, NOPC, "out of memory verifying the program");
+    return -1;
+  }
+  for (uint32_t i = 0; i < p->nfuncs; i++) v.arity[i] = check_header(&v, i);
+  for (uint32_t i = 0; i < p->nfuncs; i++)
+    if (v.arity[i] >= 0) {
+      v.f = p->funcs[i];
+      check_func(&v);
+    }
   v.f = NULL;
+  bool positioned = p->nfuncs == 0;
+  for (uint32_t i = 0; i < p->nfuncs && !positioned; i++) positioned = p->funcs[i] && p->funcs[i]->line;
   if (p->main_index < 0 || (uint32_t)p->main_index >= p->nfuncs || !p->funcs[p->main_index]) {
-    sc_diag_add(diags, 1, 1, "no function 'main'");
-    v.errors++;
+    if (++v.errors <= SC_MAX_ERRORS) {
+      if (positioned) sc_diag_add(diags, 1, 1, "no function 'main'");
+      else sc_diag_add(diags, SC_DIAG_NOPOS, 0, "no function 'main'");
+    }
   } else if (p->funcs[p->main_index]->arity != 0) {
     v.f = p->funcs[p->main_index];
-    at(&v, UINT32_MAX, "main must take no parameters (it takes %u)", v.f->arity);
+    at(&v, NOPC, "main must take no parameters (it takes %u)", v.f->arity);
   }
-  for (uint32_t i = 0; i < p->nconsts; i++)
-    if (p->consts[i].tag > SC_STR) {
-      at(&v, 0, "constant %u is not a literal", i);
-      break;
-    }
+  free(v.arity);
+  if (v.errors > SC_MAX_ERRORS)
+    sc_diag_add(diags, SC_DIAG_NOPOS, 0, "too many errors (%u more not shown)", v.errors - SC_MAX_ERRORS);
   return v.errors ? -1 : 0;
 }
