@@ -1,3 +1,3 @@
 # The pass manager and one file per pass.
 libshapec_la_SOURCES += src/passes/passes.h src/passes/passmgr.c src/passes/pass_phis.c \
-	src/passes/pass_simplify.c src/passes/pass_dce.c
+	src/passes/pass_simplify.c src/passes/pass_dce.c src/passes/pass_preheaders.c

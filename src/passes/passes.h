@@ -1,4 +1,6 @@
-/* The pass manager: passes registered by name, pipelines given as text. */
+/* The pass manager: passes registered by name, pipelines given as text
+ * ("lift,phis,simplify,dce"), printing after passes, timing, and the IR
+ * verifier after every pass in checking builds. */
 #ifndef SC_PASSES_H
 #define SC_PASSES_H
 
@@ -15,23 +17,37 @@ typedef struct sc_pass {
 typedef struct sc_pipeline_opts {
   const char *print_after; /* a pass name, or NULL */
   bool print_after_all;
+  bool print_loops; /* with each printed function, its loop forest */
   bool time_passes;
   bool verify; /* run the verifier after every pass (on in checking builds) */
+  bool check_roundtrip; /* every printed function must parse back to itself */
   FILE *out;   /* where printing goes */
   FILE *err;   /* timing and verifier failures */
 } sc_pipeline_opts;
 
 const sc_pass *sc_pass_find(const char *name);
 const sc_pass *sc_pass_list(size_t *n);
-/* Checks a pipeline such as "lift,simplify,dce"; 0 or -1 with a message. */
+/* Checks a pipeline; 0, or -1 with a message. `lift`, when present, must
+ * come first. */
 int sc_pipeline_check(const char *pipeline, char *msg, size_t msglen);
-/* Runs the pipeline ("lift" is the lifting the caller already did). Returns
- * 0, or -1 when the verifier rejected the IR after some pass. */
+/* Runs the passes of the pipeline on f (a leading `lift` is skipped: the
+ * function exists already). 0, or -1 when the verifier rejected the IR
+ * after some pass (reported on o->err with the pass and the function). */
 int sc_pipeline_run(sc_irfunc *f, const char *pipeline, const sc_pipeline_opts *o);
+/* Lifts function `func` (timed, verified and printed like a pass when the
+ * options say so), then runs the rest of the pipeline, which must start
+ * with `lift`. NULL when the verifier failed. */
+sc_irfunc *sc_pipeline_lift(sc_arena *a, const sc_program *p, uint32_t func, const sc_profile *prof,
+                            const char *pipeline, const sc_pipeline_opts *o);
+/* Prints f as the pipeline options ask after pass `name` (no-op
+ * otherwise); -1 when asked to check the round trip and it fails. */
+int sc_pipeline_print_after(sc_irfunc *f, const char *name, const sc_pipeline_opts *o);
 
+/* The passes. */
+bool sc_pass_phis(sc_irfunc *f);
 bool sc_pass_simplify(sc_irfunc *f);
 bool sc_pass_dce(sc_irfunc *f);
-bool sc_pass_phis(sc_irfunc *f);
+bool sc_pass_preheaders(sc_irfunc *f);
 
 #define SC_DEFAULT_PIPELINE "lift,phis,simplify,dce"
 

@@ -1,4 +1,5 @@
-/* Arena: chunks from malloc, bump allocation, freed as a whole. */
+/* Arena: chunks from malloc, bump allocation, freed (or kept for reuse) as
+ * a whole. Chunks grow with the arena, so a big function needs few. */
 #include "ssa/arena.h"
 
 #include <stdio.h>
@@ -11,34 +12,71 @@ struct sc_arena_chunk {
   _Alignas(16) char data[];
 };
 
+#define MIN_CHUNK (64 * 1024 - sizeof(sc_arena_chunk))
+
 void sc_arena_init(sc_arena *a) { memset(a, 0, sizeof *a); }
 
-void sc_arena_drop(sc_arena *a) {
-  for (sc_arena_chunk *c = a->head, *n; c; c = n) {
+static void free_list(sc_arena_chunk *c) {
+  for (sc_arena_chunk *n; c; c = n) {
     n = c->next;
     free(c);
   }
+}
+
+void sc_arena_drop(sc_arena *a) {
+  free_list(a->head);
+  free_list(a->spare);
   memset(a, 0, sizeof *a);
 }
 
-void *sc_arena_alloc(sc_arena *a, size_t n) {
-  n = (n + 15) & ~(size_t)15;
-  if ((size_t)(a->end - a->cur) < n) {
-    size_t sz = n > 60000 ? n : 65536 - sizeof(sc_arena_chunk);
-    sc_arena_chunk *c = malloc(sizeof *c + sz);
+void sc_arena_reset(sc_arena *a) {
+  while (a->head) {
+    sc_arena_chunk *c = a->head;
+    a->head = c->next;
+    c->next = a->spare;
+    a->spare = c;
+  }
+  a->cur = a->end = NULL;
+  a->total = 0;
+}
+
+/* A chunk of at least n bytes: the smallest kept one that fits, else a
+ * new one sized after what the arena holds already. */
+static void new_chunk(sc_arena *a, size_t n) {
+  size_t want = n > MIN_CHUNK ? n : MIN_CHUNK;
+  sc_arena_chunk **best = NULL, *c = NULL;
+  for (sc_arena_chunk **pp = &a->spare; *pp; pp = &(*pp)->next)
+    if ((*pp)->size >= want && (!best || (*pp)->size < (*best)->size)) best = pp;
+  if (best) {
+    c = *best;
+    *best = c->next;
+  } else {
+    size_t sz = a->total / 2 > MIN_CHUNK ? a->total / 2 : MIN_CHUNK;
+    if (sz < n) sz = n;
+    c = malloc(sizeof *c + sz);
     if (!c) {
       fprintf(stderr, "shapec: out of memory in the compiler arena\n");
       abort();
     }
-    c->next = a->head;
     c->size = sz;
-    a->head = c;
-    a->cur = c->data;
-    a->end = c->data + sz;
   }
+  c->next = a->head;
+  a->head = c;
+  a->cur = c->data;
+  a->end = c->data + c->size;
+}
+
+static void *bump(sc_arena *a, size_t n) {
+  n = (n + 15) & ~(size_t)15;
+  if ((size_t)(a->end - a->cur) < n) new_chunk(a, n);
   void *p = a->cur;
   a->cur += n;
   a->total += n;
+  return p;
+}
+
+void *sc_arena_alloc(sc_arena *a, size_t n) {
+  void *p = bump(a, n);
   memset(p, 0, n);
   return p;
 }
@@ -47,7 +85,7 @@ void *sc_arena_grow(sc_arena *a, void *p, size_t esz, size_t len, size_t *cap, s
   if (need <= *cap) return p;
   size_t nc = *cap ? *cap * 2 : 4;
   while (nc < need) nc *= 2;
-  void *q = sc_arena_alloc(a, nc * esz);
+  void *q = bump(a, nc * esz); /* the caller fills what it appends */
   if (len) memcpy(q, p, len * esz);
   *cap = nc;
   return q;
@@ -55,7 +93,7 @@ void *sc_arena_grow(sc_arena *a, void *p, size_t esz, size_t len, size_t *cap, s
 
 char *sc_arena_strdup(sc_arena *a, const char *s) {
   size_t n = strlen(s) + 1;
-  char *d = sc_arena_alloc(a, n);
+  char *d = bump(a, n);
   memcpy(d, s, n);
   return d;
 }

@@ -1,68 +1,116 @@
-/* IR construction and small utilities. */
+/* IR opcode tables, construction and editing utilities. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ssa/ir.h"
 
-static const char *const irop_names[] = {
-#define IROP(name, flags) #name,
+typedef struct opinfo {
+  const char *name, *sig;
+  uint8_t flags;
+  char res;
+  int16_t bcop;
+} opinfo;
+
+static const opinfo ops[] = {
+#define IROP(name, flags, res, sig) {#name, sig, flags, res, -1},
+#define GENOP(name, flags, res, sig) {#name, sig, flags, res, SC_OP_##name},
 #include "ssa/irops.def"
 #undef IROP
+#undef GENOP
 };
 
-const char *sc_irop_name(unsigned op) { return op < IR_NOPS ? irop_names[op] : "?"; }
+const char *sc_irop_name(unsigned op) { return op < IR_NOPS ? ops[op].name : "?"; }
+unsigned sc_irop_flags(unsigned op) { return op < IR_NOPS ? ops[op].flags : 0; }
+char sc_irop_result(unsigned op) { return op < IR_NOPS ? ops[op].res : 'n'; }
+const char *sc_irop_sig(unsigned op) { return op < IR_NOPS ? ops[op].sig : ""; }
+int sc_irop_bcop(unsigned op) { return op < IR_NOPS ? ops[op].bcop : -1; }
+
+int sc_irop_by_name(const char *name, size_t len) {
+  for (unsigned k = 0; k < IR_NOPS; k++)
+    if (strlen(ops[k].name) == len && !memcmp(ops[k].name, name, len)) return (int)k;
+  return -1;
+}
+
+int sc_irop_of_bcop(sc_op op) {
+  switch (op) {
+#define IROP(name, flags, res, sig)
+#define GENOP(name, flags, res, sig) \
+  case SC_OP_##name: return IR_##name;
+#include "ssa/irops.def"
+#undef IROP
+#undef GENOP
+  default: return -1;
+  }
+}
 
 const char *sc_ty_name(sc_ty t) {
   static const char *const n[] = {"void", "val", "i64", "f64", "bool", "ptr"};
   return (unsigned)t < SC_NTY ? n[t] : "?";
 }
 
-unsigned sc_ir_flags(const sc_ins *in) {
-  unsigned fl = sc_irop_flags(in->op);
-  if (in->op == IR_bc) {
-    unsigned of = sc_op_flags((sc_op)in->imm);
-    if (of & (SC_OPF_THROW | SC_OPF_CALL)) fl |= IRF_THROW | IRF_SIDE;
-    switch ((sc_op)in->imm) {
-    case SC_OP_StoreGlobal: case SC_OP_SetIndex: case SC_OP_ArrayPush: case SC_OP_SetProp:
-    case SC_OP_MapSet: case SC_OP_Print: case SC_OP_StoreLocal:
-      fl |= IRF_SIDE;
-      break;
-    default: break;
-    }
-  }
-  return fl;
+const char *sc_cond_name(sc_cond c) {
+  static const char *const n[] = {"eq", "ne", "lt", "le", "gt", "ge"};
+  return (unsigned)c < SC_NCONDS ? n[c] : "?";
 }
 
-sc_irfunc *sc_ir_new(sc_arena *a, const sc_program *prog, const char *name, uint32_t nparams, uint32_t nlocals) {
+const char *sc_reason_name(sc_reason r) {
+  static const char *const n[] = {"check", "tag", "shape", "elems", "bounds", "overflow", "callee", "unreached"};
+  return (unsigned)r < SC_NREASONS ? n[r] : "?";
+}
+
+const char *sc_tag_ir_name(sc_tag t) {
+  static const char *const n[] = {"null", "bool", "int", "float", "string", "array", "object", "map", "function"};
+  return (unsigned)t < SC_NTAGS ? n[t] : "?";
+}
+
+sc_irfunc *sc_ir_new(sc_arena *a, const sc_program *prog, uint32_t func, const char *name, uint32_t nparams,
+                     uint32_t nlocals) {
   sc_irfunc *f = sc_arena_alloc(a, sizeof *f);
   f->arena = a;
   f->prog = prog;
+  f->func = func;
   f->name = sc_arena_strdup(a, name);
   f->nparams = nparams;
   f->nlocals = nlocals;
   f->local_names = sc_arena_alloc(a, (nlocals + 1) * sizeof *f->local_names);
+  f->local_kinds = sc_arena_alloc(a, nlocals + 1);
   for (uint32_t i = 0; i < nlocals; i++) {
     char buf[24];
     snprintf(buf, sizeof buf, "l%u", i);
     f->local_names[i] = sc_arena_strdup(a, buf);
   }
-  f->ins = sc_arena_grow(a, NULL, sizeof *f->ins, 0, &f->cins, 64);
+  size_t cap = 0;
+  f->ins = sc_arena_grow(a, NULL, sizeof *f->ins, 0, &cap, 64);
+  f->cins = (uint32_t)cap;
   f->nins = 1; /* id 0 is "none" */
   return f;
 }
 
+/* Arena arrays with uint32_t length and capacity. */
+static void *grow32(sc_arena *a, void *p, size_t esz, uint32_t len, uint32_t *cap, size_t need) {
+  size_t c = *cap;
+  p = sc_arena_grow(a, p, esz, len, &c, need);
+  *cap = (uint32_t)c;
+  return p;
+}
+
+void sc_ir_reserve(sc_irfunc *f, uint32_t nins, uint32_t nblk) {
+  f->ins = grow32(f->arena, f->ins, sizeof *f->ins, f->nins, &f->cins, nins);
+  f->blk = grow32(f->arena, f->blk, sizeof *f->blk, f->nblk, &f->cblk, nblk);
+}
+
 uint32_t sc_ir_block(sc_irfunc *f) {
-  f->blk = sc_arena_grow(f->arena, f->blk, sizeof *f->blk, f->nblk, &f->cblk, f->nblk + 1);
+  f->blk = grow32(f->arena, f->blk, sizeof *f->blk, f->nblk, &f->cblk, (size_t)f->nblk + 1);
   sc_blk *b = &f->blk[f->nblk];
   memset(b, 0, sizeof *b);
   b->bcpc = -1;
-  return (uint32_t)f->nblk++;
+  return f->nblk++;
 }
 
-uint32_t sc_ir_append(sc_irfunc *f, uint32_t blk, sc_irop op, sc_ty ty, uint32_t nargs) {
-  f->ins = sc_arena_grow(f->arena, f->ins, sizeof *f->ins, f->nins, &f->cins, f->nins + 1);
-  uint32_t id = (uint32_t)f->nins++;
+static uint32_t new_ins(sc_irfunc *f, uint32_t blk, sc_irop op, sc_ty ty, uint32_t nargs) {
+  f->ins = grow32(f->arena, f->ins, sizeof *f->ins, f->nins, &f->cins, (size_t)f->nins + 1);
+  uint32_t id = f->nins++;
   sc_ins *in = &f->ins[id];
   memset(in, 0, sizeof *in);
   in->op = (uint16_t)op;
@@ -72,36 +120,59 @@ uint32_t sc_ir_append(sc_irfunc *f, uint32_t blk, sc_irop op, sc_ty ty, uint32_t
   in->args = nargs ? sc_arena_alloc(f->arena, nargs * sizeof *in->args) : NULL;
   in->fs = -1;
   in->pc = -1;
-  sc_blk *b = &f->blk[blk];
-  b->ins = sc_arena_grow(f->arena, b->ins, sizeof *b->ins, b->nins, &b->cins, b->nins + 1);
-  if (op == IR_phi) { /* phis stay at the start */
-    size_t k = 0;
-    while (k < b->nins && f->ins[b->ins[k]].op == IR_phi) k++;
-    memmove(b->ins + k + 1, b->ins + k, (b->nins - k) * sizeof *b->ins);
-    b->ins[k] = id;
-    b->nins++;
-  } else
-    b->ins[b->nins++] = id;
   return id;
+}
+
+uint32_t sc_ir_insert(sc_irfunc *f, uint32_t blk, uint32_t at, sc_irop op, sc_ty ty, uint32_t nargs) {
+  uint32_t id = new_ins(f, blk, op, ty, nargs);
+  sc_blk *b = &f->blk[blk];
+  b->ins = grow32(f->arena, b->ins, sizeof *b->ins, b->nins, &b->cins, (size_t)b->nins + 1);
+  if (at > b->nins) at = b->nins;
+  memmove(b->ins + at + 1, b->ins + at, (b->nins - at) * sizeof *b->ins);
+  b->ins[at] = id;
+  b->nins++;
+  return id;
+}
+
+uint32_t sc_ir_append(sc_irfunc *f, uint32_t blk, sc_irop op, sc_ty ty, uint32_t nargs) {
+  sc_blk *b = &f->blk[blk];
+  uint32_t at = b->nins;
+  if (op == IR_phi) { /* phis stay together at the start */
+    at = 0;
+    while (at < b->nins && f->ins[b->ins[at]].op == IR_phi) at++;
+  }
+  return sc_ir_insert(f, blk, at, op, ty, nargs);
+}
+
+void sc_ir_set_nargs(sc_irfunc *f, uint32_t v, uint32_t nargs) {
+  sc_ins *in = &f->ins[v];
+  if (nargs > in->nargs) {
+    uint32_t *a = sc_arena_alloc(f->arena, nargs * sizeof *a);
+    if (in->nargs) memcpy(a, in->args, in->nargs * sizeof *a);
+    in->args = a;
+  }
+  in->nargs = nargs;
 }
 
 void sc_ir_add_pred(sc_irfunc *f, uint32_t blk, uint32_t pred) {
   sc_blk *b = &f->blk[blk];
-  b->preds = sc_arena_grow(f->arena, b->preds, sizeof *b->preds, b->npreds, &b->cpreds, b->npreds + 1);
+  b->preds = grow32(f->arena, b->preds, sizeof *b->preds, b->npreds, &b->cpreds, (size_t)b->npreds + 1);
   b->preds[b->npreds++] = pred;
 }
 
 int32_t sc_ir_new_fs(sc_irfunc *f, uint32_t func, uint32_t pc, uint32_t nlocals, uint32_t nstack) {
-  f->fs = sc_arena_grow(f->arena, f->fs, sizeof *f->fs, f->nfs, &f->cfs, f->nfs + 1);
+  f->fs = grow32(f->arena, f->fs, sizeof *f->fs, f->nfs, &f->cfs, (size_t)f->nfs + 1);
   sc_fs *s = &f->fs[f->nfs];
   s->func = func;
   s->pc = pc;
   s->nlocals = nlocals;
   s->nstack = nstack;
-  s->vals = sc_arena_alloc(f->arena, (nlocals + nstack + 1) * sizeof *s->vals);
+  s->vals = sc_arena_alloc(f->arena, ((size_t)nlocals + nstack + 1) * sizeof *s->vals);
   s->parent = -1;
   return (int32_t)f->nfs++;
 }
+
+uint32_t sc_ir_fs_nvals(const sc_fs *s) { return s->nlocals + s->nstack; }
 
 uint32_t sc_ir_term(const sc_irfunc *f, uint32_t blk) {
   const sc_blk *b = &f->blk[blk];
@@ -110,82 +181,80 @@ uint32_t sc_ir_term(const sc_irfunc *f, uint32_t blk) {
   return (sc_irop_flags(f->ins[t].op) & IRF_TERM) ? t : 0;
 }
 
-void sc_ir_succs(const sc_irfunc *f, uint32_t blk, uint32_t succ[2], int *n) {
+int sc_ir_succs(const sc_irfunc *f, uint32_t blk, uint32_t succ[2]) {
   uint32_t t = sc_ir_term(f, blk);
-  *n = 0;
-  if (!t) return;
+  if (!t) return 0;
   const sc_ins *in = &f->ins[t];
-  if (in->op == IR_jmp) succ[(*n)++] = in->succ[0];
-  else if (in->op == IR_br) {
-    succ[(*n)++] = in->succ[0];
-    succ[(*n)++] = in->succ[1];
+  if (in->op == IR_jmp) {
+    succ[0] = in->succ[0];
+    return 1;
   }
+  if (in->op == IR_br) {
+    succ[0] = in->succ[0];
+    succ[1] = in->succ[1];
+    return 2;
+  }
+  return 0;
+}
+
+void sc_ir_invalidate(sc_irfunc *f) {
+  f->rpo = f->rpo_index = NULL;
+  f->nrpo = 0;
+  f->idom = f->dom_child = f->dom_sibling = NULL;
+  f->dom_pre = f->dom_post = NULL;
+  f->loops = NULL;
+  f->nloops = 0;
+  f->loop_of = NULL;
+  f->irreducible = false;
 }
 
 void sc_ir_replace_uses(sc_irfunc *f, uint32_t from, uint32_t to) {
-  for (size_t i = 1; i < f->nins; i++) {
+  for (uint32_t i = 1; i < f->nins; i++) {
     sc_ins *in = &f->ins[i];
     if (in->dead) continue;
     for (uint32_t k = 0; k < in->nargs; k++)
       if (in->args[k] == from) in->args[k] = to;
   }
-  for (size_t s = 0; s < f->nfs; s++)
-    for (uint32_t k = 0; k < f->fs[s].nlocals + f->fs[s].nstack; k++)
+  for (uint32_t s = 0; s < f->nfs; s++)
+    for (uint32_t k = 0; k < sc_ir_fs_nvals(&f->fs[s]); k++)
       if (f->fs[s].vals[k] == from) f->fs[s].vals[k] = to;
 }
 
-void sc_ir_compact(sc_irfunc *f) {
-  for (size_t b = 0; b < f->nblk; b++) {
-    sc_blk *bl = &f->blk[b];
-    size_t k = 0;
-    for (size_t i = 0; i < bl->nins; i++)
-      if (!bl->dead && !f->ins[bl->ins[i]].dead) bl->ins[k++] = bl->ins[i];
-    bl->nins = bl->dead ? 0 : k;
+/* The end of v's forwarding chain, compressing the path. */
+static uint32_t resolve(uint32_t *fwd, uint32_t v) {
+  uint32_t r = v;
+  while (fwd[r]) r = fwd[r];
+  while (fwd[v] && fwd[v] != r) {
+    uint32_t n = fwd[v];
+    fwd[v] = r;
+    v = n;
   }
+  return r;
 }
 
-/* Folds trivial phis (all operands one value, or the phi itself) to that
- * value until none is left; uses are forwarded through one table, so the
- * cost is linear per round. Returns whether any phi went. */
-bool sc_ir_fold_trivial_phis(sc_irfunc *f) {
-  uint32_t *fwd = calloc(f->nins, sizeof *fwd);
-  bool any = false, changed = true;
-  while (changed) {
-    changed = false;
-    for (size_t i = 1; i < f->nins; i++) {
-      sc_ins *in = &f->ins[i];
-      if (in->op != IR_phi || in->dead) continue;
-      uint32_t same = 0;
-      bool trivial = true;
-      for (uint32_t k = 0; k < in->nargs; k++) {
-        uint32_t a = in->args[k];
-        while (fwd[a]) a = fwd[a];
-        in->args[k] = a;
-        if (a == i || a == same) continue;
-        if (same) {
-          trivial = false;
-          break;
-        }
-        same = a;
-      }
-      if (trivial && same) {
-        in->dead = 1;
-        fwd[i] = same;
-        changed = any = true;
-      }
-    }
+void sc_ir_forward(sc_irfunc *f, uint32_t *fwd) {
+  for (uint32_t i = 1; i < f->nins; i++) {
+    sc_ins *in = &f->ins[i];
+    if (in->dead) continue;
+    for (uint32_t k = 0; k < in->nargs; k++) in->args[k] = resolve(fwd, in->args[k]);
   }
-  if (any) {
-    for (size_t i = 1; i < f->nins; i++) {
-      sc_ins *in = &f->ins[i];
-      for (uint32_t k = 0; k < in->nargs; k++)
-        while (fwd[in->args[k]]) in->args[k] = fwd[in->args[k]];
+  for (uint32_t s = 0; s < f->nfs; s++)
+    for (uint32_t k = 0; k < sc_ir_fs_nvals(&f->fs[s]); k++)
+      if (f->fs[s].vals[k]) f->fs[s].vals[k] = resolve(fwd, f->fs[s].vals[k]);
+}
+
+void sc_ir_compact(sc_irfunc *f) {
+  for (uint32_t b = 0; b < f->nblk; b++) {
+    sc_blk *bl = &f->blk[b];
+    if (bl->dead) {
+      for (uint32_t i = 0; i < bl->nins; i++) f->ins[bl->ins[i]].dead = 1;
+      bl->nins = 0;
+      bl->npreds = 0;
+      continue;
     }
-    for (size_t s = 0; s < f->nfs; s++)
-      for (uint32_t k = 0; k < f->fs[s].nlocals + f->fs[s].nstack; k++)
-        while (fwd[f->fs[s].vals[k]]) f->fs[s].vals[k] = fwd[f->fs[s].vals[k]];
-    sc_ir_compact(f);
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < bl->nins; i++)
+      if (!f->ins[bl->ins[i]].dead) bl->ins[k++] = bl->ins[i];
+    bl->nins = k;
   }
-  free(fwd);
-  return any;
 }

@@ -1,24 +1,43 @@
 /* shapec SSA IR: the one header every pass and backend includes.
  *
- * A function is flat arrays indexed by small ids: instructions (values) in
- * f->ins (id 0 is reserved for "none"), blocks in f->blk, frame states in
- * f->fs. A block lists its instruction ids in order: phis first, the
- * terminator last. Everything is allocated in the function's arena.
+ * A function is flat arrays indexed by small ids, all in one per-compilation
+ * arena (arena.h):
+ *   f->ins[1..nins)  instructions; an instruction is also the value it
+ *                    defines (id 0 means "none")
+ *   f->blk[0..nblk)  blocks; b0 is the entry and has no predecessors. A block
+ *                    lists its instruction ids in order: phis first, then the
+ *                    body, then exactly one terminator
+ *   f->fs[0..nfs)    frame states (see sc_fs)
+ * Every value has an explicit type (sc_ty). Boxed values (val) are 16-byte
+ * sc_values; i64/f64/bool are raw machine values, converted explicitly with
+ * box/unbox. Phi operands follow the order of the block's predecessor list.
+ * Removed instructions and blocks are flagged `dead` and dropped from block
+ * lists (sc_ir_compact); ids are never reused within a function.
  *
- * Text form (printed by sc_ir_print, read back by sc_ir_parse):
- *   func fib(n) {                 (or: func main() locals(i, sum) {)
+ * Text form (sc_ir_print, read back by sc_ir_parse; printing a parsed
+ * function gives the same text):
+ *
+ *   func sum(n) locals(i: int, s) {
  *   b0:
- *     v1 = val param 0
- *     jmp b1
- *   b1:  ; preds b0               (the list fixes the order of phi operands)
- *     v1 = val param 0
- *     v2 = val const 2
- *     fs0 = state fib@2 [v1 | v1, v2]
- *     v3 = val LtInt v1, v2 !fs0 !fb mono(int,int)
- *     br v3, b1, b2
+ *       v1 = val param 0
+ *       v2 = val null
+ *       jmp b1
+ *   b1: <- b0 b2                        predecessors, in phi operand order
+ *       v3 = val phi [b0: v2], [b2: v7]
+ *       fs0 = state sum@5 [v1, v3, _ | v3, v1]    locals | operand stack
+ *       v5 = val Lt v3, v1 !fs0 !fb mono x11 [int,int] @5
+ *       v6 = bool truthy v5 @6
+ *       br v6, b2, b3 @6
  *   ...
  *   }
- */
+ *
+ * An instruction reads `vN = TYPE op[static] operands attributes`, where
+ * the static operand (a name, a condition, a tag, a reason) is in brackets,
+ * and the attributes are `!fsN` (its frame state), `!fb ...` (feedback from
+ * the interpreter) and `@PC` (the bytecode pc it came from). Instructions
+ * without a result omit `vN = TYPE`. `_` in a frame state is a local that is
+ * dead at that pc (never read before being overwritten): the interpreter
+ * resumes with null there. `;` starts a comment. */
 #ifndef SC_IR_H
 #define SC_IR_H
 
@@ -32,137 +51,219 @@
 
 typedef enum sc_ty { SC_TY_VOID, SC_TY_VAL, SC_TY_I64, SC_TY_F64, SC_TY_BOOL, SC_TY_PTR, SC_NTY } sc_ty;
 
-#define IRF_TERM 1u
-#define IRF_SIDE 2u
-#define IRF_THROW 4u
-#define IRF_PURE 8u
+/* Opcode flags. */
+#define IRF_TERM 1u  /* ends a block */
+#define IRF_SIDE 2u  /* writes the heap, globals or output: never removed or reordered */
+#define IRF_THROW 4u /* may leave compiled code (runtime error or deopt): has a frame state */
+#define IRF_PURE 8u  /* the result depends on the operands only (CSE-able; with THROW, if it stays) */
+#define IRF_READ 16u /* reads mutable heap or global state */
 
 typedef enum sc_irop {
-#define IROP(name, flags) IR_##name,
+#define IROP(name, flags, res, sig) IR_##name,
+#define GENOP(name, flags, res, sig) IR_##name,
 #include "ssa/irops.def"
 #undef IROP
+#undef GENOP
   IR_NOPS
 } sc_irop;
 
+/* icmp/fcmp conditions (aux). */
+typedef enum sc_cond { SC_CC_EQ, SC_CC_NE, SC_CC_LT, SC_CC_LE, SC_CC_GT, SC_CC_GE, SC_NCONDS } sc_cond;
+
+/* Why compiled code leaves (guard, deopt: aux). Appended, never reordered. */
+typedef enum sc_reason {
+  SC_RS_CHECK,    /* a generic check failed */
+  SC_RS_TAG,      /* a value had another tag than speculated */
+  SC_RS_SHAPE,    /* an object had another shape */
+  SC_RS_ELEMS,    /* an array had another elements kind */
+  SC_RS_BOUNDS,   /* an index was out of bounds */
+  SC_RS_OVERFLOW, /* int arithmetic overflowed */
+  SC_RS_CALLEE,   /* a call target was not the speculated function */
+  SC_RS_UNREACHED /* code the profile never reached */
+} sc_reason;
+#define SC_NREASONS 8
+
+/* Feedback attached to an instruction: a copy of the interpreter's slot for
+ * the bytecode instruction it came from. For GetProp/SetProp the entries
+ * are shape ids + 1 (0: the receiver was not an object), so the text is
+ * stable; shape[] keeps the shapes themselves when lifted from a live VM
+ * (NULL when parsed from text). Shapes are never freed while their VM lives. */
+typedef struct sc_irfb {
+  sc_fb_slot s;
+  uint16_t bcop; /* the sc_op the slot belongs to: decides how entries read */
+  const sc_shape *shape[SC_FB_MAX];
+} sc_irfb;
+
 typedef struct sc_ins {
-  uint16_t op; /* sc_irop */
-  uint8_t ty;  /* sc_ty of the result */
-  uint8_t dead;
-  uint32_t blk;
+  uint16_t op;   /* sc_irop */
+  uint8_t ty;    /* sc_ty of the result, VOID if none */
+  uint8_t dead;  /* removed */
+  uint32_t blk;  /* the block it is in */
   uint32_t nargs;
+  int32_t fs;    /* frame state (IRF_THROW ops), -1 if none */
   uint32_t *args;
-  int64_t imm;
-  int32_t aux;
-  int32_t fs; /* frame state, -1 if none */
-  int32_t pc; /* bytecode pc it came from, -1 if none */
-  sc_fb_slot *fb;
-  uint32_t succ[2];
+  int64_t imm;   /* param index, constant, function index (see irops.def) */
+  int32_t aux;   /* local, global, name, builtin, cond, tag or reason */
+  int32_t pc;    /* bytecode pc it came from, -1 if none */
+  sc_irfb *fb;   /* feedback, or NULL */
+  uint32_t succ[2]; /* jmp, br: target blocks */
 } sc_ins;
 
 typedef struct sc_blk {
-  uint32_t *ins;
-  size_t nins, cins;
-  uint32_t *preds;
-  size_t npreds, cpreds;
-  int32_t bcpc; /* bytecode pc of its first instruction, -1 if none */
+  uint32_t *ins; /* instruction ids: phis, body, terminator */
+  uint32_t nins, cins;
+  uint32_t *preds; /* predecessor blocks; a block appears once per edge */
+  uint32_t npreds, cpreds;
+  int32_t bcpc;      /* bytecode pc it starts at, -1 if none */
+  uint32_t backedges; /* profile: back-edges taken to bcpc (0 if none) */
   uint8_t dead;
 } sc_blk;
 
-/* Where the interpreter resumes if compiled code leaves at this point: the
- * values of every local and of every operand-stack slot, bottom first. */
+/* A frame state: where the interpreter resumes when compiled code leaves at
+ * an instruction (the bytecode pc of that instruction, with the operand
+ * stack as before it executes), and the values of every local then every
+ * operand-stack slot, bottom first. A local's value is 0 when the local is
+ * dead at pc (the interpreter gets null). Values in frame states are uses:
+ * they must dominate the instruction, and DCE keeps them. */
 typedef struct sc_fs {
-  uint32_t func;
+  uint32_t func; /* function index in the program */
   uint32_t pc;
   uint32_t nlocals, nstack;
-  uint32_t *vals; /* nlocals + nstack value ids */
-  int32_t parent; /* caller's frame state for inlined code, -1 if none */
+  uint32_t *vals;  /* nlocals + nstack value ids */
+  int32_t parent;  /* the caller's frame state for inlined code, -1 if none */
 } sc_fs;
 
+/* A loop of the loop nesting forest. A reducible loop has one entry, its
+ * header, which dominates the body. An irreducible loop (a cycle entered at
+ * several blocks) lists every entry; `header` is then the entry first in
+ * reverse post-order, and passes that need a single-entry loop (a preheader,
+ * an induction variable) must leave it alone. */
 typedef struct sc_loop {
   uint32_t header;
-  int32_t parent; /* enclosing loop, -1 if none */
-  uint32_t depth;
-  uint32_t *blocks; /* body, header included */
-  size_t nblocks;
-  uint32_t *latches; /* blocks with a back-edge to the header */
-  size_t nlatches;
-  uint32_t *exits; /* blocks outside the loop entered from inside it */
-  size_t nexits;
+  int32_t parent; /* enclosing loop, -1 if outermost */
+  uint32_t depth; /* 1 for an outermost loop */
+  bool irreducible;
+  uint32_t *entries, nentries; /* blocks entered from outside the loop */
+  uint32_t *blocks, nblocks;   /* the body, nested loops included; header first */
+  uint32_t *latches, nlatches; /* blocks with a back-edge (an edge to an entry) */
+  uint32_t *exits, nexits;     /* blocks outside the loop entered from inside */
 } sc_loop;
 
 typedef struct sc_irfunc {
   sc_arena *arena;
   const sc_program *prog;
-  const sc_func *bcf; /* the bytecode function, when lifted */
+  uint32_t func;       /* the function's index in prog */
   const char *name;
   uint32_t nparams, nlocals;
   const char **local_names; /* nlocals */
+  uint8_t *local_kinds;     /* nlocals sc_kind: the declared kind of each local */
+  uint64_t calls;           /* profile: calls counted by the interpreter */
   sc_ins *ins;
-  size_t nins, cins;
+  uint32_t nins, cins;
   sc_blk *blk;
-  size_t nblk, cblk;
+  uint32_t nblk, cblk;
   sc_fs *fs;
-  size_t nfs, cfs;
-  /* Analyses (sc_ir_dom, sc_ir_loops), valid until the CFG changes. */
-  uint32_t *rpo; /* reachable blocks in reverse post-order */
-  size_t nrpo;
-  int32_t *idom; /* per block, -1 for the entry and unreachable blocks */
-  uint32_t *rpo_index;
-  sc_loop *loops;
-  size_t nloops;
-  int32_t *loop_of; /* innermost loop per block, -1 if none */
-  bool irreducible;  /* some cycle has more than one entry */
+  uint32_t nfs, cfs;
+  /* Analyses: sc_ir_dom fills the first group, sc_ir_loops the second.
+   * A pass that changes the CFG calls sc_ir_invalidate. */
+  uint32_t *rpo, nrpo;  /* reachable blocks in reverse post-order */
+  uint32_t *rpo_index;  /* per block; UINT32_MAX if unreachable */
+  int32_t *idom;        /* immediate dominator; -1 for b0 and unreachable blocks */
+  int32_t *dom_child, *dom_sibling; /* dominator tree: first child, next sibling (-1: none) */
+  uint32_t *dom_pre, *dom_post;     /* dominator tree DFS numbers: O(1) dominance */
+  sc_loop *loops;       /* the forest in pre-order: a parent before its children */
+  uint32_t nloops;
+  int32_t *loop_of;     /* innermost loop of each block, -1 if none */
+  bool irreducible;     /* some loop is irreducible */
 } sc_irfunc;
 
-static inline sc_ins *sc_ir_ins(sc_irfunc *f, uint32_t v) { return &f->ins[v]; }
-static inline unsigned sc_irop_flags(unsigned op) {
-  static const uint8_t fl[] = {
-#define IROP(name, flags) flags,
-#include "ssa/irops.def"
-#undef IROP
-  };
-  return op < IR_NOPS ? fl[op] : 0;
-}
+/* Opcode information. */
 const char *sc_irop_name(unsigned op);
+int sc_irop_by_name(const char *name, size_t len); /* -1 if unknown */
+unsigned sc_irop_flags(unsigned op);
+char sc_irop_result(unsigned op);   /* 'v','i','f','b','p','n','t' (irops.def) */
+const char *sc_irop_sig(unsigned op);
+int sc_irop_bcop(unsigned op);      /* the sc_op of a generic op, -1 for core ops */
+int sc_irop_of_bcop(sc_op op);      /* the generic op of a bytecode op, -1 if none */
+static inline unsigned sc_ir_flags(const sc_ins *in) { return sc_irop_flags(in->op); }
 const char *sc_ty_name(sc_ty t);
-/* Effective flags of an instruction (a `bc` takes them from its opcode). */
-unsigned sc_ir_flags(const sc_ins *in);
+const char *sc_cond_name(sc_cond c);
+const char *sc_reason_name(sc_reason r);
+const char *sc_tag_ir_name(sc_tag t); /* null bool int float string array object map function */
 
-/* Building */
-sc_irfunc *sc_ir_new(sc_arena *a, const sc_program *prog, const char *name, uint32_t nparams, uint32_t nlocals);
+/* Building. Instructions start with fs = pc = -1. Appending a phi puts it
+ * after the block's other phis; sc_ir_insert puts an instruction at index
+ * `at` of the block's list. */
+sc_irfunc *sc_ir_new(sc_arena *a, const sc_program *prog, uint32_t func, const char *name, uint32_t nparams,
+                     uint32_t nlocals);
+/* Room for this many instructions and blocks in all (a size hint). */
+void sc_ir_reserve(sc_irfunc *f, uint32_t nins, uint32_t nblk);
 uint32_t sc_ir_block(sc_irfunc *f);
 uint32_t sc_ir_append(sc_irfunc *f, uint32_t blk, sc_irop op, sc_ty ty, uint32_t nargs);
+uint32_t sc_ir_insert(sc_irfunc *f, uint32_t blk, uint32_t at, sc_irop op, sc_ty ty, uint32_t nargs);
+void sc_ir_set_nargs(sc_irfunc *f, uint32_t v, uint32_t nargs); /* resizes args (new ones 0) */
 void sc_ir_add_pred(sc_irfunc *f, uint32_t blk, uint32_t pred);
 int32_t sc_ir_new_fs(sc_irfunc *f, uint32_t func, uint32_t pc, uint32_t nlocals, uint32_t nstack);
-void sc_ir_succs(const sc_irfunc *f, uint32_t blk, uint32_t succ[2], int *n);
+uint32_t sc_ir_fs_nvals(const sc_fs *s);
+
+/* CFG. */
 uint32_t sc_ir_term(const sc_irfunc *f, uint32_t blk); /* terminator id, 0 if none */
-/* Replaces every use of `from` (args and frame states) with `to`. */
-void sc_ir_replace_uses(sc_irfunc *f, uint32_t from, uint32_t to);
-/* Drops dead instructions and dead blocks' contents from block lists. */
+int sc_ir_succs(const sc_irfunc *f, uint32_t blk, uint32_t succ[2]); /* count; br to one block twice: 2 */
+/* Drops the CFG analyses (dominators, loops): call after changing edges. */
+void sc_ir_invalidate(sc_irfunc *f);
+
+/* Editing. */
+void sc_ir_replace_uses(sc_irfunc *f, uint32_t from, uint32_t to); /* args and frame states */
+/* Replaces every use of v by fwd[v] where fwd[v] != 0, following chains;
+ * one linear walk for any number of replacements. */
+void sc_ir_forward(sc_irfunc *f, uint32_t *fwd);
+/* Drops dead instructions from block lists, and dead blocks' contents. */
 void sc_ir_compact(sc_irfunc *f);
-/* Replaces phis whose operands are all one value by that value. */
-bool sc_ir_fold_trivial_phis(sc_irfunc *f);
+/* Removes redundant phis: trivial ones (every operand the same value or the
+ * phi itself) and groups of phis that only reach each other and one outside
+ * value (Braun et al. 2013, section 3.2). Returns whether any phi went. */
+bool sc_ir_remove_redundant_phis(sc_irfunc *f);
+/* The same, after forwarding the values fwd[0..n) names (fwd[v] != 0:
+ * v, already flagged dead, is fwd[v]); for the lifter. */
+bool sc_ir_remove_redundant_phis_after(sc_irfunc *f, const uint32_t *fwd, uint32_t n);
 
-/* Analyses */
-void sc_ir_dom(sc_irfunc *f);
-bool sc_ir_dominates(const sc_irfunc *f, uint32_t a, uint32_t b);
-void sc_ir_loops(sc_irfunc *f);
-/* Gives loop `l` a preheader (a block whose only successor is the header
- * and that is the header's only non-latch predecessor); returns its id. */
-uint32_t sc_ir_preheader(sc_irfunc *f, uint32_t l);
+/* Analyses. */
+void sc_ir_dom(sc_irfunc *f);                                 /* rpo, idom, dominator tree */
+bool sc_ir_dominates(const sc_irfunc *f, uint32_t a, uint32_t b); /* block a dominates b */
+void sc_ir_loops(sc_irfunc *f);                               /* the loop forest (runs sc_ir_dom) */
+bool sc_ir_loop_contains(const sc_irfunc *f, uint32_t loop, uint32_t blk);
+/* The preheader of a reducible loop: a block whose only successor is the
+ * header and that is the header's only predecessor outside the loop. It is
+ * created when missing (the analyses are then recomputed; loop ids stay the
+ * same). -1 for an irreducible loop. */
+int32_t sc_ir_preheader(sc_irfunc *f, uint32_t loop);
 
-/* Text */
+/* Text. */
 void sc_ir_print(sc_irfunc *f, FILE *out);
-void sc_ir_print_dot(sc_irfunc *f, FILE *out);
-/* Parses the text form; NULL with diagnostics on error. prog receives the
- * constants and names the text mentions (it may be a fresh program). */
+void sc_ir_print_ins(sc_irfunc *f, uint32_t id, FILE *out); /* one line, no frame state */
+void sc_ir_print_fs(sc_irfunc *f, int32_t fs, FILE *out);   /* one `fsN = state ...` line */
+void sc_ir_print_loops(sc_irfunc *f, FILE *out);            /* the loop forest, as comments */
+void sc_ir_print_dot(sc_irfunc *f, FILE *out);              /* Graphviz CFG, loops as clusters */
+/* Parses text holding one or more functions. Names it uses (functions,
+ * globals, properties, constants) are looked up in prog or added to it; a
+ * function is known by its `func` line, so calls may refer to functions
+ * defined later in the text. Returns the number of functions (their list
+ * in *out) or 0 with `FILE:LINE:COL: error:` diagnostics. */
+uint32_t sc_ir_parse_all(sc_arena *a, sc_program *prog, const char *filename, const char *src, size_t len,
+                         sc_diags *diags, sc_irfunc ***out);
+/* The same for text holding exactly one function. */
 sc_irfunc *sc_ir_parse(sc_arena *a, sc_program *prog, const char *filename, const char *src, size_t len,
                        sc_diags *diags);
 
-/* Verifier: 0 if well-formed, else messages in diags (line 0). */
+/* Does printing f, parsing that and printing again give the same text?
+ * Says what differs on err (when not NULL) if not. */
+bool sc_ir_roundtrips(sc_irfunc *f, FILE *err);
+
+/* Verifier: 0 if well-formed; else -1 with messages (`FUNC: ...`) in diags. */
 int sc_ir_verify(sc_irfunc *f, sc_diags *diags);
 
-/* Lifting bytecode to SSA; prof may be NULL (no feedback). */
+/* Lifting bytecode function `func` of prog (which passed sc_verify) to SSA;
+ * prof (from sc_vm_profile) may be NULL: no feedback. */
 sc_irfunc *sc_lift(sc_arena *a, const sc_program *prog, uint32_t func, const sc_profile *prof);
 
 #endif

@@ -1,15 +1,19 @@
-/* Shared by the IR printer and parser: how feedback and tags are spelled. */
+/* Shared by the IR printer and parser: how feedback entries are spelled. */
 #ifndef SC_IRTEXT_H
 #define SC_IRTEXT_H
 
 #include "ssa/ir.h"
 
+/* How a feedback slot's entries read, by the bytecode op it belongs to
+ * (feedback.h). */
 typedef enum { SC_FBC_PAIR, SC_FBC_TAG, SC_FBC_ELEMS, SC_FBC_SHAPE, SC_FBC_FUNC } sc_fbclass;
 
 extern const char *const sc_fb_state_names[4];
+extern const char *const sc_fb_flag_names[4];  /* SC_FBF_* bits 0..3 */
+extern const char *const sc_elems_names[3];    /* sc_elems_kind */
 sc_fbclass sc_fb_class(sc_op op);
-const char *sc_tag_name_ir(sc_tag t);
-void sc_ir_print_fb(const sc_irfunc *f, sc_op op, const sc_fb_slot *s, FILE *out);
-void sc_ir_print_ins(sc_irfunc *f, uint32_t id, FILE *out);
+/* The bytecode op whose feedback an instruction carries by default (the
+ * text then leaves it out), or -1. */
+int sc_ir_default_fbop(const sc_ins *in);
 
 #endif

@@ -1,4 +1,9 @@
-/* The IR verifier: run after every pass in checking builds. */
+/* The IR verifier, run after every pass in checking builds: block structure
+ * (phis first, one terminator last), CFG edges agreeing with predecessor
+ * lists, phi arity, operand and result types against the opcode table,
+ * static operands, frame states on exactly the instructions that can leave,
+ * and SSA dominance: every operand (and every value of a frame state)
+ * defined before its use on every path. */
 #include <stdarg.h>
 #include <stdlib.h>
 
@@ -8,103 +13,315 @@ typedef struct vstate {
   sc_irfunc *f;
   sc_diags *d;
   int errors;
+  char buf[4][64]; /* for desc() */
+  unsigned nbuf;
 } vstate;
+
+#define MAX_REPORTED 30
 
 static void err(vstate *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void err(vstate *v, const char *fmt, ...) {
-  char buf[300];
+  char buf[400];
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(buf, sizeof buf, fmt, ap);
   va_end(ap);
-  if (v->errors++ < 20) sc_diag_add(v->d, 0, 0, "%s: %s", v->f->name, buf);
+  if (v->errors++ < MAX_REPORTED) sc_diag_add(v->d, 0, 0, "%s: %s", v->f->name, buf);
 }
 
-/* Is value a available at the position of instruction `user` in block b
- * (or at the end of block b when user is 0)? */
-static bool available(sc_irfunc *f, uint32_t a, uint32_t b, uint32_t user, const uint32_t *pos) {
-  uint32_t ab = f->ins[a].blk;
-  if (ab != b) return sc_ir_dominates(f, ab, b);
-  return !user || pos[a] < pos[user];
+/* "v4 (Add)" for an instruction with a result, "ret in b2" without: the
+ * ids of void instructions do not appear in the text. */
+static const char *desc(vstate *v, uint32_t id) {
+  char *b = v->buf[v->nbuf++ & 3];
+  const sc_ins *in = &v->f->ins[id];
+  if (in->ty != SC_TY_VOID) snprintf(b, 64, "v%u (%s)", id, sc_irop_name(in->op));
+  else snprintf(b, 64, "%s in b%u", sc_irop_name(in->op), in->blk);
+  return b;
+}
+
+static sc_ty ty_of_letter(char c) {
+  switch (c) {
+  case 'v': return SC_TY_VAL;
+  case 'i': return SC_TY_I64;
+  case 'f': return SC_TY_F64;
+  case 'b': return SC_TY_BOOL;
+  case 'p': return SC_TY_PTR;
+  default: return SC_TY_VOID;
+  }
+}
+
+static bool is_raw(uint8_t t) { return t == SC_TY_I64 || t == SC_TY_F64 || t == SC_TY_BOOL; }
+
+/* Result type, operand types and count against irops.def. */
+static void check_types(vstate *v, uint32_t id, const sc_ins *in) {
+  sc_irfunc *f = v->f;
+  char res = sc_irop_result(in->op);
+  if (res == 't') {
+    bool ok;
+    switch (in->op) {
+    case IR_param: ok = in->ty == SC_TY_VAL; break;
+    case IR_const: ok = in->ty == SC_TY_VAL || is_raw(in->ty); break;
+    case IR_unbox: ok = is_raw(in->ty); break;
+    default: ok = in->ty != SC_TY_VOID; break;
+    }
+    if (!ok) err(v, "%s cannot have type %s", desc(v, id), sc_ty_name((sc_ty)in->ty));
+  } else if (in->ty != ty_of_letter(res)) {
+    if (res == 'n') err(v, "%s has no result, but a type %s", desc(v, id), sc_ty_name((sc_ty)in->ty));
+    else err(v, "%s gives %s, not %s", desc(v, id), sc_ty_name(ty_of_letter(res)), sc_ty_name((sc_ty)in->ty));
+  }
+  const char *sig = sc_irop_sig(in->op);
+  if (sig[0] == '=') {
+    if (in->op == IR_copy && in->nargs != 1) err(v, "%s: copy takes 1 operand, not %u", desc(v, id), in->nargs);
+  } else {
+    uint32_t fixed = 0;
+    bool rest = false;
+    for (const char *s = sig; *s; s++) {
+      if (*s == '*') rest = true;
+      else fixed++;
+    }
+    if (rest ? in->nargs < fixed : in->nargs != fixed) {
+      err(v, "%s takes %s%u operands, not %u", desc(v, id), rest ? "at least " : "", fixed, in->nargs);
+      return;
+    }
+  }
+  for (uint32_t k = 0; k < in->nargs; k++) {
+    uint32_t a = in->args[k];
+    if (!a || a >= f->nins) {
+      err(v, "%s: operand %u is not a value (v%u)", desc(v, id), k + 1, a);
+      continue;
+    }
+    uint8_t at = f->ins[a].ty;
+    if (at == SC_TY_VOID) {
+      err(v, "%s: uses v%u, which has no result", desc(v, id), a);
+      continue;
+    }
+    char want;
+    if (sig[0] == '=') want = '=';
+    else {
+      size_t sl = 0;
+      while (sig[sl] && sig[sl] != '*') sl++;
+      want = k < sl ? sig[k] : 'v';
+    }
+    if (want == '=') {
+      if (at != in->ty)
+        err(v, "%s of type %s has an operand v%u of type %s", desc(v, id), sc_ty_name((sc_ty)in->ty), a,
+            sc_ty_name((sc_ty)at));
+    } else if (want == '?') {
+      if (in->op == IR_box && !is_raw(at)) err(v, "%s: box of v%u, which is %s (not i64, f64 or bool)", desc(v, id), a, sc_ty_name((sc_ty)at));
+    } else if (at != ty_of_letter(want))
+      err(v, "%s: operand %u must be %s, v%u is %s", desc(v, id), k + 1, sc_ty_name(ty_of_letter(want)), a,
+          sc_ty_name((sc_ty)at));
+  }
+}
+
+/* Static operands (imm, aux) and feedback. */
+static void check_static(vstate *v, uint32_t id, const sc_ins *in, uint32_t b) {
+  sc_irfunc *f = v->f;
+  const sc_program *p = f->prog;
+  switch (in->op) {
+  case IR_param:
+    if (b != 0) err(v, "%s: param outside the entry block", desc(v, id));
+    if (in->imm < 0 || in->imm >= f->nparams) err(v, "%s: param %lld, but %s has %u parameters", desc(v, id), (long long)in->imm, f->name, f->nparams);
+    break;
+  case IR_const:
+    if (in->ty == SC_TY_VAL && (!p || in->imm < 0 || (uint64_t)in->imm >= p->nconsts)) err(v, "%s: no constant #%lld", desc(v, id), (long long)in->imm);
+    if (in->ty == SC_TY_BOOL && (in->imm & ~1ll)) err(v, "%s: bool constant %lld", desc(v, id), (long long)in->imm);
+    break;
+  case IR_func:
+    if (!p || in->imm < 0 || (uint64_t)in->imm >= p->nfuncs) err(v, "%s: no function #%lld", desc(v, id), (long long)in->imm);
+    break;
+  case IR_Call:
+    if (!p || in->imm < 0 || (uint64_t)in->imm >= p->nfuncs) err(v, "%s: calls a missing function #%lld", desc(v, id), (long long)in->imm);
+    else if (p->funcs[in->imm]->arity != in->nargs)
+      err(v, "%s: %s takes %u arguments, the call passes %u", desc(v, id), p->funcs[in->imm]->name, p->funcs[in->imm]->arity, in->nargs);
+    break;
+  case IR_CallValue:
+    if (in->nargs < 1) err(v, "%s: CallValue needs a callee", desc(v, id));
+    break;
+  case IR_CallBuiltin:
+    if (in->aux < 0 || in->aux >= SC_NBUILTINS) err(v, "%s: no builtin #%d", desc(v, id), in->aux);
+    else if ((uint32_t)sc_builtin_argc((sc_builtin)in->aux) != in->nargs)
+      err(v, "%s: %s takes %d arguments, not %u", desc(v, id), sc_builtin_name((sc_builtin)in->aux), sc_builtin_argc((sc_builtin)in->aux), in->nargs);
+    break;
+  case IR_LoadGlobal: case IR_StoreGlobal:
+    if (!p || in->aux < 0 || (uint32_t)in->aux >= p->nglobals) err(v, "%s: no global #%d", desc(v, id), in->aux);
+    break;
+  case IR_GetProp: case IR_SetProp:
+    if (!p || in->aux < 0 || (uint32_t)in->aux >= p->nnames) err(v, "%s: no property name #%d", desc(v, id), in->aux);
+    break;
+  case IR_checkkind:
+    if (in->aux < 0 || (uint32_t)in->aux >= f->nlocals) err(v, "%s: no local #%d", desc(v, id), in->aux);
+    else if (f->local_kinds[in->aux] == SC_KIND_ANY) err(v, "%s: checkkind of %s, which has no declared kind", desc(v, id), f->local_names[in->aux]);
+    break;
+  case IR_istag:
+    if (in->aux < 0 || in->aux >= SC_NTAGS) err(v, "%s: no tag #%d", desc(v, id), in->aux);
+    break;
+  case IR_icmp: case IR_fcmp:
+    if (in->aux < 0 || in->aux >= SC_NCONDS) err(v, "%s: no condition #%d", desc(v, id), in->aux);
+    break;
+  case IR_guard: case IR_deopt:
+    if (in->aux < 0 || in->aux >= SC_NREASONS) err(v, "%s: no reason #%d", desc(v, id), in->aux);
+    break;
+  case IR_jmp: case IR_br:
+    for (int k = 0; k < (in->op == IR_br ? 2 : 1); k++)
+      if (in->succ[k] >= f->nblk || f->blk[in->succ[k]].dead) err(v, "%s: jumps to a missing block b%u", desc(v, id), in->succ[k]);
+      else if (in->succ[k] == 0) err(v, "%s: jumps to the entry block b0", desc(v, id));
+    break;
+  default: break;
+  }
+  if (in->fb) {
+    if (in->fb->bcop >= SC_NOPS || !(sc_op_flags((sc_op)in->fb->bcop) & SC_OPF_FB))
+      err(v, "%s: feedback of %s, which has no feedback slot", desc(v, id), in->fb->bcop < SC_NOPS ? sc_op_name((sc_op)in->fb->bcop) : "?");
+    if (in->fb->s.n > SC_FB_MAX || in->fb->s.state > SC_FB_MEGA) err(v, "%s: malformed feedback", desc(v, id));
+  }
+}
+
+static void check_fs(vstate *v, int32_t fsid, uint32_t user) {
+  sc_irfunc *f = v->f;
+  const sc_program *p = f->prog;
+  uint32_t steps = 0;
+  for (int32_t s = fsid; s >= 0; s = f->fs[s].parent) {
+    if (s >= (int32_t)f->nfs) {
+      err(v, "%s: frame state fs%d does not exist", desc(v, user), s);
+      return;
+    }
+    if (++steps > f->nfs) {
+      err(v, "%s: frame state fs%d has a cycle of parents", desc(v, user), fsid);
+      return;
+    }
+    const sc_fs *st = &f->fs[s];
+    if (!p || st->func >= p->nfuncs) {
+      err(v, "fs%d: no function #%u", s, st->func);
+      continue;
+    }
+    const sc_func *bf = p->funcs[st->func];
+    if (bf->ncode && st->pc >= bf->ncode) err(v, "fs%d: pc %u is past the end of %s", s, st->pc, bf->name);
+    if (bf->ncode && st->nstack > bf->max_stack) err(v, "fs%d: %u stack slots, %s needs at most %u", s, st->nstack, bf->name, bf->max_stack);
+    if (st->func == f->func && st->nlocals != f->nlocals) err(v, "fs%d: %u locals, %s has %u", s, st->nlocals, f->name, f->nlocals);
+    for (uint32_t k = 0; k < sc_ir_fs_nvals(st); k++) {
+      uint32_t a = st->vals[k];
+      if (!a && k < st->nlocals) continue; /* a dead local */
+      if (!a || a >= f->nins) err(v, "fs%d: slot %u holds no value", s, k);
+      else if (f->ins[a].ty == SC_TY_VOID) err(v, "fs%d: slot %u holds v%u, which has no result", s, k, a);
+    }
+  }
 }
 
 int sc_ir_verify(sc_irfunc *f, sc_diags *d) {
-  vstate v = {f, d, 0};
+  vstate v = {.f = f, .d = d};
+  if (f->nblk == 0 || f->blk[0].dead) {
+    err(&v, "no entry block b0");
+    return -1;
+  }
   sc_ir_dom(f);
   uint32_t *pos = calloc(f->nins + 1, sizeof *pos);
   uint8_t *placed = calloc(f->nins + 1, 1);
-  if (f->nblk == 0) err(&v, "no blocks");
-  if (f->nblk && f->blk[0].npreds) err(&v, "the entry block b0 has predecessors");
-  for (size_t b = 0; b < f->nblk; b++) {
+  if (f->blk[0].npreds) err(&v, "the entry block b0 has predecessors");
+  for (uint32_t b = 0; b < f->nblk; b++) {
     sc_blk *bl = &f->blk[b];
     if (bl->dead) continue;
+    if (bl->nins == 0) err(&v, "b%u is empty", b);
     bool seen_nonphi = false;
-    if (bl->nins == 0) err(&v, "b%zu is empty", b);
-    for (size_t i = 0; i < bl->nins; i++) {
+    for (uint32_t i = 0; i < bl->nins; i++) {
       uint32_t id = bl->ins[i];
-      if (!id || id >= f->nins) { err(&v, "b%zu lists a bad instruction id %u", b, id); continue; }
+      if (!id || id >= f->nins) {
+        err(&v, "b%u lists a bad instruction id %u", b, id);
+        continue;
+      }
       sc_ins *in = &f->ins[id];
-      if (placed[id]) err(&v, "v%u is listed twice", id);
+      if (placed[id]) err(&v, "%s is listed twice", desc(&v, id));
       placed[id] = 1;
-      pos[id] = (uint32_t)i + 1;
-      if (in->blk != b) err(&v, "v%u is listed in b%zu but says it is in b%u", id, b, in->blk);
-      if (in->dead) err(&v, "v%u is dead but still listed", id);
-      if (in->op >= IR_NOPS) { err(&v, "v%u has a bad opcode %u", id, in->op); continue; }
-      bool term = (sc_irop_flags(in->op) & IRF_TERM) != 0;
-      if (term && i != bl->nins - 1) err(&v, "terminator v%u is not last in b%zu", id, b);
-      if (!term && i == bl->nins - 1) err(&v, "b%zu does not end in a terminator", b);
+      pos[id] = i + 1;
+      if (in->blk != b) err(&v, "%s is listed in b%u but says it is in b%u", desc(&v, id), b, in->blk);
+      if (in->dead) err(&v, "%s is removed but still listed in b%u", desc(&v, id), b);
+      if (in->op >= IR_NOPS) {
+        err(&v, "%s has a bad opcode %u", desc(&v, id), in->op);
+        continue;
+      }
+      unsigned fl = sc_irop_flags(in->op);
+      bool term = (fl & IRF_TERM) != 0;
+      if (term && i != bl->nins - 1) err(&v, "terminator %s is not last", desc(&v, id));
+      if (!term && i == bl->nins - 1) err(&v, "b%u does not end in a terminator", b);
       if (in->op == IR_phi) {
-        if (seen_nonphi) err(&v, "phi v%u after a non-phi in b%zu", id, b);
-        if (in->nargs != bl->npreds) err(&v, "phi v%u has %u operands, b%zu has %zu predecessors", id, in->nargs, b, bl->npreds);
+        if (seen_nonphi) err(&v, "phi v%u after a non-phi in b%u", id, b);
+        if (in->nargs != bl->npreds) err(&v, "phi v%u has %u operands, b%u has %u predecessors", id, in->nargs, b, bl->npreds);
       } else
         seen_nonphi = true;
-      if (in->op == IR_param && b != 0) err(&v, "param v%u outside the entry block", id);
-      if ((in->op == IR_jmp || in->op == IR_br))
-        for (int k = 0; k < (in->op == IR_br ? 2 : 1); k++) {
-          if (in->succ[k] >= f->nblk || f->blk[in->succ[k]].dead) { err(&v, "v%u jumps to a missing block b%u", id, in->succ[k]); continue; }
-          sc_blk *t = &f->blk[in->succ[k]];
-          bool found = false;
-          for (size_t j = 0; j < t->npreds; j++) found |= t->preds[j] == b;
-          if (!found) err(&v, "b%zu jumps to b%u, which does not list it as a predecessor", b, in->succ[k]);
-        }
-      if ((sc_ir_flags(in) & IRF_THROW) && in->fs < 0) err(&v, "v%u may leave compiled code but has no frame state", id);
-      if (in->fs >= (int32_t)f->nfs) err(&v, "v%u names a missing frame state fs%d", id, in->fs);
-      bool wants_val = in->op == IR_bc || in->op == IR_call || in->op == IR_ret || in->op == IR_br || in->op == IR_phi;
-      if (in->op == IR_bc && (in->imm < 0 || in->imm >= SC_NOPS)) err(&v, "v%u: bad bytecode op %lld", id, (long long)in->imm);
-      if ((in->op == IR_jmp || in->op == IR_ret || in->op == IR_br || in->op == IR_halt) && in->ty != SC_TY_VOID)
-        err(&v, "terminator v%u has a result type", id);
-      for (uint32_t k = 0; k < in->nargs; k++) {
-        uint32_t a = in->args[k];
-        if (!a || a >= f->nins) { err(&v, "v%u operand %u is not a value", id, k); continue; }
-        if (f->ins[a].ty == SC_TY_VOID) err(&v, "v%u uses v%u, which has no value", id, a);
-        if (wants_val && in->op != IR_phi && f->ins[a].ty != SC_TY_VAL) err(&v, "v%u needs val operands, v%u is %s", id, a, sc_ty_name((sc_ty)f->ins[a].ty));
-        if (in->op == IR_phi && f->ins[a].ty != in->ty) err(&v, "phi v%u is %s but operand v%u is %s", id, sc_ty_name((sc_ty)in->ty), a, sc_ty_name((sc_ty)f->ins[a].ty));
-      }
+      check_types(&v, id, in);
+      check_static(&v, id, in, b);
+      if ((fl & IRF_THROW) && in->fs < 0) err(&v, "%s may leave compiled code but has no frame state", desc(&v, id));
+      if (!(fl & IRF_THROW) && in->fs >= 0) err(&v, "%s has a frame state but cannot leave compiled code", desc(&v, id));
+      if (in->fs >= 0) check_fs(&v, in->fs, id);
     }
   }
-  /* Dominance: a second walk, once every position is known. */
-  for (size_t b = 0; b < f->nblk; b++) {
+  /* Predecessor lists against the terminators, edge by edge. */
+  for (uint32_t b = 0; b < f->nblk; b++) {
     sc_blk *bl = &f->blk[b];
-    if (bl->dead || f->rpo_index[b] == UINT32_MAX) continue;
-    for (size_t i = 0; i < bl->nins; i++) {
+    if (bl->dead) continue;
+    for (uint32_t k = 0; k < bl->npreds; k++) {
+      uint32_t p = bl->preds[k], s[2], want = 0, have = 0;
+      if (p >= f->nblk || f->blk[p].dead) {
+        err(&v, "b%u lists a missing predecessor b%u", b, p);
+        continue;
+      }
+      bool first = true;
+      for (uint32_t j = 0; j < k; j++) first &= bl->preds[j] != p;
+      if (!first) continue;
+      int ns = sc_ir_succs(f, p, s);
+      for (int j = 0; j < ns; j++) want += s[j] == b;
+      for (uint32_t j = 0; j < bl->npreds; j++) have += bl->preds[j] == p;
+      if (want != have) err(&v, "b%u lists b%u as a predecessor %u times, but b%u has %u edges to it", b, p, have, p, want);
+    }
+    uint32_t s[2];
+    int ns = sc_ir_succs(f, b, s);
+    for (int j = 0; j < ns; j++) {
+      if (s[j] >= f->nblk || f->blk[s[j]].dead) continue;
+      bool found = false;
+      for (uint32_t k = 0; k < f->blk[s[j]].npreds && !found; k++) found = f->blk[s[j]].preds[k] == b;
+      if (!found) err(&v, "b%u jumps to b%u, which does not list it as a predecessor", b, s[j]);
+    }
+  }
+  /* Dominance, once every position is known. */
+  for (uint32_t b = 0; b < f->nblk && v.errors == 0; b++) {
+    sc_blk *bl = &f->blk[b];
+    if (bl->dead) continue;
+    bool reachable = f->rpo_index[b] != UINT32_MAX;
+    for (uint32_t i = 0; i < bl->nins; i++) {
       uint32_t id = bl->ins[i];
-      if (!id || id >= f->nins) continue;
       sc_ins *in = &f->ins[id];
       for (uint32_t k = 0; k < in->nargs; k++) {
         uint32_t a = in->args[k];
-        if (!a || a >= f->nins) continue;
-        if (!placed[a]) { err(&v, "v%u uses v%u, which is in no block", id, a); continue; }
-        bool ok = in->op == IR_phi ? (k < bl->npreds && available(f, a, bl->preds[k], 0, pos))
-                                   : available(f, a, (uint32_t)b, id, pos);
-        if (!ok) err(&v, "v%u uses v%u, which does not dominate the use", id, a);
-      }
-      if (in->fs >= 0 && in->fs < (int32_t)f->nfs) {
-        sc_fs *s = &f->fs[in->fs];
-        for (uint32_t k = 0; k < s->nlocals + s->nstack; k++) {
-          uint32_t a = s->vals[k];
-          if (!a || a >= f->nins || !placed[a]) err(&v, "fs%d of v%u holds a missing value", in->fs, id);
-          else if (!available(f, a, (uint32_t)b, id, pos)) err(&v, "fs%d of v%u uses v%u, which does not dominate it", in->fs, id, a);
+        if (!placed[a] || f->ins[a].dead) {
+          err(&v, "%s uses v%u, which is not in any block", desc(&v, id), a);
+          continue;
         }
+        if (!reachable) continue;
+        uint32_t ab = f->ins[a].blk;
+        bool ok;
+        if (in->op == IR_phi) /* available at the end of the k-th predecessor */
+          ok = sc_ir_dominates(f, ab, bl->preds[k]);
+        else
+          ok = ab == b ? pos[a] < pos[id] : sc_ir_dominates(f, ab, b);
+        if (!ok) {
+          if (in->op == IR_phi) err(&v, "phi v%u: operand v%u does not dominate the end of predecessor b%u", id, a, bl->preds[k]);
+          else err(&v, "%s uses v%u, which does not dominate it", desc(&v, id), a);
+        }
+      }
+      for (int32_t s = in->fs; s >= 0 && s < (int32_t)f->nfs; s = f->fs[s].parent) {
+        const sc_fs *st = &f->fs[s];
+        for (uint32_t k = 0; k < sc_ir_fs_nvals(st); k++) {
+          uint32_t a = st->vals[k];
+          if (!a || a >= f->nins) continue;
+          if (!placed[a] || f->ins[a].dead) {
+            err(&v, "fs%d of %s holds v%u, which is not in any block", s, desc(&v, id), a);
+            continue;
+          }
+          uint32_t ab = f->ins[a].blk;
+          if (reachable && !(ab == b ? pos[a] < pos[id] : sc_ir_dominates(f, ab, b)))
+            err(&v, "fs%d of %s holds v%u as %s %u, which does not dominate it", s, desc(&v, id), a,
+                k < st->nlocals ? "local" : "stack slot", k < st->nlocals ? k : k - st->nlocals);
+        }
+        if (f->fs[s].parent == s) break;
       }
     }
   }

@@ -1,10 +1,15 @@
-/* The IR's text form (see ir.h) and a Graphviz view of the CFG. */
+/* The IR's text form (grammar in ir.h) and the loop forest as comments. */
+#include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "runtime/runtime.h"
 #include "ssa/ir.h"
 #include "ssa/irtext.h"
 
 const char *const sc_fb_state_names[4] = {"uninit", "mono", "poly", "mega"};
+const char *const sc_fb_flag_names[4] = {"ovf", "oob", "nonint", "fres"};
+const char *const sc_elems_names[3] = {"int", "float", "any"};
 
 sc_fbclass sc_fb_class(sc_op op) {
   switch (op) {
@@ -17,171 +22,228 @@ sc_fbclass sc_fb_class(sc_op op) {
   }
 }
 
-static const char *const elems_names[] = {"int", "float", "any"};
+int sc_ir_default_fbop(const sc_ins *in) {
+  if (in->op == IR_truthy) return SC_OP_JumpIfFalse;
+  return sc_irop_bcop(in->op);
+}
+
+static const char *func_name(const sc_irfunc *f, uint64_t i) {
+  return f->prog && i < f->prog->nfuncs ? f->prog->funcs[i]->name : NULL;
+}
 
 static void print_fb_entry(const sc_irfunc *f, sc_op op, const sc_fb_slot *s, unsigned k, FILE *out) {
   uint64_t e = s->e[k];
+  const char *fn;
   switch (sc_fb_class(op)) {
-  case SC_FBC_PAIR: fprintf(out, "%s,%s", sc_tag_name_ir(SC_FB_PAIR_A(e)), sc_tag_name_ir(SC_FB_PAIR_B(e))); break;
-  case SC_FBC_TAG: fprintf(out, "%s", sc_tag_name_ir((sc_tag)e)); break;
+  case SC_FBC_PAIR: fprintf(out, "%s,%s", sc_tag_ir_name(SC_FB_PAIR_A(e)), sc_tag_ir_name(SC_FB_PAIR_B(e))); break;
+  case SC_FBC_TAG: fputs(sc_tag_ir_name((sc_tag)e), out); break;
   case SC_FBC_ELEMS:
-    if (e & 0x100) fprintf(out, "notarray:%s", sc_tag_name_ir((sc_tag)(e & 0xff)));
-    else fprintf(out, "elems:%s", e < 3 ? elems_names[e] : "?");
+    if (e & 0x100) fprintf(out, "notarray:%s", sc_tag_ir_name((sc_tag)(e & 0xff)));
+    else fprintf(out, "elems:%s", e < 3 ? sc_elems_names[e] : "?");
     break;
   case SC_FBC_SHAPE:
-    if (!e) fprintf(out, "notobject");
+    if (!e) fputs("notobject", out);
     else
-      fprintf(out, "shape#%llu/%s%u", (unsigned long long)(e - 1), (s->aux[k] & SC_FB_ADDS_FIELD) ? "+" : "",
+      fprintf(out, "shape#%" PRIu64 "/%s%u", e - 1, (s->aux[k] & SC_FB_ADDS_FIELD) ? "+" : "",
               s->aux[k] & ~SC_FB_ADDS_FIELD);
     break;
   case SC_FBC_FUNC:
-    if (e >> 40) fprintf(out, "notfunc:%s", sc_tag_name_ir((sc_tag)(e & 0xff)));
-    else if (f->prog && e < f->prog->nfuncs) fprintf(out, "func:%s", f->prog->funcs[e]->name);
-    else fprintf(out, "func#%llu", (unsigned long long)e);
+    if (e >> 40) fprintf(out, "notfunc:%s", sc_tag_ir_name((sc_tag)(e & 0xff)));
+    else if ((fn = func_name(f, e))) fprintf(out, "func:%s", fn);
+    else fprintf(out, "func#%" PRIu64, e);
     break;
   }
 }
 
-static const char *const fbflag_names[] = {"ovf", "oob", "nonint", "fres"};
-
-void sc_ir_print_fb(const sc_irfunc *f, sc_op op, const sc_fb_slot *s, FILE *out) {
-  fprintf(out, " !fb %s x%u", s->state < 4 ? sc_fb_state_names[s->state] : "?", s->count);
+static void print_fb(const sc_irfunc *f, const sc_ins *in, FILE *out) {
+  const sc_irfb *fb = in->fb;
+  const sc_fb_slot *s = &fb->s;
+  fputs(" !fb", out);
+  if (fb->bcop != sc_ir_default_fbop(in)) fprintf(out, "[%s]", sc_op_name((sc_op)fb->bcop));
+  fprintf(out, " %s x%u", s->state < 4 ? sc_fb_state_names[s->state] : "?", s->count);
   if (s->n) {
     fputs(" [", out);
-    for (unsigned k = 0; k < s->n; k++) {
+    for (unsigned k = 0; k < s->n && k < SC_FB_MAX; k++) {
       if (k) putc(' ', out);
-      print_fb_entry(f, op, s, k, out);
+      print_fb_entry(f, (sc_op)fb->bcop, s, k, out);
     }
     putc(']', out);
   }
   for (unsigned b = 0; b < 4; b++)
-    if (s->flags & (1u << b)) fprintf(out, " +%s", fbflag_names[b]);
+    if (s->flags & (1u << b)) fprintf(out, " +%s", sc_fb_flag_names[b]);
 }
 
-const char *sc_tag_name_ir(sc_tag t) {
-  static const char *const n[] = {"null", "bool", "int", "float", "string", "array", "object", "map", "function"};
-  return (unsigned)t < SC_NTAGS ? n[t] : "?";
+static void print_name(FILE *out, const char *const *names, uint32_t n, int32_t i) {
+  if (i >= 0 && (uint32_t)i < n && names[i]) fprintf(out, "[%s]", names[i]);
+  else fprintf(out, "[#%d]", i);
 }
 
-/* The operand of a bc instruction, in brackets after the opcode name. */
-static void print_aux(const sc_irfunc *f, const sc_ins *in, FILE *out) {
-  sc_op op = (sc_op)in->imm;
+/* The bracketed static operand of an instruction, if it has one. */
+static void print_static(const sc_irfunc *f, const sc_ins *in, FILE *out) {
   const sc_program *p = f->prog;
-  switch (sc_op_operand(op)) {
-  case SC_OPND_LOCAL:
-    if ((uint32_t)in->aux < f->nlocals) fprintf(out, "[%s]", f->local_names[in->aux]);
-    else fprintf(out, "[%d]", in->aux);
+  switch (in->op) {
+  case IR_istag: fprintf(out, "[%s]", sc_tag_ir_name((sc_tag)in->aux)); break;
+  case IR_icmp: case IR_fcmp: fprintf(out, "[%s]", sc_cond_name((sc_cond)in->aux)); break;
+  case IR_guard: case IR_deopt: fprintf(out, "[%s]", sc_reason_name((sc_reason)in->aux)); break;
+  case IR_checkkind: print_name(out, f->local_names, f->nlocals, in->aux); break;
+  case IR_LoadGlobal: case IR_StoreGlobal:
+    print_name(out, p ? p->global_names : NULL, p ? p->nglobals : 0, in->aux);
     break;
-  case SC_OPND_GLOBAL:
-    if (p && (uint32_t)in->aux < p->nglobals) fprintf(out, "[%s]", p->global_names[in->aux]);
-    else fprintf(out, "[%d]", in->aux);
+  case IR_GetProp: case IR_SetProp: print_name(out, p ? p->names : NULL, p ? p->nnames : 0, in->aux); break;
+  case IR_CallBuiltin: fprintf(out, "[%s]", sc_builtin_name((sc_builtin)in->aux)); break;
+  case IR_Call: {
+    const char *fn = func_name(f, (uint64_t)in->imm);
+    if (fn) fprintf(out, "[%s]", fn);
+    else fprintf(out, "[#%" PRId64 "]", in->imm);
     break;
-  case SC_OPND_NAME:
-    if (p && (uint32_t)in->aux < p->nnames) fprintf(out, "[%s]", p->names[in->aux]);
-    else fprintf(out, "[%d]", in->aux);
-    break;
-  case SC_OPND_BUILTIN: fprintf(out, "[%s]", sc_builtin_name((sc_builtin)in->aux)); break;
-  case SC_OPND_COUNT: fprintf(out, "[%d]", in->aux); break;
+  }
   default: break;
   }
 }
 
-static void print_fs(const sc_irfunc *f, int32_t id, FILE *out) {
-  const sc_fs *s = &f->fs[id];
-  const char *fn = f->prog && s->func < f->prog->nfuncs ? f->prog->funcs[s->func]->name : "?";
-  fprintf(out, "    fs%d = state %s@%u [", id, fn, s->pc);
-  for (uint32_t i = 0; i < s->nlocals; i++) fprintf(out, "%sv%u", i ? ", " : "", s->vals[i]);
-  fputs(" |", out);
-  for (uint32_t i = 0; i < s->nstack; i++) fprintf(out, "%s v%u", i ? "," : "", s->vals[s->nlocals + i]);
-  putc(']', out);
-  if (s->parent >= 0) fprintf(out, " parent fs%d", s->parent);
-  putc('\n', out);
+static void print_const(const sc_irfunc *f, const sc_ins *in, FILE *out) {
+  switch (in->ty) {
+  case SC_TY_VAL:
+    if (f->prog && (uint64_t)in->imm < f->prog->nconsts) sc_print_literal(out, f->prog->consts[in->imm]);
+    else fprintf(out, "#%" PRId64, in->imm);
+    break;
+  case SC_TY_F64: {
+    double d;
+    char buf[40];
+    memcpy(&d, &in->imm, sizeof d);
+    sc_format_float(d, buf);
+    fputs(buf, out);
+    break;
+  }
+  case SC_TY_BOOL: fputs(in->imm ? "true" : "false", out); break;
+  default: fprintf(out, "%" PRId64, in->imm);
+  }
 }
 
 void sc_ir_print_ins(sc_irfunc *f, uint32_t id, FILE *out) {
   sc_ins *in = &f->ins[id];
-  if (in->fs >= 0) print_fs(f, in->fs, out);
-  fputs("    ", out);
   if (in->ty != SC_TY_VOID) fprintf(out, "v%u = %s ", id, sc_ty_name((sc_ty)in->ty));
+  fputs(sc_irop_name(in->op), out);
+  print_static(f, in, out);
+  const char *fn;
   switch (in->op) {
-  case IR_bc:
-    fputs(sc_op_name((sc_op)in->imm), out);
-    print_aux(f, in, out);
-    break;
-  case IR_const:
-    fputs("const ", out);
-    if (in->ty == SC_TY_VAL && f->prog && (uint64_t)in->imm < f->prog->nconsts) sc_print_literal(out, f->prog->consts[in->imm]);
-    else fprintf(out, "%lld", (long long)in->imm);
-    break;
+  case IR_param: fprintf(out, " %" PRId64, in->imm); break;
+  case IR_const: putc(' ', out); print_const(f, in, out); break;
   case IR_func:
-    if (f->prog && (uint64_t)in->imm < f->prog->nfuncs) fprintf(out, "func %s", f->prog->funcs[in->imm]->name);
-    else fprintf(out, "func #%lld", (long long)in->imm);
+    if ((fn = func_name(f, (uint64_t)in->imm))) fprintf(out, " %s", fn);
+    else fprintf(out, " #%" PRId64, in->imm);
     break;
-  case IR_param: fprintf(out, "param %lld", (long long)in->imm); break;
-  case IR_call:
-    if (f->prog && (uint64_t)in->imm < f->prog->nfuncs) fprintf(out, "call %s", f->prog->funcs[in->imm]->name);
-    else fprintf(out, "call #%lld", (long long)in->imm);
-    break;
-  default: fputs(sc_irop_name(in->op), out);
-  }
-  if (in->op == IR_phi) {
+  case IR_phi: {
     const sc_blk *b = &f->blk[in->blk];
     for (uint32_t k = 0; k < in->nargs; k++)
-      fprintf(out, "%s [b%u: v%u]", k ? "," : "", k < b->npreds ? b->preds[k] : 0, in->args[k]);
-  } else {
+      fprintf(out, "%s [b%u: v%u]", k ? "," : "", k < b->npreds ? b->preds[k] : UINT32_MAX, in->args[k]);
+    break;
+  }
+  default:
     for (uint32_t k = 0; k < in->nargs; k++) fprintf(out, "%s v%u", k ? "," : "", in->args[k]);
   }
   if (in->op == IR_jmp) fprintf(out, " b%u", in->succ[0]);
   if (in->op == IR_br) fprintf(out, ", b%u, b%u", in->succ[0], in->succ[1]);
   if (in->fs >= 0) fprintf(out, " !fs%d", in->fs);
-  if (in->fb) sc_ir_print_fb(f, in->op == IR_br ? SC_OP_JumpIfTrue : (sc_op)in->imm, in->fb, out);
+  if (in->fb) print_fb(f, in, out);
   if (in->pc >= 0) fprintf(out, " @%d", in->pc);
+}
+
+void sc_ir_print_fs(sc_irfunc *f, int32_t id, FILE *out) {
+  const sc_fs *s = &f->fs[id];
+  const char *fn = func_name(f, s->func);
+  fprintf(out, "fs%d = state ", id);
+  if (fn) fputs(fn, out);
+  else fprintf(out, "#%u", s->func);
+  fprintf(out, "@%u [", s->pc);
+  for (uint32_t i = 0; i < s->nlocals; i++) {
+    if (i) fputs(", ", out);
+    if (s->vals[i]) fprintf(out, "v%u", s->vals[i]);
+    else putc('_', out);
+  }
+  fputs(s->nlocals ? " |" : "|", out);
+  for (uint32_t i = 0; i < s->nstack; i++) fprintf(out, "%s v%u", i ? "," : "", s->vals[s->nlocals + i]);
+  putc(']', out);
+  if (s->parent >= 0) fprintf(out, " parent fs%d", s->parent);
+}
+
+/* A frame state line before its first user; parents first. */
+static void print_fs_once(sc_irfunc *f, int32_t id, uint8_t *done, FILE *out) {
+  if (id < 0 || (uint32_t)id >= f->nfs || done[id]) return;
+  done[id] = 1;
+  print_fs_once(f, f->fs[id].parent, done, out);
+  fputs("    ", out);
+  sc_ir_print_fs(f, id, out);
   putc('\n', out);
+}
+
+static void print_local(const sc_irfunc *f, uint32_t i, FILE *out) {
+  fputs(f->local_names[i], out);
+  if (f->local_kinds[i] != SC_KIND_ANY) fprintf(out, ": %s", sc_kind_name((sc_kind)f->local_kinds[i]));
 }
 
 void sc_ir_print(sc_irfunc *f, FILE *out) {
   fprintf(out, "func %s(", f->name);
-  for (uint32_t i = 0; i < f->nparams; i++) fprintf(out, "%s%s", i ? ", " : "", f->local_names[i]);
+  for (uint32_t i = 0; i < f->nparams; i++) {
+    if (i) fputs(", ", out);
+    print_local(f, i, out);
+  }
   putc(')', out);
   if (f->nlocals > f->nparams) {
     fputs(" locals(", out);
-    for (uint32_t i = f->nparams; i < f->nlocals; i++) fprintf(out, "%s%s", i > f->nparams ? ", " : "", f->local_names[i]);
+    for (uint32_t i = f->nparams; i < f->nlocals; i++) {
+      if (i > f->nparams) fputs(", ", out);
+      print_local(f, i, out);
+    }
     putc(')', out);
   }
+  if (f->calls) fprintf(out, " !calls %" PRIu64, f->calls);
   fputs(" {\n", out);
-  for (size_t b = 0; b < f->nblk; b++) {
+  uint8_t *done = calloc(f->nfs + 1, 1);
+  for (uint32_t b = 0; b < f->nblk; b++) {
     const sc_blk *bl = &f->blk[b];
     if (bl->dead) continue;
-    fprintf(out, "b%zu:", b);
+    fprintf(out, "b%u:", b);
     if (bl->npreds) {
-      fputs("  ; preds", out);
-      for (size_t k = 0; k < bl->npreds; k++) fprintf(out, " b%u", bl->preds[k]);
+      fputs(" <-", out);
+      for (uint32_t k = 0; k < bl->npreds; k++) fprintf(out, " b%u", bl->preds[k]);
     }
+    if (bl->backedges) fprintf(out, " !backedges %u", bl->backedges);
     putc('\n', out);
-    for (size_t i = 0; i < bl->nins; i++) sc_ir_print_ins(f, bl->ins[i], out);
+    for (uint32_t i = 0; i < bl->nins; i++) {
+      uint32_t id = bl->ins[i];
+      print_fs_once(f, f->ins[id].fs, done, out);
+      fputs("    ", out);
+      sc_ir_print_ins(f, id, out);
+      putc('\n', out);
+    }
   }
+  free(done);
   fputs("}\n", out);
 }
 
-void sc_ir_print_dot(sc_irfunc *f, FILE *out) {
+static void print_list(FILE *out, const char *what, const uint32_t *v, uint32_t n) {
+  if (!n) return;
+  fprintf(out, ", %s", what);
+  for (uint32_t k = 0; k < n; k++) fprintf(out, " b%u", v[k]);
+}
+
+void sc_ir_print_loops(sc_irfunc *f, FILE *out) {
   if (!f->loop_of) sc_ir_loops(f);
-  fprintf(out, "digraph \"%s\" {\n  node [shape=box fontname=monospace];\n", f->name);
-  for (size_t b = 0; b < f->nblk; b++) {
-    if (f->blk[b].dead) continue;
-    int32_t l = f->loop_of[b];
-    bool header = l >= 0 && f->loops[l].header == b;
-    fprintf(out, "  b%zu [label=\"b%zu%s%s\\l", b, b, header ? " (loop header)" : "", f->irreducible ? "" : "");
-    if (l >= 0) fprintf(out, "loop depth %u\\l", f->loops[l].depth);
-    if (header) fprintf(out, "%zu exit%s\\l", f->loops[l].nexits, f->loops[l].nexits == 1 ? "" : "s");
-    fprintf(out, "%zu instructions\\l\"%s];\n", f->blk[b].nins, header ? " style=bold color=blue" : "");
-    uint32_t s[2];
-    int ns;
-    sc_ir_succs(f, (uint32_t)b, s, &ns);
-    for (int k = 0; k < ns; k++) {
-      bool back = l >= 0 && f->loops[f->loop_of[b]].header == s[k] && sc_ir_dominates(f, s[k], (uint32_t)b);
-      fprintf(out, "  b%zu -> b%u%s;\n", b, s[k], back ? " [color=red label=\"back\"]" : ns == 2 ? (k ? " [label=F]" : " [label=T]") : "");
-    }
+  fprintf(out, "; loops of %s: %u%s\n", f->name, f->nloops, f->irreducible ? " (irreducible control flow)" : "");
+  for (uint32_t l = 0; l < f->nloops; l++) {
+    const sc_loop *L = &f->loops[l];
+    fprintf(out, ";   L%u: ", l);
+    if (L->irreducible) {
+      fputs("irreducible, entries", out);
+      for (uint32_t k = 0; k < L->nentries; k++) fprintf(out, " b%u", L->entries[k]);
+    } else
+      fprintf(out, "header b%u", L->header);
+    fprintf(out, ", depth %u", L->depth);
+    if (L->parent >= 0) fprintf(out, ", in L%d", L->parent);
+    print_list(out, "blocks", L->blocks, L->nblocks);
+    print_list(out, "latches", L->latches, L->nlatches);
+    print_list(out, "exits", L->exits, L->nexits);
+    putc('\n', out);
   }
-  if (f->irreducible) fputs("  irreducible [label=\"irreducible control flow\" shape=note];\n", out);
-  fputs("}\n", out);
 }
