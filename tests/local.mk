@@ -14,3 +14,4 @@ include tests/golden/local.mk
 check_PROGRAMS += tests/perf/lift_throughput
 tests_perf_lift_throughput_SOURCES = tests/perf/lift_throughput.c
 tests_perf_lift_throughput_LDADD = libshapec.la $(GC_LIBS) -lm
+include tests/gen/local.mk

@@ -1,4 +1,7 @@
 # Program tests and the bad-input corpus, through the shapec binary.
+# tests/run-programs.sh --help explains expectations, --bless and modes; e.g.
+#   make check TESTS=tests/run-programs.sh SC_TEST_MODES=';--no-profile'
+# runs every program once per mode (each must give the same results).
 TESTS += tests/run-programs.sh
 AM_TESTS_ENVIRONMENT = abs_top_srcdir='$(abs_top_srcdir)'; SHAPEC='$(abs_top_builddir)/shapec'; export abs_top_srcdir SHAPEC;
 EXTRA_DIST += tests/run-programs.sh tests/programs tests/bad
