@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# make check: a bounded differential campaign over generated programs.
+# Every program must pass `shapec check`, give byte-identical stdout, stderr
+# and exit status in every mode, and agree with the reference interpreter
+# (refvm.py). Knobs: SC_DIFF_COUNT (programs, default 200), SC_DIFF_SEED
+# (first seed, default 1), SC_DIFF_MODES (';'-separated, the first is the
+# oracle; default: plain interpreter, default run, --jit=off), SC_DIFF_JOBS.
+# Reproducers of failures go to tests/gen/difftest-failures/ in the build dir.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+shapec=${SHAPEC:-$(pwd)/shapec}
+command -v python3 >/dev/null || { echo "no python3: skipped"; exit 77; }
+[ -x "$shapec" ] || { echo "no shapec binary at $shapec"; exit 77; }
+out=$(pwd)/tests/gen/difftest-failures
+rm -rf "$out"
+exec python3 "$here/difftest.py" --shapec "$shapec" --count "${SC_DIFF_COUNT:-200}" \
+  --seed "${SC_DIFF_SEED:-1}" --modes "${SC_DIFF_MODES:---no-profile;;--jit=off}" \
+  --jobs "${SC_DIFF_JOBS:-2}" --timeout 60 --out "$out" -q
