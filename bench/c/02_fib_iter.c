@@ -3,8 +3,7 @@
 int main(int argc, char **argv) {
   long long n = arg(argc, argv, 100000000), ai = 0, bi = 1, t;
   double af = 0, bf = 0;
-  int isf = 0; /* once b overflowed, both are floats from then on (a follows one step later) */
-  int a_float = 0, b_float = 0;
+  int a_float = 0, b_float = 0; /* once b overflowed, both are floats from then on (a one step later) */
   for (long long i = 0; i < n; i++) {
     double tf;
     int t_float;
@@ -13,7 +12,6 @@ int main(int argc, char **argv) {
     ai = bi; af = bf; a_float = b_float;
     if (t_float) { bf = tf; b_float = 1; } else { bi = t; b_float = 0; }
   }
-  (void)isf;
   if (a_float) print_float(af); else printf("%lld\n", ai);
   return 0;
 }

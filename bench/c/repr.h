@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void print_float(double f) {
+static inline void print_float(double f) {
   char tmp[40], out[48], *p = out;
   if (isnan(f)) { puts("nan"); return; }
   if (isinf(f)) { puts(f < 0 ? "-inf" : "inf"); return; }
@@ -37,4 +37,4 @@ static void print_float(double f) {
   puts(out);
 }
 
-static long long arg(int argc, char **argv, long long def) { return argc > 1 ? atoll(argv[1]) : def; }
+static inline long long arg(int argc, char **argv, long long def) { return argc > 1 ? atoll(argv[1]) : def; }

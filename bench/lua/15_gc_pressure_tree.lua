@@ -1,6 +1,6 @@
 local C = dofile((arg[0]:match("(.*/)") or "./") .. "common.lua")
 local function build(d)
-  local node = {value = 1}
+  local node = {value = 1, left = nil, right = nil} -- sized for its three fields, as in JS
   if d > 0 then node.left = build(d - 1); node.right = build(d - 1) end
   return node
 end

@@ -2,13 +2,26 @@
 -- exact int64 where LuaJIT has only doubles, the size argument.
 local M = {}
 
+-- "%.Ne" correctly rounded: LuaJIT's own formatter rounds ties away from
+-- zero (1267860061485775.25 -> ...775.3), so there ask C's snprintf.
+local fmt_e = function(p, f) return string.format("%." .. p .. "e", f) end
+if jit then
+  local ffi = require("ffi")
+  ffi.cdef("int snprintf(char *s, size_t n, const char *fmt, ...);")
+  local buf = ffi.new("char[64]")
+  fmt_e = function(p, f)
+    ffi.C.snprintf(buf, 64, "%.*e", ffi.new("int", p), ffi.new("double", f))
+    return ffi.string(buf)
+  end
+end
+
 function M.repr(f)
   if f ~= f then return "nan" end
   if f == math.huge then return "inf" elseif f == -math.huge then return "-inf" end
   if f == 0 then return (1 / f < 0) and "-0.0" or "0.0" end
   local s
   for p = 0, 16 do
-    s = string.format("%." .. p .. "e", f)
+    s = fmt_e(p, f)
     if tonumber(s) == f then break end
   end
   local sign, i, frac, e = s:match("^(-?)(%d)%.?(%d*)e([-+]%d+)$")
