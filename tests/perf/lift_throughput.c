@@ -81,7 +81,7 @@ static sc_program *generate(uint32_t target) {
   sc_emit(g, SC_OP_ReturnValue, 0, 0, 0, 0);
   m = sc_func_add(p, "main", 0);
   for (int i = 0; i < NL; i++) {
-    char n[8];
+    char n[16];
     snprintf(n, sizeof n, "l%d", i);
     sc_func_add_local(m, n, SC_KIND_ANY);
   }
