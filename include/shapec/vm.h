@@ -14,7 +14,15 @@ typedef struct sc_vm_options {
   FILE *err;    /* runtime errors and traces; default stderr */
   int profile;  /* collect feedback and counters (default 1) */
   uint32_t max_frames; /* call depth limit; 0 = default (SC_DEFAULT_MAX_FRAMES) */
+  int jit;             /* SC_JIT_OFF (default) or SC_JIT_EAGER */
+  const char *backend; /* "mir" or "llvm"; NULL: the default one built */
+  FILE *stats;         /* when not NULL, compilation statistics go there */
 } sc_vm_options;
+
+/* Tiers. EAGER compiles every function before main runs, without
+ * speculation; a function that cannot be compiled is an error. */
+#define SC_JIT_OFF 0
+#define SC_JIT_EAGER 1
 
 #define SC_DEFAULT_MAX_FRAMES 100000
 
@@ -22,6 +30,7 @@ typedef struct sc_vm_options {
 #define SC_EXIT_OK 0
 #define SC_EXIT_RUNTIME_ERROR 1
 #define SC_EXIT_BAD_PROGRAM 2
+#define SC_EXIT_COMPILER_ERROR 3 /* the JIT could not compile the program (a bug: reported) */
 
 /* Initializes the GC; call once per process before anything else
  * (sc_vm_new calls it too). */
@@ -32,6 +41,8 @@ sc_vm *sc_vm_new(sc_program *p, const sc_vm_options *opts);
 /* Runs main(); returns SC_EXIT_OK, or SC_EXIT_RUNTIME_ERROR after writing
  * `runtime error: MSG` and the stack trace to opts->err. Halt returns OK. */
 int sc_vm_run_main(sc_vm *vm);
+/* Whether a backend ("mir", "llvm") is built into this library. */
+int sc_backend_available(const char *name);
 const sc_profile *sc_vm_profile(const sc_vm *vm, uint32_t func_index);
 void sc_vm_dump_feedback(const sc_vm *vm, FILE *out);
 

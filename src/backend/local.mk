@@ -1,1 +1,10 @@
-# src/backend
+# src/backend: native code through MIR and LLVM
+libshapec_la_SOURCES += src/backend/backend.h src/backend/backend.c
+if HAVE_MIR
+libshapec_la_SOURCES += src/backend/lower_mir.c
+endif
+if HAVE_LLVM
+libshapec_la_SOURCES += src/backend/lower_llvm.c
+endif
+libshapec_la_CFLAGS += $(MIR_CFLAGS) $(LLVM_CFLAGS)
+libshapec_la_LIBADD += $(MIR_LIBS) $(LLVM_LIBS)

@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "config.h"
 #include "passes/passes.h"
+#include "runtime/jit.h"
 #include "shapec/vm.h"
 #include "ssa/ir.h"
 
@@ -138,14 +139,33 @@ int sc_cli_opt(const char *path, int argc, char **argv) {
   return status;
 }
 
+/* --emit=mir|llvm: each function as the backend lowers it (LLVM: after
+ * its optimization pipeline), for a VM that is never run. */
+static int emit_native(const char *backend, sc_program *p, int fi) {
+  if (!sc_backend_available(backend)) return fail("--emit=%s: this shapec was built without that backend", backend);
+  sc_vm_options vo = {.out = stdout, .err = stderr, .backend = backend};
+  sc_vm *vm = sc_vm_new(p, &vo);
+  if (!sc_jit_init(vm)) return 3;
+  int status = 0;
+  for (uint32_t i = 0; i < p->nfuncs && !status; i++) {
+    if (fi >= 0 && i != (uint32_t)fi) continue;
+    char err[512] = "";
+    if (!sc_jit_compile(vm, i, stdout, err, sizeof err)) {
+      fprintf(stderr, "shapec: error: cannot compile function %s with %s: %s\n", p->funcs[i]->name, backend, err);
+      status = 3;
+    }
+  }
+  sc_jit_free(vm);
+  return status;
+}
+
 int sc_cli_emit_ir(const char *what, sc_program *p, int argc, char **argv) {
-  if (!strcmp(what, "mir") || !strcmp(what, "llvm"))
-    return fail("--emit=%s: the native backends are not built yet", what);
   emit_opts e = {0};
   int st = parse_opts(&e, argc, argv, true);
   if (st) return st < 0 ? 0 : st;
   int fi = -1;
   if (e.func && (fi = sc_func_find(p, e.func)) < 0) return fail("no function '%s' in the program", e.func);
+  if (!strcmp(what, "mir") || !strcmp(what, "llvm")) return emit_native(what, p, fi);
   sc_vm *vm = NULL;
   if (e.from_run) { /* profile one run of main, its output discarded */
     FILE *null = fopen("/dev/null", "w");

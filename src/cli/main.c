@@ -9,7 +9,8 @@
 #include "shapec/shapec.h"
 
 static const char sc_usage[] =
-    "usage: shapec run FILE.sasm [--no-profile] [--dump-feedback OUT|-] [--max-frames N] [--jit=off]\n"
+    "usage: shapec run FILE.sasm [--no-profile] [--dump-feedback OUT|-] [--max-frames N]\n"
+    "                      [--jit=off|eager] [--backend=mir|llvm] [--stats]\n"
     "       shapec check FILE.sasm\n"
     "       shapec opt FILE.ssa [--passes=P] [--print-after=NAME] [--print-after-all]\n"
     "       shapec --emit=bytecode|ssa|dot|mir|llvm FILE.sasm\n"
@@ -36,10 +37,14 @@ static const char sc_help[] =
     "  --no-profile        interpret without collecting type feedback and counters\n"
     "  --dump-feedback OUT write the collected profile to OUT (- for stdout) after the run\n"
     "  --max-frames N      call depth limit (default 100000); deeper is `stack overflow`\n"
-    "  --jit=off           interpreter only (the only mode for now)\n"
+    "  --jit=off           interpreter only\n"
+    "  --jit=eager         compile every function to native code before running\n"
+    "  --backend=mir|llvm  native code generator (default: mir if built, else llvm)\n"
+    "  --stats             compile-time statistics on stderr after the run\n"
     "\n"
     "exit status: 0 success, 1 runtime error, 2 usage error or a program that does\n"
-    "not assemble or verify (FILE:LINE:COL: error: ... on stderr).\n";
+    "not assemble or verify (FILE:LINE:COL: error: ... on stderr), 3 the JIT failed\n"
+    "to compile the program (a compiler bug, reported on stderr).\n";
 
 static int usage_error(const char *fmt, const char *arg) {
   fputs("shapec: error: ", stderr);
@@ -110,7 +115,8 @@ static bool parse_frames(const char *s, uint32_t *out) {
 int main(int argc, char **argv) {
   const char *emit = NULL, *dump = NULL;
   const char *pos[3];
-  int npos = 0, profile = 1;
+  int npos = 0, profile = 1, jit = SC_JIT_OFF, stats = 0;
+  const char *backend = NULL;
   uint32_t max_frames = 0;
   char **rest = calloc((size_t)argc + 1, sizeof *rest);
   int nrest = 0;
@@ -139,8 +145,17 @@ int main(int argc, char **argv) {
       if (!parse_frames(v, &max_frames))
         return usage_error("--max-frames expects a number from 1 to 100000000, got '%s'", v);
     } else if (!strncmp(a, "--jit=", 6)) {
-      if (strcmp(a + 6, "off"))
-        return usage_error("--jit=%s is not available (only --jit=off for now)", a + 6);
+      if (!strcmp(a + 6, "off")) jit = SC_JIT_OFF;
+      else if (!strcmp(a + 6, "eager")) jit = SC_JIT_EAGER;
+      else return usage_error("unknown --jit=%s (off or eager)", a + 6);
+    } else if (!strncmp(a, "--backend=", 10)) {
+      backend = a + 10;
+      if (strcmp(backend, "mir") && strcmp(backend, "llvm"))
+        return usage_error("unknown --backend=%s (mir or llvm)", backend);
+      if (!sc_backend_available(backend))
+        return usage_error("--backend=%s: this shapec was built without it (see ./configure --help)", backend);
+    } else if (!strcmp(a, "--stats")) {
+      stats = 1;
     } else if (a[0] == '-' && a[1]) {
       if (!first_unknown) first_unknown = a;
       rest[nrest++] = argv[i];
@@ -196,7 +211,8 @@ int main(int argc, char **argv) {
   if (!p) return SC_EXIT_BAD_PROGRAM;
   if (!strcmp(cmd, "check")) return 0;
 
-  sc_vm_options opts = {.out = stdout, .err = stderr, .profile = profile, .max_frames = max_frames};
+  sc_vm_options opts = {.out = stdout, .err = stderr, .profile = profile, .max_frames = max_frames,
+                        .jit = jit, .backend = backend, .stats = stats ? stderr : NULL};
   sc_vm *vm = sc_vm_new(p, &opts);
   int status = sc_vm_run_main(vm);
   if (dump_out) {

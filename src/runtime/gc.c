@@ -1,4 +1,5 @@
 /* Boehm GC wrappers: the only place the runtime allocates heap memory. */
+#define GC_THREADS
 #include <gc.h>
 #include <stdio.h>
 #include <stdlib.h>

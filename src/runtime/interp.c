@@ -483,6 +483,38 @@ static void sc_interp_index_feedback(sc_fb_slot *s, sc_value av, sc_value iv) {
 #undef PROFILE
 #undef SC_INTERP_FN
 
+int sc_interp_exec(sc_vm *vm, sc_frame *fp, const sc_tinsn *pc, sc_value *sp) {
+  return vm->opts.profile ? sc_interp_profile(vm, fp, pc, sp) : sc_interp_plain(vm, fp, pc, sp);
+}
+
+void sc_interp_prepare(sc_vm *vm) {
+  if (!vm->translated) sc_interp_exec(vm, NULL, NULL, NULL);
+}
+
 int sc_interp_run(sc_vm *vm) {
-  return vm->opts.profile ? sc_interp_profile(vm) : sc_interp_plain(vm);
+  sc_interp_prepare(vm);
+  sc_vfunc *mf = &vm->funcs[vm->prog->main_index];
+  if (vm->stack + 1 + mf->frame_size > vm->stack_end) sc_vm_grow_stack(vm, NULL, 1 + mf->frame_size);
+  sc_frame *fp = vm->frames;
+  fp[0].pc = &vm->exit_code[0];
+  fp[0].base = vm->stack;
+  fp[0].ret = NULL;
+  fp[0].vf = mf;
+  fp++;
+  sc_value *base = vm->stack + 1;
+  fp->pc = NULL;
+  fp->base = base;
+  fp->ret = vm->stack;
+  fp->vf = mf;
+  for (uint32_t k = 0; k < mf->nlocals; k++) base[k] = sc_null();
+  vm->stack_top = base + mf->frame_size;
+  if (vm->opts.profile) mf->prof->calls++;
+  int st;
+  if (mf->native) {
+    st = mf->native(vm, fp);
+    if (st == SC_ST_DEOPT) st = sc_interp_exec(vm, fp, fp->pc, vm->deopt_sp);
+  } else {
+    st = sc_interp_exec(vm, fp, mf->code, base + mf->nlocals);
+  }
+  return st == SC_ST_ERROR ? SC_EXIT_RUNTIME_ERROR : SC_EXIT_OK;
 }

@@ -226,6 +226,7 @@
     pc = cf_->code;                                                       \
     vm->stack_top = nb_ + cf_->frame_size;                                \
     PROF_ENTER(cf_);                                                      \
+    if (UNLIKELY(cf_->native != NULL)) goto L_native_call;                \
     DISPATCH();                                                           \
   } while (0)
 
@@ -235,6 +236,7 @@
     sc_value *dst_ = fp->ret;                                             \
     fp--;                                                                 \
     *dst_ = rv_;                                                          \
+    if (UNLIKELY(fp == stop)) return SC_ST_RET;                           \
     sp = dst_ + 1;                                                        \
     base = fp->base;                                                      \
     pc = fp->pc + 1;                                                      \
@@ -243,7 +245,7 @@
     DISPATCH();                                                           \
   } while (0)
 
-static int SC_INTERP_FN(sc_vm *vm) {
+static int SC_INTERP_FN(sc_vm *vm, sc_frame *fp, const sc_tinsn *pc, sc_value *sp) {
   static const void *const labels[SC_H_COUNT] = {
 #define OP(name, operand, pops, pushes, flags) [SC_H_##name] = &&L_##name,
 #include "shapec/opcodes.def"
@@ -259,28 +261,14 @@ static int SC_INTERP_FN(sc_vm *vm) {
 #undef F
   };
   if (!vm->translated) translate(vm, labels);
+  if (!fp) return SC_ST_RET; /* translation only */
 
   sc_rt *rt = &vm->rt;
-  const sc_vfunc *mf = &vm->funcs[vm->prog->main_index];
-  if (vm->stack + 1 + mf->frame_size > vm->stack_end) sc_vm_grow_stack(vm, NULL, 1 + mf->frame_size);
-  sc_frame *fp = vm->frames;
-  fp[0].pc = &vm->exit_code[0]; /* returning into the sentinel runs Exit */
-  fp[0].base = vm->stack;
-  fp[0].ret = NULL;
-  fp[0].vf = mf;
-  fp++;
-  sc_value *base = vm->stack + 1;
-  fp->pc = NULL;
-  fp->base = base;
-  fp->ret = vm->stack;
-  fp->vf = mf;
-  for (uint32_t k = 0; k < mf->nlocals; k++) base[k] = sc_null();
-  sc_value *sp = base + mf->nlocals;
-  const sc_tinsn *pc = mf->code;
-  vm->stack_top = base + mf->frame_size;
+  sc_frame *const stop = fp - 1; /* returning into it ends this run */
+  sc_value *base = fp->base;
+  vm->stack_top = base + fp->vf->frame_size;
 #if PROFILE
-  sc_fb_slot *slots;
-  PROF_ENTER(mf);
+  sc_fb_slot *slots = fp->vf->slots;
 #endif
   DISPATCH();
 
@@ -539,7 +527,7 @@ L_Return:
   RETURN(sc_null());
 L_Exit:
 L_Halt:
-  return SC_EXIT_OK;
+  return SC_ST_HALT;
 
   /* ---- arrays ---- */
 L_NewArray: {
@@ -710,9 +698,31 @@ L_Print:
   sp--;
   NEXT(1);
 
+  /* ENTER found compiled code for the frame it pushed. */
+L_native_call: {
+  int st = fp->vf->native(vm, fp);
+  if (LIKELY(st == SC_ST_RET)) {
+    sc_value *dst = fp->ret; /* relocated if the stack grew */
+    fp--;
+    sp = dst + 1;
+    base = fp->base;
+    pc = fp->pc + 1;
+    vm->stack_top = base + fp->vf->frame_size;
+    PROF_RETURN();
+    DISPATCH();
+  }
+  if (st != SC_ST_DEOPT) return st;
+  /* compiled code left: the frame holds the interpreter's state */
+  base = fp->base;
+  sp = vm->deopt_sp;
+  pc = fp->pc;
+  vm->stack_top = base + fp->vf->frame_size;
+  DISPATCH();
+}
+
 L_error:
   sc_vm_report_error(vm, fp, pc);
-  return SC_EXIT_RUNTIME_ERROR;
+  return SC_ST_ERROR;
 }
 
 #undef REC

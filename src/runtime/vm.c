@@ -1,10 +1,13 @@
 /* The VM object: program, globals, profiles, value stack and frames, the GC
  * root for the stack, and runtime error reports with their stack trace. */
+#define GC_THREADS
 #include <gc.h>
 #include <gc/gc_mark.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "runtime/jit.h"
 #include "runtime/vm_internal.h"
 
 /* VMs inside sc_vm_run_main. Their value stacks are atomic GC memory (the
@@ -87,6 +90,33 @@ const sc_profile *sc_vm_profile(const sc_vm *vm, uint32_t func_index) {
   return &vm->profiles[func_index];
 }
 
+/* Compiled code recurses on the native stack (compiled -> helper ->
+ * compiled ...), up to the VM's frame limit: it runs on a thread whose
+ * stack is big enough for that (reserved, touched only as used). */
+#define SC_NATIVE_STACK ((size_t)1 << 30)
+
+static void *run_thread(void *arg) {
+  sc_vm *vm = arg;
+  vm->run_status = sc_interp_run(vm);
+  return NULL;
+}
+
+static int run(sc_vm *vm) {
+  if (!vm->jit) return sc_interp_run(vm);
+  pthread_attr_t at;
+  pthread_t th;
+  pthread_attr_init(&at);
+  pthread_attr_setstacksize(&at, SC_NATIVE_STACK);
+  int e = pthread_create(&th, &at, run_thread, vm);
+  pthread_attr_destroy(&at);
+  if (e) {
+    fprintf(vm->opts.err, "shapec: error: cannot start the execution thread\n");
+    return SC_EXIT_COMPILER_ERROR;
+  }
+  pthread_join(th, NULL);
+  return vm->run_status;
+}
+
 int sc_vm_run_main(sc_vm *vm) {
   vm->rt.has_error = 0;
   if (vm->prog->main_index < 0 || (uint32_t)vm->prog->main_index >= vm->prog->nfuncs) {
@@ -95,9 +125,12 @@ int sc_vm_run_main(sc_vm *vm) {
     fprintf(vm->opts.err, "runtime error: %s\n", vm->rt.errmsg);
     return SC_EXIT_RUNTIME_ERROR;
   }
+  if (vm->opts.jit == SC_JIT_EAGER) {
+    if (!sc_jit_init(vm) || !sc_jit_compile_all(vm)) return SC_EXIT_COMPILER_ERROR;
+  }
   vm->next_running = running;
   running = vm;
-  int status = sc_interp_run(vm);
+  int status = run(vm);
   /* unlink (runs may nest only through distinct VMs) */
   for (sc_vm **l = &running; *l; l = &(*l)->next_running)
     if (*l == vm) {
@@ -106,6 +139,7 @@ int sc_vm_run_main(sc_vm *vm) {
     }
   vm->stack_top = vm->stack;
   fflush(vm->opts.out);
+  if (vm->opts.stats) sc_jit_print_stats(vm, vm->opts.stats);
   return status;
 }
 
@@ -120,9 +154,11 @@ ptrdiff_t sc_vm_grow_stack(sc_vm *vm, sc_frame *fp, size_t need) {
   memcpy(ns, vm->stack, cap * sizeof(sc_value));
   memset(ns + cap, 0, (ncap - cap) * sizeof(sc_value));
   ptrdiff_t d = ns - vm->stack;
+  /* compiled code's callers receive results outside the stack */
+  sc_value *olds = vm->stack, *olde = vm->stack + cap;
   for (sc_frame *f = vm->frames; fp && f <= fp; f++) {
     f->base += d;
-    if (f->ret) f->ret += d;
+    if (f->ret >= olds && f->ret < olde) f->ret += d;
   }
   /* Publish the new stack only after copying: a collection during the
    * allocation above scanned the old one. */

@@ -51,6 +51,12 @@ static inline void sc_vm_slot_clear(sc_fb_slot *s) {
   s->e[0] = SC_FB_NO_ENTRY;
 }
 
+/* Statuses of an interpreter run and of compiled code (jit_helpers.h). */
+enum { SC_ST_RET, SC_ST_ERROR, SC_ST_HALT, SC_ST_DEOPT };
+
+struct sc_frame;
+typedef int (*sc_native_fn)(sc_vm *vm, struct sc_frame *fp);
+
 /* A function as the VM runs it. */
 typedef struct sc_vfunc {
   const sc_func *f;
@@ -62,6 +68,7 @@ typedef struct sc_vfunc {
   uint32_t frame_size; /* nlocals + max_stack: stack slots the frame may use */
   uint32_t nlocals;
   uint32_t index;
+  sc_native_fn native; /* compiled code, or NULL: interpreted */
 } sc_vfunc;
 
 typedef struct sc_frame {
@@ -91,10 +98,22 @@ struct sc_vm {
   int translated; /* funcs[].code built */
   bool fuse;      /* use superinstructions (default; SHAPEC_NO_FUSION=1 clears) */
   sc_vm *next_running; /* list of running VMs, pushed as GC roots */
+  /* Compiled code (jit.c). */
+  struct sc_jit *jit;  /* NULL: interpreter only */
+  sc_value *deopt_sp;  /* operand stack top of a frame that compiled code left */
+  int run_status;      /* of a run on the execution thread */
 };
 
-/* The dispatch loop (interp.c): runs main on a prepared VM. */
+/* The dispatch loop (interp.c): runs main on a prepared VM; returns an
+ * exit status. */
 int sc_interp_run(sc_vm *vm);
+/* Runs frame fp (already pushed: base, ret, vf) from pc with operand stack
+ * top sp until it returns into fp - 1; returns a status (SC_ST_*). This is
+ * how compiled code calls interpreted functions and resumes after deopt. */
+int sc_interp_exec(sc_vm *vm, sc_frame *fp, const sc_tinsn *pc, sc_value *sp);
+/* Threads every function's code if not done yet (compiled code stores
+ * addresses into it). */
+void sc_interp_prepare(sc_vm *vm);
 
 /* Stack and frame growth for the loop; both relocate every frame. Grow the
  * value stack so that index `need` is in bounds and return the element

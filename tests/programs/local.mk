@@ -3,5 +3,9 @@
 #   make check TESTS=tests/run-programs.sh SC_TEST_MODES=';--no-profile'
 # runs every program once per mode (each must give the same results).
 TESTS += tests/run-programs.sh
-AM_TESTS_ENVIRONMENT = abs_top_srcdir='$(abs_top_srcdir)'; SHAPEC='$(abs_top_builddir)/shapec'; export abs_top_srcdir SHAPEC;
+# Every program and benchmark also runs compiled by each backend (a backend
+# not built is reported as skipped); SC_TEST_MODES overrides.
+AM_TESTS_ENVIRONMENT = abs_top_srcdir='$(abs_top_srcdir)'; SHAPEC='$(abs_top_builddir)/shapec'; \
+	SC_TEST_MODES="$${SC_TEST_MODES-;--jit=eager --backend=mir;--jit=eager --backend=llvm}"; \
+	export abs_top_srcdir SHAPEC SC_TEST_MODES;
 EXTRA_DIST += tests/run-programs.sh tests/programs tests/bad

@@ -1,0 +1,65 @@
+/* Native code generation: one interface, two implementations (MIR: fast
+ * compilation; LLVM: peak code quality).
+ *
+ * A backend turns one verified SSA function (ssa/ir.h) of a VM's program
+ * into an sc_native_fn with the calling convention of runtime/jit_helpers.h.
+ * Compiled code belongs to that VM: it bakes in addresses (globals, the
+ * function table, threaded code for trace pcs, constants).
+ *
+ * Lowering rules both backends follow:
+ *  - Types: val is a pair (tag: i64, payload: i64); i64, f64 as such; bool
+ *    as an integer 0/1 (LLVM: i1); ptr as i64.
+ *  - Entry: `param k` loads fp->base[k] (tag at +0, payload at +8).
+ *  - `const`: val constants are prog->consts[imm] as immediates.
+ *  - Generic ops (GENOP) call the sc_jh_* helper with (tag, payload)
+ *    scalars and an out slot in the native frame; a false result leaves at
+ *    the instruction's frame state (unary ops: sc_jh_unary, binary ones and
+ *    every compare: sc_jh_binary, with the bytecode op, sc_irop_bcop).
+ *    LoadGlobal/StoreGlobal and truthy/box/unbox/tagof/istag are inline.
+ *  - Leaving at frame state fs: box every value (dead local: null) into a
+ *    native buffer in order (locals, then operand stack), return
+ *    sc_jh_deopt(vm, fp, fs.pc, buf, n).
+ *  - Calls: sc_jh_call / sc_jh_call_value; status RET: the result is in the
+ *    out slot; SC_JH_LEAVE: leave at the call's frame state; anything else
+ *    (ERROR, HALT): return it unchanged.
+ *  - `ret v`: store v to *fp->ret, return SC_ST_RET. `halt`: return
+ *    SC_ST_HALT. `deopt`: leave at its frame state. `guard c`: leave unless c.
+ *  - Checked integer ops leave on overflow; idiv leaves on 0 and
+ *    INT64_MIN / -1; imod leaves on 0 and gives 0 for x % -1; f2i leaves
+ *    unless -2^63 <= x < 2^63. Shift counts are taken modulo 64.
+ *  - Phis: LLVM phis; in MIR, moves on edges (critical edges split), as
+ *    parallel copies (swaps and cycles go through a temporary). */
+#ifndef SC_BACKEND_H
+#define SC_BACKEND_H
+
+#include <stdio.h>
+
+#include "runtime/jit_helpers.h"
+#include "ssa/ir.h"
+
+typedef struct sc_backend_impl {
+  const char *name;
+  /* One context per compiling thread; NULL with a message in err on failure. */
+  void *(*create)(sc_vm *vm, char *err, size_t errlen);
+  /* Native code for f, or NULL with a message in err. When dump is not
+   * NULL the lowered code is printed there (MIR text; LLVM IR after the
+   * optimization pipeline). */
+  sc_native_fn (*compile)(void *ctx, sc_irfunc *f, FILE *dump, char *err, size_t errlen);
+  /* Frees the context and every function compiled with it. */
+  void (*destroy)(void *ctx);
+} sc_backend_impl;
+
+#ifdef HAVE_MIR
+extern const sc_backend_impl sc_backend_mir;
+#endif
+#ifdef HAVE_LLVM
+extern const sc_backend_impl sc_backend_llvm;
+#endif
+
+/* By name ("mir", "llvm"); NULL if that backend is not built. */
+const sc_backend_impl *sc_backend_find(const char *name);
+/* The default: mir if built (fast compilation for tiering), else llvm;
+ * NULL if neither is. */
+const sc_backend_impl *sc_backend_default(void);
+
+#endif

@@ -1,0 +1,718 @@
+/* LLVM backend: SSA maps onto LLVM IR directly (a val is two i64 values),
+ * the new pass manager's O2 pipeline optimizes it, ORC LLJIT compiles it.
+ * One LLJIT per context (per compiling thread); each function is its own
+ * module in its own thread-safe context. Helpers are absolute symbols in
+ * the JIT's main dylib, so dumps read `call @sc_jh_binary(...)`. */
+#include "config.h"
+
+#include <llvm-c/Analysis.h>
+#include <llvm-c/Core.h>
+#include <llvm-c/Error.h>
+#include <llvm-c/LLJIT.h>
+#include <llvm-c/Orc.h>
+#include <llvm-c/Target.h>
+#include <llvm-c/TargetMachine.h>
+#include <llvm-c/Transforms/PassBuilder.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend/backend.h"
+
+/* Helper signatures: result then parameters; p pointer, q i64, w i32,
+ * b bool (i8). */
+#define HELPERS(X)                                         \
+  X(binary, "bpwqqqqp") X(unary, "bpwqqp")                 \
+  X(new_array, "bppwp") X(array_new, "bpqqqqp")            \
+  X(get_index, "bpqqqqp") X(set_index, "bpqqqqqq")         \
+  X(array_len, "bpqqp") X(array_push, "bpqqqq")            \
+  X(new_object, "bpp") X(get_prop, "bpqqwp")               \
+  X(set_prop, "bpqqwqq") X(new_map, "bpp")                 \
+  X(map_get, "bpqqqqp") X(map_set, "bpqqqqqq")             \
+  X(map_has, "bpqqqqp") X(print, "bpqq")                   \
+  X(builtin, "bpwpp") X(check_kind, "bppwqq")              \
+  X(call, "wppwwwpp") X(call_value, "wppwqqwpp")           \
+  X(deopt, "wppwpw")
+
+enum {
+#define X(n, s) H_##n,
+  HELPERS(X)
+#undef X
+      NHELPERS
+};
+static const struct {
+  const char *name, *sig;
+  void *addr;
+} helpers[NHELPERS] = {
+#define X(n, s) {"sc_jh_" #n, s, (void *)sc_jh_##n},
+    HELPERS(X)
+#undef X
+};
+
+typedef struct llctx {
+  sc_vm *vm;
+  LLVMOrcLLJITRef jit;
+  LLVMTargetMachineRef tm;
+  unsigned serial; /* unique symbol names */
+} llctx;
+
+static bool fail_err(LLVMErrorRef e, char *err, size_t errlen) {
+  char *m = LLVMGetErrorMessage(e);
+  snprintf(err, errlen, "%s", m);
+  LLVMDisposeErrorMessage(m);
+  return false;
+}
+
+static void destroy(void *ctx);
+
+static LLVMCodeGenOptLevel codegen_level(void) {
+  const char *e = getenv("SC_LLVM_CODEGEN");
+  if (e && *e == '0') return LLVMCodeGenLevelNone;
+  if (e && *e == '1') return LLVMCodeGenLevelLess;
+  if (e && *e == '3') return LLVMCodeGenLevelAggressive;
+  return LLVMCodeGenLevelDefault;
+}
+
+static void *create(sc_vm *vm, char *err, size_t errlen) {
+  LLVMInitializeNativeTarget();
+  LLVMInitializeNativeAsmPrinter();
+  llctx *c = calloc(1, sizeof *c);
+  c->vm = vm;
+  char *triple = LLVMGetDefaultTargetTriple(), *msg = NULL;
+  LLVMTargetRef target;
+  if (LLVMGetTargetFromTriple(triple, &target, &msg)) {
+    snprintf(err, errlen, "%s", msg ? msg : "no target");
+    LLVMDisposeMessage(msg);
+    LLVMDisposeMessage(triple);
+    free(c);
+    return NULL;
+  }
+  char *cpu = LLVMGetHostCPUName(), *feat = LLVMGetHostCPUFeatures();
+  /* one machine for the optimization pipeline, one owned by the JIT */
+  c->tm = LLVMCreateTargetMachine(target, triple, cpu, feat, LLVMCodeGenLevelDefault, LLVMRelocDefault,
+                                  LLVMCodeModelJITDefault);
+  LLVMTargetMachineRef jtm = LLVMCreateTargetMachine(target, triple, cpu, feat, codegen_level(), LLVMRelocDefault,
+                                                     LLVMCodeModelJITDefault);
+  LLVMDisposeMessage(cpu);
+  LLVMDisposeMessage(feat);
+  LLVMDisposeMessage(triple);
+  LLVMOrcLLJITBuilderRef jb = LLVMOrcCreateLLJITBuilder();
+  LLVMOrcLLJITBuilderSetJITTargetMachineBuilder(jb, LLVMOrcJITTargetMachineBuilderCreateFromTargetMachine(jtm));
+  LLVMErrorRef e = LLVMOrcCreateLLJIT(&c->jit, jb);
+  if (e) {
+    fail_err(e, err, errlen);
+    LLVMDisposeTargetMachine(c->tm);
+    free(c);
+    return NULL;
+  }
+  LLVMJITCSymbolMapPair syms[NHELPERS];
+  for (int i = 0; i < NHELPERS; i++) {
+    syms[i].Name = LLVMOrcLLJITMangleAndIntern(c->jit, helpers[i].name);
+    syms[i].Sym.Address = (LLVMOrcJITTargetAddress)(uintptr_t)helpers[i].addr;
+    syms[i].Sym.Flags.GenericFlags = LLVMJITSymbolGenericFlagsExported | LLVMJITSymbolGenericFlagsCallable;
+    syms[i].Sym.Flags.TargetFlags = 0;
+  }
+  LLVMOrcMaterializationUnitRef mu = LLVMOrcAbsoluteSymbols(syms, NHELPERS);
+  e = LLVMOrcJITDylibDefine(LLVMOrcLLJITGetMainJITDylib(c->jit), mu);
+  if (e) {
+    fail_err(e, err, errlen);
+    destroy(c);
+    return NULL;
+  }
+  /* libc for what LLVM calls by itself (memset, memcpy, fmod) */
+  LLVMOrcDefinitionGeneratorRef gen = NULL;
+  e = LLVMOrcCreateDynamicLibrarySearchGeneratorForProcess(&gen, LLVMOrcLLJITGetGlobalPrefix(c->jit), NULL, NULL);
+  if (e) {
+    fail_err(e, err, errlen);
+    destroy(c);
+    return NULL;
+  }
+  LLVMOrcJITDylibAddGenerator(LLVMOrcLLJITGetMainJITDylib(c->jit), gen);
+  return c;
+}
+
+static void destroy(void *ctx) {
+  llctx *c = ctx;
+  if (!c) return;
+  LLVMDisposeTargetMachine(c->tm);
+  LLVMOrcDisposeLLJIT(c->jit);
+  free(c);
+}
+
+/* ---- lowering one function ---- */
+
+typedef struct lw {
+  llctx *c;
+  sc_irfunc *f;
+  LLVMContextRef C;
+  LLVMModuleRef M;
+  LLVMBuilderRef B;
+  LLVMValueRef fn, vm, fp;
+  LLVMTypeRef i1, i8, i32, i64, f64, p8, p64;
+  LLVMValueRef hfn[NHELPERS];
+  LLVMTypeRef hty[NHELPERS];
+  LLVMBasicBlockRef *bb;    /* per IR block */
+  LLVMBasicBlockRef *tailbb; /* per IR block: the LLVM block its terminator is in */
+  LLVMBasicBlockRef *exits; /* per frame state, created on demand */
+  LLVMValueRef *tag, *pay;  /* per value: a val's tag and payload; others in pay */
+  LLVMValueRef buf, out;    /* scratch sc_value arrays in the native frame */
+  char *err;
+  size_t errlen;
+  bool failed;
+} lw;
+
+static void fail(lw *w, const char *fmt, const char *a) {
+  if (w->failed) return;
+  snprintf(w->err, w->errlen, fmt, a);
+  w->failed = true;
+}
+
+static LLVMValueRef K(lw *w, uint64_t v) { return LLVMConstInt(w->i64, v, false); }
+static LLVMValueRef K32(lw *w, uint32_t v) { return LLVMConstInt(w->i32, v, false); }
+
+static LLVMTypeRef sigty(lw *w, char c) {
+  switch (c) {
+  case 'p': return w->p8;
+  case 'q': return w->i64;
+  case 'w': return w->i32;
+  default: return w->i8;
+  }
+}
+
+static void declare_helpers(lw *w) {
+  for (int i = 0; i < NHELPERS; i++) {
+    const char *s = helpers[i].sig;
+    LLVMTypeRef ps[12];
+    unsigned n = (unsigned)strlen(s) - 1;
+    for (unsigned k = 0; k < n; k++) ps[k] = sigty(w, s[k + 1]);
+    w->hty[i] = LLVMFunctionType(sigty(w, s[0]), ps, n, false);
+    w->hfn[i] = LLVMAddFunction(w->M, helpers[i].name, w->hty[i]);
+  }
+}
+
+static LLVMValueRef hcall(lw *w, int h, LLVMValueRef *args) {
+  unsigned n = (unsigned)strlen(helpers[h].sig) - 1;
+  return LLVMBuildCall2(w->B, w->hty[h], w->hfn[h], args, n, "");
+}
+
+/* Address `off` bytes into p (an i8*), as an i64*. */
+static LLVMValueRef at(lw *w, LLVMValueRef p, uint64_t off) {
+  LLVMValueRef idx = K(w, off);
+  LLVMValueRef q = off ? LLVMBuildGEP2(w->B, w->i8, p, &idx, 1, "") : p;
+  return LLVMBuildPointerCast(w->B, q, w->p64, "");
+}
+static LLVMValueRef ld(lw *w, LLVMValueRef p, uint64_t off) { return LLVMBuildLoad2(w->B, w->i64, at(w, p, off), ""); }
+static void st(lw *w, LLVMValueRef p, uint64_t off, LLVMValueRef v) { LLVMBuildStore(w->B, v, at(w, p, off)); }
+static LLVMValueRef ldp(lw *w, LLVMValueRef p, uint64_t off) {
+  return LLVMBuildIntToPtr(w->B, ld(w, p, off), w->p8, "");
+}
+static LLVMValueRef ptrk(lw *w, const void *p) {
+  return LLVMConstIntToPtr(K(w, (uint64_t)(uintptr_t)p), w->p8);
+}
+static LLVMValueRef slot(lw *w, LLVMValueRef arr, uint32_t k) { /* &arr[k] as i8* */
+  LLVMValueRef idx = K(w, (uint64_t)k * sizeof(sc_value));
+  return LLVMBuildGEP2(w->B, w->i8, arr, &idx, 1, "");
+}
+
+/* The (tag, payload) of value v, boxing typed values. */
+static void boxed(lw *w, uint32_t v, LLVMValueRef *t, LLVMValueRef *p) {
+  if (!v) {
+    *t = K(w, SC_NULL);
+    *p = K(w, 0);
+    return;
+  }
+  LLVMValueRef x = w->pay[v];
+  switch (w->f->ins[v].ty) {
+  case SC_TY_VAL: *t = w->tag[v], *p = x; return;
+  case SC_TY_I64: *t = K(w, SC_INT), *p = x; return;
+  case SC_TY_F64: *t = K(w, SC_FLOAT), *p = LLVMBuildBitCast(w->B, x, w->i64, ""); return;
+  case SC_TY_BOOL: *t = K(w, SC_BOOL), *p = LLVMBuildZExt(w->B, x, w->i64, ""); return;
+  default: *t = K(w, SC_NULL), *p = x; return;
+  }
+}
+
+static void store_val(lw *w, LLVMValueRef arr, uint32_t k, uint32_t v) {
+  LLVMValueRef t, p, s = slot(w, arr, k);
+  boxed(w, v, &t, &p);
+  st(w, s, 0, t);
+  st(w, s, 8, p);
+}
+
+static void set_val(lw *w, uint32_t v, LLVMValueRef t, LLVMValueRef p) {
+  w->tag[v] = t;
+  w->pay[v] = p;
+}
+
+/* Loads the out slot as v's value. */
+static void take_out(lw *w, uint32_t v) { set_val(w, v, ld(w, w->out, 0), ld(w, w->out, 8)); }
+
+/* The block that leaves at frame state fs. */
+static LLVMBasicBlockRef exit_block(lw *w, int32_t fs) {
+  if (fs < 0) {
+    fail(w, "an instruction that may leave has no frame state%s", "");
+    fs = 0;
+    if (!w->f->nfs) return w->bb[0];
+  }
+  if (w->exits[fs]) return w->exits[fs];
+  const sc_fs *s = &w->f->fs[fs];
+  if (s->parent >= 0) fail(w, "nested frame states are not supported yet%s", "");
+  LLVMBasicBlockRef here = LLVMGetInsertBlock(w->B);
+  LLVMBasicBlockRef b = w->exits[fs] = LLVMAppendBasicBlockInContext(w->C, w->fn, "leave");
+  LLVMPositionBuilderAtEnd(w->B, b);
+  uint32_t n = sc_ir_fs_nvals(s);
+  for (uint32_t k = 0; k < n; k++) store_val(w, w->buf, k, s->vals[k]);
+  LLVMValueRef a[5] = {w->vm, w->fp, K32(w, s->pc), w->buf, K32(w, n)};
+  LLVMBuildRet(w->B, hcall(w, H_deopt, a));
+  LLVMPositionBuilderAtEnd(w->B, here);
+  return b;
+}
+
+/* Continue when ok (i1) holds, else leave at the instruction's state. */
+static void check(lw *w, const sc_ins *in, LLVMValueRef ok) {
+  LLVMBasicBlockRef ex = exit_block(w, in->fs);
+  LLVMBasicBlockRef cont = LLVMAppendBasicBlockInContext(w->C, w->fn, "");
+  LLVMBuildCondBr(w->B, ok, cont, ex);
+  LLVMPositionBuilderAtEnd(w->B, cont);
+}
+static void check_b(lw *w, const sc_ins *in, LLVMValueRef r8) {
+  check(w, in, LLVMBuildICmp(w->B, LLVMIntNE, r8, LLVMConstInt(w->i8, 0, false), ""));
+}
+
+static LLVMValueRef TT(lw *w, uint32_t v) { return w->tag[v]; }
+static LLVMValueRef PP(lw *w, uint32_t v) { return w->pay[v]; }
+
+static LLVMValueRef ovf(lw *w, const char *name, LLVMValueRef a, LLVMValueRef b, const sc_ins *in) {
+  unsigned id = LLVMLookupIntrinsicID(name, strlen(name));
+  LLVMTypeRef ty = w->i64;
+  LLVMValueRef fnv = LLVMGetIntrinsicDeclaration(w->M, id, &ty, 1);
+  LLVMTypeRef ps[2] = {w->i64, w->i64}, rs[2] = {w->i64, w->i1};
+  LLVMTypeRef fty = LLVMFunctionType(LLVMStructTypeInContext(w->C, rs, 2, false), ps, 2, false);
+  LLVMValueRef args[2] = {a, b};
+  LLVMValueRef r = LLVMBuildCall2(w->B, fty, fnv, args, 2, "");
+  check(w, in, LLVMBuildNot(w->B, LLVMBuildExtractValue(w->B, r, 1, ""), ""));
+  return LLVMBuildExtractValue(w->B, r, 0, "");
+}
+
+static LLVMIntPredicate ipred(int c) {
+  static const LLVMIntPredicate p[] = {LLVMIntEQ, LLVMIntNE, LLVMIntSLT, LLVMIntSLE, LLVMIntSGT, LLVMIntSGE};
+  return p[c];
+}
+static LLVMRealPredicate fpred(int c) {
+  static const LLVMRealPredicate p[] = {LLVMRealOEQ, LLVMRealUNE, LLVMRealOLT,
+                                        LLVMRealOLE, LLVMRealOGT, LLVMRealOGE};
+  return p[c];
+}
+
+/* Arguments args[from..) into buf; returns the count. */
+static uint32_t spill_args(lw *w, const sc_ins *in, uint32_t from) {
+  for (uint32_t k = from; k < in->nargs; k++) store_val(w, w->buf, k - from, in->args[k]);
+  return in->nargs - from;
+}
+
+static void lower_call_status(lw *w, uint32_t v, const sc_ins *in, LLVMValueRef st) {
+  LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(w->C, w->fn, "");
+  LLVMBasicBlockRef notok = LLVMAppendBasicBlockInContext(w->C, w->fn, "");
+  LLVMBuildCondBr(w->B, LLVMBuildICmp(w->B, LLVMIntEQ, st, K32(w, SC_ST_RET), ""), ok, notok);
+  LLVMPositionBuilderAtEnd(w->B, notok);
+  LLVMBasicBlockRef unwind = LLVMAppendBasicBlockInContext(w->C, w->fn, "");
+  LLVMBuildCondBr(w->B, LLVMBuildICmp(w->B, LLVMIntEQ, st, K32(w, SC_JH_LEAVE), ""), exit_block(w, in->fs),
+                  unwind);
+  LLVMPositionBuilderAtEnd(w->B, unwind);
+  LLVMBuildRet(w->B, st);
+  LLVMPositionBuilderAtEnd(w->B, ok);
+  take_out(w, v);
+}
+
+static void lower_generic(lw *w, uint32_t v, const sc_ins *in) {
+  const uint32_t *a = in->args;
+  sc_vm *vm = w->c->vm;
+  LLVMValueRef r = NULL;
+  switch (in->op) {
+  case IR_LoadGlobal:
+    set_val(w, v, ld(w, ptrk(w, &vm->globals[in->aux]), 0), ld(w, ptrk(w, &vm->globals[in->aux]), 8));
+    return;
+  case IR_StoreGlobal: {
+    LLVMValueRef t, p;
+    boxed(w, a[0], &t, &p);
+    st(w, ptrk(w, &vm->globals[in->aux]), 0, t);
+    st(w, ptrk(w, &vm->globals[in->aux]), 8, p);
+    return;
+  }
+  case IR_NewArray: {
+    uint32_t n = spill_args(w, in, 0);
+    LLVMValueRef x[4] = {w->vm, w->buf, K32(w, n), w->out};
+    hcall(w, H_new_array, x);
+    take_out(w, v);
+    return;
+  }
+  case IR_ArrayNew: {
+    LLVMValueRef x[6] = {w->vm, TT(w, a[0]), PP(w, a[0]), TT(w, a[1]), PP(w, a[1]), w->out};
+    r = hcall(w, H_array_new, x);
+    break;
+  }
+  case IR_GetIndex: {
+    LLVMValueRef x[6] = {w->vm, TT(w, a[0]), PP(w, a[0]), TT(w, a[1]), PP(w, a[1]), w->out};
+    r = hcall(w, H_get_index, x);
+    break;
+  }
+  case IR_SetIndex: {
+    LLVMValueRef x[7] = {w->vm, TT(w, a[0]), PP(w, a[0]), TT(w, a[1]), PP(w, a[1]), TT(w, a[2]), PP(w, a[2])};
+    check_b(w, in, hcall(w, H_set_index, x));
+    return;
+  }
+  case IR_ArrayLen: {
+    LLVMValueRef x[4] = {w->vm, TT(w, a[0]), PP(w, a[0]), w->out};
+    r = hcall(w, H_array_len, x);
+    break;
+  }
+  case IR_ArrayPush: {
+    LLVMValueRef x[5] = {w->vm, TT(w, a[0]), PP(w, a[0]), TT(w, a[1]), PP(w, a[1])};
+    check_b(w, in, hcall(w, H_array_push, x));
+    return;
+  }
+  case IR_NewObject: {
+    LLVMValueRef x[2] = {w->vm, w->out};
+    hcall(w, H_new_object, x);
+    take_out(w, v);
+    return;
+  }
+  case IR_GetProp: {
+    LLVMValueRef x[5] = {w->vm, TT(w, a[0]), PP(w, a[0]), K32(w, (uint32_t)in->aux), w->out};
+    r = hcall(w, H_get_prop, x);
+    break;
+  }
+  case IR_SetProp: {
+    LLVMValueRef x[6] = {w->vm, TT(w, a[0]), PP(w, a[0]), K32(w, (uint32_t)in->aux), TT(w, a[1]), PP(w, a[1])};
+    check_b(w, in, hcall(w, H_set_prop, x));
+    return;
+  }
+  case IR_NewMap: {
+    LLVMValueRef x[2] = {w->vm, w->out};
+    hcall(w, H_new_map, x);
+    take_out(w, v);
+    return;
+  }
+  case IR_MapGet:
+  case IR_MapHas: {
+    LLVMValueRef x[6] = {w->vm, TT(w, a[0]), PP(w, a[0]), TT(w, a[1]), PP(w, a[1]), w->out};
+    r = hcall(w, in->op == IR_MapGet ? H_map_get : H_map_has, x);
+    break;
+  }
+  case IR_MapSet: {
+    LLVMValueRef x[7] = {w->vm, TT(w, a[0]), PP(w, a[0]), TT(w, a[1]), PP(w, a[1]), TT(w, a[2]), PP(w, a[2])};
+    check_b(w, in, hcall(w, H_map_set, x));
+    return;
+  }
+  case IR_Print: {
+    LLVMValueRef t, p;
+    boxed(w, a[0], &t, &p);
+    LLVMValueRef x[3] = {w->vm, t, p};
+    hcall(w, H_print, x);
+    return;
+  }
+  case IR_CallBuiltin: {
+    spill_args(w, in, 0);
+    LLVMValueRef x[4] = {w->vm, K32(w, (uint32_t)in->aux), w->buf, w->out};
+    r = hcall(w, H_builtin, x);
+    break;
+  }
+  case IR_Call: {
+    uint32_t n = spill_args(w, in, 0);
+    LLVMValueRef x[7] = {w->vm, w->fp, K32(w, (uint32_t)in->pc), K32(w, (uint32_t)in->imm), K32(w, n), w->buf, w->out};
+    lower_call_status(w, v, in, hcall(w, H_call, x));
+    return;
+  }
+  case IR_CallValue: {
+    uint32_t n = spill_args(w, in, 1);
+    LLVMValueRef x[8] = {w->vm, w->fp, K32(w, (uint32_t)in->pc), TT(w, a[0]), PP(w, a[0]), K32(w, n), w->buf, w->out};
+    lower_call_status(w, v, in, hcall(w, H_call_value, x));
+    return;
+  }
+  default: {
+    int bc = sc_irop_bcop(in->op);
+    if (bc < 0) {
+      fail(w, "no lowering for %s", sc_irop_name(in->op));
+      return;
+    }
+    if (in->nargs == 1) {
+      LLVMValueRef x[5] = {w->vm, K32(w, (uint32_t)bc), TT(w, a[0]), PP(w, a[0]), w->out};
+      r = hcall(w, H_unary, x);
+    } else {
+      LLVMValueRef x[7] = {w->vm, K32(w, (uint32_t)bc), TT(w, a[0]), PP(w, a[0]), TT(w, a[1]), PP(w, a[1]), w->out};
+      r = hcall(w, H_binary, x);
+    }
+  }
+  }
+  if (sc_irop_flags(in->op) & IRF_THROW) check_b(w, in, r);
+  take_out(w, v);
+}
+
+static void lower_ins(lw *w, uint32_t v) {
+  const sc_ins *in = &w->f->ins[v];
+  const uint32_t *a = in->args;
+  LLVMBuilderRef B = w->B;
+  switch (in->op) {
+  case IR_param: {
+    LLVMValueRef base = ldp(w, w->fp, offsetof(sc_frame, base));
+    uint64_t off = (uint64_t)in->imm * sizeof(sc_value);
+    set_val(w, v, ld(w, base, off), ld(w, base, off + 8));
+    return;
+  }
+  case IR_const:
+    switch (in->ty) {
+    case SC_TY_VAL: {
+      sc_value c = w->f->prog->consts[in->imm];
+      set_val(w, v, K(w, c.tag), K(w, (uint64_t)c.i));
+      return;
+    }
+    case SC_TY_F64: w->pay[v] = LLVMConstBitCast(K(w, (uint64_t)in->imm), w->f64); return;
+    case SC_TY_BOOL: w->pay[v] = LLVMConstInt(w->i1, in->imm != 0, false); return;
+    default: w->pay[v] = K(w, (uint64_t)in->imm); return;
+    }
+  case IR_null: set_val(w, v, K(w, SC_NULL), K(w, 0)); return;
+  case IR_func: set_val(w, v, K(w, SC_FUNC), K(w, (uint64_t)in->imm)); return;
+  case IR_phi: return; /* made with the block */
+  case IR_copy: set_val(w, v, w->tag[a[0]], w->pay[a[0]]); return;
+  case IR_box: {
+    LLVMValueRef t, p;
+    boxed(w, a[0], &t, &p);
+    set_val(w, v, t, p);
+    return;
+  }
+  case IR_unbox:
+    if (in->ty == SC_TY_F64) w->pay[v] = LLVMBuildBitCast(B, PP(w, a[0]), w->f64, "");
+    else if (in->ty == SC_TY_BOOL) w->pay[v] = LLVMBuildICmp(B, LLVMIntNE, PP(w, a[0]), K(w, 0), "");
+    else w->pay[v] = PP(w, a[0]);
+    return;
+  case IR_tagof: w->pay[v] = TT(w, a[0]); return;
+  case IR_istag: w->pay[v] = LLVMBuildICmp(B, LLVMIntEQ, TT(w, a[0]), K(w, (uint64_t)in->aux), ""); return;
+  case IR_truthy: {
+    /* null: false; bool, int: payload != 0; float: not +-0.0; else true */
+    LLVMValueRef t = TT(w, a[0]), p = PP(w, a[0]);
+    LLVMValueRef nz = LLVMBuildICmp(B, LLVMIntNE, p, K(w, 0), "");
+    LLVMValueRef fnz = LLVMBuildICmp(B, LLVMIntNE, LLVMBuildShl(B, p, K(w, 1), ""), K(w, 0), "");
+    LLVMValueRef r = LLVMBuildSelect(B, LLVMBuildICmp(B, LLVMIntEQ, t, K(w, SC_FLOAT), ""), fnz,
+                                     LLVMConstInt(w->i1, 1, false), "");
+    r = LLVMBuildSelect(B, LLVMBuildICmp(B, LLVMIntULE, t, K(w, SC_INT), ""), nz, r, "");
+    w->pay[v] = LLVMBuildSelect(B, LLVMBuildICmp(B, LLVMIntEQ, t, K(w, SC_NULL), ""), LLVMConstInt(w->i1, 0, false),
+                                r, "");
+    return;
+  }
+  case IR_iadd: w->pay[v] = LLVMBuildAdd(B, PP(w, a[0]), PP(w, a[1]), ""); return;
+  case IR_isub: w->pay[v] = LLVMBuildSub(B, PP(w, a[0]), PP(w, a[1]), ""); return;
+  case IR_imul: w->pay[v] = LLVMBuildMul(B, PP(w, a[0]), PP(w, a[1]), ""); return;
+  case IR_ineg: w->pay[v] = LLVMBuildSub(B, K(w, 0), PP(w, a[0]), ""); return;
+  case IR_iadd_ovf: w->pay[v] = ovf(w, "llvm.sadd.with.overflow", PP(w, a[0]), PP(w, a[1]), in); return;
+  case IR_isub_ovf: w->pay[v] = ovf(w, "llvm.ssub.with.overflow", PP(w, a[0]), PP(w, a[1]), in); return;
+  case IR_imul_ovf: w->pay[v] = ovf(w, "llvm.smul.with.overflow", PP(w, a[0]), PP(w, a[1]), in); return;
+  case IR_ineg_ovf: w->pay[v] = ovf(w, "llvm.ssub.with.overflow", K(w, 0), PP(w, a[0]), in); return;
+  case IR_idiv:
+  case IR_imod: {
+    LLVMValueRef x = PP(w, a[0]), y = PP(w, a[1]);
+    LLVMValueRef bad = LLVMBuildICmp(B, LLVMIntEQ, y, K(w, 0), "");
+    LLVMValueRef m1 = LLVMBuildICmp(B, LLVMIntEQ, y, K(w, UINT64_MAX), "");
+    if (in->op == IR_idiv) {
+      LLVMValueRef mn = LLVMBuildICmp(B, LLVMIntEQ, x, K(w, (uint64_t)INT64_MIN), "");
+      check(w, in, LLVMBuildNot(B, LLVMBuildOr(B, bad, LLVMBuildAnd(B, mn, m1, ""), ""), ""));
+      w->pay[v] = LLVMBuildSDiv(B, x, y, "");
+    } else {
+      check(w, in, LLVMBuildNot(B, bad, ""));
+      /* x % -1 is 0; srem would trap on INT64_MIN */
+      LLVMValueRef ys = LLVMBuildSelect(B, m1, K(w, 1), y, "");
+      w->pay[v] = LLVMBuildSRem(B, x, ys, "");
+    }
+    return;
+  }
+  case IR_iand: w->pay[v] = LLVMBuildAnd(B, PP(w, a[0]), PP(w, a[1]), ""); return;
+  case IR_ior: w->pay[v] = LLVMBuildOr(B, PP(w, a[0]), PP(w, a[1]), ""); return;
+  case IR_ixor: w->pay[v] = LLVMBuildXor(B, PP(w, a[0]), PP(w, a[1]), ""); return;
+  case IR_ishl:
+    w->pay[v] = LLVMBuildShl(B, PP(w, a[0]), LLVMBuildAnd(B, PP(w, a[1]), K(w, 63), ""), "");
+    return;
+  case IR_ishr:
+    w->pay[v] = LLVMBuildAShr(B, PP(w, a[0]), LLVMBuildAnd(B, PP(w, a[1]), K(w, 63), ""), "");
+    return;
+  case IR_inot: w->pay[v] = LLVMBuildNot(B, PP(w, a[0]), ""); return;
+  case IR_icmp: w->pay[v] = LLVMBuildICmp(B, ipred(in->aux), PP(w, a[0]), PP(w, a[1]), ""); return;
+  case IR_fadd: w->pay[v] = LLVMBuildFAdd(B, PP(w, a[0]), PP(w, a[1]), ""); return;
+  case IR_fsub: w->pay[v] = LLVMBuildFSub(B, PP(w, a[0]), PP(w, a[1]), ""); return;
+  case IR_fmul: w->pay[v] = LLVMBuildFMul(B, PP(w, a[0]), PP(w, a[1]), ""); return;
+  case IR_fdiv: w->pay[v] = LLVMBuildFDiv(B, PP(w, a[0]), PP(w, a[1]), ""); return;
+  case IR_fmod: w->pay[v] = LLVMBuildFRem(B, PP(w, a[0]), PP(w, a[1]), ""); return;
+  case IR_fneg: w->pay[v] = LLVMBuildFNeg(B, PP(w, a[0]), ""); return;
+  case IR_fcmp: w->pay[v] = LLVMBuildFCmp(B, fpred(in->aux), PP(w, a[0]), PP(w, a[1]), ""); return;
+  case IR_i2f: w->pay[v] = LLVMBuildSIToFP(B, PP(w, a[0]), w->f64, ""); return;
+  case IR_f2i: {
+    LLVMValueRef x = PP(w, a[0]);
+    LLVMValueRef lo = LLVMBuildFCmp(B, LLVMRealOGE, x, LLVMConstReal(w->f64, -0x1p63), "");
+    LLVMValueRef hi = LLVMBuildFCmp(B, LLVMRealOLT, x, LLVMConstReal(w->f64, 0x1p63), "");
+    check(w, in, LLVMBuildAnd(B, lo, hi, ""));
+    w->pay[v] = LLVMBuildFPToSI(B, x, w->i64, "");
+    return;
+  }
+  case IR_bnot: w->pay[v] = LLVMBuildNot(B, PP(w, a[0]), ""); return;
+  case IR_guard: check(w, in, PP(w, a[0])); return;
+  case IR_checkkind: {
+    LLVMValueRef t, p;
+    boxed(w, a[0], &t, &p);
+    LLVMValueRef x[5] = {w->vm, w->fp, K32(w, (uint32_t)in->aux), t, p};
+    check_b(w, in, hcall(w, H_check_kind, x));
+    return;
+  }
+  case IR_jmp: LLVMBuildBr(B, w->bb[in->succ[0]]); return;
+  case IR_br: LLVMBuildCondBr(B, PP(w, a[0]), w->bb[in->succ[0]], w->bb[in->succ[1]]); return;
+  case IR_ret: {
+    LLVMValueRef t, p, r = ldp(w, w->fp, offsetof(sc_frame, ret));
+    boxed(w, a[0], &t, &p);
+    st(w, r, 0, t);
+    st(w, r, 8, p);
+    LLVMBuildRet(B, K32(w, SC_ST_RET));
+    return;
+  }
+  case IR_halt: LLVMBuildRet(B, K32(w, SC_ST_HALT)); return;
+  case IR_deopt: LLVMBuildBr(B, exit_block(w, in->fs)); return;
+  default: lower_generic(w, v, in); return;
+  }
+}
+
+static LLVMTypeRef llty(lw *w, uint8_t ty) {
+  switch (ty) {
+  case SC_TY_F64: return w->f64;
+  case SC_TY_BOOL: return w->i1;
+  default: return w->i64;
+  }
+}
+
+/* Scratch room: the most values any helper call or exit needs at once. */
+static uint32_t scratch_need(sc_irfunc *f) {
+  uint32_t n = 1;
+  for (uint32_t i = 1; i < f->nins; i++)
+    if (!f->ins[i].dead && f->ins[i].nargs > n) n = f->ins[i].nargs;
+  for (uint32_t s = 0; s < f->nfs; s++)
+    if (sc_ir_fs_nvals(&f->fs[s]) > n) n = sc_ir_fs_nvals(&f->fs[s]);
+  return n;
+}
+
+static sc_native_fn compile(void *ctx, sc_irfunc *f, FILE *dump, char *err, size_t errlen) {
+  llctx *c = ctx;
+  LLVMOrcThreadSafeContextRef tsc = LLVMOrcCreateNewThreadSafeContext();
+  lw W = {.c = c, .f = f, .err = err, .errlen = errlen}, *w = &W;
+  w->C = LLVMOrcThreadSafeContextGetContext(tsc);
+  char name[128];
+  snprintf(name, sizeof name, "%s.%u", f->name, c->serial++);
+  w->M = LLVMModuleCreateWithNameInContext(name, w->C);
+  LLVMSetDataLayout(w->M, LLVMOrcLLJITGetDataLayoutStr(c->jit));
+  LLVMSetTarget(w->M, LLVMOrcLLJITGetTripleString(c->jit));
+  w->B = LLVMCreateBuilderInContext(w->C);
+  w->i1 = LLVMInt1TypeInContext(w->C);
+  w->i8 = LLVMInt8TypeInContext(w->C);
+  w->i32 = LLVMInt32TypeInContext(w->C);
+  w->i64 = LLVMInt64TypeInContext(w->C);
+  w->f64 = LLVMDoubleTypeInContext(w->C);
+  w->p8 = LLVMPointerType(w->i8, 0);
+  w->p64 = LLVMPointerType(w->i64, 0);
+  declare_helpers(w);
+  LLVMTypeRef ps[2] = {w->p8, w->p8};
+  w->fn = LLVMAddFunction(w->M, name, LLVMFunctionType(w->i32, ps, 2, false));
+  w->vm = LLVMGetParam(w->fn, 0);
+  w->fp = LLVMGetParam(w->fn, 1);
+  sc_ir_dom(f);
+  sc_arena *A = f->arena;
+  w->bb = sc_arena_alloc(A, f->nblk * sizeof *w->bb);
+  w->tailbb = sc_arena_alloc(A, f->nblk * sizeof *w->tailbb);
+  w->exits = sc_arena_alloc(A, (f->nfs ? f->nfs : 1) * sizeof *w->exits);
+  w->tag = sc_arena_alloc(A, f->nins * sizeof *w->tag);
+  w->pay = sc_arena_alloc(A, f->nins * sizeof *w->pay);
+
+  LLVMBasicBlockRef entry = LLVMAppendBasicBlockInContext(w->C, w->fn, "entry");
+  for (uint32_t k = 0; k < f->nrpo; k++) {
+    char bn[16];
+    snprintf(bn, sizeof bn, "b%u", f->rpo[k]);
+    w->bb[f->rpo[k]] = LLVMAppendBasicBlockInContext(w->C, w->fn, bn);
+  }
+  LLVMPositionBuilderAtEnd(w->B, entry);
+  LLVMTypeRef sv = LLVMArrayType(w->i64, 2 * scratch_need(f));
+  w->buf = LLVMBuildPointerCast(w->B, LLVMBuildAlloca(w->B, sv, "buf"), w->p8, "");
+  w->out = LLVMBuildPointerCast(w->B, LLVMBuildAlloca(w->B, LLVMArrayType(w->i64, 2), "out"), w->p8, "");
+  LLVMBuildBr(w->B, w->bb[0]);
+
+  /* Blocks in reverse post-order: definitions before uses, except phi
+   * operands, filled in afterwards. */
+  for (uint32_t k = 0; k < f->nrpo && !w->failed; k++) {
+    uint32_t b = f->rpo[k];
+    LLVMPositionBuilderAtEnd(w->B, w->bb[b]);
+    const sc_blk *bl = &f->blk[b];
+    for (uint32_t i = 0; i < bl->nins; i++) {
+      uint32_t v = bl->ins[i];
+      const sc_ins *in = &f->ins[v];
+      if (in->op != IR_phi) continue;
+      w->pay[v] = LLVMBuildPhi(w->B, llty(w, in->ty), "");
+      if (in->ty == SC_TY_VAL) w->tag[v] = LLVMBuildPhi(w->B, w->i64, "");
+    }
+    for (uint32_t i = 0; i < bl->nins && !w->failed; i++) lower_ins(w, bl->ins[i]);
+    /* phi operands flow from where the block's lowering ended */
+    w->tailbb[b] = LLVMGetInsertBlock(w->B);
+  }
+  if (!w->failed) {
+    for (uint32_t k = 0; k < f->nrpo; k++) {
+      uint32_t b = f->rpo[k];
+      const sc_blk *bl = &f->blk[b];
+      for (uint32_t i = 0; i < bl->nins; i++) {
+        uint32_t v = bl->ins[i];
+        const sc_ins *in = &f->ins[v];
+        if (in->op != IR_phi) continue;
+        for (uint32_t p = 0; p < bl->npreds; p++) {
+          uint32_t pb = bl->preds[p];
+          if (f->rpo_index[pb] == UINT32_MAX) continue;
+          LLVMBasicBlockRef from = w->tailbb[pb];
+          LLVMValueRef pv = w->pay[in->args[p]];
+          LLVMAddIncoming(w->pay[v], &pv, &from, 1);
+          if (in->ty == SC_TY_VAL) {
+            LLVMValueRef tv = w->tag[in->args[p]];
+            LLVMAddIncoming(w->tag[v], &tv, &from, 1);
+          }
+        }
+      }
+    }
+  }
+  LLVMDisposeBuilder(w->B);
+  char *msg = NULL;
+  if (!w->failed && LLVMVerifyModule(w->M, LLVMReturnStatusAction, &msg)) {
+    snprintf(err, errlen, "LLVM rejected the lowered code: %s", msg);
+    w->failed = true;
+  }
+  LLVMDisposeMessage(msg);
+  if (!w->failed) {
+    LLVMPassBuilderOptionsRef po = LLVMCreatePassBuilderOptions();
+    LLVMErrorRef e = LLVMRunPasses(w->M, getenv("SC_LLVM_PASSES") ? getenv("SC_LLVM_PASSES") : "default<O2>", c->tm, po);
+    LLVMDisposePassBuilderOptions(po);
+    if (e) w->failed = !fail_err(e, err, errlen);
+  }
+  if (w->failed) {
+    LLVMDisposeModule(w->M);
+    LLVMOrcDisposeThreadSafeContext(tsc);
+    return NULL;
+  }
+  if (dump) {
+    char *text = LLVMPrintModuleToString(w->M);
+    fputs(text, dump);
+    LLVMDisposeMessage(text);
+  }
+  LLVMOrcThreadSafeModuleRef tsm = LLVMOrcCreateNewThreadSafeModule(w->M, tsc);
+  LLVMOrcDisposeThreadSafeContext(tsc); /* the module keeps it alive */
+  LLVMErrorRef e = LLVMOrcLLJITAddLLVMIRModule(c->jit, LLVMOrcLLJITGetMainJITDylib(c->jit), tsm);
+  if (e) {
+    LLVMOrcDisposeThreadSafeModule(tsm);
+    fail_err(e, err, errlen);
+    return NULL;
+  }
+  LLVMOrcJITTargetAddress addr = 0;
+  e = LLVMOrcLLJITLookup(c->jit, &addr, name);
+  if (e) {
+    fail_err(e, err, errlen);
+    return NULL;
+  }
+  return (sc_native_fn)(uintptr_t)addr;
+}
+
+const sc_backend_impl sc_backend_llvm = {"llvm", create, compile, destroy};

@@ -1,0 +1,853 @@
+/* MIR backend: fast compilation for tiering. SSA leaves through plain MIR
+ * registers (a val is two i64 registers, tag and payload; f64 a double
+ * register; bool an i64 0/1), phis become parallel copies on CFG edges, and
+ * every frame state that some instruction can leave at gets one shared exit
+ * block that boxes the state and calls sc_jh_deopt. checkkind is inline
+ * (a tag compare against the declared kind) rather than a helper call.
+ *
+ * One MIR context per backend context; each function is its own module,
+ * loaded, linked and generated at once. Helpers are called by address
+ * through per-module prototypes, so modules need no imports. MIR reports
+ * errors through a noreturn callback: it longjmps back into compile(), and
+ * the context, now in an unknown state, is set aside for a fresh one. */
+#include "config.h"
+
+#include <math.h>
+#include <mir-gen.h>
+#include <mir.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend/backend.h"
+
+/* Helper signatures: result then parameters; p pointer, q i64, w u32
+ * (an int result), b bool, d double. */
+#define HELPERS(X)                                                                      \
+  X(binary, "bpwqqqqp", sc_jh_binary) X(unary, "bpwqqp", sc_jh_unary)                   \
+  X(new_array, "bppwp", sc_jh_new_array) X(array_new, "bpqqqqp", sc_jh_array_new)       \
+  X(get_index, "bpqqqqp", sc_jh_get_index) X(set_index, "bpqqqqqq", sc_jh_set_index)    \
+  X(array_len, "bpqqp", sc_jh_array_len) X(array_push, "bpqqqq", sc_jh_array_push)      \
+  X(new_object, "bpp", sc_jh_new_object) X(get_prop, "bpqqwp", sc_jh_get_prop)          \
+  X(set_prop, "bpqqwqq", sc_jh_set_prop) X(new_map, "bpp", sc_jh_new_map)               \
+  X(map_get, "bpqqqqp", sc_jh_map_get) X(map_set, "bpqqqqqq", sc_jh_map_set)            \
+  X(map_has, "bpqqqqp", sc_jh_map_has) X(print, "bpqq", sc_jh_print)                    \
+  X(builtin, "bpwpp", sc_jh_builtin) X(check_kind, "bppwqq", sc_jh_check_kind)          \
+  X(call, "wppwwwpp", sc_jh_call) X(call_value, "wppwqqwpp", sc_jh_call_value)          \
+  X(deopt, "wppwpw", sc_jh_deopt) X(fmod, "ddd", fmod)
+
+enum {
+#define X(n, s, a) H_##n,
+  HELPERS(X)
+#undef X
+      NHELPERS
+};
+static const struct {
+  const char *name, *sig;
+  void *addr;
+} helpers[NHELPERS] = {
+#define X(n, s, a) {#n, s, (void *)a},
+    HELPERS(X)
+#undef X
+};
+
+/* Native frame scratch, one ALLOCA: [0, 16) moves bits between integer and
+ * double registers, [16, 32) is the helpers' out slot, then the argument
+ * buffers of NewArray, calls and builtins, and the deopt buffer. */
+enum { SCRATCH = 0, OUT = 16, ARGS = 32 };
+
+typedef struct mctx {
+  sc_vm *vm;
+  MIR_context_t m;
+  unsigned serial; /* unique function names */
+  jmp_buf jb;      /* where a MIR error returns to */
+  char *err;
+  size_t errlen;
+} mctx;
+
+/* The compilation a MIR error belongs to (one per compiling thread). */
+static _Thread_local mctx *cur;
+
+static void MIR_NO_RETURN mir_error(MIR_error_type_t type, const char *fmt, ...) {
+  (void)type;
+  if (!cur) { /* outside compile(): nowhere to report to */
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("shapec: MIR: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    abort();
+  }
+  if (cur->errlen && !cur->err[0]) { /* else the lowering's own failure explains it better */
+    va_list ap;
+    va_start(ap, fmt);
+    int n = snprintf(cur->err, cur->errlen, "MIR: ");
+    if (n >= 0 && (size_t)n < cur->errlen) vsnprintf(cur->err + n, cur->errlen - (size_t)n, fmt, ap);
+    va_end(ap);
+  }
+  longjmp(cur->jb, 1);
+}
+
+static MIR_context_t new_mir(void) {
+  MIR_context_t m = MIR_init();
+  MIR_set_error_func(m, mir_error);
+  MIR_gen_init(m);
+  MIR_gen_set_optimize_level(m, 2);
+  return m;
+}
+
+static void *create(sc_vm *vm, char *err, size_t errlen) {
+  (void)err, (void)errlen;
+  mctx *c = calloc(1, sizeof *c);
+  c->vm = vm;
+  c->m = new_mir();
+  return c;
+}
+
+static void destroy(void *ctx) {
+  mctx *c = ctx;
+  if (!c) return;
+  MIR_gen_finish(c->m);
+  MIR_finish(c->m); /* frees the code of every function compiled with it */
+  free(c);
+}
+
+/* ---- lowering one function ---- */
+
+typedef struct lw {
+  mctx *c;
+  sc_irfunc *f;
+  MIR_context_t m;
+  MIR_item_t fn, proto[NHELPERS];
+  MIR_func_t F;
+  MIR_reg_t vm, fp, buf, out, args;
+  MIR_reg_t *pay, *tag;  /* per value, 0 until first used: payload (or the scalar) and tag */
+  MIR_label_t *lab;      /* per block */
+  MIR_label_t *exits;    /* per frame state, created on demand */
+  uint32_t ntmp;
+  bool failed;
+} lw;
+
+static void fail(lw *w, const char *fmt, ...) {
+  if (w->failed) return;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(w->c->err, w->c->errlen, fmt, ap);
+  va_end(ap);
+  w->failed = true;
+}
+
+static void emit(lw *w, MIR_insn_t i) { MIR_append_insn(w->m, w->fn, i); }
+#define INS(w, code, ...) emit(w, MIR_new_insn((w)->m, code, __VA_ARGS__))
+
+static MIR_op_t R(lw *w, MIR_reg_t r) { return MIR_new_reg_op(w->m, r); }
+static MIR_op_t K(lw *w, int64_t k) { return MIR_new_int_op(w->m, k); }
+static MIR_op_t L(lw *w, MIR_label_t l) { return MIR_new_label_op(w->m, l); }
+static MIR_op_t MEM(lw *w, MIR_type_t t, int64_t disp, MIR_reg_t base) {
+  return MIR_new_mem_op(w->m, t, disp, base, 0, 1);
+}
+
+static MIR_reg_t newreg(lw *w, MIR_type_t t, const char *fmt, uint32_t n) {
+  char name[32];
+  snprintf(name, sizeof name, fmt, n);
+  return MIR_new_func_reg(w->m, w->F, t, name);
+}
+static MIR_reg_t tmp(lw *w, MIR_type_t t) { return newreg(w, t, "x%u", w->ntmp++); }
+
+static bool is_f64(lw *w, uint32_t v) { return w->f->ins[v].ty == SC_TY_F64; }
+/* v's payload register (a val) or its only register (i64, f64, bool). */
+static MIR_reg_t P(lw *w, uint32_t v) {
+  if (!w->pay[v]) w->pay[v] = newreg(w, is_f64(w, v) ? MIR_T_D : MIR_T_I64, "v%u", v);
+  return w->pay[v];
+}
+static MIR_reg_t T(lw *w, uint32_t v) {
+  if (!w->tag[v]) w->tag[v] = newreg(w, MIR_T_I64, "v%u_t", v);
+  return w->tag[v];
+}
+static MIR_op_t PP(lw *w, uint32_t v) { return R(w, P(w, v)); }
+static MIR_op_t TT(lw *w, uint32_t v) { return R(w, T(w, v)); }
+
+/* MIR has no bit casts between integer and double registers: go through
+ * the scratch slot. */
+static MIR_reg_t d2bits(lw *w, MIR_reg_t d) {
+  MIR_reg_t r = tmp(w, MIR_T_I64);
+  INS(w, MIR_DMOV, MEM(w, MIR_T_D, SCRATCH, w->buf), R(w, d));
+  INS(w, MIR_MOV, R(w, r), MEM(w, MIR_T_I64, SCRATCH, w->buf));
+  return r;
+}
+static void bits2d(lw *w, MIR_reg_t d, MIR_op_t bits) {
+  INS(w, MIR_MOV, MEM(w, MIR_T_I64, SCRATCH, w->buf), bits);
+  INS(w, MIR_DMOV, R(w, d), MEM(w, MIR_T_D, SCRATCH, w->buf));
+}
+
+/* The (tag, payload) of value v, boxing typed values; v == 0 is null. */
+static void boxed(lw *w, uint32_t v, MIR_op_t *t, MIR_op_t *p) {
+  if (!v) {
+    *t = K(w, SC_NULL), *p = K(w, 0);
+    return;
+  }
+  switch (w->f->ins[v].ty) {
+  case SC_TY_VAL: *t = TT(w, v), *p = PP(w, v); return;
+  case SC_TY_I64: *t = K(w, SC_INT), *p = PP(w, v); return;
+  case SC_TY_BOOL: *t = K(w, SC_BOOL), *p = PP(w, v); return;
+  case SC_TY_F64: *t = K(w, SC_FLOAT), *p = R(w, d2bits(w, P(w, v))); return;
+  default:
+    fail(w, "v%u: a %s value cannot be boxed", v, sc_ty_name(w->f->ins[v].ty));
+    *t = K(w, SC_NULL), *p = K(w, 0);
+    return;
+  }
+}
+
+/* Stores v boxed at base + disp; doubles go straight to memory. */
+static void store_boxed(lw *w, MIR_reg_t base, int64_t disp, uint32_t v) {
+  if (v && is_f64(w, v)) {
+    INS(w, MIR_MOV, MEM(w, MIR_T_I64, disp, base), K(w, SC_FLOAT));
+    INS(w, MIR_DMOV, MEM(w, MIR_T_D, disp + 8, base), PP(w, v));
+    return;
+  }
+  MIR_op_t t, p;
+  boxed(w, v, &t, &p);
+  INS(w, MIR_MOV, MEM(w, MIR_T_I64, disp, base), t);
+  INS(w, MIR_MOV, MEM(w, MIR_T_I64, disp + 8, base), p);
+}
+
+static MIR_type_t sigty(char ch) {
+  switch (ch) {
+  case 'w': return MIR_T_U32;
+  case 'd': return MIR_T_D;
+  default: return MIR_T_I64;
+  }
+}
+
+/* Calls helper h with args (as many as its signature says); returns the
+ * result register, widened: C only defines the low 8 bits of a bool and
+ * the low 32 of an int. */
+static MIR_reg_t hcall(lw *w, int h, const MIR_op_t *args) {
+  const char *s = helpers[h].sig;
+  size_t n = strlen(s) - 1;
+  MIR_type_t rt = s[0] == 'd' ? MIR_T_D : MIR_T_I64;
+  if (!w->proto[h]) {
+    MIR_var_t ps[12];
+    char pn[12][4];
+    for (size_t k = 0; k < n; k++) {
+      snprintf(pn[k], sizeof pn[k], "a%u", (unsigned)k);
+      ps[k] = (MIR_var_t){.type = sigty(s[k + 1]), .name = pn[k]};
+    }
+    char name[32];
+    snprintf(name, sizeof name, "p_%s", helpers[h].name);
+    w->proto[h] = MIR_new_proto_arr(w->m, name, 1, &rt, n, ps);
+  }
+  char an[32]; /* the address register is named after the helper, for dumps */
+  snprintf(an, sizeof an, "%s_%u", helpers[h].name, w->ntmp++);
+  MIR_reg_t fa = MIR_new_func_reg(w->m, w->F, MIR_T_I64, an), r = tmp(w, rt);
+  INS(w, MIR_MOV, R(w, fa), MIR_new_uint_op(w->m, (uint64_t)(uintptr_t)helpers[h].addr));
+  MIR_op_t ops[16];
+  ops[0] = MIR_new_ref_op(w->m, w->proto[h]);
+  ops[1] = R(w, fa);
+  ops[2] = R(w, r);
+  for (size_t k = 0; k < n; k++) ops[3 + k] = args[k];
+  emit(w, MIR_new_insn_arr(w->m, MIR_CALL, n + 3, ops));
+  if (s[0] == 'b') INS(w, MIR_UEXT8, R(w, r), R(w, r));
+  else if (s[0] == 'w') INS(w, MIR_EXT32, R(w, r), R(w, r));
+  return r;
+}
+
+/* The label that leaves at in's frame state (checked by supported(); the
+ * exit block is emitted last). */
+static MIR_label_t exit_label(lw *w, const sc_ins *in) {
+  if (!w->exits[in->fs]) w->exits[in->fs] = MIR_new_label(w->m);
+  return w->exits[in->fs];
+}
+
+static void emit_exit(lw *w, uint32_t fs) {
+  const sc_fs *s = &w->f->fs[fs];
+  uint32_t n = sc_ir_fs_nvals(s);
+  emit(w, w->exits[fs]);
+  for (uint32_t k = 0; k < n; k++) store_boxed(w, w->buf, ARGS + 16 * (int64_t)k, s->vals[k]);
+  MIR_op_t a[5] = {R(w, w->vm), R(w, w->fp), K(w, s->pc), R(w, w->args), K(w, n)};
+  emit(w, MIR_new_ret_insn(w->m, 1, R(w, hcall(w, H_deopt, a))));
+}
+
+/* Continue when r (an i64 0/1) is true, else leave at in's frame state. */
+static void check(lw *w, const sc_ins *in, MIR_reg_t r) { INS(w, MIR_BF, L(w, exit_label(w, in)), R(w, r)); }
+
+/* The out slot as v's value. */
+static void take_out(lw *w, uint32_t v) {
+  INS(w, MIR_MOV, TT(w, v), MEM(w, MIR_T_I64, OUT, w->buf));
+  INS(w, MIR_MOV, PP(w, v), MEM(w, MIR_T_I64, OUT + 8, w->buf));
+}
+
+/* Arguments args[from..) into the argument buffer; returns the count. */
+static uint32_t spill_args(lw *w, const sc_ins *in, uint32_t from) {
+  for (uint32_t k = from; k < in->nargs; k++) store_boxed(w, w->buf, ARGS + 16 * (int64_t)(k - from), in->args[k]);
+  return in->nargs - from;
+}
+
+/* A call's status: RET goes on with the result, LEAVE leaves at the call's
+ * frame state, anything else unwinds. */
+static void call_status(lw *w, uint32_t v, const sc_ins *in, MIR_reg_t st) {
+  MIR_label_t ok = MIR_new_label(w->m);
+  INS(w, MIR_BEQ, L(w, ok), R(w, st), K(w, SC_ST_RET));
+  INS(w, MIR_BEQ, L(w, exit_label(w, in)), R(w, st), K(w, SC_JH_LEAVE));
+  emit(w, MIR_new_ret_insn(w->m, 1, R(w, st)));
+  emit(w, ok);
+  take_out(w, v);
+}
+
+static uint32_t call_pc(const sc_irfunc *f, const sc_ins *in) {
+  if (in->pc >= 0) return (uint32_t)in->pc;
+  return in->fs >= 0 ? f->fs[in->fs].pc : 0;
+}
+
+static void lower_generic(lw *w, uint32_t v, const sc_ins *in) {
+  const uint32_t *a = in->args;
+  MIR_op_t vm = R(w, w->vm), out = R(w, w->out);
+  MIR_reg_t r = 0;
+  switch (in->op) {
+  case IR_LoadGlobal:
+  case IR_StoreGlobal: {
+    /* globals never move while the VM lives */
+    MIR_reg_t g = tmp(w, MIR_T_I64);
+    INS(w, MIR_MOV, R(w, g), MIR_new_uint_op(w->m, (uint64_t)(uintptr_t)&w->c->vm->globals[in->aux]));
+    if (in->op == IR_LoadGlobal) {
+      INS(w, MIR_MOV, TT(w, v), MEM(w, MIR_T_I64, 0, g));
+      INS(w, MIR_MOV, PP(w, v), MEM(w, MIR_T_I64, 8, g));
+    } else {
+      store_boxed(w, g, 0, a[0]);
+    }
+    return;
+  }
+  case IR_NewArray: {
+    uint32_t n = spill_args(w, in, 0);
+    MIR_op_t x[4] = {vm, R(w, w->args), K(w, n), out};
+    hcall(w, H_new_array, x);
+    take_out(w, v);
+    return;
+  }
+  case IR_NewObject:
+  case IR_NewMap: {
+    MIR_op_t x[2] = {vm, out};
+    hcall(w, in->op == IR_NewObject ? H_new_object : H_new_map, x);
+    take_out(w, v);
+    return;
+  }
+  case IR_ArrayNew:
+  case IR_GetIndex:
+  case IR_MapGet:
+  case IR_MapHas: {
+    MIR_op_t x[6] = {vm, TT(w, a[0]), PP(w, a[0]), TT(w, a[1]), PP(w, a[1]), out};
+    int h = in->op == IR_ArrayNew ? H_array_new : in->op == IR_GetIndex ? H_get_index
+            : in->op == IR_MapGet  ? H_map_get
+                                   : H_map_has;
+    r = hcall(w, h, x);
+    break;
+  }
+  case IR_SetIndex:
+  case IR_MapSet: {
+    MIR_op_t x[7] = {vm, TT(w, a[0]), PP(w, a[0]), TT(w, a[1]), PP(w, a[1]), TT(w, a[2]), PP(w, a[2])};
+    check(w, in, hcall(w, in->op == IR_SetIndex ? H_set_index : H_map_set, x));
+    return;
+  }
+  case IR_ArrayLen: {
+    MIR_op_t x[4] = {vm, TT(w, a[0]), PP(w, a[0]), out};
+    r = hcall(w, H_array_len, x);
+    break;
+  }
+  case IR_ArrayPush: {
+    MIR_op_t x[5] = {vm, TT(w, a[0]), PP(w, a[0]), TT(w, a[1]), PP(w, a[1])};
+    check(w, in, hcall(w, H_array_push, x));
+    return;
+  }
+  case IR_GetProp: {
+    MIR_op_t x[5] = {vm, TT(w, a[0]), PP(w, a[0]), K(w, (uint32_t)in->aux), out};
+    r = hcall(w, H_get_prop, x);
+    break;
+  }
+  case IR_SetProp: {
+    MIR_op_t x[6] = {vm, TT(w, a[0]), PP(w, a[0]), K(w, (uint32_t)in->aux), TT(w, a[1]), PP(w, a[1])};
+    check(w, in, hcall(w, H_set_prop, x));
+    return;
+  }
+  case IR_Print: {
+    MIR_op_t x[3] = {vm};
+    boxed(w, a[0], &x[1], &x[2]);
+    hcall(w, H_print, x);
+    return;
+  }
+  case IR_CallBuiltin: {
+    spill_args(w, in, 0);
+    MIR_op_t x[4] = {vm, K(w, (uint32_t)in->aux), R(w, w->args), out};
+    r = hcall(w, H_builtin, x);
+    break;
+  }
+  case IR_Call: {
+    uint32_t n = spill_args(w, in, 0);
+    MIR_op_t x[7] = {vm, R(w, w->fp), K(w, call_pc(w->f, in)), K(w, (uint32_t)in->imm), K(w, n), R(w, w->args), out};
+    call_status(w, v, in, hcall(w, H_call, x));
+    return;
+  }
+  case IR_CallValue: {
+    uint32_t n = spill_args(w, in, 1);
+    MIR_op_t x[8] = {vm, R(w, w->fp), K(w, call_pc(w->f, in)), TT(w, a[0]), PP(w, a[0]), K(w, n), R(w, w->args),
+                     out};
+    call_status(w, v, in, hcall(w, H_call_value, x));
+    return;
+  }
+  default: {
+    int bc = sc_irop_bcop(in->op);
+    if (bc < 0 || in->nargs < 1 || in->nargs > 2) {
+      fail(w, "no MIR lowering for %s", sc_irop_name(in->op));
+      return;
+    }
+    if (in->nargs == 1) {
+      MIR_op_t x[5] = {vm, K(w, bc), TT(w, a[0]), PP(w, a[0]), out};
+      r = hcall(w, H_unary, x);
+    } else {
+      MIR_op_t x[7] = {vm, K(w, bc), TT(w, a[0]), PP(w, a[0]), TT(w, a[1]), PP(w, a[1]), out};
+      r = hcall(w, H_binary, x);
+    }
+  }
+  }
+  if (sc_irop_flags(in->op) & IRF_THROW) check(w, in, r);
+  take_out(w, v);
+}
+
+/* dst = src, both of dst's type. */
+static void move_val(lw *w, uint32_t dst, uint32_t src) {
+  if (w->f->ins[dst].ty == SC_TY_VAL) INS(w, MIR_MOV, TT(w, dst), TT(w, src));
+  INS(w, is_f64(w, dst) ? MIR_DMOV : MIR_MOV, PP(w, dst), PP(w, src));
+}
+
+static const MIR_insn_code_t icmp_code[SC_NCONDS] = {MIR_EQ, MIR_NE, MIR_LT, MIR_LE, MIR_GT, MIR_GE};
+static const MIR_insn_code_t fcmp_code[SC_NCONDS] = {MIR_DEQ, MIR_DNE, MIR_DLT, MIR_DLE, MIR_DGT, MIR_DGE};
+
+static void lower_ins(lw *w, uint32_t v) {
+  const sc_ins *in = &w->f->ins[v];
+  const uint32_t *a = in->args;
+  switch (in->op) {
+  case IR_param: {
+    /* the value stack may have moved since entry: no cached base */
+    MIR_reg_t base = tmp(w, MIR_T_I64);
+    int64_t off = in->imm * (int64_t)sizeof(sc_value);
+    INS(w, MIR_MOV, R(w, base), MEM(w, MIR_T_I64, offsetof(sc_frame, base), w->fp));
+    if (in->ty == SC_TY_VAL) INS(w, MIR_MOV, TT(w, v), MEM(w, MIR_T_I64, off, base));
+    INS(w, is_f64(w, v) ? MIR_DMOV : MIR_MOV, PP(w, v), MEM(w, is_f64(w, v) ? MIR_T_D : MIR_T_I64, off + 8, base));
+    return;
+  }
+  case IR_const:
+    switch (in->ty) {
+    case SC_TY_VAL: {
+      if (in->imm < 0 || (uint64_t)in->imm >= w->f->prog->nconsts) {
+        fail(w, "v%u: no constant %lld", v, (long long)in->imm);
+        return;
+      }
+      sc_value c = w->f->prog->consts[in->imm];
+      INS(w, MIR_MOV, TT(w, v), K(w, (int64_t)c.tag));
+      INS(w, MIR_MOV, PP(w, v), K(w, c.i));
+      return;
+    }
+    case SC_TY_F64: {
+      double d;
+      memcpy(&d, &in->imm, sizeof d);
+      INS(w, MIR_DMOV, PP(w, v), MIR_new_double_op(w->m, d));
+      return;
+    }
+    case SC_TY_BOOL: INS(w, MIR_MOV, PP(w, v), K(w, in->imm != 0)); return;
+    default: INS(w, MIR_MOV, PP(w, v), K(w, in->imm)); return;
+    }
+  case IR_null:
+  case IR_func:
+    INS(w, MIR_MOV, TT(w, v), K(w, in->op == IR_null ? SC_NULL : SC_FUNC));
+    INS(w, MIR_MOV, PP(w, v), K(w, in->op == IR_null ? 0 : in->imm));
+    return;
+  case IR_phi: return; /* moves on the incoming edges */
+  case IR_copy: move_val(w, v, a[0]); return;
+  case IR_box:
+    if (w->f->ins[a[0]].ty == SC_TY_VAL) {
+      move_val(w, v, a[0]);
+    } else {
+      MIR_op_t t, p;
+      boxed(w, a[0], &t, &p);
+      INS(w, MIR_MOV, TT(w, v), t);
+      INS(w, MIR_MOV, PP(w, v), p);
+    }
+    return;
+  case IR_unbox:
+    if (in->ty == SC_TY_F64) bits2d(w, P(w, v), PP(w, a[0]));
+    else if (in->ty == SC_TY_BOOL) INS(w, MIR_NE, PP(w, v), PP(w, a[0]), K(w, 0));
+    else INS(w, MIR_MOV, PP(w, v), PP(w, a[0]));
+    return;
+  case IR_tagof: INS(w, MIR_MOV, PP(w, v), TT(w, a[0])); return;
+  case IR_istag: INS(w, MIR_EQ, PP(w, v), TT(w, a[0]), K(w, in->aux)); return;
+  case IR_truthy: {
+    /* null: false; bool, int: payload != 0; float: not +-0.0 (NaN is
+     * true); anything else: true */
+    MIR_label_t done = MIR_new_label(w->m);
+    MIR_reg_t x = tmp(w, MIR_T_I64);
+    MIR_op_t r = PP(w, v), t = TT(w, a[0]), p = PP(w, a[0]);
+    INS(w, MIR_MOV, r, K(w, 0));
+    INS(w, MIR_BEQ, L(w, done), t, K(w, SC_NULL));
+    INS(w, MIR_NE, r, p, K(w, 0));
+    INS(w, MIR_UBLE, L(w, done), t, K(w, SC_INT));
+    INS(w, MIR_MOV, r, K(w, 1));
+    INS(w, MIR_BNE, L(w, done), t, K(w, SC_FLOAT));
+    INS(w, MIR_LSH, R(w, x), p, K(w, 1));
+    INS(w, MIR_NE, r, R(w, x), K(w, 0));
+    emit(w, done);
+    return;
+  }
+  case IR_iadd: INS(w, MIR_ADD, PP(w, v), PP(w, a[0]), PP(w, a[1])); return;
+  case IR_isub: INS(w, MIR_SUB, PP(w, v), PP(w, a[0]), PP(w, a[1])); return;
+  case IR_imul: INS(w, MIR_MUL, PP(w, v), PP(w, a[0]), PP(w, a[1])); return;
+  case IR_ineg: INS(w, MIR_NEG, PP(w, v), PP(w, a[0])); return;
+  case IR_iadd_ovf:
+  case IR_isub_ovf:
+  case IR_imul_ovf:
+  case IR_ineg_ovf: {
+    /* the branch must follow the overflow insn directly */
+    MIR_label_t ex = exit_label(w, in);
+    MIR_insn_code_t c = in->op == IR_iadd_ovf ? MIR_ADDO : in->op == IR_imul_ovf ? MIR_MULO : MIR_SUBO;
+    if (in->op == IR_ineg_ovf) {
+      MIR_reg_t z = tmp(w, MIR_T_I64);
+      INS(w, MIR_MOV, R(w, z), K(w, 0));
+      INS(w, c, PP(w, v), R(w, z), PP(w, a[0]));
+    } else {
+      INS(w, c, PP(w, v), PP(w, a[0]), PP(w, a[1]));
+    }
+    INS(w, MIR_BO, L(w, ex));
+    return;
+  }
+  case IR_idiv:
+  case IR_imod: {
+    MIR_label_t ex = exit_label(w, in), done = MIR_new_label(w->m);
+    MIR_op_t x = PP(w, a[0]), y = PP(w, a[1]);
+    INS(w, MIR_BEQ, L(w, ex), y, K(w, 0));
+    if (in->op == IR_idiv) {
+      MIR_label_t ok = MIR_new_label(w->m);
+      INS(w, MIR_BNE, L(w, ok), y, K(w, -1));
+      INS(w, MIR_BEQ, L(w, ex), x, K(w, INT64_MIN));
+      emit(w, ok);
+      INS(w, MIR_DIV, PP(w, v), x, y);
+    } else {
+      /* x % -1 is 0; the machine would trap on INT64_MIN % -1 */
+      INS(w, MIR_MOV, PP(w, v), K(w, 0));
+      INS(w, MIR_BEQ, L(w, done), y, K(w, -1));
+      INS(w, MIR_MOD, PP(w, v), x, y);
+    }
+    emit(w, done);
+    return;
+  }
+  case IR_iand: INS(w, MIR_AND, PP(w, v), PP(w, a[0]), PP(w, a[1])); return;
+  case IR_ior: INS(w, MIR_OR, PP(w, v), PP(w, a[0]), PP(w, a[1])); return;
+  case IR_ixor: INS(w, MIR_XOR, PP(w, v), PP(w, a[0]), PP(w, a[1])); return;
+  case IR_ishl:
+  case IR_ishr: {
+    MIR_reg_t n = tmp(w, MIR_T_I64);
+    INS(w, MIR_AND, R(w, n), PP(w, a[1]), K(w, 63));
+    INS(w, in->op == IR_ishl ? MIR_LSH : MIR_RSH, PP(w, v), PP(w, a[0]), R(w, n));
+    return;
+  }
+  case IR_inot: INS(w, MIR_XOR, PP(w, v), PP(w, a[0]), K(w, -1)); return;
+  case IR_icmp:
+  case IR_fcmp:
+    if (in->aux < 0 || in->aux >= SC_NCONDS) {
+      fail(w, "v%u: bad condition %d", v, in->aux);
+      return;
+    }
+    INS(w, (in->op == IR_icmp ? icmp_code : fcmp_code)[in->aux], PP(w, v), PP(w, a[0]), PP(w, a[1]));
+    return;
+  case IR_fadd: INS(w, MIR_DADD, PP(w, v), PP(w, a[0]), PP(w, a[1])); return;
+  case IR_fsub: INS(w, MIR_DSUB, PP(w, v), PP(w, a[0]), PP(w, a[1])); return;
+  case IR_fmul: INS(w, MIR_DMUL, PP(w, v), PP(w, a[0]), PP(w, a[1])); return;
+  case IR_fdiv: INS(w, MIR_DDIV, PP(w, v), PP(w, a[0]), PP(w, a[1])); return;
+  case IR_fmod: {
+    MIR_op_t x[2] = {PP(w, a[0]), PP(w, a[1])};
+    INS(w, MIR_DMOV, PP(w, v), R(w, hcall(w, H_fmod, x)));
+    return;
+  }
+  case IR_fneg: INS(w, MIR_DNEG, PP(w, v), PP(w, a[0])); return;
+  case IR_i2f: INS(w, MIR_I2D, PP(w, v), PP(w, a[0])); return;
+  case IR_f2i: {
+    /* leaves unless -2^63 <= x < 2^63; both compares are false for NaN */
+    MIR_reg_t lo = tmp(w, MIR_T_I64), hi = tmp(w, MIR_T_I64);
+    INS(w, MIR_DGE, R(w, lo), PP(w, a[0]), MIR_new_double_op(w->m, -0x1p63));
+    INS(w, MIR_DLT, R(w, hi), PP(w, a[0]), MIR_new_double_op(w->m, 0x1p63));
+    INS(w, MIR_AND, R(w, lo), R(w, lo), R(w, hi));
+    check(w, in, lo);
+    INS(w, MIR_D2I, PP(w, v), PP(w, a[0]));
+    return;
+  }
+  case IR_bnot: INS(w, MIR_XOR, PP(w, v), PP(w, a[0]), K(w, 1)); return;
+  case IR_guard: check(w, in, P(w, a[0])); return;
+  case IR_checkkind: {
+    /* StoreLocal accepts exactly the kind's tag: on a mismatch leave, and
+     * the interpreter raises the error */
+    static const int64_t want[] = {[SC_KIND_INT] = SC_INT, [SC_KIND_FLOAT] = SC_FLOAT, [SC_KIND_BOOL] = SC_BOOL};
+    const sc_irfunc *f = w->f;
+    if (f->local_kinds && in->aux >= 0 && (uint32_t)in->aux < f->nlocals && f->ins[a[0]].ty == SC_TY_VAL) {
+      unsigned k = f->local_kinds[in->aux];
+      if (k == SC_KIND_ANY) return;
+      if (k < sizeof want / sizeof *want) {
+        INS(w, MIR_BNE, L(w, exit_label(w, in)), TT(w, a[0]), K(w, want[k]));
+        return;
+      }
+    }
+    MIR_op_t x[5] = {R(w, w->vm), R(w, w->fp), K(w, (uint32_t)in->aux)};
+    boxed(w, a[0], &x[3], &x[4]);
+    check(w, in, hcall(w, H_check_kind, x));
+    return;
+  }
+  case IR_ret: {
+    MIR_reg_t r = tmp(w, MIR_T_I64);
+    INS(w, MIR_MOV, R(w, r), MEM(w, MIR_T_I64, offsetof(sc_frame, ret), w->fp));
+    store_boxed(w, r, 0, a[0]);
+    emit(w, MIR_new_ret_insn(w->m, 1, K(w, SC_ST_RET)));
+    return;
+  }
+  case IR_halt: emit(w, MIR_new_ret_insn(w->m, 1, K(w, SC_ST_HALT))); return;
+  case IR_deopt: INS(w, MIR_JMP, L(w, exit_label(w, in))); return;
+  default: lower_generic(w, v, in); return;
+  }
+}
+
+/* ---- out of SSA ---- */
+
+typedef struct mv {
+  MIR_reg_t d, s;
+  bool dbl;
+} mv;
+
+/* Emits the parallel copy m[0..n): a move goes once nothing pending reads
+ * its destination; when every pending move is blocked they form cycles,
+ * broken by saving one destination in a temporary. */
+static void par_copy(lw *w, mv *m, uint32_t n) {
+  for (uint32_t i = 0; i < n;)
+    if (m[i].d == m[i].s) m[i] = m[--n];
+    else i++;
+  while (n) {
+    bool moved = false;
+    for (uint32_t i = 0; i < n;) {
+      bool busy = false;
+      for (uint32_t j = 0; j < n && !busy; j++) busy = j != i && m[j].s == m[i].d;
+      if (busy) {
+        i++;
+        continue;
+      }
+      INS(w, m[i].dbl ? MIR_DMOV : MIR_MOV, R(w, m[i].d), R(w, m[i].s));
+      m[i] = m[--n];
+      moved = true;
+    }
+    if (moved || !n) continue;
+    MIR_reg_t t = tmp(w, m[0].dbl ? MIR_T_D : MIR_T_I64), d = m[0].d;
+    INS(w, m[0].dbl ? MIR_DMOV : MIR_MOV, R(w, t), R(w, d));
+    for (uint32_t j = 0; j < n; j++)
+      if (m[j].s == d) m[j].s = t;
+  }
+}
+
+static bool has_phis(const sc_irfunc *f, uint32_t b) {
+  const sc_blk *bl = &f->blk[b];
+  return bl->nins && f->ins[bl->ins[0]].op == IR_phi;
+}
+
+/* The phi moves of edge from -> to. */
+static void edge_moves(lw *w, uint32_t from, uint32_t to) {
+  sc_irfunc *f = w->f;
+  const sc_blk *bl = &f->blk[to];
+  if (!has_phis(f, to)) return;
+  uint32_t k = 0;
+  while (k < bl->npreds && bl->preds[k] != from) k++;
+  if (k == bl->npreds) {
+    fail(w, "b%u is not a predecessor of b%u", from, to);
+    return;
+  }
+  mv *m = sc_arena_alloc(f->arena, 2 * bl->nins * sizeof *m);
+  uint32_t n = 0;
+  for (uint32_t i = 0; i < bl->nins; i++) {
+    uint32_t v = bl->ins[i];
+    const sc_ins *in = &f->ins[v];
+    if (in->op != IR_phi) break;
+    if (k >= in->nargs || !in->args[k]) {
+      fail(w, "phi v%u has no operand for b%u", v, from);
+      return;
+    }
+    uint32_t s = in->args[k];
+    if (in->ty == SC_TY_VAL) m[n++] = (mv){T(w, v), T(w, s), false};
+    m[n++] = (mv){P(w, v), P(w, s), is_f64(w, v)};
+  }
+  par_copy(w, m, n);
+}
+
+/* Jumps along edge from -> to, unless `to` comes next. */
+static void jump(lw *w, uint32_t from, uint32_t to, uint32_t next) {
+  edge_moves(w, from, to);
+  if (to != next) INS(w, MIR_JMP, L(w, w->lab[to]));
+}
+
+/* Terminators with their edges. A br edge with phi moves gets its own
+ * block (a split critical edge when the target has other predecessors).
+ * A br to one block twice is a jmp (its phis read the first edge's operands). */
+static void lower_term(lw *w, uint32_t b, uint32_t v, uint32_t next) {
+  const sc_ins *in = &w->f->ins[v];
+  if (in->op == IR_jmp || (in->op == IR_br && in->succ[0] == in->succ[1])) {
+    jump(w, b, in->succ[0], next);
+    return;
+  }
+  if (in->op != IR_br) {
+    lower_ins(w, v);
+    return;
+  }
+  uint32_t s0 = in->succ[0], s1 = in->succ[1];
+  MIR_op_t c = PP(w, in->args[0]);
+  if (!has_phis(w->f, s1)) { /* false edge first: the true one may fall through */
+    INS(w, MIR_BF, L(w, w->lab[s1]), c);
+    jump(w, b, s0, next);
+  } else if (!has_phis(w->f, s0)) {
+    INS(w, MIR_BT, L(w, w->lab[s0]), c);
+    jump(w, b, s1, next);
+  } else {
+    MIR_label_t e = MIR_new_label(w->m);
+    INS(w, MIR_BT, L(w, e), c);
+    jump(w, b, s1, UINT32_MAX);
+    emit(w, e);
+    jump(w, b, s0, next);
+  }
+}
+
+/* Scratch room: the most values any helper call or exit stores at once. */
+static uint32_t scratch_need(const sc_irfunc *f) {
+  uint32_t n = 1;
+  for (uint32_t i = 1; i < f->nins; i++)
+    if (!f->ins[i].dead && f->ins[i].nargs > n) n = f->ins[i].nargs;
+  for (uint32_t s = 0; s < f->nfs; s++)
+    if (sc_ir_fs_nvals(&f->fs[s]) > n) n = sc_ir_fs_nvals(&f->fs[s]);
+  return n;
+}
+
+/* Rejects what the lowering cannot handle before MIR sees any of it. */
+static bool supported(lw *w) {
+  const sc_irfunc *f = w->f;
+  for (uint32_t k = 0; k < f->nrpo; k++) {
+    const sc_blk *bl = &f->blk[f->rpo[k]];
+    if (!bl->nins || !(sc_irop_flags(f->ins[bl->ins[bl->nins - 1]].op) & IRF_TERM)) {
+      fail(w, "b%u has no terminator", f->rpo[k]);
+      return false;
+    }
+    for (uint32_t i = 0; i < bl->nins; i++) {
+      const sc_ins *in = &f->ins[bl->ins[i]];
+      if (in->op >= IR_NOPS || in->ty == SC_TY_PTR) {
+        fail(w, "v%u: unsupported %s", bl->ins[i], in->op < IR_NOPS ? "ptr value" : "opcode");
+        return false;
+      }
+      /* generic ops read their operands as (tag, payload) registers */
+      for (uint32_t j = 0; sc_irop_bcop(in->op) >= 0 && j < in->nargs; j++)
+        if (f->ins[in->args[j]].ty != SC_TY_VAL) {
+          fail(w, "v%u: operand %u of %s is not a val", bl->ins[i], j, sc_irop_name(in->op));
+          return false;
+        }
+      bool leaves = sc_irop_flags(in->op) & IRF_THROW;
+      if ((leaves || in->fs >= 0) && (in->fs < 0 || (uint32_t)in->fs >= f->nfs)) {
+        fail(w, "v%u: %s may leave but has no frame state", bl->ins[i], sc_irop_name(in->op));
+        return false;
+      }
+      if (in->fs >= 0 && f->fs[in->fs].parent >= 0) {
+        fail(w, "v%u: nested frame states (inlining) are not supported yet", bl->ins[i]);
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+static void lower_func(lw *w, const char *name) {
+  sc_irfunc *f = w->f;
+  sc_arena *A = f->arena;
+  MIR_type_t rt = MIR_T_I32;
+  MIR_var_t params[2] = {{.type = MIR_T_I64, .name = "vm"}, {.type = MIR_T_I64, .name = "frame"}};
+  w->fn = MIR_new_func_arr(w->m, name, 1, &rt, 2, params);
+  w->F = MIR_get_item_func(w->m, w->fn);
+  w->vm = MIR_reg(w->m, "vm", w->F);
+  w->fp = MIR_reg(w->m, "frame", w->F);
+  w->buf = MIR_new_func_reg(w->m, w->F, MIR_T_I64, "buf");
+  w->out = MIR_new_func_reg(w->m, w->F, MIR_T_I64, "out");
+  w->args = MIR_new_func_reg(w->m, w->F, MIR_T_I64, "args");
+  w->pay = sc_arena_alloc(A, f->nins * sizeof *w->pay);
+  w->tag = sc_arena_alloc(A, f->nins * sizeof *w->tag);
+  w->lab = sc_arena_alloc(A, f->nblk * sizeof *w->lab);
+  w->exits = sc_arena_alloc(A, (f->nfs ? f->nfs : 1) * sizeof *w->exits);
+  for (uint32_t k = 0; k < f->nrpo; k++) w->lab[f->rpo[k]] = MIR_new_label(w->m);
+
+  INS(w, MIR_ALLOCA, R(w, w->buf), K(w, ARGS + 16 * (int64_t)scratch_need(f)));
+  INS(w, MIR_ADD, R(w, w->out), R(w, w->buf), K(w, OUT));
+  INS(w, MIR_ADD, R(w, w->args), R(w, w->buf), K(w, ARGS));
+  /* Blocks in reverse post-order: definitions come before their uses. */
+  uint32_t k = 0;
+  for (; k < f->nrpo && !w->failed; k++) {
+    uint32_t b = f->rpo[k], next = k + 1 < f->nrpo ? f->rpo[k + 1] : UINT32_MAX;
+    const sc_blk *bl = &f->blk[b];
+    emit(w, w->lab[b]);
+    for (uint32_t i = 0; i + 1 < bl->nins && !w->failed; i++) lower_ins(w, bl->ins[i]);
+    lower_term(w, b, bl->ins[bl->nins - 1], next);
+  }
+  /* After a failure the function never runs, but MIR checks it: every
+   * label in use gets defined. */
+  for (; w->failed && k < f->nrpo; k++) emit(w, w->lab[f->rpo[k]]);
+  for (uint32_t s = 0; s < f->nfs; s++)
+    if (w->exits[s] && w->failed) emit(w, w->exits[s]);
+    else if (w->exits[s]) emit_exit(w, s);
+  if (w->failed) emit(w, MIR_new_ret_insn(w->m, 1, K(w, SC_ST_ERROR)));
+  MIR_finish_func(w->m);
+}
+
+static sc_native_fn compile(void *ctx, sc_irfunc *f, FILE *dump, char *err, size_t errlen) {
+  mctx *c = ctx;
+  if (!f->rpo) sc_ir_dom(f);
+  c->err = err;
+  c->errlen = errlen;
+  if (errlen) err[0] = '\0';
+  /* volatile: read after a longjmp from MIR */
+  lw *volatile w = sc_arena_alloc(f->arena, sizeof *w);
+  w->c = c;
+  w->f = f;
+  w->m = c->m;
+  if (!supported(w)) return NULL;
+
+  char name[96];
+  int len = snprintf(name, sizeof name, "f%u_%s", c->serial++, f->name ? f->name : "anon");
+  for (int i = 0; i < len && i < (int)sizeof name - 1; i++)
+    if (!((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= 'A' && name[i] <= 'Z') ||
+          (name[i] >= '0' && name[i] <= '9')))
+      name[i] = '_';
+
+  cur = c;
+  if (setjmp(c->jb)) {
+    /* The context is in an unknown state (a function or module may be
+     * half built): set it aside for good, without MIR_finish, which would
+     * report the unfinished parts (and free code still in use). */
+    cur = NULL;
+    c->m = new_mir();
+    return NULL;
+  }
+  MIR_module_t mod = MIR_new_module(c->m, name);
+  lower_func(w, name);
+  MIR_finish_module(c->m);
+  if (w->failed) {
+    /* the half-lowered module stays in the context, never loaded */
+    cur = NULL;
+    return NULL;
+  }
+  if (dump) MIR_output_module(c->m, dump, mod);
+  MIR_load_module(c->m, mod);
+  MIR_link(c->m, MIR_set_gen_interface, NULL);
+  void *code = w->F->machine_code ? w->F->machine_code : w->fn->addr;
+  cur = NULL;
+  if (!code) {
+    snprintf(err, errlen, "MIR generated no code for %s", f->name);
+    return NULL;
+  }
+  return (sc_native_fn)(uintptr_t)code;
+}
+
+const sc_backend_impl sc_backend_mir = {"mir", create, compile, destroy};

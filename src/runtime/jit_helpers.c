@@ -1,0 +1,150 @@
+/* Helpers that compiled code calls (jit_helpers.h): the generic operations
+ * on boxed values, calls, and the deoptimization exit. Failures only report
+ * "leave here": the interpreter then runs the instruction again and raises
+ * the error itself, so messages and traces are the interpreter's. */
+#include <string.h>
+
+#include "runtime/jit_helpers.h"
+
+static inline sc_value V(sc_jt t, sc_jp p) {
+  sc_value v;
+  v.tag = t;
+  v.i = (int64_t)p;
+  return v;
+}
+
+/* A failure inside a helper sets the runtime error message; the interpreter
+ * sets it again when it re-runs the instruction. Clear it so that nothing
+ * stale is left. */
+static bool leave(sc_vm *vm) {
+  vm->rt.has_error = 0;
+  return false;
+}
+
+bool sc_jh_binary(sc_vm *vm, uint32_t op, sc_jt at, sc_jp ap, sc_jt bt, sc_jp bp, sc_value *out) {
+  return sc_rt_binary(&vm->rt, (sc_op)op, V(at, ap), V(bt, bp), out) || leave(vm);
+}
+
+bool sc_jh_unary(sc_vm *vm, uint32_t op, sc_jt at, sc_jp ap, sc_value *out) {
+  return sc_rt_unary(&vm->rt, (sc_op)op, V(at, ap), out) || leave(vm);
+}
+
+bool sc_jh_truthy(sc_jt t, sc_jp p) { return sc_truthy(V(t, p)); }
+
+bool sc_jh_new_array(sc_vm *vm, const sc_value *elems, uint32_t n, sc_value *out) {
+  (void)vm;
+  *out = sc_ptr(SC_ARRAY, sc_array_from(elems, n));
+  return true;
+}
+
+bool sc_jh_array_new(sc_vm *vm, sc_jt lt, sc_jp lp, sc_jt ft, sc_jp fp, sc_value *out) {
+  return sc_array_fill(&vm->rt, V(lt, lp), V(ft, fp), out) || leave(vm);
+}
+
+bool sc_jh_get_index(sc_vm *vm, sc_jt at, sc_jp ap, sc_jt it, sc_jp ip, sc_value *out) {
+  return sc_rt_get_index(&vm->rt, V(at, ap), V(it, ip), out) || leave(vm);
+}
+
+bool sc_jh_set_index(sc_vm *vm, sc_jt at, sc_jp ap, sc_jt it, sc_jp ip, sc_jt vt, sc_jp vp) {
+  return sc_rt_set_index(&vm->rt, V(at, ap), V(it, ip), V(vt, vp)) || leave(vm);
+}
+
+bool sc_jh_array_len(sc_vm *vm, sc_jt at, sc_jp ap, sc_value *out) {
+  return sc_rt_array_len(&vm->rt, V(at, ap), out) || leave(vm);
+}
+
+bool sc_jh_array_push(sc_vm *vm, sc_jt at, sc_jp ap, sc_jt vt, sc_jp vp) {
+  return sc_rt_array_push(&vm->rt, V(at, ap), V(vt, vp)) || leave(vm);
+}
+
+bool sc_jh_new_object(sc_vm *vm, sc_value *out) {
+  *out = sc_ptr(SC_OBJECT, sc_object_new(&vm->rt));
+  return true;
+}
+
+bool sc_jh_get_prop(sc_vm *vm, sc_jt ot, sc_jp op, uint32_t name, sc_value *out) {
+  return sc_rt_get_prop(&vm->rt, V(ot, op), name, out) || leave(vm);
+}
+
+bool sc_jh_set_prop(sc_vm *vm, sc_jt ot, sc_jp op, uint32_t name, sc_jt vt, sc_jp vp) {
+  return sc_rt_set_prop(&vm->rt, V(ot, op), name, V(vt, vp)) || leave(vm);
+}
+
+bool sc_jh_new_map(sc_vm *vm, sc_value *out) {
+  (void)vm;
+  *out = sc_ptr(SC_MAP, sc_map_new());
+  return true;
+}
+
+bool sc_jh_map_get(sc_vm *vm, sc_jt mt, sc_jp mp, sc_jt kt, sc_jp kp, sc_value *out) {
+  return sc_rt_map_get(&vm->rt, V(mt, mp), V(kt, kp), out) || leave(vm);
+}
+
+bool sc_jh_map_set(sc_vm *vm, sc_jt mt, sc_jp mp, sc_jt kt, sc_jp kp, sc_jt vt, sc_jp vp) {
+  return sc_rt_map_set(&vm->rt, V(mt, mp), V(kt, kp), V(vt, vp)) || leave(vm);
+}
+
+bool sc_jh_map_has(sc_vm *vm, sc_jt mt, sc_jp mp, sc_jt kt, sc_jp kp, sc_value *out) {
+  return sc_rt_map_has(&vm->rt, V(mt, mp), V(kt, kp), out) || leave(vm);
+}
+
+bool sc_jh_print(sc_vm *vm, sc_jt t, sc_jp p) {
+  sc_value_print(&vm->rt, vm->opts.out, V(t, p));
+  fputc('\n', vm->opts.out);
+  return true;
+}
+
+bool sc_jh_builtin(sc_vm *vm, uint32_t b, const sc_value *args, sc_value *out) {
+  return sc_rt_builtin(&vm->rt, (sc_builtin)b, args, out) || leave(vm);
+}
+
+bool sc_jh_check_kind(sc_vm *vm, sc_frame *fp, uint32_t local, sc_jt t, sc_jp p) {
+  const sc_func *f = fp->vf->f;
+  return sc_rt_check_kind(&vm->rt, (sc_kind)f->local_kinds[local], f->local_names[local], V(t, p)) ||
+         leave(vm);
+}
+
+/* Pushes the callee's frame above the caller's whole frame (compiled code
+ * does not use its operand stack area) and runs it, compiled or not. */
+static int call(sc_vm *vm, sc_frame *fp, uint32_t bpc, const sc_vfunc *cf, uint32_t argc, const sc_value *args,
+                sc_value *out) {
+  fp->pc = fp->vf->code + bpc; /* for traces */
+  sc_frame *nf = fp + 1;
+  if (nf == vm->frames + vm->frames_cap) return SC_JH_LEAVE; /* the interpreter raises stack overflow */
+  sc_value *nb = fp->base + fp->vf->frame_size;
+  if (nb + cf->frame_size > vm->stack_end) nb += sc_vm_grow_stack(vm, fp, (size_t)(nb - vm->stack) + cf->frame_size);
+  memcpy(nb, args, argc * sizeof *args);
+  for (uint32_t k = argc; k < cf->nlocals; k++) nb[k] = sc_null();
+  nf->base = nb;
+  nf->ret = out;
+  nf->vf = cf;
+  nf->pc = NULL;
+  vm->stack_top = nb + cf->frame_size;
+  if (vm->opts.profile) cf->prof->calls++;
+  if (!cf->native) return sc_interp_exec(vm, nf, cf->code, nb + cf->nlocals);
+  int st = cf->native(vm, nf);
+  if (st == SC_ST_DEOPT) st = sc_interp_exec(vm, nf, nf->pc, vm->deopt_sp);
+  return st;
+}
+
+int sc_jh_call(sc_vm *vm, sc_frame *fp, uint32_t bpc, uint32_t callee, uint32_t argc, const sc_value *args,
+               sc_value *out) {
+  return call(vm, fp, bpc, &vm->funcs[callee], argc, args, out);
+}
+
+int sc_jh_call_value(sc_vm *vm, sc_frame *fp, uint32_t bpc, sc_jt ft, sc_jp fpay, uint32_t argc,
+                     const sc_value *args, sc_value *out) {
+  if (ft != SC_FUNC || fpay >= vm->prog->nfuncs) return SC_JH_LEAVE;
+  const sc_vfunc *cf = &vm->funcs[fpay];
+  if (cf->f->arity != argc) return SC_JH_LEAVE;
+  return call(vm, fp, bpc, cf, argc, args, out);
+}
+
+int sc_jh_deopt(sc_vm *vm, sc_frame *fp, uint32_t bpc, const sc_value *vals, uint32_t n) {
+  sc_value *base = fp->base;
+  memcpy(base, vals, n * sizeof *vals);
+  fp->pc = fp->vf->code + bpc;
+  vm->deopt_sp = base + n;
+  vm->stack_top = base + fp->vf->frame_size;
+  return SC_ST_DEOPT;
+}

@@ -1,0 +1,75 @@
+/* The runtime as compiled code sees it: the native calling convention and
+ * the helpers that native code calls for generic operations.
+ *
+ * A compiled function is `int fn(sc_vm *vm, sc_frame *fp)`. The caller has
+ * pushed fp (base, ret, vf set; the arguments in base[0..arity)) exactly as
+ * the interpreter does for a call, so stack traces and the depth limit see
+ * compiled frames like interpreted ones. It returns a status (SC_ST_*):
+ *   RET    the result is in *fp->ret
+ *   ERROR  a runtime error was reported (message and trace): unwind
+ *   HALT   the program ran Halt: unwind, exit status 0
+ *   DEOPT  compiled code left at a frame state: base[0..nlocals) holds the
+ *          locals and base[nlocals..) the operand stack up to vm->deopt_sp,
+ *          fp->pc the instruction to resume at. The caller resumes the
+ *          interpreter on that frame (sc_interp_exec) and carries on.
+ * Runtime errors are never raised by compiled code: it leaves at the
+ * failing instruction's frame state and the interpreter runs it again,
+ * which raises the error with the interpreter's exact message and trace.
+ *
+ * Compiled code keeps no pointer into the value stack across a call (the
+ * stack may move: reload fp->base); frames never move while compiled code
+ * runs (sc_jit_prepare makes the frame array full-size up front).
+ *
+ * Helpers take values as (tag, payload) pairs of 64-bit integers, so both
+ * backends call them with scalar arguments only, and return bool: false
+ * means "leave at this instruction's frame state". Results go to *out. */
+#ifndef SC_JIT_HELPERS_H
+#define SC_JIT_HELPERS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "runtime/vm_internal.h"
+
+typedef uint64_t sc_jt; /* a tag */
+typedef uint64_t sc_jp; /* a payload's bits */
+
+bool sc_jh_binary(sc_vm *vm, uint32_t op, sc_jt at, sc_jp ap, sc_jt bt, sc_jp bp, sc_value *out);
+bool sc_jh_unary(sc_vm *vm, uint32_t op, sc_jt at, sc_jp ap, sc_value *out);
+bool sc_jh_truthy(sc_jt t, sc_jp p);
+bool sc_jh_new_array(sc_vm *vm, const sc_value *elems, uint32_t n, sc_value *out);
+bool sc_jh_array_new(sc_vm *vm, sc_jt lt, sc_jp lp, sc_jt ft, sc_jp fp, sc_value *out);
+bool sc_jh_get_index(sc_vm *vm, sc_jt at, sc_jp ap, sc_jt it, sc_jp ip, sc_value *out);
+bool sc_jh_set_index(sc_vm *vm, sc_jt at, sc_jp ap, sc_jt it, sc_jp ip, sc_jt vt, sc_jp vp);
+bool sc_jh_array_len(sc_vm *vm, sc_jt at, sc_jp ap, sc_value *out);
+bool sc_jh_array_push(sc_vm *vm, sc_jt at, sc_jp ap, sc_jt vt, sc_jp vp);
+bool sc_jh_new_object(sc_vm *vm, sc_value *out);
+bool sc_jh_get_prop(sc_vm *vm, sc_jt ot, sc_jp op, uint32_t name, sc_value *out);
+bool sc_jh_set_prop(sc_vm *vm, sc_jt ot, sc_jp op, uint32_t name, sc_jt vt, sc_jp vp);
+bool sc_jh_new_map(sc_vm *vm, sc_value *out);
+bool sc_jh_map_get(sc_vm *vm, sc_jt mt, sc_jp mp, sc_jt kt, sc_jp kp, sc_value *out);
+bool sc_jh_map_set(sc_vm *vm, sc_jt mt, sc_jp mp, sc_jt kt, sc_jp kp, sc_jt vt, sc_jp vp);
+bool sc_jh_map_has(sc_vm *vm, sc_jt mt, sc_jp mp, sc_jt kt, sc_jp kp, sc_value *out);
+bool sc_jh_print(sc_vm *vm, sc_jt t, sc_jp p);
+bool sc_jh_builtin(sc_vm *vm, uint32_t b, const sc_value *args, sc_value *out);
+/* StoreLocal's check of a local declared with a kind (local: its index in
+ * the frame's function). */
+bool sc_jh_check_kind(sc_vm *vm, sc_frame *fp, uint32_t local, sc_jt t, sc_jp p);
+
+/* Calls. fp is the caller's frame, bpc the call's bytecode pc (for traces).
+ * args[0..argc) are the arguments; for CallValue, (ft, fp_) is the callee
+ * value. Returns SC_ST_RET with the result in *out, SC_ST_ERROR or
+ * SC_ST_HALT to unwind, or SC_JH_LEAVE when the call must run in the
+ * interpreter to raise its error (not a function, arity, stack overflow). */
+#define SC_JH_LEAVE 4
+int sc_jh_call(sc_vm *vm, sc_frame *fp, uint32_t bpc, uint32_t callee, uint32_t argc,
+               const sc_value *args, sc_value *out);
+int sc_jh_call_value(sc_vm *vm, sc_frame *fp, uint32_t bpc, sc_jt ft, sc_jp fpay, uint32_t argc,
+                     const sc_value *args, sc_value *out);
+
+/* Deoptimization: vals[0..n) (locals then operand stack, boxed) become the
+ * frame's interpreter state, resuming at bytecode pc bpc. Returns SC_ST_DEOPT
+ * for compiled code to return. */
+int sc_jh_deopt(sc_vm *vm, sc_frame *fp, uint32_t bpc, const sc_value *vals, uint32_t n);
+
+#endif
