@@ -14,15 +14,28 @@ typedef struct sc_vm_options {
   FILE *err;    /* runtime errors and traces; default stderr */
   int profile;  /* collect feedback and counters (default 1) */
   uint32_t max_frames; /* call depth limit; 0 = default (SC_DEFAULT_MAX_FRAMES) */
-  int jit;             /* SC_JIT_OFF (default) or SC_JIT_EAGER */
+  int jit;             /* SC_JIT_OFF (default), SC_JIT_EAGER or SC_JIT_TIERED */
   const char *backend; /* "mir" or "llvm"; NULL: the default one built */
   FILE *stats;         /* when not NULL, compilation statistics go there */
+  uint32_t tier_threshold; /* TIERED: calls before a function is compiled (0: default) */
+  uint32_t osr_threshold;  /* TIERED: loop iterations before OSR (0: default) */
+  double deopt_stress;     /* every guard also fails with this probability */
+  uint64_t stress_seed;
+  FILE *trace_deopt;       /* when not NULL, every deopt is logged there */
+  FILE *trace_tiering;     /* when not NULL, compilations, installs, OSR entries */
 } sc_vm_options;
 
 /* Tiers. EAGER compiles every function before main runs, without
- * speculation; a function that cannot be compiled is an error. */
+ * speculation; a function that cannot be compiled is an error. TIERED
+ * interprets with profiling and compiles hot functions (and hot loops, by
+ * OSR) with speculation on the feedback seen so far; guards that fail
+ * resume the interpreter, and functions that keep failing are recompiled
+ * without the speculation, then left to the interpreter. */
 #define SC_JIT_OFF 0
 #define SC_JIT_EAGER 1
+#define SC_JIT_TIERED 2
+#define SC_DEFAULT_TIER_THRESHOLD 1000
+#define SC_DEFAULT_OSR_THRESHOLD 5000
 
 #define SC_DEFAULT_MAX_FRAMES 100000
 

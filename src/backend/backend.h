@@ -18,7 +18,9 @@
  *    LoadGlobal/StoreGlobal and truthy/box/unbox/tagof/istag are inline.
  *  - Leaving at frame state fs: box every value (dead local: null) into a
  *    native buffer in order (locals, then operand stack), return
- *    sc_jh_deopt(vm, fp, fs.pc, buf, n).
+ *    sc_jh_deopt(vm, fp, fs.pc, buf, n, reason). With --deopt-stress
+ *    (vm->stress_p > 0 when compiling) a guard also leaves when
+ *    sc_jh_stress(vm) says so.
  *  - Calls: sc_jh_call / sc_jh_call_value; status RET: the result is in the
  *    out slot; SC_JH_LEAVE: leave at the call's frame state; anything else
  *    (ERROR, HALT): return it unchanged.
@@ -48,6 +50,16 @@ typedef struct sc_backend_impl {
   /* Frees the context and every function compiled with it. */
   void (*destroy)(void *ctx);
 } sc_backend_impl;
+
+/* Why instruction `in` leaves when it does (sc_reason): exits are keyed by
+ * frame state and reason, and sc_jh_deopt gets the reason. */
+static inline uint32_t sc_leave_reason(const sc_ins *in) {
+  switch (in->op) {
+  case IR_guard: case IR_deopt: return (uint32_t)in->aux;
+  case IR_iadd_ovf: case IR_isub_ovf: case IR_imul_ovf: case IR_ineg_ovf: return SC_RS_OVERFLOW;
+  default: return SC_RS_CHECK;
+  }
+}
 
 #ifdef HAVE_MIR
 extern const sc_backend_impl sc_backend_mir;

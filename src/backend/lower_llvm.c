@@ -32,7 +32,7 @@
   X(map_has, "bpqqqqp") X(print, "bpqq")                   \
   X(builtin, "bpwpp") X(check_kind, "bppwqq")              \
   X(call, "wppwwwpp") X(call_value, "wppwqqwpp")           \
-  X(deopt, "wppwpw")
+  X(deopt, "wppwpww") X(stress, "bp")
 
 enum {
 #define X(n, s) H_##n,
@@ -246,22 +246,24 @@ static void set_val(lw *w, uint32_t v, LLVMValueRef t, LLVMValueRef p) {
 /* Loads the out slot as v's value. */
 static void take_out(lw *w, uint32_t v) { set_val(w, v, ld(w, w->out, 0), ld(w, w->out, 8)); }
 
-/* The block that leaves at frame state fs. */
-static LLVMBasicBlockRef exit_block(lw *w, int32_t fs) {
+/* The block that leaves at in's frame state, for in's reason. */
+static LLVMBasicBlockRef exit_block(lw *w, const sc_ins *in) {
+  int32_t fs = in->fs;
+  uint32_t reason = sc_leave_reason(in);
   if (fs < 0) {
     fail(w, "an instruction that may leave has no frame state%s", "");
-    fs = 0;
-    if (!w->f->nfs) return w->bb[0];
+    return w->bb[0];
   }
-  if (w->exits[fs]) return w->exits[fs];
+  uint32_t key = (uint32_t)fs * SC_NREASONS + reason;
+  if (w->exits[key]) return w->exits[key];
   const sc_fs *s = &w->f->fs[fs];
   if (s->parent >= 0) fail(w, "nested frame states are not supported yet%s", "");
   LLVMBasicBlockRef here = LLVMGetInsertBlock(w->B);
-  LLVMBasicBlockRef b = w->exits[fs] = LLVMAppendBasicBlockInContext(w->C, w->fn, "leave");
+  LLVMBasicBlockRef b = w->exits[key] = LLVMAppendBasicBlockInContext(w->C, w->fn, "leave");
   LLVMPositionBuilderAtEnd(w->B, b);
   uint32_t n = sc_ir_fs_nvals(s);
   for (uint32_t k = 0; k < n; k++) store_val(w, w->buf, k, s->vals[k]);
-  LLVMValueRef a[5] = {w->vm, w->fp, K32(w, s->pc), w->buf, K32(w, n)};
+  LLVMValueRef a[6] = {w->vm, w->fp, K32(w, s->pc), w->buf, K32(w, n), K32(w, reason)};
   LLVMBuildRet(w->B, hcall(w, H_deopt, a));
   LLVMPositionBuilderAtEnd(w->B, here);
   return b;
@@ -269,7 +271,7 @@ static LLVMBasicBlockRef exit_block(lw *w, int32_t fs) {
 
 /* Continue when ok (i1) holds, else leave at the instruction's state. */
 static void check(lw *w, const sc_ins *in, LLVMValueRef ok) {
-  LLVMBasicBlockRef ex = exit_block(w, in->fs);
+  LLVMBasicBlockRef ex = exit_block(w, in);
   LLVMBasicBlockRef cont = LLVMAppendBasicBlockInContext(w->C, w->fn, "");
   LLVMBuildCondBr(w->B, ok, cont, ex);
   LLVMPositionBuilderAtEnd(w->B, cont);
@@ -315,7 +317,7 @@ static void lower_call_status(lw *w, uint32_t v, const sc_ins *in, LLVMValueRef 
   LLVMBuildCondBr(w->B, LLVMBuildICmp(w->B, LLVMIntEQ, st, K32(w, SC_ST_RET), ""), ok, notok);
   LLVMPositionBuilderAtEnd(w->B, notok);
   LLVMBasicBlockRef unwind = LLVMAppendBasicBlockInContext(w->C, w->fn, "");
-  LLVMBuildCondBr(w->B, LLVMBuildICmp(w->B, LLVMIntEQ, st, K32(w, SC_JH_LEAVE), ""), exit_block(w, in->fs),
+  LLVMBuildCondBr(w->B, LLVMBuildICmp(w->B, LLVMIntEQ, st, K32(w, SC_JH_LEAVE), ""), exit_block(w, in),
                   unwind);
   LLVMPositionBuilderAtEnd(w->B, unwind);
   LLVMBuildRet(w->B, st);
@@ -551,7 +553,16 @@ static void lower_ins(lw *w, uint32_t v) {
     return;
   }
   case IR_bnot: w->pay[v] = LLVMBuildNot(B, PP(w, a[0]), ""); return;
-  case IR_guard: check(w, in, PP(w, a[0])); return;
+  case IR_guard: {
+    LLVMValueRef ok = PP(w, a[0]);
+    if (w->c->vm->stress_p > 0) {
+      LLVMValueRef x[1] = {w->vm};
+      LLVMValueRef fail = LLVMBuildICmp(B, LLVMIntNE, hcall(w, H_stress, x), LLVMConstInt(w->i8, 0, false), "");
+      ok = LLVMBuildAnd(B, ok, LLVMBuildNot(B, fail, ""), "");
+    }
+    check(w, in, ok);
+    return;
+  }
   case IR_checkkind: {
     LLVMValueRef t, p;
     boxed(w, a[0], &t, &p);
@@ -570,7 +581,7 @@ static void lower_ins(lw *w, uint32_t v) {
     return;
   }
   case IR_halt: LLVMBuildRet(B, K32(w, SC_ST_HALT)); return;
-  case IR_deopt: LLVMBuildBr(B, exit_block(w, in->fs)); return;
+  case IR_deopt: LLVMBuildBr(B, exit_block(w, in)); return;
   default: lower_generic(w, v, in); return;
   }
 }
@@ -620,7 +631,7 @@ static sc_native_fn compile(void *ctx, sc_irfunc *f, FILE *dump, char *err, size
   sc_arena *A = f->arena;
   w->bb = sc_arena_alloc(A, f->nblk * sizeof *w->bb);
   w->tailbb = sc_arena_alloc(A, f->nblk * sizeof *w->tailbb);
-  w->exits = sc_arena_alloc(A, (f->nfs ? f->nfs : 1) * sizeof *w->exits);
+  w->exits = sc_arena_alloc(A, (f->nfs ? f->nfs : 1) * SC_NREASONS * sizeof *w->exits);
   w->tag = sc_arena_alloc(A, f->nins * sizeof *w->tag);
   w->pay = sc_arena_alloc(A, f->nins * sizeof *w->pay);
 

@@ -35,7 +35,7 @@
   X(map_has, "bpqqqqp", sc_jh_map_has) X(print, "bpqq", sc_jh_print)                    \
   X(builtin, "bpwpp", sc_jh_builtin) X(check_kind, "bppwqq", sc_jh_check_kind)          \
   X(call, "wppwwwpp", sc_jh_call) X(call_value, "wppwqqwpp", sc_jh_call_value)          \
-  X(deopt, "wppwpw", sc_jh_deopt) X(fmod, "ddd", fmod)
+  X(deopt, "wppwpww", sc_jh_deopt) X(fmod, "ddd", fmod) X(stress, "bp", sc_jh_stress)
 
 enum {
 #define X(n, s, a) H_##n,
@@ -257,16 +257,17 @@ static MIR_reg_t hcall(lw *w, int h, const MIR_op_t *args) {
 /* The label that leaves at in's frame state (checked by supported(); the
  * exit block is emitted last). */
 static MIR_label_t exit_label(lw *w, const sc_ins *in) {
-  if (!w->exits[in->fs]) w->exits[in->fs] = MIR_new_label(w->m);
-  return w->exits[in->fs];
+  uint32_t key = (uint32_t)in->fs * SC_NREASONS + sc_leave_reason(in);
+  if (!w->exits[key]) w->exits[key] = MIR_new_label(w->m);
+  return w->exits[key];
 }
 
-static void emit_exit(lw *w, uint32_t fs) {
-  const sc_fs *s = &w->f->fs[fs];
+static void emit_exit(lw *w, uint32_t key) {
+  const sc_fs *s = &w->f->fs[key / SC_NREASONS];
   uint32_t n = sc_ir_fs_nvals(s);
-  emit(w, w->exits[fs]);
+  emit(w, w->exits[key]);
   for (uint32_t k = 0; k < n; k++) store_boxed(w, w->buf, ARGS + 16 * (int64_t)k, s->vals[k]);
-  MIR_op_t a[5] = {R(w, w->vm), R(w, w->fp), K(w, s->pc), R(w, w->args), K(w, n)};
+  MIR_op_t a[6] = {R(w, w->vm), R(w, w->fp), K(w, s->pc), R(w, w->args), K(w, n), K(w, key % SC_NREASONS)};
   emit(w, MIR_new_ret_insn(w->m, 1, R(w, hcall(w, H_deopt, a))));
 }
 
@@ -580,7 +581,14 @@ static void lower_ins(lw *w, uint32_t v) {
     return;
   }
   case IR_bnot: INS(w, MIR_XOR, PP(w, v), PP(w, a[0]), K(w, 1)); return;
-  case IR_guard: check(w, in, P(w, a[0])); return;
+  case IR_guard:
+    check(w, in, P(w, a[0]));
+    if (w->c->vm->stress_p > 0) { /* --deopt-stress: leave at random too */
+      MIR_op_t x[1] = {R(w, w->vm)};
+      MIR_reg_t r = hcall(w, H_stress, x);
+      INS(w, MIR_BT, L(w, exit_label(w, in)), R(w, r));
+    }
+    return;
   case IR_checkkind: {
     /* StoreLocal accepts exactly the kind's tag: on a mismatch leave, and
      * the interpreter raises the error */
@@ -776,7 +784,7 @@ static void lower_func(lw *w, const char *name) {
   w->pay = sc_arena_alloc(A, f->nins * sizeof *w->pay);
   w->tag = sc_arena_alloc(A, f->nins * sizeof *w->tag);
   w->lab = sc_arena_alloc(A, f->nblk * sizeof *w->lab);
-  w->exits = sc_arena_alloc(A, (f->nfs ? f->nfs : 1) * sizeof *w->exits);
+  w->exits = sc_arena_alloc(A, (f->nfs ? f->nfs : 1) * SC_NREASONS * sizeof *w->exits);
   for (uint32_t k = 0; k < f->nrpo; k++) w->lab[f->rpo[k]] = MIR_new_label(w->m);
 
   INS(w, MIR_ALLOCA, R(w, w->buf), K(w, ARGS + 16 * (int64_t)scratch_need(f)));
@@ -794,7 +802,7 @@ static void lower_func(lw *w, const char *name) {
   /* After a failure the function never runs, but MIR checks it: every
    * label in use gets defined. */
   for (; w->failed && k < f->nrpo; k++) emit(w, w->lab[f->rpo[k]]);
-  for (uint32_t s = 0; s < f->nfs; s++)
+  for (uint32_t s = 0; s < f->nfs * SC_NREASONS; s++)
     if (w->exits[s] && w->failed) emit(w, w->exits[s]);
     else if (w->exits[s]) emit_exit(w, s);
   if (w->failed) emit(w, MIR_new_ret_insn(w->m, 1, K(w, SC_ST_ERROR)));

@@ -10,7 +10,9 @@
 
 static const char sc_usage[] =
     "usage: shapec run FILE.sasm [--no-profile] [--dump-feedback OUT|-] [--max-frames N]\n"
-    "                      [--jit=off|eager] [--backend=mir|llvm] [--stats]\n"
+    "                      [--jit=off|eager|tiered] [--backend=mir|llvm] [--stats]\n"
+    "                      [--tier-threshold N] [--osr-threshold N] [--deopt-stress P[:SEED]]\n"
+    "                      [--trace-deopt] [--trace-tiering]\n"
     "       shapec check FILE.sasm\n"
     "       shapec opt FILE.ssa [--passes=P] [--print-after=NAME] [--print-after-all]\n"
     "       shapec --emit=bytecode|ssa|dot|mir|llvm FILE.sasm\n"
@@ -39,6 +41,14 @@ static const char sc_help[] =
     "  --max-frames N      call depth limit (default 100000); deeper is `stack overflow`\n"
     "  --jit=off           interpreter only\n"
     "  --jit=eager         compile every function to native code before running\n"
+    "                      (no speculation)\n"
+    "  --jit=tiered        interpret with profiling; compile hot functions and hot\n"
+    "                      loops (OSR) speculatively; deopt resumes the interpreter\n"
+    "  --tier-threshold N  calls before a function is compiled (default 1000)\n"
+    "  --osr-threshold N   loop iterations before OSR (default 5000)\n"
+    "  --deopt-stress P[:SEED]  every guard also fails with probability P\n"
+    "  --trace-deopt       log each deopt (function, reason, pc) on stderr\n"
+    "  --trace-tiering     log compilations, OSR entries and invalidations on stderr\n"
     "  --backend=mir|llvm  native code generator (default: mir if built, else llvm)\n"
     "  --stats             compile-time statistics on stderr after the run\n"
     "\n"
@@ -115,7 +125,10 @@ static bool parse_frames(const char *s, uint32_t *out) {
 int main(int argc, char **argv) {
   const char *emit = NULL, *dump = NULL;
   const char *pos[3];
-  int npos = 0, profile = 1, jit = SC_JIT_OFF, stats = 0;
+  int npos = 0, profile = 1, jit = SC_JIT_OFF, stats = 0, trace_deopt = 0, trace_tier = 0;
+  uint32_t tier_threshold = 0, osr_threshold = 0;
+  double stress = 0;
+  uint64_t seed = 0;
   const char *backend = NULL;
   uint32_t max_frames = 0;
   char **rest = calloc((size_t)argc + 1, sizeof *rest);
@@ -147,7 +160,30 @@ int main(int argc, char **argv) {
     } else if (!strncmp(a, "--jit=", 6)) {
       if (!strcmp(a + 6, "off")) jit = SC_JIT_OFF;
       else if (!strcmp(a + 6, "eager")) jit = SC_JIT_EAGER;
-      else return usage_error("unknown --jit=%s (off or eager)", a + 6);
+      else if (!strcmp(a + 6, "tiered")) jit = SC_JIT_TIERED;
+      else return usage_error("unknown --jit=%s (off, eager or tiered)", a + 6);
+    } else if (!strcmp(a, "--tier-threshold") || !strncmp(a, "--tier-threshold=", 17) ||
+               !strcmp(a, "--osr-threshold") || !strncmp(a, "--osr-threshold=", 16)) {
+      bool tier = a[2] == 't';
+      const char *eq = strchr(a, '=');
+      const char *v = eq ? eq + 1 : i + 1 < argc ? argv[++i] : NULL;
+      if (!v) return usage_error("%s needs a number", a);
+      if (!parse_frames(v, tier ? &tier_threshold : &osr_threshold))
+        return usage_error("thresholds are numbers from 1 to 100000000, got '%s'", v);
+    } else if (!strncmp(a, "--deopt-stress=", 15)) {
+      char *end;
+      errno = 0;
+      stress = strtod(a + 15, &end);
+      if (end == a + 15 || errno || !(stress >= 0 && stress <= 1)) return usage_error("--deopt-stress expects P in [0, 1], got '%s'", a + 15);
+      if (*end == ':') {
+        char *e2;
+        seed = strtoull(end + 1, &e2, 10);
+        if (e2 == end + 1 || *e2) return usage_error("--deopt-stress: bad seed in '%s'", a + 15);
+      } else if (*end) return usage_error("--deopt-stress expects P[:SEED], got '%s'", a + 15);
+    } else if (!strcmp(a, "--trace-deopt")) {
+      trace_deopt = 1;
+    } else if (!strcmp(a, "--trace-tiering")) {
+      trace_tier = 1;
     } else if (!strncmp(a, "--backend=", 10)) {
       backend = a + 10;
       if (strcmp(backend, "mir") && strcmp(backend, "llvm"))
@@ -212,7 +248,10 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "check")) return 0;
 
   sc_vm_options opts = {.out = stdout, .err = stderr, .profile = profile, .max_frames = max_frames,
-                        .jit = jit, .backend = backend, .stats = stats ? stderr : NULL};
+                        .jit = jit, .backend = backend, .stats = stats ? stderr : NULL,
+                        .tier_threshold = tier_threshold, .osr_threshold = osr_threshold,
+                        .deopt_stress = stress, .stress_seed = seed,
+                        .trace_deopt = trace_deopt ? stderr : NULL, .trace_tiering = trace_tier ? stderr : NULL};
   sc_vm *vm = sc_vm_new(p, &opts);
   int status = sc_vm_run_main(vm);
   if (dump_out) {

@@ -526,7 +526,9 @@ static void liveness(lifter *L, const uint32_t *order, uint32_t no) {
   }
 }
 
-sc_irfunc *sc_lift(sc_arena *a, const sc_program *prog, uint32_t fi, const sc_profile *prof) {
+/* entry: 0, or the loop header pc of an OSR compilation, whose entry block
+ * takes every live local and operand stack slot from the frame. */
+static sc_irfunc *lift(sc_arena *a, const sc_program *prog, uint32_t fi, const sc_profile *prof, uint32_t entry) {
   const sc_func *bf = prog->funcs[fi];
   sc_irfunc *f = sc_ir_new(a, prog, fi, bf->name, bf->arity, bf->nlocals);
   for (uint32_t i = 0; i < bf->nlocals; i++) {
@@ -573,6 +575,9 @@ sc_irfunc *sc_lift(sc_arena *a, const sc_program *prog, uint32_t fi, const sc_pr
   /* The entry block b0 defines the locals; then one block per reachable
    * leader, in pc order. About two values per instruction (phis, the
    * truthy of each branch) is enough for most code. */
+  /* An OSR entry may be any reachable pc (the interpreter's threaded code
+   * jumps past LoopStart): it starts a block. */
+  if (entry && entry < n && L.depth[entry] >= 0) leader[entry] = 1;
   uint32_t nleaders = 0;
   for (uint32_t pc = 0; pc < n; pc++) nleaders += leader[pc] && L.depth[pc] >= 0;
   sc_ir_reserve(f, 2 * n + bf->nlocals + 16, nleaders + 2);
@@ -582,13 +587,14 @@ sc_irfunc *sc_lift(sc_arena *a, const sc_program *prog, uint32_t fi, const sc_pr
       L.blk_of_pc[pc] = (int32_t)sc_ir_block(f);
       f->blk[L.blk_of_pc[pc]].bcpc = (int32_t)pc;
     }
+  if (L.blk_of_pc[entry] < 0) return NULL; /* not a reachable block start */
   uint32_t nb = f->nblk;
   L.end_pc = sc_arena_alloc(a, (nb + 1) * sizeof *L.end_pc);
   L.succ = sc_arena_alloc(a, (2 * (size_t)nb + 2) * sizeof *L.succ);
   L.nsucc = sc_arena_alloc(a, nb + 1);
-  L.succ[0] = (uint32_t)L.blk_of_pc[0];
+  L.succ[0] = (uint32_t)L.blk_of_pc[entry];
   L.nsucc[0] = 1;
-  sc_ir_add_pred(f, (uint32_t)L.blk_of_pc[0], 0);
+  sc_ir_add_pred(f, (uint32_t)L.blk_of_pc[entry], 0);
   /* Each block's extent and edges; predecessors in pc order. */
   for (uint32_t b = 1; b < nb; b++) {
     uint32_t pc = (uint32_t)f->blk[b].bcpc;
@@ -602,7 +608,27 @@ sc_irfunc *sc_lift(sc_arena *a, const sc_program *prog, uint32_t fi, const sc_pr
       s[L.nsucc[b]++] = (uint32_t)L.blk_of_pc[in->a];
     } else if (!(fl & SC_OPF_TERM))
       s[L.nsucc[b]++] = (uint32_t)L.blk_of_pc[pc + 1];
-    for (uint32_t k = 0; k < L.nsucc[b]; k++) sc_ir_add_pred(f, s[k], b);
+  }
+  /* An OSR entry leaves the code before the loop unreachable: drop it, so
+   * that the blocks it joined only wait for reachable predecessors. */
+  uint8_t *reach = sc_arena_alloc(a, nb + 1);
+  {
+    uint32_t *st = sc_arena_alloc(a, (nb + 1) * sizeof *st), sp = 0;
+    st[sp++] = 0;
+    reach[0] = 1;
+    while (sp) {
+      uint32_t b = st[--sp];
+      for (uint32_t k = 0; k < L.nsucc[b]; k++)
+        if (!reach[L.succ[2 * b + k]]) reach[L.succ[2 * b + k]] = 1, st[sp++] = L.succ[2 * b + k];
+    }
+  }
+  for (uint32_t b = 1; b < nb; b++) {
+    if (!reach[b]) {
+      f->blk[b].dead = 1;
+      L.nsucc[b] = 0;
+      continue;
+    }
+    for (uint32_t k = 0; k < L.nsucc[b]; k++) sc_ir_add_pred(f, L.succ[2 * b + k], b);
   }
   /* Reverse post-order of the blocks. */
   uint32_t *order = sc_arena_alloc(a, (nb + 1) * sizeof *order), no = 0;
@@ -633,16 +659,25 @@ sc_irfunc *sc_lift(sc_arena *a, const sc_program *prog, uint32_t fi, const sc_pr
   L.cur_mark = sc_arena_alloc(a, (L.nvars + 1) * sizeof *L.cur_mark);
   L.touched = sc_arena_alloc(a, (L.nvars + 1) * sizeof *L.touched);
   L.snap_at = sc_arena_alloc(a, (n + 1) * sizeof *L.snap_at);
-  /* b0: parameters, and null for the other locals, where live at pc 0. */
-  const uint64_t *lin = L.live_in + (size_t)L.blk_of_pc[0] * L.W;
+  /* b0: parameters, and null for the other locals, where live at the
+   * entry; an OSR entry takes locals and stack slots from the frame. */
+  const uint64_t *lin = L.live_in + (size_t)L.blk_of_pc[entry] * L.W;
+  bool osr = entry != 0;
   for (uint32_t i = 0; i < bf->nlocals; i++) {
     if (!(lin[i / 64] >> (i % 64) & 1)) continue;
-    uint32_t v = sc_ir_append(f, 0, i < bf->arity ? IR_param : IR_null, SC_TY_VAL, 0);
-    f->ins[v].imm = i < bf->arity ? i : 0;
+    bool par = i < bf->arity || osr;
+    uint32_t v = sc_ir_append(f, 0, par ? IR_param : IR_null, SC_TY_VAL, 0);
+    f->ins[v].imm = par ? i : 0;
     write_var(&L, i, 0, v);
   }
+  for (uint32_t k = 0; osr && k < (uint32_t)L.depth[entry]; k++) {
+    uint32_t v = sc_ir_append(f, 0, IR_param, SC_TY_VAL, 0);
+    f->ins[v].imm = bf->nlocals + k;
+    write_var(&L, bf->nlocals + k, 0, v);
+  }
+  if (osr) f->osr_pc = (int32_t)entry;
   uint32_t j = sc_ir_append(f, 0, IR_jmp, SC_TY_VOID, 0);
-  f->ins[j].succ[0] = (uint32_t)L.blk_of_pc[0];
+  f->ins[j].succ[0] = (uint32_t)L.blk_of_pc[entry];
   L.sealed[0] = L.filled[0] = 1;
   for (uint32_t i = 1; i < no; i++) {
     uint32_t b = order[i];
@@ -652,7 +687,8 @@ sc_irfunc *sc_lift(sc_arena *a, const sc_program *prog, uint32_t fi, const sc_pr
     for (uint32_t k = 0; k < L.nsucc[b]; k++) seal_if_ready(&L, L.succ[2 * b + k]);
   }
   if (prof && prof->backedges)
-    for (uint32_t b = 1; b < nb; b++) f->blk[b].backedges = prof->backedges[f->blk[b].bcpc];
+    for (uint32_t b = 1; b < nb; b++)
+      if (!f->blk[b].dead) f->blk[b].backedges = prof->backedges[f->blk[b].bcpc];
   /* The phis found trivial on the way are dropped with the redundant ones. */
   sc_ir_remove_redundant_phis_after(f, L.fwd, (uint32_t)(L.cfwd < f->nins ? L.cfwd : f->nins));
   drop_dead_phis(f);
@@ -661,4 +697,14 @@ sc_irfunc *sc_lift(sc_arena *a, const sc_program *prog, uint32_t fi, const sc_pr
   free(L.snap);
   free(L.fwd);
   return f;
+}
+
+sc_irfunc *sc_lift(sc_arena *a, const sc_program *prog, uint32_t fi, const sc_profile *prof) {
+  return lift(a, prog, fi, prof, 0);
+}
+
+sc_irfunc *sc_lift_osr(sc_arena *a, const sc_program *prog, uint32_t fi, const sc_profile *prof, uint32_t pc) {
+  const sc_func *bf = prog->funcs[fi];
+  if (pc == 0 || pc >= bf->ncode) return NULL;
+  return lift(a, prog, fi, prof, pc);
 }

@@ -23,6 +23,7 @@ typedef struct sc_pipeline_opts {
   bool check_roundtrip; /* every printed function must parse back to itself */
   FILE *out;   /* where printing goes */
   FILE *err;   /* timing and verifier failures */
+  uint32_t osr_pc; /* sc_pipeline_lift: 0, or an OSR entry at this loop header */
 } sc_pipeline_opts;
 
 const sc_pass *sc_pass_find(const char *name);
@@ -48,7 +49,12 @@ bool sc_pass_phis(sc_irfunc *f);
 bool sc_pass_simplify(sc_irfunc *f);
 bool sc_pass_dce(sc_irfunc *f);
 bool sc_pass_preheaders(sc_irfunc *f);
+bool sc_pass_specialize(sc_irfunc *f);
+bool sc_pass_unbox(sc_irfunc *f);
+bool sc_pass_guards(sc_irfunc *f);
 
 #define SC_DEFAULT_PIPELINE "lift,phis,simplify,dce"
+/* With feedback: speculate, unbox, drop redundant guards. */
+#define SC_SPECULATIVE_PIPELINE "lift,phis,simplify,specialize,unbox,guards,unbox,dce"
 
 #endif

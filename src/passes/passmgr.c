@@ -18,6 +18,10 @@ static const sc_pass passes[] = {
      sc_pass_simplify},
     {"dce", "dead code elimination (instructions, phis and phi cycles nothing needs)", sc_pass_dce},
     {"preheaders", "give every reducible loop a preheader", sc_pass_preheaders},
+    {"specialize", "generic ops to typed ops on unboxed values behind tag guards, from feedback",
+     sc_pass_specialize},
+    {"unbox", "typed phis, box/unbox folding, known tags; frame states keep raw values", sc_pass_unbox},
+    {"guards", "tag checks dominated by a guard on the same value fold; redundant guards go", sc_pass_guards},
 };
 
 #define NPASSES (sizeof passes / sizeof passes[0])
@@ -122,7 +126,11 @@ int sc_pipeline_run(sc_irfunc *f, const char *pipeline, const sc_pipeline_opts *
 sc_irfunc *sc_pipeline_lift(sc_arena *a, const sc_program *p, uint32_t func, const sc_profile *prof,
                             const char *pipeline, const sc_pipeline_opts *o) {
   double t0 = now_ms();
-  sc_irfunc *f = sc_lift(a, p, func, prof);
+  sc_irfunc *f = o->osr_pc ? sc_lift_osr(a, p, func, prof, o->osr_pc) : sc_lift(a, p, func, prof);
+  if (!f) {
+    fprintf(o->err, "shapec: error: pc %u of %s is not a loop header\n", o->osr_pc, p->funcs[func]->name);
+    return NULL;
+  }
   if (after(f, "lift", now_ms() - t0, o)) return NULL;
   return sc_pipeline_run(f, pipeline, o) ? NULL : f;
 }

@@ -18,6 +18,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "runtime/jit.h"
 #include "runtime/vm_internal.h"
 
 #define LIKELY(x) __builtin_expect(!!(x), 1)

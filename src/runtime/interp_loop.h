@@ -91,7 +91,7 @@
     sp -= POP_##s;                                                        \
     base[st_->a] = r;                                                     \
     const sc_tinsn *j_ = st_ + 1;                                         \
-    COUNT_BACKEDGE((uint32_t *)((char *)j_ + j_->b));                     \
+    COUNT_BACKEDGE((uint32_t *)((char *)j_ + j_->b), j_ + j_->a);         \
     pc = j_ + j_->a;                                                      \
     DISPATCH();                                                           \
   }
@@ -109,7 +109,7 @@
     FB_BIN(iop, pc[2].b, x, y);                                           \
     base[st_->a] = r;                                                     \
     const sc_tinsn *j_ = st_ + 1;                                         \
-    COUNT_BACKEDGE((uint32_t *)((char *)j_ + j_->b));                     \
+    COUNT_BACKEDGE((uint32_t *)((char *)j_ + j_->b), j_ + j_->a);         \
     pc = j_ + j_->a; /* the header: LoadLocal i; y; compare; JumpIfFalse */ \
     y = HSRC_##hs(pc);                                                    \
     KC_##cop(r, y, c, L_dispatch);                                        \
@@ -175,10 +175,21 @@
   do {                                                                    \
     if ((s)->count != UINT32_MAX) (s)->count++;                           \
   } while (0)
-#define COUNT_BACKEDGE(p)                                                 \
+/* A loop that gets hot enters compiled code at its header (OSR) when the
+ * tier manager has code for it. */
+#define COUNT_BACKEDGE(p, target)                                         \
   do {                                                                    \
     uint32_t *c_ = (p);                                                   \
     *c_ += *c_ != UINT32_MAX;                                             \
+    if (UNLIKELY(*c_ == vm->osr_at)) {                                    \
+      pc = (target);                                                      \
+      goto L_osr;                                                         \
+    }                                                                     \
+  } while (0)
+#define TIER_UP(cf)                                                       \
+  do {                                                                    \
+    if (UNLIKELY((cf)->prof->calls == (cf)->tier_at))                     \
+      sc_jit_tier_up(vm, &vm->funcs[(cf)->index]);                        \
   } while (0)
 #define PROF_ENTER(cf)                                                    \
   do {                                                                    \
@@ -190,7 +201,8 @@
 #define REC(off, e, aux) ((void)0)
 #define IC_SLOT(off) SC_SLOT(fp->vf->slots, off)
 #define IC_HIT(s) ((void)0)
-#define COUNT_BACKEDGE(p) ((void)0)
+#define COUNT_BACKEDGE(p, target) ((void)0)
+#define TIER_UP(cf) ((void)0)
 #define PROF_ENTER(cf) ((void)0)
 #define PROF_RETURN() ((void)0)
 #endif
@@ -226,6 +238,7 @@
     pc = cf_->code;                                                       \
     vm->stack_top = nb_ + cf_->frame_size;                                \
     PROF_ENTER(cf_);                                                      \
+    TIER_UP(cf_);                                                         \
     if (UNLIKELY(cf_->native != NULL)) goto L_native_call;                \
     DISPATCH();                                                           \
   } while (0)
@@ -265,6 +278,7 @@ static int SC_INTERP_FN(sc_vm *vm, sc_frame *fp, const sc_tinsn *pc, sc_value *s
 
   sc_rt *rt = &vm->rt;
   sc_frame *const stop = fp - 1; /* returning into it ends this run */
+  sc_native_fn nfn;
   sc_value *base = fp->base;
   vm->stack_top = base + fp->vf->frame_size;
 #if PROFILE
@@ -472,7 +486,7 @@ L_Jump:
   pc += pc->a;
   DISPATCH();
 L_JumpBack:
-  COUNT_BACKEDGE((uint32_t *)((char *)pc + pc->b));
+  COUNT_BACKEDGE((uint32_t *)((char *)pc + pc->b), pc + pc->a);
   pc += pc->a;
   DISPATCH();
 L_JumpIfFalse: {
@@ -491,7 +505,7 @@ L_JumpIfFalseBack: {
   sc_value v = *--sp;
   FB_TAG(pc->b, v.tag);
   if (TRUTHY(v)) NEXT(1);
-  COUNT_BACKEDGE(&fp->vf->backedges[(pc - fp->vf->code) + pc->a]);
+  COUNT_BACKEDGE(&fp->vf->backedges[(pc - fp->vf->code) + pc->a], pc + pc->a);
   pc += pc->a;
   DISPATCH();
 }
@@ -499,7 +513,7 @@ L_JumpIfTrueBack: {
   sc_value v = *--sp;
   FB_TAG(pc->b, v.tag);
   if (!TRUTHY(v)) NEXT(1);
-  COUNT_BACKEDGE(&fp->vf->backedges[(pc - fp->vf->code) + pc->a]);
+  COUNT_BACKEDGE(&fp->vf->backedges[(pc - fp->vf->code) + pc->a], pc + pc->a);
   pc += pc->a;
   DISPATCH();
 }
@@ -698,12 +712,28 @@ L_Print:
   sp--;
   NEXT(1);
 
+#if PROFILE
+  /* A hot loop: pc is its header, the frame holds the interpreter's state
+   * there (locals, operand stack up to sp), which OSR code takes over. */
+L_osr: {
+  sc_native_fn osr = sc_jit_osr(vm, fp, (uint32_t)(pc - fp->vf->code));
+  if (!osr) DISPATCH();
+  fp->pc = pc;
+  nfn = osr;
+  goto L_native_run;
+}
+#endif
   /* ENTER found compiled code for the frame it pushed. */
-L_native_call: {
-  int st = fp->vf->native(vm, fp);
+L_native_call:
+  nfn = fp->vf->native;
+L_native_run:
+  __attribute__((unused)); /* only OSR jumps here, in the profiling build */
+  {
+  int st = nfn(vm, fp);
   if (LIKELY(st == SC_ST_RET)) {
     sc_value *dst = fp->ret; /* relocated if the stack grew */
     fp--;
+    if (UNLIKELY(fp == stop)) return SC_ST_RET; /* OSR in the run's first frame */
     sp = dst + 1;
     base = fp->base;
     pc = fp->pc + 1;
@@ -729,6 +759,7 @@ L_error:
 #undef IC_SLOT
 #undef IC_HIT
 #undef COUNT_BACKEDGE
+#undef TIER_UP
 #undef PROF_ENTER
 #undef PROF_RETURN
 #undef FB_BIN

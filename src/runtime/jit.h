@@ -19,5 +19,14 @@ bool sc_jit_compile_all(sc_vm *vm);
 /* Prints compile-time statistics (opts.stats). */
 void sc_jit_print_stats(sc_vm *vm, FILE *out);
 void sc_jit_free(sc_vm *vm);
+/* TIERED: vf's call count reached vf->tier_at: compile it with speculation
+ * on its profile (unless it lost that right) and install the code. */
+void sc_jit_tier_up(sc_vm *vm, sc_vfunc *vf);
+/* TIERED: the loop at header pc of frame fp is hot: its OSR code (compiled
+ * now, or earlier), or NULL when it cannot be compiled. */
+sc_native_fn sc_jit_osr(sc_vm *vm, sc_frame *fp, uint32_t pc);
+/* Compiled code of vf left at bpc: trace it, count it, and drop code whose
+ * guards keep failing. */
+void sc_jit_deopted(sc_vm *vm, sc_vfunc *vf, uint32_t bpc, uint32_t reason);
 
 #endif

@@ -4,6 +4,7 @@
  * the error itself, so messages and traces are the interpreter's. */
 #include <string.h>
 
+#include "runtime/jit.h"
 #include "runtime/jit_helpers.h"
 
 static inline sc_value V(sc_jt t, sc_jp p) {
@@ -120,7 +121,7 @@ static int call(sc_vm *vm, sc_frame *fp, uint32_t bpc, const sc_vfunc *cf, uint3
   nf->vf = cf;
   nf->pc = NULL;
   vm->stack_top = nb + cf->frame_size;
-  if (vm->opts.profile) cf->prof->calls++;
+  if (vm->opts.profile && ++cf->prof->calls == cf->tier_at) sc_jit_tier_up(vm, &vm->funcs[cf->index]);
   if (!cf->native) return sc_interp_exec(vm, nf, cf->code, nb + cf->nlocals);
   int st = cf->native(vm, nf);
   if (st == SC_ST_DEOPT) st = sc_interp_exec(vm, nf, nf->pc, vm->deopt_sp);
@@ -140,7 +141,17 @@ int sc_jh_call_value(sc_vm *vm, sc_frame *fp, uint32_t bpc, sc_jt ft, sc_jp fpay
   return call(vm, fp, bpc, cf, argc, args, out);
 }
 
-int sc_jh_deopt(sc_vm *vm, sc_frame *fp, uint32_t bpc, const sc_value *vals, uint32_t n) {
+bool sc_jh_stress(sc_vm *vm) {
+  uint64_t x = vm->stress_state; /* xorshift64 */
+  x ^= x << 13;
+  x ^= x >> 7;
+  x ^= x << 17;
+  vm->stress_state = x;
+  return (double)(x >> 11) * 0x1p-53 < vm->stress_p;
+}
+
+int sc_jh_deopt(sc_vm *vm, sc_frame *fp, uint32_t bpc, const sc_value *vals, uint32_t n, uint32_t reason) {
+  sc_jit_deopted(vm, &vm->funcs[fp->vf->index], bpc, reason);
   sc_value *base = fp->base;
   memcpy(base, vals, n * sizeof *vals);
   fp->pc = fp->vf->code + bpc;

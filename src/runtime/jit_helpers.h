@@ -70,6 +70,8 @@ int sc_jh_call_value(sc_vm *vm, sc_frame *fp, uint32_t bpc, sc_jt ft, sc_jp fpay
 /* Deoptimization: vals[0..n) (locals then operand stack, boxed) become the
  * frame's interpreter state, resuming at bytecode pc bpc. Returns SC_ST_DEOPT
  * for compiled code to return. */
-int sc_jh_deopt(sc_vm *vm, sc_frame *fp, uint32_t bpc, const sc_value *vals, uint32_t n);
+int sc_jh_deopt(sc_vm *vm, sc_frame *fp, uint32_t bpc, const sc_value *vals, uint32_t n, uint32_t reason);
+/* --deopt-stress: whether this guard is to fail (deterministic by seed). */
+bool sc_jh_stress(sc_vm *vm);
 
 #endif

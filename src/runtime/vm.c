@@ -44,6 +44,10 @@ sc_vm *sc_vm_new(sc_program *p, const sc_vm_options *opts) {
   else vm->opts.profile = 1;
   if (!vm->opts.out) vm->opts.out = stdout;
   if (!vm->opts.err) vm->opts.err = stderr;
+  if (vm->opts.jit == SC_JIT_TIERED) vm->opts.profile = 1; /* tiers speculate on the profile */
+  vm->stress_p = vm->opts.deopt_stress;
+  vm->stress_state = vm->opts.stress_seed * 0x9e3779b97f4a7c15ull + 0x2545f4914f6cdd1dull;
+  if (!vm->stress_state) vm->stress_state = 1;
   const char *nf_env = getenv("SHAPEC_NO_FUSION");
   vm->fuse = !(nf_env && *nf_env && strcmp(nf_env, "0"));
   vm->max_frames = vm->opts.max_frames ? vm->opts.max_frames : SC_DEFAULT_MAX_FRAMES;
@@ -127,6 +131,11 @@ int sc_vm_run_main(sc_vm *vm) {
   }
   if (vm->opts.jit == SC_JIT_EAGER) {
     if (!sc_jit_init(vm) || !sc_jit_compile_all(vm)) return SC_EXIT_COMPILER_ERROR;
+  } else if (vm->opts.jit == SC_JIT_TIERED) {
+    if (!sc_jit_init(vm)) return SC_EXIT_COMPILER_ERROR;
+    uint32_t t = vm->opts.tier_threshold ? vm->opts.tier_threshold : SC_DEFAULT_TIER_THRESHOLD;
+    for (uint32_t i = 0; i < vm->prog->nfuncs; i++) vm->funcs[i].tier_at = t;
+    vm->osr_at = vm->opts.osr_threshold ? vm->opts.osr_threshold : SC_DEFAULT_OSR_THRESHOLD;
   }
   vm->next_running = running;
   running = vm;

@@ -69,6 +69,11 @@ typedef struct sc_vfunc {
   uint32_t nlocals;
   uint32_t index;
   sc_native_fn native; /* compiled code, or NULL: interpreted */
+  uint64_t tier_at;    /* compile when prof->calls reaches it (0: never) */
+  uint32_t deopts;     /* of the current compiled code */
+  uint16_t recompiles; /* after too many deopts */
+  uint8_t nospec;      /* compile without speculation from now on */
+  uint8_t failed;      /* could not be compiled: stays interpreted */
 } sc_vfunc;
 
 typedef struct sc_frame {
@@ -102,6 +107,9 @@ struct sc_vm {
   struct sc_jit *jit;  /* NULL: interpreter only */
   sc_value *deopt_sp;  /* operand stack top of a frame that compiled code left */
   int run_status;      /* of a run on the execution thread */
+  uint32_t osr_at;     /* back-edge count that asks for OSR (0: never) */
+  double stress_p;     /* --deopt-stress probability */
+  uint64_t stress_state;
 };
 
 /* The dispatch loop (interp.c): runs main on a prepared VM; returns an

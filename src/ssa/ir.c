@@ -70,6 +70,7 @@ sc_irfunc *sc_ir_new(sc_arena *a, const sc_program *prog, uint32_t func, const c
   f->arena = a;
   f->prog = prog;
   f->func = func;
+  f->osr_pc = -1;
   f->name = sc_arena_strdup(a, name);
   f->nparams = nparams;
   f->nlocals = nlocals;

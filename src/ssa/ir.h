@@ -158,6 +158,10 @@ typedef struct sc_irfunc {
   const char **local_names; /* nlocals */
   uint8_t *local_kinds;     /* nlocals sc_kind: the declared kind of each local */
   uint64_t calls;           /* profile: calls counted by the interpreter */
+  uint32_t guards_emitted, guards_removed; /* statistics: by specialize, by guards and unbox */
+  int32_t osr_pc;           /* -1; else an OSR compilation entered at this loop
+                               header pc: `param k` is frame slot k (locals,
+                               then the operand stack), text `osr @PC` */
   sc_ins *ins;
   uint32_t nins, cins;
   sc_blk *blk;
@@ -265,5 +269,9 @@ int sc_ir_verify(sc_irfunc *f, sc_diags *diags);
 /* Lifting bytecode function `func` of prog (which passed sc_verify) to SSA;
  * prof (from sc_vm_profile) may be NULL: no feedback. */
 sc_irfunc *sc_lift(sc_arena *a, const sc_program *prog, uint32_t func, const sc_profile *prof);
+/* The same for an OSR entry at loop header pc (a jump target other than 0;
+ * NULL otherwise): the function as entered there from the interpreter's
+ * frame, with `param k` reading frame slot k (ir.h: osr_pc). */
+sc_irfunc *sc_lift_osr(sc_arena *a, const sc_program *prog, uint32_t func, const sc_profile *prof, uint32_t pc);
 
 #endif

@@ -121,7 +121,10 @@ static void check_static(vstate *v, uint32_t id, const sc_ins *in, uint32_t b) {
   switch (in->op) {
   case IR_param:
     if (b != 0) err(v, "%s: param outside the entry block", desc(v, id));
-    if (in->imm < 0 || in->imm >= f->nparams) err(v, "%s: param %lld, but %s has %u parameters", desc(v, id), (long long)in->imm, f->name, f->nparams);
+    if (f->osr_pc >= 0) {
+      uint32_t nslots = f->nlocals + (p && f->func < p->nfuncs ? p->funcs[f->func]->max_stack : 0);
+      if (in->imm < 0 || in->imm >= nslots) err(v, "%s: param %lld, but %s has %u frame slots", desc(v, id), (long long)in->imm, f->name, nslots);
+    } else if (in->imm < 0 || in->imm >= f->nparams) err(v, "%s: param %lld, but %s has %u parameters", desc(v, id), (long long)in->imm, f->name, f->nparams);
     break;
   case IR_const:
     if (in->ty == SC_TY_VAL && (!p || in->imm < 0 || (uint64_t)in->imm >= p->nconsts)) err(v, "%s: no constant #%lld", desc(v, id), (long long)in->imm);

@@ -1066,10 +1066,15 @@ static sc_irfunc *parse_func(parser *P) {
   uint32_t np = 0, nl = 0;
   sc_irfunc *f = NULL;
   uint64_t calls = 0;
+  int64_t osr = -1;
   if (!param_list(P, &pn, &pk, &np)) goto out;
   if (at_word(P, "locals")) {
     P->i++;
     if (!expect(P, '(', "'('") || !param_list(P, &ln, &lk, &nl)) goto out;
+  }
+  if (at_word(P, "osr")) {
+    P->i++;
+    if (!expect(P, '@', "'@'") || !number(P, &osr)) goto out;
   }
   if (accept(P, '!')) {
     int64_t c;
@@ -1085,6 +1090,7 @@ static sc_irfunc *parse_func(parser *P) {
   int fi = sc_func_find(P->prog, name);
   f = sc_ir_new(P->a, P->prog, (uint32_t)fi, name, np, np + nl);
   f->calls = calls;
+  f->osr_pc = (int32_t)osr;
   for (uint32_t i = 0; i < np; i++) f->local_names[i] = pn[i], f->local_kinds[i] = pk[i];
   for (uint32_t i = 0; i < nl; i++) f->local_names[np + i] = ln[i], f->local_kinds[np + i] = lk[i];
   for (uint32_t i = 0; i < np + nl; i++)

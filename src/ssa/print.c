@@ -197,6 +197,7 @@ void sc_ir_print(sc_irfunc *f, FILE *out) {
     }
     putc(')', out);
   }
+  if (f->osr_pc >= 0) fprintf(out, " osr @%d", f->osr_pc);
   if (f->calls) fprintf(out, " !calls %" PRIu64, f->calls);
   fputs(" {\n", out);
   uint8_t *done = calloc(f->nfs + 1, 1);

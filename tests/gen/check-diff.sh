@@ -14,5 +14,5 @@ command -v python3 >/dev/null || { echo "no python3: skipped"; exit 77; }
 out=$(pwd)/tests/gen/difftest-failures
 rm -rf "$out"
 exec python3 "$here/difftest.py" --shapec "$shapec" --count "${SC_DIFF_COUNT:-200}" \
-  --seed "${SC_DIFF_SEED:-1}" --modes "${SC_DIFF_MODES:---no-profile;;--jit=off;--jit=eager --backend=mir;--jit=eager --backend=llvm}" \
+  --seed "${SC_DIFF_SEED:-1}" --modes "${SC_DIFF_MODES:---no-profile;;--jit=off;--jit=eager --backend=mir;--jit=eager --backend=llvm;--jit=tiered --backend=mir --tier-threshold=2 --osr-threshold=10 --deopt-stress=0.5:1;--jit=tiered --backend=llvm --tier-threshold=2 --osr-threshold=10 --deopt-stress=0.5:1}" \
   --jobs "${SC_DIFF_JOBS:-2}" --timeout 60 --out "$out" -q

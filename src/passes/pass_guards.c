@@ -1,0 +1,49 @@
+/* guards: a tag check on a value that a dominating guard already checked
+ * is known: it folds to true (or false for another tag), and the guard it
+ * fed goes. A walk of the dominator tree with the facts of the guards
+ * above, undone on the way back up. */
+#include "passes/passes.h"
+
+typedef struct gstate {
+  sc_irfunc *f;
+  uint8_t *fact; /* per value: 1 + the tag a dominating guard established, or 0 */
+  uint32_t *undo, nundo;
+  uint32_t removed;
+} gstate;
+
+static void walk(gstate *g, uint32_t b) {
+  sc_irfunc *f = g->f;
+  uint32_t mark = g->nundo;
+  sc_blk *bl = &f->blk[b];
+  for (uint32_t i = 0; i < bl->nins; i++) {
+    uint32_t v = bl->ins[i];
+    sc_ins *in = &f->ins[v];
+    if (in->op == IR_istag && g->fact[in->args[0]]) {
+      in->imm = (int)g->fact[in->args[0]] - 1 == in->aux;
+      in->op = IR_const;
+      in->nargs = 0;
+    } else if (in->op == IR_guard) {
+      const sc_ins *c = &f->ins[in->args[0]];
+      if (c->op == IR_const && c->imm == 1) {
+        in->dead = 1;
+        g->removed++;
+      } else if (c->op == IR_istag && !g->fact[c->args[0]]) {
+        g->fact[c->args[0]] = (uint8_t)(c->aux + 1);
+        g->undo[g->nundo++] = c->args[0];
+      }
+    }
+  }
+  for (int32_t c = f->dom_child[b]; c >= 0; c = f->dom_sibling[c]) walk(g, (uint32_t)c);
+  while (g->nundo > mark) g->fact[g->undo[--g->nundo]] = 0;
+}
+
+bool sc_pass_guards(sc_irfunc *f) {
+  sc_ir_dom(f);
+  gstate g = {.f = f};
+  g.fact = sc_arena_alloc(f->arena, f->nins + 1);
+  g.undo = sc_arena_alloc(f->arena, (f->nins + 1) * sizeof *g.undo);
+  walk(&g, 0);
+  if (g.removed) sc_ir_compact(f);
+  f->guards_removed += g.removed;
+  return g.removed != 0;
+}

@@ -1,0 +1,251 @@
+/* specialize: generic operations become typed ones on unboxed values where
+ * the interpreter's feedback (or the bytecode op itself) says which types
+ * flow there. Each assumption becomes an explicit guard carrying the
+ * operation's frame state, so a wrong guess leaves to the interpreter just
+ * before the operation, which then runs it generically.
+ *
+ * The generic instruction v keeps its id and becomes `box` of the typed
+ * result, so its users need no rewriting; the unbox pass then removes the
+ * box/unbox pairs and unboxes phis. Sites without feedback, polymorphic or
+ * megamorphic ones, and ints that overflowed stay generic. */
+#include "passes/passes.h"
+
+/* Index of v in its block's list. */
+static uint32_t pos_of(sc_irfunc *f, uint32_t v) {
+  const sc_blk *b = &f->blk[f->ins[v].blk];
+  for (uint32_t i = 0; i < b->nins; i++)
+    if (b->ins[i] == v) return i;
+  return b->nins;
+}
+
+/* A new instruction just before v, from the same pc. */
+static uint32_t before(sc_irfunc *f, uint32_t v, sc_irop op, sc_ty ty, uint32_t nargs) {
+  uint32_t blk = f->ins[v].blk;
+  uint32_t id = sc_ir_insert(f, blk, pos_of(f, v), op, ty, nargs);
+  f->ins[id].pc = f->ins[v].pc;
+  return id;
+}
+
+static uint32_t guard_tag(sc_irfunc *f, uint32_t at, uint32_t x, sc_tag tag) {
+  uint32_t t = before(f, at, IR_istag, SC_TY_BOOL, 1);
+  f->ins[t].args[0] = x;
+  f->ins[t].aux = (int32_t)tag;
+  uint32_t g = before(f, at, IR_guard, SC_TY_VOID, 1);
+  f->ins[g].args[0] = t;
+  f->ins[g].aux = SC_RS_TAG;
+  f->ins[g].fs = f->ins[at].fs;
+  f->guards_emitted++;
+  return g;
+}
+
+/* x (a val known to be tagged `tag` after a guard) as a raw value. */
+static uint32_t unboxed(sc_irfunc *f, uint32_t at, uint32_t x, sc_tag tag) {
+  const sc_ins *xi = &f->ins[x];
+  sc_ty ty = tag == SC_INT ? SC_TY_I64 : tag == SC_FLOAT ? SC_TY_F64 : SC_TY_BOOL;
+  if (xi->op == IR_box && f->ins[xi->args[0]].ty == ty) return xi->args[0];
+  uint32_t u = before(f, at, IR_unbox, ty, 1);
+  f->ins[u].args[0] = x;
+  return u;
+}
+
+/* Guards and unboxes every val operand of v as `tag`. */
+static void operands(sc_irfunc *f, uint32_t v, sc_tag tag, uint32_t *raw) {
+  uint32_t n = f->ins[v].nargs;
+  for (uint32_t k = 0; k < n; k++) guard_tag(f, v, f->ins[v].args[k], tag);
+  for (uint32_t k = 0; k < n; k++) raw[k] = unboxed(f, v, f->ins[v].args[k], tag);
+}
+
+/* v becomes `box r`; r (typed) is inserted before it. */
+static void become_box(sc_irfunc *f, uint32_t v, uint32_t r) {
+  sc_ins *in = &f->ins[v];
+  in->op = IR_box;
+  in->ty = SC_TY_VAL;
+  sc_ir_set_nargs(f, v, 1);
+  in->nargs = 1;
+  in->args[0] = r;
+  in->fs = -1;
+  in->aux = 0;
+  in->imm = 0;
+  in->fb = NULL;
+}
+
+/* The typed form of bytecode op `bc` on operands of `tag`: the core op, a
+ * condition for compares (or -1), whether the result is negated, and
+ * whether the op can leave (then it keeps v's frame state). */
+typedef struct typed {
+  sc_irop op;
+  int cond;
+  bool negate;
+} typed;
+
+static bool typed_form(sc_op bc, sc_tag tag, typed *t) {
+  bool i = tag == SC_INT;
+  t->cond = -1;
+  t->negate = false;
+  switch (bc) {
+  case SC_OP_Add: case SC_OP_AddInt: case SC_OP_AddNumber: t->op = i ? IR_iadd_ovf : IR_fadd; return true;
+  case SC_OP_Sub: case SC_OP_SubInt: case SC_OP_SubNumber: t->op = i ? IR_isub_ovf : IR_fsub; return true;
+  case SC_OP_Mul: case SC_OP_MulInt: case SC_OP_MulNumber: t->op = i ? IR_imul_ovf : IR_fmul; return true;
+  case SC_OP_Div: case SC_OP_DivNumber: /* int / int may give a float: stays generic */
+    if (i) return false;
+    t->op = IR_fdiv;
+    return true;
+  case SC_OP_DivInt: t->op = IR_idiv; return i;
+  case SC_OP_Mod: case SC_OP_ModInt: case SC_OP_ModNumber: t->op = i ? IR_imod : IR_fmod; return true;
+  case SC_OP_Neg: case SC_OP_NegInt: case SC_OP_NegNumber: t->op = i ? IR_ineg_ovf : IR_fneg; return true;
+  case SC_OP_BitAnd: t->op = IR_iand; return i;
+  case SC_OP_BitOr: t->op = IR_ior; return i;
+  case SC_OP_BitXor: t->op = IR_ixor; return i;
+  case SC_OP_Shl: t->op = IR_ishl; return i;
+  case SC_OP_Shr: t->op = IR_ishr; return i;
+  case SC_OP_BitNot: t->op = IR_inot; return i;
+  case SC_OP_Lt: case SC_OP_LtInt: case SC_OP_LtNumber: t->cond = SC_CC_LT; break;
+  case SC_OP_Le: case SC_OP_LeInt: case SC_OP_LeNumber: t->cond = SC_CC_LE; break;
+  /* the runtime's float Gt/Ge hold for NaN: the negation of Le/Lt */
+  case SC_OP_Gt: case SC_OP_GtInt: case SC_OP_GtNumber:
+    t->cond = i ? SC_CC_GT : SC_CC_LE;
+    t->negate = !i;
+    break;
+  case SC_OP_Ge: case SC_OP_GeInt: case SC_OP_GeNumber:
+    t->cond = i ? SC_CC_GE : SC_CC_LT;
+    t->negate = !i;
+    break;
+  case SC_OP_Eq: case SC_OP_EqInt: case SC_OP_EqNumber: /* generic Eq: exact int equality only */
+    if (bc == SC_OP_Eq && !i) return false;
+    t->cond = SC_CC_EQ;
+    break;
+  case SC_OP_Ne: case SC_OP_NeInt: case SC_OP_NeNumber:
+    if (bc == SC_OP_Ne && !i) return false;
+    t->cond = SC_CC_NE;
+    break;
+  default: return false;
+  }
+  t->op = i ? IR_icmp : IR_fcmp;
+  return true;
+}
+
+/* The one tag both operands had at every execution, or -1. */
+static int mono_tag(const sc_ins *in, sc_op bc) {
+  const sc_irfb *fb = in->fb;
+  switch (bc) { /* typed ops need no feedback: anything else is an error */
+  case SC_OP_AddInt: case SC_OP_SubInt: case SC_OP_MulInt: case SC_OP_DivInt: case SC_OP_ModInt:
+  case SC_OP_NegInt: case SC_OP_LtInt: case SC_OP_LeInt: case SC_OP_GtInt: case SC_OP_GeInt:
+  case SC_OP_EqInt: case SC_OP_NeInt:
+    return fb && (fb->s.flags & SC_FBF_OVERFLOW) ? -1 : SC_INT;
+  case SC_OP_AddNumber: case SC_OP_SubNumber: case SC_OP_MulNumber: case SC_OP_DivNumber:
+  case SC_OP_ModNumber: case SC_OP_NegNumber: case SC_OP_LtNumber: case SC_OP_LeNumber:
+  case SC_OP_GtNumber: case SC_OP_GeNumber: case SC_OP_EqNumber: case SC_OP_NeNumber:
+    return SC_FLOAT;
+  default: break;
+  }
+  if (!fb || fb->s.state != SC_FB_MONO) return -1;
+  uint64_t e = fb->s.e[0];
+  sc_tag a, b;
+  if (in->nargs == 1) a = b = (sc_tag)e;
+  else a = SC_FB_PAIR_A(e), b = SC_FB_PAIR_B(e);
+  if (a != b || (a != SC_INT && a != SC_FLOAT)) return -1;
+  if (a == SC_INT && (fb->s.flags & SC_FBF_OVERFLOW)) return -1;
+  return a;
+}
+
+static bool arith(sc_irfunc *f, uint32_t v) {
+  sc_ins *in = &f->ins[v];
+  int bc = sc_irop_bcop(in->op);
+  if (bc < 0 || in->nargs < 1 || in->nargs > 2 || in->fs < 0) return false;
+  int tag = mono_tag(in, (sc_op)bc);
+  typed t;
+  if (tag < 0 || !typed_form((sc_op)bc, (sc_tag)tag, &t)) return false;
+  uint32_t raw[2];
+  operands(f, v, (sc_tag)tag, raw);
+  sc_ty rty = t.cond >= 0 ? SC_TY_BOOL : tag == SC_INT ? SC_TY_I64 : SC_TY_F64;
+  uint32_t r = before(f, v, t.op, rty, f->ins[v].nargs);
+  for (uint32_t k = 0; k < f->ins[r].nargs; k++) f->ins[r].args[k] = raw[k];
+  if (t.cond >= 0) f->ins[r].aux = t.cond;
+  if (sc_irop_flags(t.op) & IRF_THROW) f->ins[r].fs = f->ins[v].fs;
+  if (t.negate) {
+    uint32_t n = before(f, v, IR_bnot, SC_TY_BOOL, 1);
+    f->ins[n].args[0] = r;
+    r = n;
+  }
+  become_box(f, v, r);
+  return true;
+}
+
+/* Int <-> float conversions, and Not of a bool. */
+static bool convert(sc_irfunc *f, uint32_t v) {
+  sc_ins *in = &f->ins[v];
+  const sc_irfb *fb = in->fb;
+  uint32_t raw;
+  if (in->fs < 0) return false; /* guards need a state to leave to */
+  switch (in->op) {
+  case IR_IntToNumber: {
+    operands(f, v, SC_INT, &raw);
+    uint32_t r = before(f, v, IR_i2f, SC_TY_F64, 1);
+    f->ins[r].args[0] = raw;
+    become_box(f, v, r);
+    return true;
+  }
+  case IR_NumberToInt: {
+    operands(f, v, SC_FLOAT, &raw);
+    uint32_t r = before(f, v, IR_f2i, SC_TY_I64, 1);
+    f->ins[r].args[0] = raw;
+    f->ins[r].fs = f->ins[v].fs;
+    become_box(f, v, r);
+    return true;
+  }
+  case IR_Not: {
+    if (!fb || fb->s.state != SC_FB_MONO || fb->s.e[0] != SC_BOOL) return false;
+    operands(f, v, SC_BOOL, &raw);
+    uint32_t r = before(f, v, IR_bnot, SC_TY_BOOL, 1);
+    f->ins[r].args[0] = raw;
+    become_box(f, v, r);
+    return true;
+  }
+  default: return false;
+  }
+}
+
+/* truthy of a value always seen as a bool: a guard and the payload. */
+static bool branch(sc_irfunc *f, uint32_t v) {
+  sc_ins *in = &f->ins[v];
+  const sc_irfb *fb = in->fb;
+  uint32_t x = in->args[0];
+  if (f->ins[x].op == IR_box) return false; /* the unbox pass folds it */
+  if (!fb || fb->s.state != SC_FB_MONO || fb->s.e[0] != SC_BOOL || in->fs < 0) return false;
+  guard_tag(f, v, x, SC_BOOL);
+  uint32_t u = before(f, v, IR_unbox, SC_TY_BOOL, 1);
+  f->ins[u].args[0] = x;
+  sc_ir_replace_uses(f, v, u);
+  in->dead = 1;
+  return true;
+}
+
+/* StoreLocal's check of a kinded local is a tag guard. */
+static bool checkkind(sc_irfunc *f, uint32_t v) {
+  static const sc_tag want[] = {[SC_KIND_INT] = SC_INT, [SC_KIND_FLOAT] = SC_FLOAT, [SC_KIND_BOOL] = SC_BOOL};
+  sc_ins *in = &f->ins[v];
+  uint8_t k = f->local_kinds[in->aux];
+  if (k == SC_KIND_ANY || k > SC_KIND_BOOL) return false;
+  uint32_t g = guard_tag(f, v, in->args[0], want[k]);
+  f->ins[g].aux = SC_RS_CHECK;
+  f->ins[v].dead = 1;
+  return true;
+}
+
+bool sc_pass_specialize(sc_irfunc *f) {
+  bool changed = false;
+  uint32_t n = f->nins; /* the instructions made here need nothing more */
+  for (uint32_t v = 1; v < n; v++) {
+    sc_ins *in = &f->ins[v];
+    if (in->dead || f->blk[in->blk].dead) continue;
+    switch (in->op) {
+    case IR_truthy: changed |= branch(f, v); break;
+    case IR_checkkind: changed |= checkkind(f, v); break;
+    case IR_IntToNumber: case IR_NumberToInt: case IR_Not: changed |= convert(f, v); break;
+    default:
+      if (sc_irop_bcop(in->op) >= 0) changed |= arith(f, v);
+    }
+  }
+  if (changed) sc_ir_compact(f);
+  return changed;
+}

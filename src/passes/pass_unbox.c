@@ -1,0 +1,182 @@
+/* unbox: values stay unboxed across phis and loops, and boxes exist only
+ * where something needs a boxed value.
+ *  - A val phi whose inputs are all boxes of one type (or constants of that
+ *    tag, or phis like it) becomes a typed phi; a box of it replaces it.
+ *  - unbox(box x) is x; istag/tagof of a value whose tag is known fold; a
+ *    guard that holds is dropped; truthy of a boxed bool or int needs no
+ *    box; frame states keep the unboxed value (exits box it).
+ * Known tags: boxes, constants, and phis all of whose inputs agree. */
+#include <string.h>
+
+#include "passes/passes.h"
+
+static sc_ty ty_of_tag(int t) {
+  return t == SC_INT ? SC_TY_I64 : t == SC_FLOAT ? SC_TY_F64 : t == SC_BOOL ? SC_TY_BOOL : SC_TY_VOID;
+}
+
+static int tag_of_ty(sc_ty t) {
+  return t == SC_TY_I64 ? SC_INT : t == SC_TY_F64 ? SC_FLOAT : t == SC_TY_BOOL ? SC_BOOL : -1;
+}
+
+/* The tag v always has, or -1. ktag[] caches phis (-2: not computed). */
+static int known_tag(sc_irfunc *f, uint32_t v, const int8_t *ktag) {
+  const sc_ins *in = &f->ins[v];
+  if (in->ty != SC_TY_VAL) return -1;
+  switch (in->op) {
+  case IR_box: return tag_of_ty((sc_ty)f->ins[in->args[0]].ty);
+  case IR_const: return (int)f->prog->consts[in->imm].tag;
+  case IR_null: return SC_NULL;
+  case IR_func: return SC_FUNC;
+  case IR_copy: return known_tag(f, in->args[0], ktag);
+  case IR_phi: return ktag[v];
+  default: return -1;
+  }
+}
+
+/* Optimistic: every val phi starts as "any tag agrees" (-2) and is lowered
+ * to -1 when two inputs disagree, until nothing changes. */
+static void phi_tags(sc_irfunc *f, int8_t *ktag) {
+  for (uint32_t v = 1; v < f->nins; v++) ktag[v] = f->ins[v].op == IR_phi && !f->ins[v].dead ? -2 : -1;
+  for (bool again = true; again;) {
+    again = false;
+    for (uint32_t v = 1; v < f->nins; v++) {
+      const sc_ins *in = &f->ins[v];
+      if (in->op != IR_phi || in->dead || in->ty != SC_TY_VAL || ktag[v] == -1) continue;
+      int t = -2;
+      for (uint32_t k = 0; k < in->nargs && t != -1; k++) {
+        uint32_t a = in->args[k];
+        int at = a == v ? -2 : f->ins[a].op == IR_phi ? ktag[a] : known_tag(f, a, ktag);
+        if (at == -2) continue;
+        t = t == -2 ? at : t == at ? t : -1;
+      }
+      if (t == -2) t = -1; /* only itself */
+      if (t != ktag[v]) ktag[v] = (int8_t)t, again = true;
+    }
+  }
+}
+
+/* A typed constant equal to val constant c, in the entry block. */
+static uint32_t typed_const(sc_irfunc *f, uint32_t c, sc_ty ty) {
+  sc_value k = f->prog->consts[f->ins[c].imm];
+  uint32_t b0 = 0, at = 0;
+  while (at < f->blk[b0].nins && f->ins[f->blk[b0].ins[at]].op == IR_param) at++;
+  uint32_t r = sc_ir_insert(f, b0, at, IR_const, ty, 0);
+  f->ins[r].imm = ty == SC_TY_BOOL ? (k.i != 0) : k.i; /* f64: the same bits */
+  return r;
+}
+
+static bool unbox_phis(sc_irfunc *f) {
+  int8_t *ktag = sc_arena_alloc(f->arena, f->nins + 1);
+  phi_tags(f, ktag);
+  uint32_t n = f->nins;
+  uint32_t *typed = sc_arena_alloc(f->arena, (n + 1) * sizeof *typed);
+  bool any = false;
+  for (uint32_t v = 1; v < n; v++) {
+    const sc_ins *in = &f->ins[v];
+    if (in->op != IR_phi || in->dead || in->ty != SC_TY_VAL || ty_of_tag(ktag[v]) == SC_TY_VOID) continue;
+    typed[v] = sc_ir_append(f, in->blk, IR_phi, ty_of_tag(ktag[v]), in->nargs);
+    any = true;
+  }
+  if (!any) return false;
+  for (uint32_t v = 1; v < n; v++) {
+    if (!typed[v]) continue;
+    sc_ty ty = (sc_ty)f->ins[typed[v]].ty;
+    for (uint32_t k = 0; k < f->ins[v].nargs; k++) {
+      uint32_t a = f->ins[v].args[k], r;
+      const sc_ins *ai = &f->ins[a];
+      if (typed[a]) r = typed[a];
+      else if (ai->op == IR_box) r = ai->args[0];
+      else if (ai->op == IR_const) r = typed_const(f, a, ty);
+      else r = 0; /* cannot happen: the tag is known */
+      f->ins[typed[v]].args[k] = r;
+    }
+  }
+  /* each old phi becomes a box of the new one, after the block's phis */
+  for (uint32_t v = 1; v < n; v++) {
+    if (!typed[v]) continue;
+    uint32_t blk = f->ins[v].blk, at = 0;
+    while (at < f->blk[blk].nins && f->ins[f->blk[blk].ins[at]].op == IR_phi) at++;
+    uint32_t bx = sc_ir_insert(f, blk, at, IR_box, SC_TY_VAL, 1);
+    f->ins[bx].args[0] = typed[v];
+    sc_ir_replace_uses(f, v, bx);
+    f->ins[v].dead = 1;
+  }
+  return true;
+}
+
+/* One walk of local folds; returns whether anything changed. */
+static bool fold(sc_irfunc *f) {
+  bool changed = false;
+  uint32_t *fwd = sc_arena_alloc(f->arena, (f->nins + 1) * sizeof *fwd);
+  int8_t *ktag = sc_arena_alloc(f->arena, f->nins + 1);
+  phi_tags(f, ktag);
+  for (uint32_t b = 0; b < f->nblk; b++) {
+    if (f->blk[b].dead) continue;
+    for (uint32_t i = 0; i < f->blk[b].nins; i++) {
+      uint32_t v = f->blk[b].ins[i];
+      sc_ins *in = &f->ins[v];
+      uint32_t a = in->nargs ? in->args[0] : 0;
+      const sc_ins *ai = a ? &f->ins[a] : NULL;
+      switch (in->op) {
+      case IR_unbox:
+        if (ai->op == IR_box && f->ins[ai->args[0]].ty == in->ty) fwd[v] = ai->args[0];
+        else if (ai->op == IR_const && tag_of_ty((sc_ty)in->ty) == (int)f->prog->consts[ai->imm].tag) {
+          sc_value k = f->prog->consts[ai->imm];
+          in->op = IR_const;
+          in->nargs = 0;
+          in->imm = in->ty == SC_TY_BOOL ? (k.i != 0) : k.i;
+          changed = true;
+        }
+        break;
+      case IR_istag:
+      case IR_tagof: { /* a known tag: the test, or the tag, is a constant */
+        int t = known_tag(f, a, ktag);
+        if (t < 0) break;
+        in->imm = in->op == IR_istag ? t == in->aux : t;
+        in->op = IR_const;
+        in->nargs = 0;
+        changed = true;
+        break;
+      }
+      case IR_guard:
+        if (ai->op == IR_const && ai->imm == 1) in->dead = 1, changed = true, f->guards_removed++;
+        break;
+      case IR_truthy:
+        if (ai->op != IR_box) break;
+        if (f->ins[ai->args[0]].ty == SC_TY_BOOL) fwd[v] = ai->args[0];
+        else if (f->ins[ai->args[0]].ty == SC_TY_I64) {
+          in->op = IR_icmp;
+          in->aux = SC_CC_NE;
+          uint32_t z = sc_ir_insert(f, b, i, IR_const, SC_TY_I64, 0);
+          sc_ir_set_nargs(f, v, 2);
+          f->ins[v].args[0] = ai->args[0];
+          f->ins[v].args[1] = z;
+          changed = true;
+          i++;
+        }
+        break;
+      default: break;
+      }
+      if (fwd[v]) f->ins[v].dead = 1, changed = true; /* f->ins may have moved */
+    }
+  }
+  if (changed) sc_ir_forward(f, fwd);
+  /* frame states take the raw value of a box: exits box it themselves */
+  for (uint32_t s = 0; s < f->nfs; s++) {
+    sc_fs *st = &f->fs[s];
+    uint32_t nv = sc_ir_fs_nvals(st);
+    for (uint32_t k = 0; k < nv; k++) {
+      uint32_t x = st->vals[k];
+      if (x && f->ins[x].op == IR_box && !f->ins[x].dead) st->vals[k] = f->ins[x].args[0], changed = true;
+    }
+  }
+  return changed;
+}
+
+bool sc_pass_unbox(sc_irfunc *f) {
+  bool changed = unbox_phis(f);
+  if (changed) sc_ir_compact(f);
+  for (int round = 0; round < 4 && fold(f); round++) changed = true;
+  sc_ir_compact(f);
+  return changed;
+}
