@@ -115,6 +115,7 @@ static bool fold(sc_irfunc *f) {
     for (uint32_t i = 0; i < f->blk[b].nins; i++) {
       uint32_t v = f->blk[b].ins[i];
       sc_ins *in = &f->ins[v];
+      if (in->dead) continue; /* removed by an earlier round, still listed */
       uint32_t a = in->nargs ? in->args[0] : 0;
       const sc_ins *ai = a ? &f->ins[a] : NULL;
       switch (in->op) {
