@@ -570,6 +570,58 @@ static void lower_ins(lw *w, uint32_t v) {
     check_b(w, in, hcall(w, H_check_kind, x));
     return;
   }
+  case IR_hasshape: {
+    if (!in->imm) {
+      fail(w, "hasshape without its shape (IR from text)%s", "");
+      return;
+    }
+    LLVMValueRef o = LLVMBuildIntToPtr(B, PP(w, a[0]), w->p8, "");
+    w->pay[v] = LLVMBuildICmp(B, LLVMIntEQ, ld(w, o, offsetof(sc_object, shape)), K(w, (uint64_t)in->imm), "");
+    return;
+  }
+  case IR_ldslot:
+  case IR_stslot: {
+    LLVMValueRef o = LLVMBuildIntToPtr(B, PP(w, a[0]), w->p8, "");
+    LLVMValueRef s = ldp(w, o, offsetof(sc_object, slots));
+    uint64_t off = (uint64_t)in->aux * sizeof(sc_value);
+    if (in->op == IR_ldslot) {
+      set_val(w, v, ld(w, s, off), ld(w, s, off + 8));
+    } else {
+      LLVMValueRef t, p;
+      boxed(w, a[1], &t, &p);
+      st(w, s, off, t);
+      st(w, s, off + 8, p);
+    }
+    return;
+  }
+  case IR_elemkind: {
+    LLVMValueRef o = LLVMBuildIntToPtr(B, PP(w, a[0]), w->p8, "");
+    LLVMValueRef idx = K(w, offsetof(sc_array, kind));
+    LLVMValueRef q = LLVMBuildPointerCast(B, LLVMBuildGEP2(B, w->i8, o, &idx, 1, ""), LLVMPointerType(w->i32, 0), "");
+    w->pay[v] = LLVMBuildZExt(B, LLVMBuildLoad2(B, w->i32, q, ""), w->i64, "");
+    return;
+  }
+  case IR_arrlen: w->pay[v] = ld(w, LLVMBuildIntToPtr(B, PP(w, a[0]), w->p8, ""), offsetof(sc_array, len)); return;
+  case IR_ldelem:
+  case IR_stelem: {
+    LLVMValueRef o = LLVMBuildIntToPtr(B, PP(w, a[0]), w->p8, "");
+    LLVMValueRef d = ldp(w, o, offsetof(sc_array, d));
+    uint8_t ety = in->op == IR_ldelem ? in->ty : w->f->ins[a[2]].ty;
+    LLVMValueRef off = LLVMBuildMul(B, PP(w, a[1]), K(w, ety == SC_TY_VAL ? 16 : 8), "");
+    LLVMValueRef e = LLVMBuildGEP2(B, w->i8, d, &off, 1, "");
+    LLVMTypeRef lt = ety == SC_TY_F64 ? w->f64 : w->i64;
+    LLVMValueRef ep = LLVMBuildPointerCast(B, e, LLVMPointerType(lt, 0), "");
+    if (in->op == IR_ldelem) {
+      if (ety == SC_TY_VAL) set_val(w, v, ld(w, e, 0), ld(w, e, 8));
+      else w->pay[v] = LLVMBuildLoad2(B, lt, ep, "");
+    } else if (ety == SC_TY_VAL) {
+      st(w, e, 0, TT(w, a[2]));
+      st(w, e, 8, PP(w, a[2]));
+    } else {
+      LLVMBuildStore(B, PP(w, a[2]), ep);
+    }
+    return;
+  }
   case IR_jmp: LLVMBuildBr(B, w->bb[in->succ[0]]); return;
   case IR_br: LLVMBuildCondBr(B, PP(w, a[0]), w->bb[in->succ[0]], w->bb[in->succ[1]]); return;
   case IR_ret: {

@@ -616,6 +616,56 @@ static void lower_ins(lw *w, uint32_t v) {
   }
   case IR_halt: emit(w, MIR_new_ret_insn(w->m, 1, K(w, SC_ST_HALT))); return;
   case IR_deopt: INS(w, MIR_JMP, L(w, exit_label(w, in))); return;
+  case IR_hasshape: {
+    if (!in->imm) {
+      fail(w, "v%u: hasshape without its shape (IR from text)", v);
+      return;
+    }
+    MIR_reg_t sh = tmp(w, MIR_T_I64);
+    INS(w, MIR_MOV, R(w, sh), MEM(w, MIR_T_I64, offsetof(sc_object, shape), P(w, a[0])));
+    INS(w, MIR_EQ, PP(w, v), R(w, sh), MIR_new_uint_op(w->m, (uint64_t)in->imm));
+    return;
+  }
+  case IR_ldslot:
+  case IR_stslot: {
+    MIR_reg_t sl = tmp(w, MIR_T_I64);
+    int64_t off = (int64_t)in->aux * (int64_t)sizeof(sc_value);
+    INS(w, MIR_MOV, R(w, sl), MEM(w, MIR_T_I64, offsetof(sc_object, slots), P(w, a[0])));
+    if (in->op == IR_ldslot) {
+      INS(w, MIR_MOV, TT(w, v), MEM(w, MIR_T_I64, off, sl));
+      INS(w, MIR_MOV, PP(w, v), MEM(w, MIR_T_I64, off + 8, sl));
+    } else {
+      store_boxed(w, sl, off, a[1]);
+    }
+    return;
+  }
+  case IR_elemkind: INS(w, MIR_MOV, PP(w, v), MEM(w, MIR_T_U32, offsetof(sc_array, kind), P(w, a[0]))); return;
+  case IR_arrlen: INS(w, MIR_MOV, PP(w, v), MEM(w, MIR_T_I64, offsetof(sc_array, len), P(w, a[0]))); return;
+  case IR_ldelem:
+  case IR_stelem: {
+    uint8_t ety = in->op == IR_ldelem ? in->ty : w->f->ins[a[2]].ty;
+    MIR_reg_t d = tmp(w, MIR_T_I64), e = tmp(w, MIR_T_I64);
+    INS(w, MIR_MOV, R(w, d), MEM(w, MIR_T_I64, offsetof(sc_array, d), P(w, a[0])));
+    INS(w, MIR_LSH, R(w, e), PP(w, a[1]), K(w, ety == SC_TY_VAL ? 4 : 3));
+    INS(w, MIR_ADD, R(w, e), R(w, e), R(w, d));
+    if (in->op == IR_ldelem) {
+      if (ety == SC_TY_VAL) {
+        INS(w, MIR_MOV, TT(w, v), MEM(w, MIR_T_I64, 0, e));
+        INS(w, MIR_MOV, PP(w, v), MEM(w, MIR_T_I64, 8, e));
+      } else if (ety == SC_TY_F64) {
+        INS(w, MIR_DMOV, PP(w, v), MEM(w, MIR_T_D, 0, e));
+      } else {
+        INS(w, MIR_MOV, PP(w, v), MEM(w, MIR_T_I64, 0, e));
+      }
+    } else if (ety == SC_TY_VAL) {
+      store_boxed(w, e, 0, a[2]);
+    } else if (ety == SC_TY_F64) {
+      INS(w, MIR_DMOV, MEM(w, MIR_T_D, 0, e), PP(w, a[2]));
+    } else {
+      INS(w, MIR_MOV, MEM(w, MIR_T_I64, 0, e), PP(w, a[2]));
+    }
+    return;
+  }
   default: lower_generic(w, v, in); return;
   }
 }

@@ -1,15 +1,24 @@
 /* guards: a tag check on a value that a dominating guard already checked
  * is known: it folds to true (or false for another tag), and the guard it
  * fed goes. A walk of the dominator tree with the facts of the guards
- * above, undone on the way back up. */
+ * above, undone on the way back up. Shapes can change (a field added), so
+ * a shape check is only known after a guard earlier in the same block with
+ * nothing in between that could add a field. */
 #include "passes/passes.h"
 
 typedef struct gstate {
   sc_irfunc *f;
   uint8_t *fact; /* per value: 1 + the tag a dominating guard established, or 0 */
   uint32_t *undo, nundo;
+  int64_t *shape; /* per value: the shape a guard in this block established, or 0 */
+  uint32_t *shaped, nshaped;
   uint32_t removed;
 } gstate;
+
+static bool keeps_shapes(unsigned op) {
+  return op == IR_stslot || op == IR_stelem || op == IR_Print || op == IR_StoreGlobal || op == IR_SetIndex ||
+         op == IR_ArrayPush || op == IR_MapSet;
+}
 
 static void walk(gstate *g, uint32_t b) {
   sc_irfunc *f = g->f;
@@ -22,6 +31,12 @@ static void walk(gstate *g, uint32_t b) {
       in->imm = (int)g->fact[in->args[0]] - 1 == in->aux;
       in->op = IR_const;
       in->nargs = 0;
+    } else if (in->op == IR_hasshape && g->shape[in->args[0]] == in->imm && in->imm) {
+      in->imm = 1;
+      in->op = IR_const;
+      in->nargs = 0;
+    } else if ((sc_irop_flags(in->op) & IRF_SIDE) && !keeps_shapes(in->op)) {
+      while (g->nshaped) g->shape[g->shaped[--g->nshaped]] = 0;
     } else if (in->op == IR_guard) {
       const sc_ins *c = &f->ins[in->args[0]];
       if (c->op == IR_const && c->imm == 1) {
@@ -30,9 +45,13 @@ static void walk(gstate *g, uint32_t b) {
       } else if (c->op == IR_istag && !g->fact[c->args[0]]) {
         g->fact[c->args[0]] = (uint8_t)(c->aux + 1);
         g->undo[g->nundo++] = c->args[0];
+      } else if (c->op == IR_hasshape && !g->shape[c->args[0]]) {
+        g->shape[c->args[0]] = c->imm;
+        g->shaped[g->nshaped++] = c->args[0];
       }
     }
   }
+  while (g->nshaped) g->shape[g->shaped[--g->nshaped]] = 0;
   for (int32_t c = f->dom_child[b]; c >= 0; c = f->dom_sibling[c]) walk(g, (uint32_t)c);
   while (g->nundo > mark) g->fact[g->undo[--g->nundo]] = 0;
 }
@@ -42,6 +61,8 @@ bool sc_pass_guards(sc_irfunc *f) {
   gstate g = {.f = f};
   g.fact = sc_arena_alloc(f->arena, f->nins + 1);
   g.undo = sc_arena_alloc(f->arena, (f->nins + 1) * sizeof *g.undo);
+  g.shape = sc_arena_alloc(f->arena, (f->nins + 1) * sizeof *g.shape);
+  g.shaped = sc_arena_alloc(f->arena, (f->nins + 1) * sizeof *g.shaped);
   walk(&g, 0);
   if (g.removed) sc_ir_compact(f);
   f->guards_removed += g.removed;

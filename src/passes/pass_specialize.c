@@ -220,6 +220,164 @@ static bool branch(sc_irfunc *f, uint32_t v) {
   return true;
 }
 
+/* A guard that c (bool) holds, for `reason`, with at's frame state. */
+static void guard_that(sc_irfunc *f, uint32_t at, uint32_t c, sc_reason reason) {
+  uint32_t g = before(f, at, IR_guard, SC_TY_VOID, 1);
+  f->ins[g].args[0] = c;
+  f->ins[g].aux = reason;
+  f->ins[g].fs = f->ins[at].fs;
+  f->guards_emitted++;
+}
+
+static uint32_t iconst(sc_irfunc *f, uint32_t at, int64_t k) {
+  uint32_t c = before(f, at, IR_const, SC_TY_I64, 0);
+  f->ins[c].imm = k;
+  return c;
+}
+
+static uint32_t icmp(sc_irfunc *f, uint32_t at, sc_cond cc, uint32_t a, uint32_t b) {
+  uint32_t c = before(f, at, IR_icmp, SC_TY_BOOL, 2);
+  f->ins[c].args[0] = a;
+  f->ins[c].args[1] = b;
+  f->ins[c].aux = cc;
+  return c;
+}
+
+/* The monomorphic receiver shape and slot of a GetProp/SetProp site that
+ * did not add a field; false otherwise. */
+static bool mono_shape(const sc_ins *in, const sc_shape **shape, uint32_t *slot) {
+  const sc_irfb *fb = in->fb;
+  if (!fb || fb->s.state != SC_FB_MONO || !fb->s.e[0] || !fb->shape[0]) return false;
+  if (fb->s.aux[0] & SC_FB_ADDS_FIELD) return false;
+  *shape = fb->shape[0];
+  *slot = fb->s.aux[0];
+  return true;
+}
+
+/* Receiver guards: an object of that shape. */
+static void guard_shape(sc_irfunc *f, uint32_t v, uint32_t obj, const sc_shape *shape) {
+  guard_tag(f, v, obj, SC_OBJECT);
+  uint32_t h = before(f, v, IR_hasshape, SC_TY_BOOL, 1);
+  f->ins[h].args[0] = obj;
+  f->ins[h].aux = (int32_t)shape->id;
+  f->ins[h].imm = (int64_t)(uintptr_t)shape;
+  guard_that(f, v, h, SC_RS_SHAPE);
+}
+
+/* v keeps its id as the plain operation `op` on args. */
+static void become(sc_irfunc *f, uint32_t v, sc_irop op, sc_ty ty, uint32_t nargs, const uint32_t *args, int32_t aux) {
+  sc_ins *in = &f->ins[v];
+  in->op = op;
+  in->ty = ty;
+  sc_ir_set_nargs(f, v, nargs);
+  in = &f->ins[v];
+  in->nargs = nargs;
+  for (uint32_t k = 0; k < nargs; k++) in->args[k] = args[k];
+  in->aux = aux;
+  in->imm = 0;
+  in->fs = -1;
+  in->fb = NULL;
+}
+
+static bool props(sc_irfunc *f, uint32_t v) {
+  const sc_ins *in = &f->ins[v];
+  const sc_shape *shape;
+  uint32_t slot;
+  if (in->fs < 0 || !mono_shape(in, &shape, &slot)) return false;
+  uint32_t args[2] = {in->args[0], in->nargs > 1 ? in->args[1] : 0};
+  bool get = in->op == IR_GetProp;
+  guard_shape(f, v, args[0], shape);
+  become(f, v, get ? IR_ldslot : IR_stslot, get ? SC_TY_VAL : SC_TY_VOID, get ? 1 : 2, args, (int32_t)slot);
+  return true;
+}
+
+/* The one elements kind an indexing site saw, in bounds and with int
+ * indexes; -1 otherwise. */
+static int mono_elems(const sc_ins *in) {
+  const sc_irfb *fb = in->fb;
+  if (!fb || fb->s.state != SC_FB_MONO || fb->s.e[0] > SC_ELEMS_ANY) return -1;
+  if (fb->s.flags & (SC_FBF_OOB | SC_FBF_NONINT_IDX)) return -1;
+  return (int)fb->s.e[0];
+}
+
+static const sc_ty elem_ty[] = {[SC_ELEMS_INT] = SC_TY_I64, [SC_ELEMS_FLOAT] = SC_TY_F64, [SC_ELEMS_ANY] = SC_TY_VAL};
+
+/* Array, kind, int index in bounds: the raw index. */
+static uint32_t guard_index(sc_irfunc *f, uint32_t v, uint32_t arr, uint32_t idx, int kind) {
+  guard_tag(f, v, arr, SC_ARRAY);
+  guard_tag(f, v, idx, SC_INT);
+  uint32_t k = before(f, v, IR_elemkind, SC_TY_I64, 1);
+  f->ins[k].args[0] = arr;
+  guard_that(f, v, icmp(f, v, SC_CC_EQ, k, iconst(f, v, kind)), SC_RS_ELEMS);
+  uint32_t i = unboxed(f, v, idx, SC_INT);
+  uint32_t n = before(f, v, IR_arrlen, SC_TY_I64, 1);
+  f->ins[n].args[0] = arr;
+  guard_that(f, v, icmp(f, v, SC_CC_GE, i, iconst(f, v, 0)), SC_RS_BOUNDS);
+  guard_that(f, v, icmp(f, v, SC_CC_LT, i, n), SC_RS_BOUNDS);
+  return i;
+}
+
+static bool index_ops(sc_irfunc *f, uint32_t v) {
+  const sc_ins *in = &f->ins[v];
+  if (in->fs < 0) return false;
+  if (in->op == IR_ArrayLen) {
+    uint32_t arr = in->args[0];
+    guard_tag(f, v, arr, SC_ARRAY);
+    uint32_t n = before(f, v, IR_arrlen, SC_TY_I64, 1);
+    f->ins[n].args[0] = arr;
+    become_box(f, v, n);
+    return true;
+  }
+  int kind = mono_elems(in);
+  if (kind < 0) return false;
+  uint32_t arr = in->args[0], idx = in->args[1];
+  if (in->op == IR_GetIndex) {
+    uint32_t i = guard_index(f, v, arr, idx, kind);
+    uint32_t args[2] = {arr, i};
+    if (kind == SC_ELEMS_ANY) {
+      become(f, v, IR_ldelem, SC_TY_VAL, 2, args, 0);
+    } else {
+      uint32_t r = before(f, v, IR_ldelem, elem_ty[kind], 2);
+      f->ins[r].args[0] = arr;
+      f->ins[r].args[1] = i;
+      become_box(f, v, r);
+    }
+    return true;
+  }
+  /* SetIndex: a value of the array's kind keeps it */
+  uint32_t x = in->args[2];
+  uint32_t i = guard_index(f, v, arr, idx, kind);
+  if (kind != SC_ELEMS_ANY) {
+    sc_tag t = kind == SC_ELEMS_INT ? SC_INT : SC_FLOAT;
+    guard_tag(f, v, x, t);
+    x = unboxed(f, v, x, t);
+  }
+  uint32_t args[3] = {arr, i, x};
+  become(f, v, IR_stelem, SC_TY_VOID, 3, args, 0);
+  return true;
+}
+
+/* CallValue that always called one function: a callee guard and a Call. */
+static bool callee(sc_irfunc *f, uint32_t v) {
+  const sc_ins *in = &f->ins[v];
+  const sc_irfb *fb = in->fb;
+  if (in->fs < 0 || !fb || fb->s.state != SC_FB_MONO || fb->s.e[0] >= f->prog->nfuncs) return false;
+  uint32_t k = (uint32_t)fb->s.e[0];
+  if (f->prog->funcs[k]->arity != in->nargs - 1) return false;
+  uint32_t fn = in->args[0];
+  guard_tag(f, v, fn, SC_FUNC);
+  uint32_t u = before(f, v, IR_unbox, SC_TY_I64, 1);
+  f->ins[u].args[0] = fn;
+  guard_that(f, v, icmp(f, v, SC_CC_EQ, u, iconst(f, v, k)), SC_RS_CALLEE);
+  sc_ins *c = &f->ins[v];
+  c->op = IR_Call;
+  c->imm = k;
+  for (uint32_t j = 1; j < c->nargs; j++) c->args[j - 1] = c->args[j];
+  c->nargs--;
+  c->fb = NULL;
+  return true;
+}
+
 /* StoreLocal's check of a kinded local is a tag guard. */
 static bool checkkind(sc_irfunc *f, uint32_t v) {
   static const sc_tag want[] = {[SC_KIND_INT] = SC_INT, [SC_KIND_FLOAT] = SC_FLOAT, [SC_KIND_BOOL] = SC_BOOL};
@@ -242,6 +400,9 @@ bool sc_pass_specialize(sc_irfunc *f) {
     case IR_truthy: changed |= branch(f, v); break;
     case IR_checkkind: changed |= checkkind(f, v); break;
     case IR_IntToNumber: case IR_NumberToInt: case IR_Not: changed |= convert(f, v); break;
+    case IR_GetProp: case IR_SetProp: changed |= props(f, v); break;
+    case IR_GetIndex: case IR_SetIndex: case IR_ArrayLen: changed |= index_ops(f, v); break;
+    case IR_CallValue: changed |= callee(f, v); break;
     default:
       if (sc_irop_bcop(in->op) >= 0) changed |= arith(f, v);
     }

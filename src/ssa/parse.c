@@ -435,7 +435,8 @@ static bool parse_static(parser *P, sc_ins *in) {
   bool needs = in->op == IR_istag || in->op == IR_icmp || in->op == IR_fcmp || in->op == IR_guard ||
                in->op == IR_deopt || in->op == IR_checkkind || in->op == IR_LoadGlobal ||
                in->op == IR_StoreGlobal || in->op == IR_GetProp || in->op == IR_SetProp ||
-               in->op == IR_CallBuiltin || in->op == IR_Call;
+               in->op == IR_CallBuiltin || in->op == IR_Call || in->op == IR_hasshape || in->op == IR_ldslot ||
+               in->op == IR_stslot;
   if (!needs) {
     if (at(P, '[') && in->op != IR_phi) {
       perr(P, t, "%s takes no [operand]", sc_irop_name(in->op));

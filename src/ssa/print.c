@@ -91,6 +91,7 @@ static void print_static(const sc_irfunc *f, const sc_ins *in, FILE *out) {
     break;
   case IR_GetProp: case IR_SetProp: print_name(out, p ? p->names : NULL, p ? p->nnames : 0, in->aux); break;
   case IR_CallBuiltin: fprintf(out, "[%s]", sc_builtin_name((sc_builtin)in->aux)); break;
+  case IR_hasshape: case IR_ldslot: case IR_stslot: fprintf(out, "[#%d]", in->aux); break;
   case IR_Call: {
     const char *fn = func_name(f, (uint64_t)in->imm);
     if (fn) fprintf(out, "[%s]", fn);
