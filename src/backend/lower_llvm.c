@@ -32,7 +32,7 @@
   X(map_has, "bpqqqqp") X(print, "bpqq")                   \
   X(builtin, "bpwpp") X(check_kind, "bppwqq")              \
   X(call, "wppwwwpp") X(call_value, "wppwqqwpp")           \
-  X(deopt, "wppwpww") X(stress, "bp")
+  X(deopt, "wppwpww") X(stress, "bp") X(call_finish, "wppw")
 
 enum {
 #define X(n, s) H_##n,
@@ -325,6 +325,79 @@ static void lower_call_status(lw *w, uint32_t v, const sc_ins *in, LLVMValueRef 
   take_out(w, v);
 }
 
+/* Call of function k: when k has compiled code, the frame depth and the
+ * value stack allow it, push the frame here and call the code directly
+ * (what sc_jh_call does, without the helper); else the helper. */
+static bool direct_call(lw *w, uint32_t v, const sc_ins *in) {
+  sc_vm *vm = w->c->vm;
+  const sc_irfunc *f = w->f;
+  uint32_t k = (uint32_t)in->imm;
+  const sc_vfunc *cf = &vm->funcs[k], *self = &vm->funcs[f->func];
+  if (f->func >= vm->prog->nfuncs || k >= vm->prog->nfuncs || in->nargs != cf->f->arity) return false;
+  LLVMBuilderRef B = w->B;
+  LLVMValueRef cfp = ptrk(w, cf);
+  LLVMValueRef native = ld(w, cfp, offsetof(sc_vfunc, native));
+  LLVMValueRef base = ldp(w, w->fp, offsetof(sc_frame, base));
+  LLVMValueRef noff = K(w, (uint64_t)self->frame_size * sizeof(sc_value));
+  LLVMValueRef nb = LLVMBuildGEP2(B, w->i8, base, &noff, 1, "");
+  LLVMValueRef eoff = K(w, (uint64_t)cf->frame_size * sizeof(sc_value));
+  LLVMValueRef nend = LLVMBuildPtrToInt(B, LLVMBuildGEP2(B, w->i8, nb, &eoff, 1, ""), w->i64, "");
+  LLVMValueRef stack_end = ld(w, ptrk(w, &vm->stack_end), 0);
+  LLVMValueRef fpi = LLVMBuildPtrToInt(B, w->fp, w->i64, "");
+  LLVMValueRef nfi = LLVMBuildAdd(B, fpi, K(w, sizeof(sc_frame)), "");
+  LLVMValueRef last = K(w, (uint64_t)(uintptr_t)(vm->frames + vm->frames_cap));
+  LLVMValueRef ok = LLVMBuildAnd(B, LLVMBuildICmp(B, LLVMIntNE, native, K(w, 0), ""),
+                                 LLVMBuildAnd(B, LLVMBuildICmp(B, LLVMIntNE, nfi, last, ""),
+                                              LLVMBuildICmp(B, LLVMIntULE, nend, stack_end, ""), ""), "");
+  LLVMBasicBlockRef fast = LLVMAppendBasicBlockInContext(w->C, w->fn, "direct");
+  LLVMBasicBlockRef slow = LLVMAppendBasicBlockInContext(w->C, w->fn, "viahelper");
+  LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(w->C, w->fn, "called");
+  LLVMBuildCondBr(B, ok, fast, slow);
+  /* direct: arguments, nulls for the other locals, the frame, the call */
+  LLVMPositionBuilderAtEnd(B, fast);
+  for (uint32_t j = 0; j < cf->nlocals; j++) {
+    LLVMValueRef t, p, s = slot(w, nb, j);
+    if (j < in->nargs) boxed(w, in->args[j], &t, &p);
+    else t = K(w, SC_NULL), p = K(w, 0);
+    st(w, s, 0, t);
+    st(w, s, 8, p);
+  }
+  uint32_t bpc = in->pc >= 0 ? (uint32_t)in->pc : in->fs >= 0 ? f->fs[in->fs].pc : 0;
+  st(w, w->fp, offsetof(sc_frame, pc), K(w, (uint64_t)(uintptr_t)(self->code + bpc)));
+  LLVMValueRef nf = LLVMBuildIntToPtr(B, nfi, w->p8, "");
+  st(w, nf, offsetof(sc_frame, pc), K(w, 0));
+  st(w, nf, offsetof(sc_frame, base), LLVMBuildPtrToInt(B, nb, w->i64, ""));
+  st(w, nf, offsetof(sc_frame, ret), LLVMBuildPtrToInt(B, w->out, w->i64, ""));
+  st(w, nf, offsetof(sc_frame, vf), K(w, (uint64_t)(uintptr_t)cf));
+  st(w, ptrk(w, &vm->stack_top), 0, nend);
+  LLVMTypeRef ps[2] = {w->p8, w->p8};
+  LLVMTypeRef fty = LLVMFunctionType(w->i32, ps, 2, false);
+  LLVMValueRef args[2] = {w->vm, nf};
+  LLVMValueRef st1 = LLVMBuildCall2(B, fty, LLVMBuildIntToPtr(B, native, LLVMPointerType(fty, 0), ""), args, 2, "");
+  LLVMBasicBlockRef fin = LLVMAppendBasicBlockInContext(w->C, w->fn, "");
+  LLVMBasicBlockRef fast_end = LLVMGetInsertBlock(B);
+  LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntEQ, st1, K32(w, SC_ST_RET), ""), done, fin);
+  LLVMPositionBuilderAtEnd(B, fin);
+  LLVMValueRef fa[3] = {w->vm, nf, st1};
+  LLVMValueRef st2 = hcall(w, H_call_finish, fa);
+  LLVMBasicBlockRef fin_end = LLVMGetInsertBlock(B);
+  LLVMBuildBr(B, done);
+  /* the helper: checks, growth, interpreted callees */
+  LLVMPositionBuilderAtEnd(B, slow);
+  uint32_t n = spill_args(w, in, 0);
+  LLVMValueRef x[7] = {w->vm, w->fp, K32(w, (uint32_t)in->pc), K32(w, k), K32(w, n), w->buf, w->out};
+  LLVMValueRef st3 = hcall(w, H_call, x);
+  LLVMBasicBlockRef slow_end = LLVMGetInsertBlock(B);
+  LLVMBuildBr(B, done);
+  LLVMPositionBuilderAtEnd(B, done);
+  LLVMValueRef stp = LLVMBuildPhi(B, w->i32, "");
+  LLVMValueRef iv[3] = {st1, st2, st3};
+  LLVMBasicBlockRef ib[3] = {fast_end, fin_end, slow_end};
+  LLVMAddIncoming(stp, iv, ib, 3);
+  lower_call_status(w, v, in, stp);
+  return true;
+}
+
 static void lower_generic(lw *w, uint32_t v, const sc_ins *in) {
   const uint32_t *a = in->args;
   sc_vm *vm = w->c->vm;
@@ -418,12 +491,14 @@ static void lower_generic(lw *w, uint32_t v, const sc_ins *in) {
     r = hcall(w, H_builtin, x);
     break;
   }
-  case IR_Call: {
+  case IR_Call:
+    if (direct_call(w, v, in)) return;
+    {
     uint32_t n = spill_args(w, in, 0);
     LLVMValueRef x[7] = {w->vm, w->fp, K32(w, (uint32_t)in->pc), K32(w, (uint32_t)in->imm), K32(w, n), w->buf, w->out};
     lower_call_status(w, v, in, hcall(w, H_call, x));
     return;
-  }
+    }
   case IR_CallValue: {
     uint32_t n = spill_args(w, in, 1);
     LLVMValueRef x[8] = {w->vm, w->fp, K32(w, (uint32_t)in->pc), TT(w, a[0]), PP(w, a[0]), K32(w, n), w->buf, w->out};

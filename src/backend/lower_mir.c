@@ -35,7 +35,8 @@
   X(map_has, "bpqqqqp", sc_jh_map_has) X(print, "bpqq", sc_jh_print)                    \
   X(builtin, "bpwpp", sc_jh_builtin) X(check_kind, "bppwqq", sc_jh_check_kind)          \
   X(call, "wppwwwpp", sc_jh_call) X(call_value, "wppwqqwpp", sc_jh_call_value)          \
-  X(deopt, "wppwpww", sc_jh_deopt) X(fmod, "ddd", fmod) X(stress, "bp", sc_jh_stress)
+  X(deopt, "wppwpww", sc_jh_deopt) X(fmod, "ddd", fmod) X(stress, "bp", sc_jh_stress)               \
+  X(call_finish, "wppw", sc_jh_call_finish)
 
 enum {
 #define X(n, s, a) H_##n,
@@ -120,7 +121,7 @@ typedef struct lw {
   mctx *c;
   sc_irfunc *f;
   MIR_context_t m;
-  MIR_item_t fn, proto[NHELPERS];
+  MIR_item_t fn, proto[NHELPERS], native_proto;
   MIR_func_t F;
   MIR_reg_t vm, fp, buf, out, args;
   MIR_reg_t *pay, *tag;  /* per value, 0 until first used: payload (or the scalar) and tag */
@@ -302,6 +303,68 @@ static uint32_t call_pc(const sc_irfunc *f, const sc_ins *in) {
   return in->fs >= 0 ? f->fs[in->fs].pc : 0;
 }
 
+/* Call of function k: when k has compiled code, the frame depth and the
+ * value stack allow it, push the frame here and call the code directly
+ * (what sc_jh_call does, without the helper); else the helper. */
+static bool direct_call(lw *w, uint32_t v, const sc_ins *in) {
+  sc_vm *vm = w->c->vm;
+  const sc_irfunc *f = w->f;
+  uint32_t k = (uint32_t)in->imm;
+  if (f->func >= vm->prog->nfuncs || k >= vm->prog->nfuncs) return false;
+  const sc_vfunc *cf = &vm->funcs[k], *self = &vm->funcs[f->func];
+  if (in->nargs != cf->f->arity) return false;
+  MIR_label_t slow = MIR_new_label(w->m), done = MIR_new_label(w->m);
+  MIR_reg_t nat = tmp(w, MIR_T_I64), nf = tmp(w, MIR_T_I64), t = tmp(w, MIR_T_I64);
+  MIR_reg_t nb = tmp(w, MIR_T_I64), nend = tmp(w, MIR_T_I64), st = tmp(w, MIR_T_I64);
+  INS(w, MIR_MOV, R(w, nat), MIR_new_uint_op(w->m, (uint64_t)(uintptr_t)cf));
+  INS(w, MIR_MOV, R(w, nat), MEM(w, MIR_T_I64, offsetof(sc_vfunc, native), nat));
+  INS(w, MIR_BEQ, L(w, slow), R(w, nat), K(w, 0));
+  INS(w, MIR_ADD, R(w, nf), R(w, w->fp), K(w, sizeof(sc_frame)));
+  INS(w, MIR_MOV, R(w, t), MIR_new_uint_op(w->m, (uint64_t)(uintptr_t)(vm->frames + vm->frames_cap)));
+  INS(w, MIR_BEQ, L(w, slow), R(w, nf), R(w, t));
+  INS(w, MIR_MOV, R(w, nb), MEM(w, MIR_T_I64, offsetof(sc_frame, base), w->fp));
+  INS(w, MIR_ADD, R(w, nb), R(w, nb), K(w, (int64_t)self->frame_size * (int64_t)sizeof(sc_value)));
+  INS(w, MIR_ADD, R(w, nend), R(w, nb), K(w, (int64_t)cf->frame_size * (int64_t)sizeof(sc_value)));
+  INS(w, MIR_MOV, R(w, t), MIR_new_uint_op(w->m, (uint64_t)(uintptr_t)&vm->stack_end));
+  INS(w, MIR_MOV, R(w, t), MEM(w, MIR_T_I64, 0, t));
+  INS(w, MIR_UBGT, L(w, slow), R(w, nend), R(w, t));
+  for (uint32_t j = 0; j < cf->nlocals; j++) {
+    if (j < in->nargs) {
+      store_boxed(w, nb, 16 * (int64_t)j, in->args[j]);
+    } else {
+      INS(w, MIR_MOV, MEM(w, MIR_T_I64, 16 * (int64_t)j, nb), K(w, SC_NULL));
+      INS(w, MIR_MOV, MEM(w, MIR_T_I64, 16 * (int64_t)j + 8, nb), K(w, 0));
+    }
+  }
+  INS(w, MIR_MOV, MEM(w, MIR_T_I64, offsetof(sc_frame, pc), w->fp),
+      MIR_new_uint_op(w->m, (uint64_t)(uintptr_t)(self->code + call_pc(f, in))));
+  INS(w, MIR_MOV, MEM(w, MIR_T_I64, offsetof(sc_frame, pc), nf), K(w, 0));
+  INS(w, MIR_MOV, MEM(w, MIR_T_I64, offsetof(sc_frame, base), nf), R(w, nb));
+  INS(w, MIR_MOV, MEM(w, MIR_T_I64, offsetof(sc_frame, ret), nf), R(w, w->out));
+  INS(w, MIR_MOV, MEM(w, MIR_T_I64, offsetof(sc_frame, vf), nf), MIR_new_uint_op(w->m, (uint64_t)(uintptr_t)cf));
+  INS(w, MIR_MOV, R(w, t), MIR_new_uint_op(w->m, (uint64_t)(uintptr_t)&vm->stack_top));
+  INS(w, MIR_MOV, MEM(w, MIR_T_I64, 0, t), R(w, nend));
+  if (!w->native_proto) {
+    MIR_type_t rt = MIR_T_I64;
+    MIR_var_t ps[2] = {{.type = MIR_T_I64, .name = "vm"}, {.type = MIR_T_I64, .name = "fp"}};
+    w->native_proto = MIR_new_proto_arr(w->m, "p_native", 1, &rt, 2, ps);
+  }
+  emit(w, MIR_new_call_insn(w->m, 5, MIR_new_ref_op(w->m, w->native_proto), R(w, nat), R(w, st), R(w, w->vm),
+                            R(w, nf)));
+  INS(w, MIR_EXT32, R(w, st), R(w, st));
+  INS(w, MIR_BEQ, L(w, done), R(w, st), K(w, SC_ST_RET));
+  MIR_op_t fa[3] = {R(w, w->vm), R(w, nf), R(w, st)};
+  INS(w, MIR_MOV, R(w, st), R(w, hcall(w, H_call_finish, fa)));
+  INS(w, MIR_JMP, L(w, done));
+  emit(w, slow);
+  uint32_t n = spill_args(w, in, 0);
+  MIR_op_t x[7] = {R(w, w->vm), R(w, w->fp), K(w, call_pc(f, in)), K(w, k), K(w, n), R(w, w->args), R(w, w->out)};
+  INS(w, MIR_MOV, R(w, st), R(w, hcall(w, H_call, x)));
+  emit(w, done);
+  call_status(w, v, in, st);
+  return true;
+}
+
 static void lower_generic(lw *w, uint32_t v, const sc_ins *in) {
   const uint32_t *a = in->args;
   MIR_op_t vm = R(w, w->vm), out = R(w, w->out);
@@ -384,6 +447,7 @@ static void lower_generic(lw *w, uint32_t v, const sc_ins *in) {
     break;
   }
   case IR_Call: {
+    if (direct_call(w, v, in)) return;
     uint32_t n = spill_args(w, in, 0);
     MIR_op_t x[7] = {vm, R(w, w->fp), K(w, call_pc(w->f, in)), K(w, (uint32_t)in->imm), K(w, n), R(w, w->args), out};
     call_status(w, v, in, hcall(w, H_call, x));

@@ -128,6 +128,10 @@ static int call(sc_vm *vm, sc_frame *fp, uint32_t bpc, const sc_vfunc *cf, uint3
   return st;
 }
 
+int sc_jh_call_finish(sc_vm *vm, sc_frame *nf, int st) {
+  return st == SC_ST_DEOPT ? sc_interp_exec(vm, nf, nf->pc, vm->deopt_sp) : st;
+}
+
 int sc_jh_call(sc_vm *vm, sc_frame *fp, uint32_t bpc, uint32_t callee, uint32_t argc, const sc_value *args,
                sc_value *out) {
   return call(vm, fp, bpc, &vm->funcs[callee], argc, args, out);

@@ -67,6 +67,11 @@ int sc_jh_call(sc_vm *vm, sc_frame *fp, uint32_t bpc, uint32_t callee, uint32_t 
 int sc_jh_call_value(sc_vm *vm, sc_frame *fp, uint32_t bpc, sc_jt ft, sc_jp fpay, uint32_t argc,
                      const sc_value *args, sc_value *out);
 
+/* After compiled code called compiled code directly (frame nf pushed as
+ * sc_jh_call would) and got status st != RET: finish a deopted callee in
+ * the interpreter; the final status (RET: the result is in *nf->ret). */
+int sc_jh_call_finish(sc_vm *vm, sc_frame *nf, int st);
+
 /* Deoptimization: vals[0..n) (locals then operand stack, boxed) become the
  * frame's interpreter state, resuming at bytecode pc bpc. Returns SC_ST_DEOPT
  * for compiled code to return. */
