@@ -8,6 +8,9 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 shapec=${SHAPEC:-$(pwd)/shapec}
 runir=${SC_RUN_IR:-$(pwd)/tests/backend/run_ir}
+# the cases run from their directory: absolute paths
+shapec=$(cd "$(dirname "$shapec")" && pwd)/$(basename "$shapec")
+runir=$(cd "$(dirname "$runir")" && pwd)/$(basename "$runir")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 pass=0 fail=0 skip=0
