@@ -23,14 +23,23 @@ typedef struct sc_vm_options {
   uint64_t stress_seed;
   FILE *trace_deopt;       /* when not NULL, every deopt is logged there */
   FILE *trace_tiering;     /* when not NULL, compilations, installs, OSR entries */
+  int jit_threads;         /* TIERED: background compile threads; 0: default (1);
+                              SC_JIT_SYNC: compile on the executing thread */
+  int jit_wait;            /* TIERED with threads: the executing thread waits for
+                              each compilation it requests (reproducible runs) */
 } sc_vm_options;
+
+#define SC_JIT_SYNC (-1)
+#define SC_MAX_JIT_THREADS 16
 
 /* Tiers. EAGER compiles every function before main runs, without
  * speculation; a function that cannot be compiled is an error. TIERED
  * interprets with profiling and compiles hot functions (and hot loops, by
- * OSR) with speculation on the feedback seen so far; guards that fail
- * resume the interpreter, and functions that keep failing are recompiled
- * without the speculation, then left to the interpreter. */
+ * OSR) with speculation on the feedback seen so far, on background threads
+ * (opts.jit_threads) while the interpreter goes on; finished code is
+ * installed by the executing thread at its next call or loop check. Guards
+ * that fail resume the interpreter, and functions that keep failing are
+ * recompiled without the speculation, then left to the interpreter. */
 #define SC_JIT_OFF 0
 #define SC_JIT_EAGER 1
 #define SC_JIT_TIERED 2
@@ -54,7 +63,7 @@ sc_vm *sc_vm_new(sc_program *p, const sc_vm_options *opts);
 /* Runs main(); returns SC_EXIT_OK, or SC_EXIT_RUNTIME_ERROR after writing
  * `runtime error: MSG` and the stack trace to opts->err. Halt returns OK. */
 int sc_vm_run_main(sc_vm *vm);
-/* Whether a backend ("mir", "llvm") is built into this library. */
+/* Whether a backend ("mir", "llvm"; NULL: any) is built into this library. */
 int sc_backend_available(const char *name);
 const sc_profile *sc_vm_profile(const sc_vm *vm, uint32_t func_index);
 void sc_vm_dump_feedback(const sc_vm *vm, FILE *out);

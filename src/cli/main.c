@@ -12,7 +12,7 @@ static const char sc_usage[] =
     "usage: shapec run FILE.sasm [--no-profile] [--dump-feedback OUT|-] [--max-frames N]\n"
     "                      [--jit=off|eager|tiered] [--backend=mir|llvm] [--stats]\n"
     "                      [--tier-threshold N] [--osr-threshold N] [--deopt-stress P[:SEED]]\n"
-    "                      [--trace-deopt] [--trace-tiering]\n"
+    "                      [--jit-threads N] [--jit-wait] [--trace-deopt] [--trace-tiering]\n"
     "       shapec check FILE.sasm\n"
     "       shapec opt FILE.ssa [--passes=P] [--print-after=NAME] [--print-after-all]\n"
     "       shapec --emit=bytecode|ssa|dot|mir|llvm FILE.sasm\n"
@@ -21,7 +21,8 @@ static const char sc_usage[] =
 static const char sc_help[] =
     "\n"
     "commands:\n"
-    "  run FILE            assemble, verify and run main() in the interpreter\n"
+    "  run FILE            assemble, verify and run main() (tiered: interpreter, then\n"
+    "                      native code for what gets hot)\n"
     "  check FILE          assemble and verify only\n"
     "  --emit=bytecode     print the program as .sasm (reassembles to the same bytecode)\n"
     "  --emit=ssa|dot|mir|llvm   print the compiler's IR of the program\n"
@@ -39,18 +40,24 @@ static const char sc_help[] =
     "  --no-profile        interpret without collecting type feedback and counters\n"
     "  --dump-feedback OUT write the collected profile to OUT (- for stdout) after the run\n"
     "  --max-frames N      call depth limit (default 100000); deeper is `stack overflow`\n"
-    "  --jit=off           interpreter only\n"
+    "  --jit=off           interpreter only (the default with --no-profile,\n"
+    "                      --dump-feedback, or when no backend is built)\n"
     "  --jit=eager         compile every function to native code before running\n"
     "                      (no speculation)\n"
-    "  --jit=tiered        interpret with profiling; compile hot functions and hot\n"
-    "                      loops (OSR) speculatively; deopt resumes the interpreter\n"
+    "  --jit=tiered        (default) interpret with profiling; compile hot functions\n"
+    "                      and hot loops (OSR) speculatively on background threads;\n"
+    "                      deopt resumes the interpreter\n"
+    "  --jit-threads=N     compile threads for tiering (default 1); 0 compiles on\n"
+    "                      the executing thread, at the moment code is asked for\n"
+    "  --jit-wait          the executing thread waits for each compilation it asks\n"
+    "                      the compile thread for (reproducible tiering, for tests)\n"
     "  --tier-threshold N  calls before a function is compiled (default 1000)\n"
     "  --osr-threshold N   loop iterations before OSR (default 5000)\n"
     "  --deopt-stress P[:SEED]  every guard also fails with probability P\n"
     "  --trace-deopt       log each deopt (function, reason, pc) on stderr\n"
     "  --trace-tiering     log compilations, OSR entries and invalidations on stderr\n"
     "  --backend=mir|llvm  native code generator (default: mir if built, else llvm)\n"
-    "  --stats             compile-time statistics on stderr after the run\n"
+    "  --stats             compilation and tiering statistics on stderr after the run\n"
     "\n"
     "exit status: 0 success, 1 runtime error, 2 usage error or a program that does\n"
     "not assemble or verify (FILE:LINE:COL: error: ... on stderr), 3 the JIT failed\n"
@@ -125,7 +132,7 @@ static bool parse_frames(const char *s, uint32_t *out) {
 int main(int argc, char **argv) {
   const char *emit = NULL, *dump = NULL;
   const char *pos[3];
-  int npos = 0, profile = 1, jit = SC_JIT_OFF, stats = 0, trace_deopt = 0, trace_tier = 0;
+  int npos = 0, profile = 1, jit = -1, jit_threads = 0, jit_wait = 0, stats = 0, trace_deopt = 0, trace_tier = 0;
   uint32_t tier_threshold = 0, osr_threshold = 0;
   double stress = 0;
   uint64_t seed = 0;
@@ -180,6 +187,15 @@ int main(int argc, char **argv) {
         seed = strtoull(end + 1, &e2, 10);
         if (e2 == end + 1 || *e2) return usage_error("--deopt-stress: bad seed in '%s'", a + 15);
       } else if (*end) return usage_error("--deopt-stress expects P[:SEED], got '%s'", a + 15);
+    } else if (!strncmp(a, "--jit-threads=", 14)) {
+      char *end;
+      errno = 0;
+      long n = strtol(a + 14, &end, 10);
+      if (end == a + 14 || *end || errno || n < 0 || n > SC_MAX_JIT_THREADS)
+        return usage_error("--jit-threads expects a number from 0 to 16, got '%s'", a + 14);
+      jit_threads = n ? (int)n : SC_JIT_SYNC;
+    } else if (!strcmp(a, "--jit-wait")) {
+      jit_wait = 1;
     } else if (!strcmp(a, "--trace-deopt")) {
       trace_deopt = 1;
     } else if (!strcmp(a, "--trace-tiering")) {
@@ -247,11 +263,15 @@ int main(int argc, char **argv) {
   if (!p) return SC_EXIT_BAD_PROGRAM;
   if (!strcmp(cmd, "check")) return 0;
 
+  /* tiering is the default where a backend is built; a run that is asked
+   * for the interpreter's whole profile (or for none) stays interpreted */
+  if (jit < 0) jit = profile && !dump && sc_backend_available(NULL) ? SC_JIT_TIERED : SC_JIT_OFF;
   sc_vm_options opts = {.out = stdout, .err = stderr, .profile = profile, .max_frames = max_frames,
                         .jit = jit, .backend = backend, .stats = stats ? stderr : NULL,
                         .tier_threshold = tier_threshold, .osr_threshold = osr_threshold,
                         .deopt_stress = stress, .stress_seed = seed,
-                        .trace_deopt = trace_deopt ? stderr : NULL, .trace_tiering = trace_tier ? stderr : NULL};
+                        .trace_deopt = trace_deopt ? stderr : NULL, .trace_tiering = trace_tier ? stderr : NULL,
+                        .jit_threads = jit_threads, .jit_wait = jit_wait};
   sc_vm *vm = sc_vm_new(p, &opts);
   int status = sc_vm_run_main(vm);
   if (dump_out) {

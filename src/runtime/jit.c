@@ -3,7 +3,9 @@
  * code exists. */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -12,104 +14,73 @@
 #include "passes/passes.h"
 #include "runtime/jit.h"
 
-/* OSR code by (function, loop header pc); fn NULL: could not compile. */
+/* OSR code by (function, loop header pc). */
+enum { OSR_NONE, OSR_PENDING, OSR_READY, OSR_FAILED };
 typedef struct osr_entry {
   uint32_t func, pc;
   sc_native_fn fn;
+  int state;
 } osr_entry;
+
+/* A compilation request and, once built, its result. The profile is a
+ * snapshot taken by the executing thread when the request is made: the
+ * worker reads nothing the interpreter writes. */
+typedef struct creq {
+  struct creq *next;
+  uint32_t func, osr_pc, gen;
+  bool spec;
+  sc_profile prof;
+  double queued_at; /* for the latency in traces */
+  /* result */
+  sc_native_fn fn;
+  double secs;
+  uint32_t guards_emitted, guards_removed;
+  char err[256];
+} creq;
+
+typedef struct worker {
+  struct sc_jit *j;
+  pthread_t th;
+  void *ctx;
+  char err[256];
+} worker;
 
 typedef struct sc_jit {
   const sc_backend_impl *be;
-  void *ctx;
+  sc_vm *vm;
+  void *ctx;      /* the executing thread's context (eager, synchronous) */
   double *secs;   /* per function: lift + passes + codegen (the last compile) */
   double total;   /* all compilations */
-  uint32_t ncompiled, nosr, nosr_entries, ndeopts, ninvalidated, nfailed;
+  double t_start; /* when the VM started running */
+  uint32_t ncompiled, nosr, nosr_entries, ndeopts, ninvalidated, nfailed, nstale, nrequests;
   uint32_t guards_emitted, guards_removed;
   osr_entry *osr;
   uint32_t nosrtab, cosrtab;
+  /* background compilation: requests go to `queue`, results come back on
+   * `done`; both under mu. ndone tells the executing thread, without the
+   * lock, that there is something to install. */
+  uint32_t nworkers, nstarted;
+  worker *workers;
+  pthread_mutex_t mu;
+  pthread_cond_t cv, cv_done;
+  creq *queue, *qtail, *done;
+  bool stop;
+  atomic_int ndone;
 } sc_jit;
 
 #define SC_DEOPT_LIMIT 16  /* deopts of one compiled function before it is dropped */
 #define SC_RECOMPILE_LIMIT 3 /* recompiles with speculation before giving it up */
+/* While a request is with the worker, the interpreter looks for the
+ * result every so many calls of the function / iterations of the loop. */
+#define SC_POLL_CALLS 8
+#define SC_POLL_ITERS 64
 
-int sc_backend_available(const char *name) { return sc_backend_find(name) != NULL; }
+int sc_backend_available(const char *name) { return (name ? sc_backend_find(name) : sc_backend_default()) != NULL; }
 
 static double now(void) {
   struct timespec t;
   clock_gettime(CLOCK_MONOTONIC, &t);
   return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
-bool sc_jit_init(sc_vm *vm) {
-  if (vm->jit) return true;
-  const char *name = vm->opts.backend;
-  const sc_backend_impl *be = name ? sc_backend_find(name) : sc_backend_default();
-  if (!be) {
-    if (name) fprintf(vm->opts.err, "shapec: error: backend %s is not built in (see ./configure --help)\n", name);
-    else fprintf(vm->opts.err, "shapec: error: no native backend is built in (configure with LLVM or MIR)\n");
-    return false;
-  }
-  char err[256] = "";
-  void *ctx = be->create(vm, err, sizeof err);
-  if (!ctx) {
-    fprintf(vm->opts.err, "shapec: error: cannot start the %s backend: %s\n", be->name, err);
-    return false;
-  }
-  sc_jit *j = calloc(1, sizeof *j);
-  j->be = be;
-  j->ctx = ctx;
-  j->secs = calloc(vm->prog->nfuncs ? vm->prog->nfuncs : 1, sizeof *j->secs);
-  vm->jit = j;
-  /* frames never move under compiled code */
-  uint32_t full = vm->max_frames + 1;
-  if (vm->frames_cap < full) {
-    sc_frame *nf = sc_gc_alloc_atomic((size_t)full * sizeof(sc_frame));
-    memcpy(nf, vm->frames, (size_t)vm->frames_cap * sizeof(sc_frame));
-    vm->frames = nf;
-    vm->frames_cap = full;
-  }
-  sc_interp_prepare(vm);
-  return true;
-}
-
-/* Native code for function func (an OSR entry at osr_pc if not 0), with
- * speculation on its profile when spec. */
-static sc_native_fn build(sc_vm *vm, uint32_t func, uint32_t osr_pc, bool spec, FILE *dump, char *err,
-                          size_t errlen) {
-  sc_jit *j = vm->jit;
-  double t0 = now();
-  sc_arena a;
-  sc_arena_init(&a);
-  sc_pipeline_opts o = {.out = stderr, .err = stderr, .osr_pc = osr_pc};
-#ifdef SC_CHECKING
-  o.verify = true;
-#endif
-  const sc_profile *prof = spec ? &vm->profiles[func] : NULL;
-  sc_irfunc *f = sc_pipeline_lift(&a, vm->prog, func, prof, spec ? SC_SPECULATIVE_PIPELINE : SC_DEFAULT_PIPELINE, &o);
-  sc_native_fn fn = NULL;
-  if (!f) snprintf(err, errlen, "the IR verifier rejected it");
-  else {
-    fn = j->be->compile(j->ctx, f, dump, err, errlen);
-    j->guards_removed += f->guards_removed;
-    j->guards_emitted += f->guards_emitted;
-  }
-  sc_arena_drop(&a);
-  double dt = now() - t0;
-  j->total += dt;
-  if (fn) {
-    j->secs[func] = dt;
-    j->ncompiled++;
-  } else {
-    j->nfailed++;
-  }
-  return fn;
-}
-
-bool sc_jit_compile(sc_vm *vm, uint32_t func, FILE *dump, char *err, size_t errlen) {
-  sc_native_fn fn = build(vm, func, 0, false, dump, err, errlen);
-  if (!fn) return false;
-  vm->funcs[func].native = fn;
-  return true;
 }
 
 static void trace(sc_vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -124,48 +95,347 @@ static void trace(sc_vm *vm, const char *fmt, ...) {
   va_end(ap);
 }
 
-void sc_jit_tier_up(sc_vm *vm, sc_vfunc *vf) {
-  vf->tier_at = 0;
-  if (vf->native || vf->failed) return;
-  char err[512] = "";
-  bool spec = !vf->nospec;
-  sc_native_fn fn = build(vm, vf->index, 0, spec, NULL, err, sizeof err);
-  if (!fn) {
-    vf->failed = 1;
-    trace(vm, "%s: cannot compile (%s): stays interpreted", vf->f->name, err);
+/* Native code for r (an OSR entry when r->osr_pc), with speculation on
+ * r->prof when r->spec. Reads only the program, r and constant VM fields,
+ * so that it can run on a worker thread with that thread's context. */
+static void build(const sc_jit *j, void *ctx, creq *r, FILE *dump) {
+  sc_vm *vm = j->vm;
+  double t0 = now();
+  sc_arena a;
+  sc_arena_init(&a);
+  sc_pipeline_opts o = {.out = stderr, .err = stderr, .osr_pc = r->osr_pc};
+#ifdef SC_CHECKING
+  o.verify = true;
+#endif
+  sc_irfunc *f = sc_pipeline_lift(&a, vm->prog, r->func, r->spec ? &r->prof : NULL,
+                                  r->spec ? SC_SPECULATIVE_PIPELINE : SC_DEFAULT_PIPELINE, &o);
+  r->fn = NULL;
+  if (!f) snprintf(r->err, sizeof r->err, "the IR verifier rejected it");
+  else {
+    r->fn = j->be->compile(ctx, f, dump, r->err, sizeof r->err);
+    r->guards_removed = f->guards_removed;
+    r->guards_emitted = f->guards_emitted;
+  }
+  sc_arena_drop(&a);
+  r->secs = now() - t0;
+}
+
+static void *worker_main(void *arg) {
+  worker *w = arg;
+  sc_jit *j = w->j;
+  w->ctx = j->be->create(j->vm, w->err, sizeof w->err);
+  pthread_mutex_lock(&j->mu);
+  j->nstarted++;
+  pthread_cond_broadcast(&j->cv);
+  while (w->ctx) {
+    while (!j->queue && !j->stop) pthread_cond_wait(&j->cv, &j->mu);
+    if (j->stop) break;
+    creq *r = j->queue;
+    j->queue = r->next;
+    if (!j->queue) j->qtail = NULL;
+    pthread_mutex_unlock(&j->mu);
+    build(j, w->ctx, r, NULL);
+    pthread_mutex_lock(&j->mu);
+    r->next = j->done;
+    j->done = r;
+    atomic_store_explicit(&j->ndone, 1, memory_order_release);
+    pthread_cond_signal(&j->cv_done);
+  }
+  pthread_mutex_unlock(&j->mu);
+  /* the code dies with the context: sc_jit_free has uninstalled it */
+  if (w->ctx) j->be->destroy(w->ctx);
+  return NULL;
+}
+
+static bool start_workers(sc_vm *vm, sc_jit *j, uint32_t n) {
+  j->workers = calloc(n, sizeof *j->workers);
+  for (uint32_t i = 0; i < n; i++) {
+    j->workers[i].j = j;
+    /* a plain thread: it never touches the GC heap's mutable objects, and
+     * compiling is not interrupted by collections */
+    if (pthread_create(&j->workers[i].th, NULL, worker_main, &j->workers[i])) {
+      fprintf(vm->opts.err, "shapec: error: cannot start a compile thread\n");
+      return false;
+    }
+    j->nworkers++;
+  }
+  pthread_mutex_lock(&j->mu);
+  while (j->nstarted < j->nworkers) pthread_cond_wait(&j->cv, &j->mu);
+  pthread_mutex_unlock(&j->mu);
+  for (uint32_t i = 0; i < n; i++)
+    if (!j->workers[i].ctx) {
+      fprintf(vm->opts.err, "shapec: error: cannot start the %s backend: %s\n", j->be->name, j->workers[i].err);
+      return false;
+    }
+  return true;
+}
+
+bool sc_jit_init(sc_vm *vm) {
+  if (vm->jit) return true;
+  const char *name = vm->opts.backend;
+  const sc_backend_impl *be = name ? sc_backend_find(name) : sc_backend_default();
+  if (!be) {
+    if (name) fprintf(vm->opts.err, "shapec: error: backend %s is not built in (see ./configure --help)\n", name);
+    else fprintf(vm->opts.err, "shapec: error: no native backend is built in (configure with LLVM or MIR)\n");
+    return false;
+  }
+  sc_jit *j = calloc(1, sizeof *j);
+  j->be = be;
+  j->vm = vm;
+  j->secs = calloc(vm->prog->nfuncs ? vm->prog->nfuncs : 1, sizeof *j->secs);
+  pthread_mutex_init(&j->mu, NULL);
+  pthread_cond_init(&j->cv, NULL);
+  pthread_cond_init(&j->cv_done, NULL);
+  atomic_init(&j->ndone, 0);
+  vm->jit = j;
+  int nt = vm->opts.jit_threads;
+  if (vm->opts.jit == SC_JIT_TIERED && nt != SC_JIT_SYNC) {
+    if (!start_workers(vm, j, nt > 0 ? (uint32_t)(nt < SC_MAX_JIT_THREADS ? nt : SC_MAX_JIT_THREADS) : 1)) {
+      sc_jit_free(vm);
+      return false;
+    }
+  } else {
+    char err[256] = "";
+    if (!(j->ctx = be->create(vm, err, sizeof err))) {
+      fprintf(vm->opts.err, "shapec: error: cannot start the %s backend: %s\n", be->name, err);
+      sc_jit_free(vm);
+      return false;
+    }
+  }
+  /* frames never move under compiled code */
+  uint32_t full = vm->max_frames + 1;
+  if (vm->frames_cap < full) {
+    sc_frame *nf = sc_gc_alloc_atomic((size_t)full * sizeof(sc_frame));
+    memcpy(nf, vm->frames, (size_t)vm->frames_cap * sizeof(sc_frame));
+    vm->frames = nf;
+    vm->frames_cap = full;
+  }
+  sc_interp_prepare(vm);
+  j->t_start = now();
+  return true;
+}
+
+static void account(sc_jit *j, const creq *r) {
+  j->total += r->secs;
+  j->guards_removed += r->guards_removed;
+  j->guards_emitted += r->guards_emitted;
+  if (r->fn) {
+    j->secs[r->func] = r->secs;
+    j->ncompiled++;
+  } else {
+    j->nfailed++;
+  }
+}
+
+bool sc_jit_compile(sc_vm *vm, uint32_t func, FILE *dump, char *err, size_t errlen) {
+  sc_jit *j = vm->jit;
+  creq r = {.func = func};
+  build(j, j->ctx, &r, dump);
+  account(j, &r);
+  if (!r.fn) {
+    snprintf(err, errlen, "%s", r.err);
+    return false;
+  }
+  vm->funcs[func].native = r.fn;
+  return true;
+}
+
+static creq *request(sc_vm *vm, sc_vfunc *vf, uint32_t osr_pc) {
+  creq *r = calloc(1, sizeof *r);
+  r->func = vf->index;
+  r->osr_pc = osr_pc;
+  r->gen = vf->gen;
+  r->spec = !vf->nospec;
+  r->queued_at = now();
+  vm->jit->nrequests++;
+  return r;
+}
+
+static void snapshot(sc_vm *vm, creq *r) {
+  const sc_profile *p = &vm->profiles[r->func];
+  const sc_func *f = vm->prog->funcs[r->func];
+  r->prof.calls = p->calls;
+  r->prof.backedges = malloc((f->ncode ? f->ncode : 1) * sizeof *p->backedges);
+  memcpy(r->prof.backedges, p->backedges, f->ncode * sizeof *p->backedges);
+  r->prof.slots = malloc((f->nfeedback ? f->nfeedback : 1) * sizeof *p->slots);
+  memcpy(r->prof.slots, p->slots, f->nfeedback * sizeof *p->slots);
+}
+
+static void free_req(creq *r) {
+  if (r->prof.slots != NULL && r->prof.backedges != NULL) {
+    free(r->prof.backedges);
+    free(r->prof.slots);
+  }
+  free(r);
+}
+
+static void enqueue(sc_jit *j, creq *r) {
+  pthread_mutex_lock(&j->mu);
+  if (j->qtail) j->qtail->next = r;
+  else j->queue = r;
+  j->qtail = r;
+  pthread_cond_signal(&j->cv);
+  pthread_mutex_unlock(&j->mu);
+}
+
+static osr_entry *osr_find(sc_jit *j, uint32_t func, uint32_t pc) {
+  for (uint32_t k = 0; k < j->nosrtab; k++)
+    if (j->osr[k].func == func && j->osr[k].pc == pc) return &j->osr[k];
+  return NULL;
+}
+
+static osr_entry *osr_add(sc_jit *j, uint32_t func, uint32_t pc) {
+  if (j->nosrtab == j->cosrtab) {
+    j->cosrtab = j->cosrtab ? 2 * j->cosrtab : 8;
+    j->osr = realloc(j->osr, j->cosrtab * sizeof *j->osr);
+  }
+  osr_entry *e = &j->osr[j->nosrtab++];
+  *e = (osr_entry){func, pc, NULL, OSR_NONE};
+  return e;
+}
+
+/* A finished compilation: install it unless its function's code was
+ * dropped since the request (then it was made on stale feedback). */
+static void install(sc_vm *vm, creq *r) {
+  sc_jit *j = vm->jit;
+  sc_vfunc *vf = &vm->funcs[r->func];
+  account(j, r);
+  double lat = (now() - r->queued_at) * 1e3;
+  if (!r->osr_pc) {
+    vf->queued = 0;
+    if (r->gen != vf->gen) {
+      j->nstale++;
+      trace(vm, "%s: compiled code discarded: the function was invalidated meanwhile", vf->f->name);
+    } else if (!r->fn) {
+      vf->failed = 1;
+      trace(vm, "%s: cannot compile (%s): stays interpreted", vf->f->name, r->err);
+    } else {
+      vf->native = r->fn;
+      vf->deopts = 0;
+      trace(vm, "%s: installed after %llu calls (%s, %s): compiled in %.3f ms, %.3f ms after the request",
+            vf->f->name, (unsigned long long)vf->prof->calls, j->be->name, r->spec ? "speculative" : "generic",
+            r->secs * 1e3, lat);
+    }
     return;
   }
-  vf->native = fn;
-  vf->deopts = 0;
-  trace(vm, "%s: compiled after %llu calls (%s, %s), %.3f ms", vf->f->name,
-        (unsigned long long)vf->prof->calls, vm->jit->be->name, spec ? "speculative" : "generic",
-        vm->jit->secs[vf->index] * 1e3);
+  osr_entry *e = osr_find(j, r->func, r->osr_pc);
+  if (!e) return;
+  if (r->gen != vf->gen) {
+    j->nstale++;
+    e->state = OSR_NONE;
+    trace(vm, "%s: OSR code for loop pc %u discarded: the function was invalidated meanwhile", vf->f->name,
+          r->osr_pc);
+  } else if (!r->fn) {
+    e->state = OSR_FAILED;
+    trace(vm, "%s: loop at pc %u blacklisted for OSR: %s", vf->f->name, r->osr_pc, r->err);
+  } else {
+    e->state = OSR_READY;
+    e->fn = r->fn;
+    j->nosr++;
+    trace(vm, "%s: OSR code for loop pc %u ready (%s): compiled in %.3f ms, %.3f ms after the request",
+          vf->f->name, r->osr_pc, j->be->name, r->secs * 1e3, lat);
+  }
+}
+
+/* Installs what the workers finished, in request order. */
+static void poll_done(sc_vm *vm) {
+  sc_jit *j = vm->jit;
+  if (!j->nworkers || !atomic_load_explicit(&j->ndone, memory_order_acquire)) return;
+  pthread_mutex_lock(&j->mu);
+  creq *d = j->done, *rev = NULL;
+  j->done = NULL;
+  atomic_store_explicit(&j->ndone, 0, memory_order_relaxed);
+  pthread_mutex_unlock(&j->mu);
+  while (d) {
+    creq *n = d->next;
+    d->next = rev;
+    rev = d;
+    d = n;
+  }
+  while (rev) {
+    creq *n = rev->next;
+    install(vm, rev);
+    free_req(rev);
+    rev = n;
+  }
+}
+
+/* opts.jit_wait: block until the workers have finished something, then
+ * install it (reproducible tiering that still goes through the workers). */
+static void wait_done(sc_vm *vm) {
+  sc_jit *j = vm->jit;
+  pthread_mutex_lock(&j->mu);
+  while (!j->done) pthread_cond_wait(&j->cv_done, &j->mu);
+  pthread_mutex_unlock(&j->mu);
+  poll_done(vm);
+}
+
+void sc_jit_tier_up(sc_vm *vm, sc_vfunc *vf) {
+  sc_jit *j = vm->jit;
+  vf->tier_at = 0;
+  poll_done(vm);
+  if (vf->native || vf->failed) return;
+  if (!j->nworkers) {
+    creq *r = request(vm, vf, 0);
+    r->prof = *vf->prof; /* the executing thread: no snapshot needed */
+    build(j, j->ctx, r, NULL);
+    r->prof.slots = NULL;
+    install(vm, r);
+    free_req(r);
+    return;
+  }
+  if (!vf->queued) {
+    creq *r = request(vm, vf, 0);
+    snapshot(vm, r);
+    vf->queued = 1;
+    trace(vm, "%s: compilation requested after %llu calls (%s)", vf->f->name,
+          (unsigned long long)vf->prof->calls, r->spec ? "speculative" : "generic");
+    enqueue(j, r);
+    if (vm->opts.jit_wait)
+      while (vf->queued) wait_done(vm);
+  }
+  if (vf->queued) vf->tier_at = vf->prof->calls + SC_POLL_CALLS;
 }
 
 sc_native_fn sc_jit_osr(sc_vm *vm, sc_frame *fp, uint32_t pc) {
   sc_jit *j = vm->jit;
   sc_vfunc *vf = &vm->funcs[fp->vf->index];
+  poll_done(vm);
   if (vf->failed) return NULL;
-  for (uint32_t k = 0; k < j->nosrtab; k++)
-    if (j->osr[k].func == vf->index && j->osr[k].pc == pc) {
-      if (j->osr[k].fn) j->nosr_entries++;
-      return j->osr[k].fn;
+  osr_entry *e = osr_find(j, vf->index, pc);
+  if (!e) e = osr_add(j, vf->index, pc);
+  if (e->state == OSR_NONE) {
+    creq *r = request(vm, vf, pc);
+    e->state = OSR_PENDING;
+    if (!j->nworkers) {
+      r->prof = *vf->prof;
+      build(j, j->ctx, r, NULL);
+      r->prof.slots = NULL;
+      install(vm, r);
+      free_req(r);
+    } else {
+      snapshot(vm, r);
+      trace(vm, "%s: OSR compilation requested for loop pc %u after %u iterations", vf->f->name, pc, vm->osr_at);
+      enqueue(j, r);
+      if (vm->opts.jit_wait)
+        while (e->state == OSR_PENDING) {
+          wait_done(vm);
+          e = osr_find(j, vf->index, pc); /* the table may have moved */
+        }
     }
-  char err[512] = "";
-  sc_native_fn fn = build(vm, vf->index, pc, !vf->nospec, NULL, err, sizeof err);
-  if (j->nosrtab == j->cosrtab) {
-    j->cosrtab = j->cosrtab ? 2 * j->cosrtab : 8;
-    j->osr = realloc(j->osr, j->cosrtab * sizeof *j->osr);
   }
-  j->osr[j->nosrtab++] = (osr_entry){vf->index, pc, fn};
-  if (!fn) {
-    trace(vm, "%s: loop at pc %u blacklisted for OSR: %s", vf->f->name, pc, err);
+  switch (e->state) {
+  case OSR_READY:
+    j->nosr_entries++;
+    vf->backedges[pc] = 0; /* enter again when the loop gets hot again */
+    trace(vm, "%s: OSR entry at loop pc %u (%s)", vf->f->name, pc, j->be->name);
+    return e->fn;
+  case OSR_PENDING: /* look again in a while */
+    vf->backedges[pc] = vm->osr_at > SC_POLL_ITERS ? vm->osr_at - SC_POLL_ITERS : 0;
+    return NULL;
+  default:
     return NULL;
   }
-  j->nosr++;
-  j->nosr_entries++;
-  trace(vm, "%s: OSR entry at loop pc %u after %u iterations (%s)", vf->f->name, pc, vm->osr_at, j->be->name);
-  return fn;
 }
 
 void sc_jit_deopted(sc_vm *vm, sc_vfunc *vf, uint32_t bpc, uint32_t reason) {
@@ -184,9 +454,13 @@ void sc_jit_deopted(sc_vm *vm, sc_vfunc *vf, uint32_t bpc, uint32_t reason) {
    * the function's OSR code, and compile again later on fresher feedback */
   vf->native = NULL;
   vf->deopts = 0;
+  vf->gen++;
   j->ninvalidated++;
   for (uint32_t k = 0; k < j->nosrtab; k++)
-    if (j->osr[k].func == vf->index) j->osr[k].fn = NULL;
+    if (j->osr[k].func == vf->index && j->osr[k].state != OSR_FAILED) {
+      j->osr[k].state = OSR_NONE;
+      j->osr[k].fn = NULL;
+    }
   if (++vf->recompiles >= SC_RECOMPILE_LIMIT) vf->nospec = 1;
   vf->tier_at = vf->prof->calls + (vm->opts.tier_threshold ? vm->opts.tier_threshold : SC_DEFAULT_TIER_THRESHOLD);
   trace(vm, "%s: invalidated after %u deopts; recompile %u%s", vf->f->name, SC_DEOPT_LIMIT, vf->recompiles,
@@ -212,7 +486,7 @@ static int cmp_double(const void *a, const void *b) {
 
 void sc_jit_print_stats(sc_vm *vm, FILE *out) {
   sc_jit *j = vm->jit;
-  if (!j || !j->ncompiled) {
+  if (!j) {
     fprintf(out, "jit: nothing compiled\n");
     return;
   }
@@ -228,6 +502,12 @@ void sc_jit_print_stats(sc_vm *vm, FILE *out) {
   fprintf(out, "jit: %u compilations (%u failed) in %.3f ms, %u OSR compilations, %u OSR entries, %u deopts, "
           "%u invalidations, %u guards emitted, %u removed\n", j->ncompiled, j->nfailed, j->total * 1e3, j->nosr,
           j->nosr_entries, j->ndeopts, j->ninvalidated, j->guards_emitted, j->guards_removed);
+  double run = now() - j->t_start;
+  if (vm->opts.jit == SC_JIT_TIERED)
+    fprintf(out, "jit: run %.3f ms; %u requests (%u discarded as stale, %u unfinished at exit); compiling %.3f ms "
+            "= %.1f%% of the run, %s\n", run * 1e3, j->nrequests, j->nstale, j->nrequests - j->ncompiled - j->nfailed, j->total * 1e3,
+            run > 0 ? 100 * j->total / run : 0.0,
+            j->nworkers ? "on background threads" : "on the executing thread");
   for (uint32_t i = 0; i < vm->prog->nfuncs; i++)
     if (j->secs[i] > 0) fprintf(out, "jit: function %s %.3f ms\n", vm->prog->funcs[i]->name, j->secs[i] * 1e3);
   free(s);
@@ -236,8 +516,28 @@ void sc_jit_print_stats(sc_vm *vm, FILE *out) {
 void sc_jit_free(sc_vm *vm) {
   sc_jit *j = vm->jit;
   if (!j) return;
-  for (uint32_t i = 0; i < vm->prog->nfuncs; i++) vm->funcs[i].native = NULL;
-  j->be->destroy(j->ctx);
+  for (uint32_t i = 0; i < vm->prog->nfuncs; i++) {
+    vm->funcs[i].native = NULL;
+    vm->funcs[i].queued = 0;
+  }
+  pthread_mutex_lock(&j->mu);
+  j->stop = true;
+  pthread_cond_broadcast(&j->cv);
+  pthread_mutex_unlock(&j->mu);
+  for (uint32_t i = 0; i < j->nworkers; i++) pthread_join(j->workers[i].th, NULL);
+  for (creq *r = j->queue, *n; r; r = n) {
+    n = r->next;
+    free_req(r);
+  }
+  for (creq *r = j->done, *n; r; r = n) {
+    n = r->next;
+    free_req(r);
+  }
+  if (j->ctx) j->be->destroy(j->ctx);
+  pthread_cond_destroy(&j->cv);
+  pthread_cond_destroy(&j->cv_done);
+  pthread_mutex_destroy(&j->mu);
+  free(j->workers);
   free(j->secs);
   free(j->osr);
   free(j);

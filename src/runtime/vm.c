@@ -149,6 +149,8 @@ int sc_vm_run_main(sc_vm *vm) {
   vm->stack_top = vm->stack;
   fflush(vm->opts.out);
   if (vm->opts.stats) sc_jit_print_stats(vm, vm->opts.stats);
+  /* stop the compile threads before anything else goes away */
+  sc_jit_free(vm);
   return status;
 }
 

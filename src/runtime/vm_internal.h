@@ -74,6 +74,8 @@ typedef struct sc_vfunc {
   uint16_t recompiles; /* after too many deopts */
   uint8_t nospec;      /* compile without speculation from now on */
   uint8_t failed;      /* could not be compiled: stays interpreted */
+  uint8_t queued;      /* a compilation request is with the worker */
+  uint32_t gen;        /* bumped when its code is dropped: stale results are discarded */
 } sc_vfunc;
 
 typedef struct sc_frame {

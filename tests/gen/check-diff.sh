@@ -4,7 +4,9 @@
 # and exit status in every mode, and agree with the reference interpreter
 # (refvm.py). Knobs: SC_DIFF_COUNT (programs, default 200), SC_DIFF_SEED
 # (first seed, default 1), SC_DIFF_MODES (';'-separated, the first is the
-# oracle; default: plain interpreter, default run, --jit=off), SC_DIFF_JOBS.
+# oracle; default: the plain interpreter, then tiering through the compile
+# thread with low thresholds, the interpreter, and each backend eager and
+# tiered with deopt stress), SC_DIFF_JOBS.
 # Reproducers of failures go to tests/gen/difftest-failures/ in the build dir.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -14,5 +16,5 @@ command -v python3 >/dev/null || { echo "no python3: skipped"; exit 77; }
 out=$(pwd)/tests/gen/difftest-failures
 rm -rf "$out"
 exec python3 "$here/difftest.py" --shapec "$shapec" --count "${SC_DIFF_COUNT:-200}" \
-  --seed "${SC_DIFF_SEED:-1}" --modes "${SC_DIFF_MODES:---no-profile;;--jit=off;--jit=eager --backend=mir;--jit=eager --backend=llvm;--jit=tiered --backend=mir --tier-threshold=2 --osr-threshold=10 --deopt-stress=0.5:1;--jit=tiered --backend=llvm --tier-threshold=2 --osr-threshold=10 --deopt-stress=0.5:1}" \
+  --seed "${SC_DIFF_SEED:-1}" --modes "${SC_DIFF_MODES:---no-profile;--tier-threshold=2 --osr-threshold=10 --jit-wait --deopt-stress=0.5:1;--jit=off;--jit=eager --backend=mir;--jit=eager --backend=llvm;--jit=tiered --backend=mir --jit-threads=0 --tier-threshold=2 --osr-threshold=10 --deopt-stress=0.5:1;--jit=tiered --backend=llvm --jit-threads=0 --tier-threshold=2 --osr-threshold=10 --deopt-stress=0.5:1}" \
   --jobs "${SC_DIFF_JOBS:-2}" --timeout 60 --out "$out" -q
