@@ -16,3 +16,6 @@ tests_perf_lift_throughput_SOURCES = tests/perf/lift_throughput.c
 tests_perf_lift_throughput_LDADD = libshapec.la $(GC_LIBS) -lm
 include tests/gen/local.mk
 include tests/backend/local.mk
+# Background compilation under load (and, in a --enable-tsan build, races).
+TESTS += tests/tier-stress.sh
+EXTRA_DIST += tests/tier-stress.sh tests/tsan.supp

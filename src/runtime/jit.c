@@ -120,10 +120,16 @@ static void build(const sc_jit *j, void *ctx, creq *r, FILE *dump) {
   r->secs = now() - t0;
 }
 
+/* Backends set up process-wide state when a context is made (LLVM's
+ * targets, its registry of libraries) without locking: one at a time. */
+static pthread_mutex_t backend_setup = PTHREAD_MUTEX_INITIALIZER;
+
 static void *worker_main(void *arg) {
   worker *w = arg;
   sc_jit *j = w->j;
+  pthread_mutex_lock(&backend_setup);
   w->ctx = j->be->create(j->vm, w->err, sizeof w->err);
+  pthread_mutex_unlock(&backend_setup);
   pthread_mutex_lock(&j->mu);
   j->nstarted++;
   pthread_cond_broadcast(&j->cv);
@@ -143,7 +149,9 @@ static void *worker_main(void *arg) {
   }
   pthread_mutex_unlock(&j->mu);
   /* the code dies with the context: sc_jit_free has uninstalled it */
+  pthread_mutex_lock(&backend_setup);
   if (w->ctx) j->be->destroy(w->ctx);
+  pthread_mutex_unlock(&backend_setup);
   return NULL;
 }
 
@@ -196,7 +204,10 @@ bool sc_jit_init(sc_vm *vm) {
     }
   } else {
     char err[256] = "";
-    if (!(j->ctx = be->create(vm, err, sizeof err))) {
+    pthread_mutex_lock(&backend_setup);
+    j->ctx = be->create(vm, err, sizeof err);
+    pthread_mutex_unlock(&backend_setup);
+    if (!j->ctx) {
       fprintf(vm->opts.err, "shapec: error: cannot start the %s backend: %s\n", be->name, err);
       sc_jit_free(vm);
       return false;
@@ -533,7 +544,9 @@ void sc_jit_free(sc_vm *vm) {
     n = r->next;
     free_req(r);
   }
+  pthread_mutex_lock(&backend_setup);
   if (j->ctx) j->be->destroy(j->ctx);
+  pthread_mutex_unlock(&backend_setup);
   pthread_cond_destroy(&j->cv);
   pthread_cond_destroy(&j->cv_done);
   pthread_mutex_destroy(&j->mu);
