@@ -19,3 +19,9 @@ include tests/backend/local.mk
 # Background compilation under load (and, in a --enable-tsan build, races).
 TESTS += tests/tier-stress.sh
 EXTRA_DIST += tests/tier-stress.sh tests/tsan.supp
+# The embedding example (examples/embed.c): builds, runs and checks itself.
+check_PROGRAMS += examples/embed
+TESTS += examples/embed
+examples_embed_SOURCES = examples/embed.c
+examples_embed_CFLAGS = $(AM_CFLAGS) -I$(top_srcdir)/include
+examples_embed_LDADD = libshapec.la $(GC_LIBS) -lm

@@ -5,5 +5,6 @@
 #include "bytecode.h"
 #include "feedback.h"
 #include "vm.h"
+#include "compiler.h"
 #define SHAPEC_VERSION "0.1.0"
 #endif

@@ -63,6 +63,8 @@ sc_vm *sc_vm_new(sc_program *p, const sc_vm_options *opts);
 /* Runs main(); returns SC_EXIT_OK, or SC_EXIT_RUNTIME_ERROR after writing
  * `runtime error: MSG` and the stack trace to opts->err. Halt returns OK. */
 int sc_vm_run_main(sc_vm *vm);
+/* Where Print writes from now on (opts.out). */
+void sc_vm_set_output(sc_vm *vm, FILE *out);
 /* Whether a backend ("mir", "llvm"; NULL: any) is built into this library. */
 int sc_backend_available(const char *name);
 const sc_profile *sc_vm_profile(const sc_vm *vm, uint32_t func_index);

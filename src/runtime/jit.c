@@ -127,9 +127,7 @@ static pthread_mutex_t backend_setup = PTHREAD_MUTEX_INITIALIZER;
 static void *worker_main(void *arg) {
   worker *w = arg;
   sc_jit *j = w->j;
-  pthread_mutex_lock(&backend_setup);
-  w->ctx = j->be->create(j->vm, w->err, sizeof w->err);
-  pthread_mutex_unlock(&backend_setup);
+  w->ctx = sc_jit_backend_create(j->be, j->vm, w->err, sizeof w->err);
   pthread_mutex_lock(&j->mu);
   j->nstarted++;
   pthread_cond_broadcast(&j->cv);
@@ -149,9 +147,7 @@ static void *worker_main(void *arg) {
   }
   pthread_mutex_unlock(&j->mu);
   /* the code dies with the context: sc_jit_free has uninstalled it */
-  pthread_mutex_lock(&backend_setup);
-  if (w->ctx) j->be->destroy(w->ctx);
-  pthread_mutex_unlock(&backend_setup);
+  sc_jit_backend_destroy(j->be, w->ctx);
   return NULL;
 }
 
@@ -176,6 +172,33 @@ static bool start_workers(sc_vm *vm, sc_jit *j, uint32_t n) {
       return false;
     }
   return true;
+}
+
+void *sc_jit_backend_create(const sc_backend_impl *be, sc_vm *vm, char *err, size_t errlen) {
+  pthread_mutex_lock(&backend_setup);
+  void *ctx = be->create(vm, err, errlen);
+  pthread_mutex_unlock(&backend_setup);
+  return ctx;
+}
+
+void sc_jit_backend_destroy(const sc_backend_impl *be, void *ctx) {
+  pthread_mutex_lock(&backend_setup);
+  if (ctx) be->destroy(ctx);
+  pthread_mutex_unlock(&backend_setup);
+}
+
+void sc_jit_prepare_vm(sc_vm *vm) {
+  if (vm->native_ready) return;
+  /* frames never move under compiled code */
+  uint32_t full = vm->max_frames + 1;
+  if (vm->frames_cap < full) {
+    sc_frame *nf = sc_gc_alloc_atomic((size_t)full * sizeof(sc_frame));
+    memcpy(nf, vm->frames, (size_t)vm->frames_cap * sizeof(sc_frame));
+    vm->frames = nf;
+    vm->frames_cap = full;
+  }
+  sc_interp_prepare(vm);
+  vm->native_ready = true;
 }
 
 bool sc_jit_init(sc_vm *vm) {
@@ -204,24 +227,13 @@ bool sc_jit_init(sc_vm *vm) {
     }
   } else {
     char err[256] = "";
-    pthread_mutex_lock(&backend_setup);
-    j->ctx = be->create(vm, err, sizeof err);
-    pthread_mutex_unlock(&backend_setup);
-    if (!j->ctx) {
+    if (!(j->ctx = sc_jit_backend_create(be, vm, err, sizeof err))) {
       fprintf(vm->opts.err, "shapec: error: cannot start the %s backend: %s\n", be->name, err);
       sc_jit_free(vm);
       return false;
     }
   }
-  /* frames never move under compiled code */
-  uint32_t full = vm->max_frames + 1;
-  if (vm->frames_cap < full) {
-    sc_frame *nf = sc_gc_alloc_atomic((size_t)full * sizeof(sc_frame));
-    memcpy(nf, vm->frames, (size_t)vm->frames_cap * sizeof(sc_frame));
-    vm->frames = nf;
-    vm->frames_cap = full;
-  }
-  sc_interp_prepare(vm);
+  sc_jit_prepare_vm(vm);
   j->t_start = now();
   return true;
 }
@@ -544,9 +556,7 @@ void sc_jit_free(sc_vm *vm) {
     n = r->next;
     free_req(r);
   }
-  pthread_mutex_lock(&backend_setup);
-  if (j->ctx) j->be->destroy(j->ctx);
-  pthread_mutex_unlock(&backend_setup);
+  sc_jit_backend_destroy(j->be, j->ctx);
   pthread_cond_destroy(&j->cv);
   pthread_cond_destroy(&j->cv_done);
   pthread_mutex_destroy(&j->mu);

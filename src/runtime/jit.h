@@ -6,6 +6,16 @@
 
 #include "runtime/vm_internal.h"
 
+struct sc_backend_impl;
+/* A backend context, made and freed one at a time across the process
+ * (backends set up process-wide state then). */
+void *sc_jit_backend_create(const struct sc_backend_impl *be, sc_vm *vm, char *err, size_t errlen);
+void sc_jit_backend_destroy(const struct sc_backend_impl *be, void *ctx);
+/* Makes vm fit to run native code: a full-size frame array (compiled code
+ * holds frame pointers across calls), threaded code, and runs on a thread
+ * with a native stack deep enough for the frame limit. */
+void sc_jit_prepare_vm(sc_vm *vm);
+
 /* Sets up vm->jit with the backend the options name; false with a message
  * on opts.err when it is not built or cannot start. Makes the frame array
  * full-size: compiled code holds frame pointers across calls. */

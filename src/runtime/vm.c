@@ -89,6 +89,8 @@ sc_vm *sc_vm_new(sc_program *p, const sc_vm_options *opts) {
   return vm;
 }
 
+void sc_vm_set_output(sc_vm *vm, FILE *out) { vm->opts.out = out ? out : stdout; }
+
 const sc_profile *sc_vm_profile(const sc_vm *vm, uint32_t func_index) {
   if (func_index >= vm->prog->nfuncs) return NULL;
   return &vm->profiles[func_index];
@@ -106,7 +108,7 @@ static void *run_thread(void *arg) {
 }
 
 static int run(sc_vm *vm) {
-  if (!vm->jit) return sc_interp_run(vm);
+  if (!vm->native_ready) return sc_interp_run(vm);
   pthread_attr_t at;
   pthread_t th;
   pthread_attr_init(&at);

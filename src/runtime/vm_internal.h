@@ -106,7 +106,8 @@ struct sc_vm {
   bool fuse;      /* use superinstructions (default; SHAPEC_NO_FUSION=1 clears) */
   sc_vm *next_running; /* list of running VMs, pushed as GC roots */
   /* Compiled code (jit.c). */
-  struct sc_jit *jit;  /* NULL: interpreter only */
+  struct sc_jit *jit;  /* the tier manager; NULL: none */
+  bool native_ready;   /* sc_jit_prepare_vm done: native code may run */
   sc_value *deopt_sp;  /* operand stack top of a frame that compiled code left */
   int run_status;      /* of a run on the execution thread */
   uint32_t osr_at;     /* back-edge count that asks for OSR (0: never) */
