@@ -32,7 +32,8 @@
   X(map_has, "bpqqqqp") X(print, "bpqq")                   \
   X(builtin, "bpwpp") X(check_kind, "bppwqq")              \
   X(call, "wppwwwpp") X(call_value, "wppwqqwpp")           \
-  X(deopt, "wppwpww") X(stress, "bp") X(call_finish, "wppw")
+  X(deopt, "wppwpww") X(stress, "bp") X(call_finish, "wppw") \
+  X(store_global, "bpwqq")
 
 enum {
 #define X(n, s) H_##n,
@@ -406,11 +407,11 @@ static void lower_generic(lw *w, uint32_t v, const sc_ins *in) {
   case IR_LoadGlobal:
     set_val(w, v, ld(w, ptrk(w, &vm->globals[in->aux]), 0), ld(w, ptrk(w, &vm->globals[in->aux]), 8));
     return;
-  case IR_StoreGlobal: {
+  case IR_StoreGlobal: { /* through the runtime: code may depend on the old value */
     LLVMValueRef t, p;
     boxed(w, a[0], &t, &p);
-    st(w, ptrk(w, &vm->globals[in->aux]), 0, t);
-    st(w, ptrk(w, &vm->globals[in->aux]), 8, p);
+    LLVMValueRef x[4] = {w->vm, K32(w, (uint32_t)in->aux), t, p};
+    hcall(w, H_store_global, x);
     return;
   }
   case IR_NewArray: {

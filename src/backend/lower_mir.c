@@ -36,7 +36,7 @@
   X(builtin, "bpwpp", sc_jh_builtin) X(check_kind, "bppwqq", sc_jh_check_kind)          \
   X(call, "wppwwwpp", sc_jh_call) X(call_value, "wppwqqwpp", sc_jh_call_value)          \
   X(deopt, "wppwpww", sc_jh_deopt) X(fmod, "ddd", fmod) X(stress, "bp", sc_jh_stress)               \
-  X(call_finish, "wppw", sc_jh_call_finish)
+  X(call_finish, "wppw", sc_jh_call_finish) X(store_global, "bpwqq", sc_jh_store_global)
 
 enum {
 #define X(n, s, a) H_##n,
@@ -370,8 +370,13 @@ static void lower_generic(lw *w, uint32_t v, const sc_ins *in) {
   MIR_op_t vm = R(w, w->vm), out = R(w, w->out);
   MIR_reg_t r = 0;
   switch (in->op) {
-  case IR_LoadGlobal:
-  case IR_StoreGlobal: {
+  case IR_StoreGlobal: { /* through the runtime: code may depend on the old value */
+    MIR_op_t x[4] = {vm, K(w, (uint32_t)in->aux)};
+    boxed(w, a[0], &x[2], &x[3]);
+    hcall(w, H_store_global, x);
+    return;
+  }
+  case IR_LoadGlobal: {
     /* globals never move while the VM lives */
     MIR_reg_t g = tmp(w, MIR_T_I64);
     INS(w, MIR_MOV, R(w, g), MIR_new_uint_op(w->m, (uint64_t)(uintptr_t)&w->c->vm->globals[in->aux]));

@@ -181,6 +181,10 @@ int sc_cli_emit_ir(const char *what, sc_program *p, int argc, char **argv) {
     if (fi >= 0 && i != (uint32_t)fi) continue;
     sc_arena a;
     sc_arena_init(&a);
+    if (vm) { /* the globals as the run left them, for the globals pass */
+      e.o.globals = vm->globals;
+      e.o.gstores = vm->gstores;
+    }
     sc_irfunc *f = sc_pipeline_lift(&a, p, i, vm ? sc_vm_profile(vm, i) : NULL, e.pipeline, &e.o);
     status = f ? output(f, &e, !strcmp(what, "dot")) : 1;
     sc_arena_drop(&a);

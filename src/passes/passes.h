@@ -24,6 +24,8 @@ typedef struct sc_pipeline_opts {
   FILE *out;   /* where printing goes */
   FILE *err;   /* timing and verifier failures */
   uint32_t osr_pc; /* sc_pipeline_lift: 0, or an OSR entry at this loop header */
+  const sc_value *globals; /* sc_pipeline_lift: globals' values and store counts */
+  const uint8_t *gstores;  /* the globals pass may assume (NULL: none) */
 } sc_pipeline_opts;
 
 const sc_pass *sc_pass_find(const char *name);
@@ -52,9 +54,10 @@ bool sc_pass_preheaders(sc_irfunc *f);
 bool sc_pass_specialize(sc_irfunc *f);
 bool sc_pass_unbox(sc_irfunc *f);
 bool sc_pass_guards(sc_irfunc *f);
+bool sc_pass_globals(sc_irfunc *f);
 
 #define SC_DEFAULT_PIPELINE "lift,phis,simplify,dce"
-/* With feedback: speculate, unbox, drop redundant guards. */
-#define SC_SPECULATIVE_PIPELINE "lift,phis,simplify,specialize,unbox,guards,unbox,dce"
+/* With feedback: assume stable globals, speculate, unbox, drop redundant guards. */
+#define SC_SPECULATIVE_PIPELINE "lift,globals,phis,simplify,specialize,unbox,guards,unbox,dce"
 
 #endif

@@ -22,6 +22,8 @@ static const sc_pass passes[] = {
      sc_pass_specialize},
     {"unbox", "typed phis, box/unbox folding, known tags; frame states keep raw values", sc_pass_unbox},
     {"guards", "tag checks dominated by a guard on the same value fold; redundant guards go", sc_pass_guards},
+    {"globals", "loads of globals stored at most once become their value (leaf code; the code depends on it)",
+     sc_pass_globals},
 };
 
 #define NPASSES (sizeof passes / sizeof passes[0])
@@ -130,6 +132,10 @@ sc_irfunc *sc_pipeline_lift(sc_arena *a, const sc_program *p, uint32_t func, con
   if (!f) {
     fprintf(o->err, "shapec: error: pc %u of %s is not a loop header\n", o->osr_pc, p->funcs[func]->name);
     return NULL;
+  }
+  if (o->globals && o->gstores) {
+    f->gvals = o->globals;
+    f->gstores = o->gstores;
   }
   if (after(f, "lift", now_ms() - t0, o)) return NULL;
   return sc_pipeline_run(f, pipeline, o) ? NULL : f;

@@ -346,6 +346,7 @@ L_LoadGlobal:
   NEXT(1);
 L_StoreGlobal:
   vm->globals[pc->a] = *--sp;
+  if (UNLIKELY(vm->gstores[pc->a] != SC_GLOBAL_VARIES)) sc_vm_global_stored(vm, (uint32_t)pc->a);
   NEXT(1);
 
   /* ---- arithmetic and compares ---- */

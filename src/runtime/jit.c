@@ -30,13 +30,22 @@ typedef struct creq {
   uint32_t func, osr_pc, gen;
   bool spec;
   sc_profile prof;
+  sc_value *gvals;  /* the globals' values and store counts at the request */
+  uint8_t *gstores;
+  bool own_globals; /* a copy (background), not the VM's own (synchronous) */
   double queued_at; /* for the latency in traces */
   /* result */
   sc_native_fn fn;
   double secs;
   uint32_t guards_emitted, guards_removed;
+  uint32_t *gdeps, ngdeps; /* globals whose values the code assumes */
   char err[256];
 } creq;
+
+/* Code that assumes the value of a global: dropped when it is stored. */
+typedef struct gdep {
+  uint32_t global, func, osr_pc, gen;
+} gdep;
 
 typedef struct worker {
   struct sc_jit *j;
@@ -53,7 +62,9 @@ typedef struct sc_jit {
   double total;   /* all compilations */
   double t_start; /* when the VM started running */
   uint32_t ncompiled, nosr, nosr_entries, ndeopts, ninvalidated, nfailed, nstale, nrequests;
-  uint32_t guards_emitted, guards_removed;
+  uint32_t guards_emitted, guards_removed, ndep_invalidated;
+  gdep *gdeps;
+  uint32_t ngdeps, cgdeps;
   osr_entry *osr;
   uint32_t nosrtab, cosrtab;
   /* background compilation: requests go to `queue`, results come back on
@@ -103,7 +114,8 @@ static void build(const sc_jit *j, void *ctx, creq *r, FILE *dump) {
   double t0 = now();
   sc_arena a;
   sc_arena_init(&a);
-  sc_pipeline_opts o = {.out = stderr, .err = stderr, .osr_pc = r->osr_pc};
+  sc_pipeline_opts o = {.out = stderr, .err = stderr, .osr_pc = r->osr_pc, .globals = r->gvals,
+                        .gstores = r->gstores};
 #ifdef SC_CHECKING
   o.verify = true;
 #endif
@@ -115,6 +127,11 @@ static void build(const sc_jit *j, void *ctx, creq *r, FILE *dump) {
     r->fn = j->be->compile(ctx, f, dump, r->err, sizeof r->err);
     r->guards_removed = f->guards_removed;
     r->guards_emitted = f->guards_emitted;
+    if (r->fn && f->ngdeps) {
+      r->gdeps = malloc(f->ngdeps * sizeof *r->gdeps);
+      memcpy(r->gdeps, f->gdeps, f->ngdeps * sizeof *r->gdeps);
+      r->ngdeps = f->ngdeps;
+    }
   }
   sc_arena_drop(&a);
   r->secs = now() - t0;
@@ -282,6 +299,13 @@ static void snapshot(sc_vm *vm, creq *r) {
   memcpy(r->prof.backedges, p->backedges, f->ncode * sizeof *p->backedges);
   r->prof.slots = malloc((f->nfeedback ? f->nfeedback : 1) * sizeof *p->slots);
   memcpy(r->prof.slots, p->slots, f->nfeedback * sizeof *p->slots);
+  uint32_t ng = vm->prog->nglobals;
+  if (!ng || !r->spec) return;
+  r->gvals = malloc(ng * sizeof *r->gvals);
+  memcpy(r->gvals, vm->globals, ng * sizeof *r->gvals);
+  r->gstores = malloc(ng);
+  memcpy(r->gstores, vm->gstores, ng);
+  r->own_globals = true;
 }
 
 static void free_req(creq *r) {
@@ -289,6 +313,11 @@ static void free_req(creq *r) {
     free(r->prof.backedges);
     free(r->prof.slots);
   }
+  if (r->own_globals) {
+    free(r->gvals);
+    free(r->gstores);
+  }
+  free(r->gdeps);
   free(r);
 }
 
@@ -317,12 +346,81 @@ static osr_entry *osr_add(sc_jit *j, uint32_t func, uint32_t pc) {
   return e;
 }
 
+/* Whether the globals r's code assumes still hold the values it assumed;
+ * if so, watch them (a store drops the code). */
+static bool take_deps(sc_vm *vm, creq *r) {
+  sc_jit *j = vm->jit;
+  for (uint32_t k = 0; k < r->ngdeps; k++) {
+    uint32_t g = r->gdeps[k];
+    if (vm->gstores[g] != r->gstores[g] || vm->globals[g].tag != r->gvals[g].tag ||
+        vm->globals[g].i != r->gvals[g].i)
+      return false;
+  }
+  for (uint32_t k = 0; k < r->ngdeps; k++) {
+    if (j->ngdeps == j->cgdeps) {
+      j->cgdeps = j->cgdeps ? 2 * j->cgdeps : 16;
+      j->gdeps = realloc(j->gdeps, j->cgdeps * sizeof *j->gdeps);
+    }
+    j->gdeps[j->ngdeps++] = (gdep){r->gdeps[k], r->func, r->osr_pc, vm->funcs[r->func].gen};
+    vm->gwatch[r->gdeps[k]] = 1;
+  }
+  return true;
+}
+
+/* Drops vf's code (activations finish in it) and its OSR code; later calls
+ * interpret until it is compiled again. */
+static void drop_code(sc_vm *vm, sc_vfunc *vf) {
+  sc_jit *j = vm->jit;
+  vf->native = NULL;
+  vf->deopts = 0;
+  vf->gen++;
+  j->ninvalidated++;
+  for (uint32_t k = 0; k < j->nosrtab; k++)
+    if (j->osr[k].func == vf->index && j->osr[k].state != OSR_FAILED) {
+      j->osr[k].state = OSR_NONE;
+      j->osr[k].fn = NULL;
+    }
+  vf->tier_at = vf->prof->calls + (vm->opts.tier_threshold ? vm->opts.tier_threshold : SC_DEFAULT_TIER_THRESHOLD);
+}
+
+void sc_jit_global_changed(sc_vm *vm, uint32_t g) {
+  sc_jit *j = vm->jit;
+  vm->gwatch[g] = 0;
+  if (!j) return;
+  uint32_t keep = 0;
+  for (uint32_t k = 0; k < j->ngdeps; k++) {
+    gdep d = j->gdeps[k];
+    if (d.global != g) {
+      j->gdeps[keep++] = d;
+      continue;
+    }
+    sc_vfunc *vf = &vm->funcs[d.func];
+    if (d.gen != vf->gen) continue; /* dropped already */
+    drop_code(vm, vf);
+    j->ndep_invalidated++;
+    trace(vm, "%s: invalidated: its code assumed the value of global %s, which changed", vf->f->name,
+          vm->prog->global_names[g]);
+  }
+  j->ngdeps = keep;
+}
+
 /* A finished compilation: install it unless its function's code was
- * dropped since the request (then it was made on stale feedback). */
+ * dropped since the request (then it was made on stale feedback) or a
+ * global it assumes changed meanwhile. */
 static void install(sc_vm *vm, creq *r) {
   sc_jit *j = vm->jit;
   sc_vfunc *vf = &vm->funcs[r->func];
   account(j, r);
+  if (r->fn && r->gen == vf->gen && !take_deps(vm, r)) {
+    j->nstale++;
+    trace(vm, "%s: compiled code discarded: a global it assumes changed meanwhile", vf->f->name);
+    if (!r->osr_pc) vf->queued = 0;
+    else {
+      osr_entry *e = osr_find(j, r->func, r->osr_pc);
+      if (e) e->state = OSR_NONE;
+    }
+    return;
+  }
   double lat = (now() - r->queued_at) * 1e3;
   if (!r->osr_pc) {
     vf->queued = 0;
@@ -401,6 +499,10 @@ void sc_jit_tier_up(sc_vm *vm, sc_vfunc *vf) {
   if (!j->nworkers) {
     creq *r = request(vm, vf, 0);
     r->prof = *vf->prof; /* the executing thread: no snapshot needed */
+    if (r->spec) {
+      r->gvals = vm->globals;
+      r->gstores = vm->gstores;
+    }
     build(j, j->ctx, r, NULL);
     r->prof.slots = NULL;
     install(vm, r);
@@ -432,6 +534,10 @@ sc_native_fn sc_jit_osr(sc_vm *vm, sc_frame *fp, uint32_t pc) {
     e->state = OSR_PENDING;
     if (!j->nworkers) {
       r->prof = *vf->prof;
+      if (r->spec) {
+        r->gvals = vm->globals;
+        r->gstores = vm->gstores;
+      }
       build(j, j->ctx, r, NULL);
       r->prof.slots = NULL;
       install(vm, r);
@@ -475,17 +581,8 @@ void sc_jit_deopted(sc_vm *vm, sc_vfunc *vf, uint32_t bpc, uint32_t reason) {
   if (!j || vm->opts.jit != SC_JIT_TIERED || ++vf->deopts < SC_DEOPT_LIMIT) return;
   /* the guards keep failing: drop the code (activations finish in it), drop
    * the function's OSR code, and compile again later on fresher feedback */
-  vf->native = NULL;
-  vf->deopts = 0;
-  vf->gen++;
-  j->ninvalidated++;
-  for (uint32_t k = 0; k < j->nosrtab; k++)
-    if (j->osr[k].func == vf->index && j->osr[k].state != OSR_FAILED) {
-      j->osr[k].state = OSR_NONE;
-      j->osr[k].fn = NULL;
-    }
+  drop_code(vm, vf);
   if (++vf->recompiles >= SC_RECOMPILE_LIMIT) vf->nospec = 1;
-  vf->tier_at = vf->prof->calls + (vm->opts.tier_threshold ? vm->opts.tier_threshold : SC_DEFAULT_TIER_THRESHOLD);
   trace(vm, "%s: invalidated after %u deopts; recompile %u%s", vf->f->name, SC_DEOPT_LIMIT, vf->recompiles,
         vf->nospec ? " without speculation" : "");
 }
@@ -523,8 +620,9 @@ void sc_jit_print_stats(sc_vm *vm, FILE *out) {
           j->be->name, n, total * 1e3, s[n / 2] * 1e3, s[(n * 9) / 10 < n ? (n * 9) / 10 : n - 1] * 1e3,
           s[n - 1] * 1e3);
   fprintf(out, "jit: %u compilations (%u failed) in %.3f ms, %u OSR compilations, %u OSR entries, %u deopts, "
-          "%u invalidations, %u guards emitted, %u removed\n", j->ncompiled, j->nfailed, j->total * 1e3, j->nosr,
-          j->nosr_entries, j->ndeopts, j->ninvalidated, j->guards_emitted, j->guards_removed);
+          "%u invalidations (%u by changed globals), %u guards emitted, %u removed\n", j->ncompiled, j->nfailed,
+          j->total * 1e3, j->nosr, j->nosr_entries, j->ndeopts, j->ninvalidated, j->ndep_invalidated,
+          j->guards_emitted, j->guards_removed);
   double run = now() - j->t_start;
   if (vm->opts.jit == SC_JIT_TIERED)
     fprintf(out, "jit: run %.3f ms; %u requests (%u discarded as stale, %u unfinished at exit); compiling %.3f ms "
@@ -563,6 +661,8 @@ void sc_jit_free(sc_vm *vm) {
   free(j->workers);
   free(j->secs);
   free(j->osr);
+  free(j->gdeps);
+  if (vm->prog->nglobals) memset(vm->gwatch, 0, vm->prog->nglobals);
   free(j);
   vm->jit = NULL;
 }

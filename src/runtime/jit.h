@@ -35,6 +35,8 @@ void sc_jit_tier_up(sc_vm *vm, sc_vfunc *vf);
 /* TIERED: the loop at header pc of frame fp is hot: its OSR code (compiled
  * now, or earlier), or NULL when it cannot be compiled. */
 sc_native_fn sc_jit_osr(sc_vm *vm, sc_frame *fp, uint32_t pc);
+/* Global g was stored and code assumed its value: drop that code. */
+void sc_jit_global_changed(sc_vm *vm, uint32_t g);
 /* Compiled code of vf left at bpc: trace it, count it, and drop code whose
  * guards keep failing. */
 void sc_jit_deopted(sc_vm *vm, sc_vfunc *vf, uint32_t bpc, uint32_t reason);

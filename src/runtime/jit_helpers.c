@@ -95,6 +95,12 @@ bool sc_jh_print(sc_vm *vm, sc_jt t, sc_jp p) {
   return true;
 }
 
+bool sc_jh_store_global(sc_vm *vm, uint32_t g, sc_jt t, sc_jp p) {
+  vm->globals[g] = V(t, p);
+  if (vm->gstores[g] != SC_GLOBAL_VARIES) sc_vm_global_stored(vm, g);
+  return true;
+}
+
 bool sc_jh_builtin(sc_vm *vm, uint32_t b, const sc_value *args, sc_value *out) {
   return sc_rt_builtin(&vm->rt, (sc_builtin)b, args, out) || leave(vm);
 }

@@ -51,6 +51,8 @@ bool sc_jh_map_get(sc_vm *vm, sc_jt mt, sc_jp mp, sc_jt kt, sc_jp kp, sc_value *
 bool sc_jh_map_set(sc_vm *vm, sc_jt mt, sc_jp mp, sc_jt kt, sc_jp kp, sc_jt vt, sc_jp vp);
 bool sc_jh_map_has(sc_vm *vm, sc_jt mt, sc_jp mp, sc_jt kt, sc_jp kp, sc_value *out);
 bool sc_jh_print(sc_vm *vm, sc_jt t, sc_jp p);
+/* StoreGlobal: compiled code may have assumed the old value (jit.c). */
+bool sc_jh_store_global(sc_vm *vm, uint32_t g, sc_jt t, sc_jp p);
 bool sc_jh_builtin(sc_vm *vm, uint32_t b, const sc_value *args, sc_value *out);
 /* StoreLocal's check of a local declared with a kind (local: its index in
  * the frame's function). */

@@ -53,6 +53,9 @@ sc_vm *sc_vm_new(sc_program *p, const sc_vm_options *opts) {
   vm->max_frames = vm->opts.max_frames ? vm->opts.max_frames : SC_DEFAULT_MAX_FRAMES;
   /* all-zero bytes are null values */
   vm->globals = sc_gc_alloc((p->nglobals ? p->nglobals : 1) * sizeof(sc_value));
+  vm->gstores = sc_gc_alloc_atomic(2 * (p->nglobals ? p->nglobals : 1));
+  memset(vm->gstores, 0, 2 * (p->nglobals ? p->nglobals : 1));
+  vm->gwatch = vm->gstores + (p->nglobals ? p->nglobals : 1);
   uint32_t nf = p->nfuncs;
   vm->profiles = sc_gc_alloc((nf ? nf : 1) * sizeof(sc_profile));
   vm->funcs = sc_gc_alloc((nf ? nf : 1) * sizeof(sc_vfunc));
@@ -87,6 +90,11 @@ sc_vm *sc_vm_new(sc_program *p, const sc_vm_options *opts) {
   vm->frames_cap = SC_INITIAL_FRAMES < vm->max_frames + 1 ? SC_INITIAL_FRAMES : vm->max_frames + 1;
   vm->frames = sc_gc_alloc_atomic(vm->frames_cap * sizeof(sc_frame));
   return vm;
+}
+
+void sc_vm_global_stored(sc_vm *vm, uint32_t g) {
+  vm->gstores[g]++;
+  if (vm->gwatch[g]) sc_jit_global_changed(vm, g);
 }
 
 void sc_vm_set_output(sc_vm *vm, FILE *out) { vm->opts.out = out ? out : stdout; }

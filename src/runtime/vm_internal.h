@@ -106,6 +106,10 @@ struct sc_vm {
   bool fuse;      /* use superinstructions (default; SHAPEC_NO_FUSION=1 clears) */
   sc_vm *next_running; /* list of running VMs, pushed as GC roots */
   /* Compiled code (jit.c). */
+  /* Per global: how often it was stored (SC_GLOBAL_*), and whether
+   * compiled code assumes its value (a store then invalidates that code). */
+  uint8_t *gstores;
+  uint8_t *gwatch;
   struct sc_jit *jit;  /* the tier manager; NULL: none */
   bool native_ready;   /* sc_jit_prepare_vm done: native code may run */
   sc_value *deopt_sp;  /* operand stack top of a frame that compiled code left */
@@ -114,6 +118,13 @@ struct sc_vm {
   double stress_p;     /* --deopt-stress probability */
   uint64_t stress_state;
 };
+
+/* Globals never stored or stored once may be assumed constant by the
+ * compiler; one stored more often varies. */
+enum { SC_GLOBAL_UNSET, SC_GLOBAL_ONCE, SC_GLOBAL_VARIES };
+/* A store to global g whose count is not SC_GLOBAL_VARIES yet: counts it
+ * and invalidates code that assumed its value. */
+void sc_vm_global_stored(sc_vm *vm, uint32_t g);
 
 /* The dispatch loop (interp.c): runs main on a prepared VM; returns an
  * exit status. */

@@ -159,6 +159,12 @@ typedef struct sc_irfunc {
   uint8_t *local_kinds;     /* nlocals sc_kind: the declared kind of each local */
   uint64_t calls;           /* profile: calls counted by the interpreter */
   uint32_t guards_emitted, guards_removed; /* statistics: by specialize, by guards and unbox */
+  /* Speculation on globals (pass globals): a snapshot of their values and
+   * store counts (SC_GLOBAL_* of the runtime; NULL: none), and the globals
+   * whose values the code assumes. */
+  const sc_value *gvals;
+  const uint8_t *gstores;
+  uint32_t *gdeps, ngdeps;
   int32_t osr_pc;           /* -1; else an OSR compilation entered at this loop
                                header pc: `param k` is frame slot k (locals,
                                then the operand stack), text `osr @PC` */
