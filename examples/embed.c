@@ -80,6 +80,7 @@ static char *run(sc_vm *vm, int *status) {
 }
 
 int main(void) {
+  const char *backend = getenv("SHAPEC_BACKEND"); /* mir or llvm; unset: the default */
   sc_runtime_init();
   sc_program *p = sc_program_new("embed");
   uint32_t header, exit_pc, sum = build_sum(p, &header, &exit_pc);
@@ -100,9 +101,9 @@ int main(void) {
 
   /* 2. Tiering through the public API (background compile thread, waiting
    * for each compilation so the run certainly uses native code). */
-  if (sc_backend_available(NULL)) {
+  if (sc_backend_available(backend)) {
     sc_vm_options to = {.profile = 1, .jit = SC_JIT_TIERED, .tier_threshold = 1, .osr_threshold = 50,
-                        .jit_wait = 1};
+                        .jit_wait = 1, .backend = backend};
     sc_vm *tvm = sc_vm_new(p, &to);
     char *got = run(tvm, &st);
     CHECK(st == SC_EXIT_OK && !strcmp(got, want), "tiered run printed %s", got);
@@ -115,7 +116,7 @@ int main(void) {
 
   /* 3. The Tier-2 compiler directly. */
   char err[256];
-  sc_compiler *c = sc_compiler_new(vm, NULL, err, sizeof err);
+  sc_compiler *c = sc_compiler_new(vm, backend, err, sizeof err);
   CHECK(c != NULL, "sc_compiler_new: %s", err);
   if (!c) return 1;
   const sc_profile *fb = sc_vm_profile(vm, sum);
