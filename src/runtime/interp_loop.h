@@ -183,6 +183,7 @@
     *c_ += *c_ != UINT32_MAX;                                             \
     if (UNLIKELY(*c_ == vm->osr_at)) {                                    \
       pc = (target);                                                      \
+      osr_ctr = c_;                                                       \
       goto L_osr;                                                         \
     }                                                                     \
   } while (0)
@@ -279,6 +280,9 @@ static int SC_INTERP_FN(sc_vm *vm, sc_frame *fp, const sc_tinsn *pc, sc_value *s
   sc_rt *rt = &vm->rt;
   sc_frame *const stop = fp - 1; /* returning into it ends this run */
   sc_native_fn nfn;
+#if PROFILE
+  uint32_t *osr_ctr; /* the back-edge counter that asked for OSR */
+#endif
   sc_value *base = fp->base;
   vm->stack_top = base + fp->vf->frame_size;
 #if PROFILE
@@ -717,7 +721,7 @@ L_Print:
   /* A hot loop: pc is its header, the frame holds the interpreter's state
    * there (locals, operand stack up to sp), which OSR code takes over. */
 L_osr: {
-  sc_native_fn osr = sc_jit_osr(vm, fp, (uint32_t)(pc - fp->vf->code));
+  sc_native_fn osr = sc_jit_osr(vm, fp, (uint32_t)(pc - fp->vf->code), osr_ctr);
   if (!osr) DISPATCH();
   fp->pc = pc;
   nfn = osr;

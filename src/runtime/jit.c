@@ -522,7 +522,7 @@ void sc_jit_tier_up(sc_vm *vm, sc_vfunc *vf) {
   if (vf->queued) vf->tier_at = vf->prof->calls + SC_POLL_CALLS;
 }
 
-sc_native_fn sc_jit_osr(sc_vm *vm, sc_frame *fp, uint32_t pc) {
+sc_native_fn sc_jit_osr(sc_vm *vm, sc_frame *fp, uint32_t pc, uint32_t *counter) {
   sc_jit *j = vm->jit;
   sc_vfunc *vf = &vm->funcs[fp->vf->index];
   poll_done(vm);
@@ -556,11 +556,11 @@ sc_native_fn sc_jit_osr(sc_vm *vm, sc_frame *fp, uint32_t pc) {
   switch (e->state) {
   case OSR_READY:
     j->nosr_entries++;
-    vf->backedges[pc] = 0; /* enter again when the loop gets hot again */
+    *counter = 0; /* enter again when the loop gets hot again */
     trace(vm, "%s: OSR entry at loop pc %u (%s)", vf->f->name, pc, j->be->name);
     return e->fn;
   case OSR_PENDING: /* look again in a while */
-    vf->backedges[pc] = vm->osr_at > SC_POLL_ITERS ? vm->osr_at - SC_POLL_ITERS : 0;
+    *counter = vm->osr_at > SC_POLL_ITERS ? vm->osr_at - SC_POLL_ITERS : 0;
     return NULL;
   default:
     return NULL;
