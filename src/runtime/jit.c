@@ -82,9 +82,11 @@ typedef struct sc_jit {
 #define SC_DEOPT_LIMIT 16  /* deopts of one compiled function before it is dropped */
 #define SC_RECOMPILE_LIMIT 3 /* recompiles with speculation before giving it up */
 /* While a request is with the worker, the interpreter looks for the
- * result every so many calls of the function / iterations of the loop. */
-#define SC_POLL_CALLS 8
-#define SC_POLL_ITERS 64
+ * result at every call of the function (so the first call after the code
+ * is ready runs it) and every so many iterations of a loop waiting for
+ * OSR code (an atomic load and a table lookup each time). */
+#define SC_POLL_CALLS 1
+#define SC_POLL_ITERS 16
 
 int sc_backend_available(const char *name) { return (name ? sc_backend_find(name) : sc_backend_default()) != NULL; }
 
