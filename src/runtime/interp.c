@@ -485,7 +485,11 @@ static void sc_interp_index_feedback(sc_fb_slot *s, sc_value av, sc_value iv) {
 #undef SC_INTERP_FN
 
 int sc_interp_exec(sc_vm *vm, sc_frame *fp, const sc_tinsn *pc, sc_value *sp) {
-  return vm->opts.profile ? sc_interp_profile(vm, fp, pc, sp) : sc_interp_plain(vm, fp, pc, sp);
+  int was = __atomic_load_n(&vm->in_native, __ATOMIC_RELAXED);
+  __atomic_store_n(&vm->in_native, 0, __ATOMIC_RELAXED);
+  int st = vm->opts.profile ? sc_interp_profile(vm, fp, pc, sp) : sc_interp_plain(vm, fp, pc, sp);
+  __atomic_store_n(&vm->in_native, was, __ATOMIC_RELAXED);
+  return st;
 }
 
 void sc_interp_prepare(sc_vm *vm) {

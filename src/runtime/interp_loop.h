@@ -734,7 +734,10 @@ L_native_call:
 L_native_run:
   __attribute__((unused)); /* only OSR jumps here, in the profiling build */
   {
+  /* which tier runs, for --stats' sampler: a relaxed store each way */
+  __atomic_store_n(&vm->in_native, 1, __ATOMIC_RELAXED);
   int st = nfn(vm, fp);
+  __atomic_store_n(&vm->in_native, 0, __ATOMIC_RELAXED);
   if (LIKELY(st == SC_ST_RET)) {
     sc_value *dst = fp->ret; /* relocated if the stack grew */
     fp--;

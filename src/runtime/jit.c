@@ -77,6 +77,11 @@ typedef struct sc_jit {
   creq *queue, *qtail, *done;
   bool stop;
   atomic_int ndone;
+  /* --stats: a thread samples which tier the executing thread is in */
+  pthread_t sampler;
+  bool sampling;
+  atomic_bool sampler_stop;
+  uint64_t samples[2]; /* interpreter (and compiling there), native code */
 } sc_jit;
 
 #define SC_DEOPT_LIMIT 16  /* deopts of one compiled function before it is dropped */
@@ -220,6 +225,18 @@ void sc_jit_prepare_vm(sc_vm *vm) {
   vm->native_ready = true;
 }
 
+#define SC_SAMPLE_NS 500000 /* 0.5 ms */
+
+static void *sampler_main(void *arg) {
+  sc_jit *j = arg;
+  struct timespec ts = {0, SC_SAMPLE_NS};
+  while (!atomic_load_explicit(&j->sampler_stop, memory_order_relaxed)) {
+    nanosleep(&ts, NULL);
+    j->samples[__atomic_load_n(&j->vm->in_native, __ATOMIC_RELAXED) ? 1 : 0]++;
+  }
+  return NULL;
+}
+
 bool sc_jit_init(sc_vm *vm) {
   if (vm->jit) return true;
   const char *name = vm->opts.backend;
@@ -253,6 +270,8 @@ bool sc_jit_init(sc_vm *vm) {
     }
   }
   sc_jit_prepare_vm(vm);
+  atomic_init(&j->sampler_stop, false);
+  if (vm->opts.stats && !pthread_create(&j->sampler, NULL, sampler_main, j)) j->sampling = true;
   j->t_start = now();
   return true;
 }
@@ -612,6 +631,16 @@ void sc_jit_print_stats(sc_vm *vm, FILE *out) {
     fprintf(out, "jit: nothing compiled\n");
     return;
   }
+  if (j->sampling) {
+    atomic_store_explicit(&j->sampler_stop, true, memory_order_relaxed);
+    pthread_join(j->sampler, NULL);
+    j->sampling = false;
+    uint64_t n = j->samples[0] + j->samples[1];
+    if (n)
+      fprintf(out, "jit: time in native code %.1f%%, in the interpreter %.1f%% (%llu samples, every %.1f ms)\n",
+              100.0 * (double)j->samples[1] / (double)n, 100.0 * (double)j->samples[0] / (double)n,
+              (unsigned long long)n, SC_SAMPLE_NS / 1e6);
+  }
   double *s = malloc(vm->prog->nfuncs * sizeof *s + 8), total = 0;
   uint32_t n = 0;
   for (uint32_t i = 0; i < vm->prog->nfuncs; i++)
@@ -642,6 +671,10 @@ void sc_jit_free(sc_vm *vm) {
   for (uint32_t i = 0; i < vm->prog->nfuncs; i++) {
     vm->funcs[i].native = NULL;
     vm->funcs[i].queued = 0;
+  }
+  if (j->sampling) {
+    atomic_store_explicit(&j->sampler_stop, true, memory_order_relaxed);
+    pthread_join(j->sampler, NULL);
   }
   pthread_mutex_lock(&j->mu);
   j->stop = true;

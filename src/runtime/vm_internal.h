@@ -112,6 +112,7 @@ struct sc_vm {
   uint8_t *gwatch;
   struct sc_jit *jit;  /* the tier manager; NULL: none */
   bool native_ready;   /* sc_jit_prepare_vm done: native code may run */
+  int in_native;       /* compiled code is running (not the interpreter); relaxed atomics */
   sc_value *deopt_sp;  /* operand stack top of a frame that compiled code left */
   int run_status;      /* of a run on the execution thread */
   uint32_t osr_at;     /* back-edge count that asks for OSR (0: never) */
