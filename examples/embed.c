@@ -91,6 +91,16 @@ int main(void) {
     return 1;
   }
 
+  /* A program that does not verify gets no VM (and no crash). */
+  sc_program *broken = sc_program_new("broken");
+  sc_func *bm = sc_func_add(broken, "main", 0);
+  sc_emit(bm, SC_OP_LoadLocal, 7, 0, 1, 1); /* no such local, and no return */
+  broken->main_index = 0;
+  FILE *devnull = fopen("/dev/null", "w");
+  sc_vm_options bo = {.err = devnull};
+  CHECK(sc_vm_new(broken, &bo) == NULL, "a VM for a program that does not verify");
+  fclose(devnull);
+
   /* 1. The interpreter: the oracle, and the feedback for the compiler. */
   sc_vm_options io = {.profile = 1, .jit = SC_JIT_OFF};
   sc_vm *vm = sc_vm_new(p, &io);

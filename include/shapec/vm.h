@@ -58,7 +58,9 @@ typedef struct sc_vm_options {
  * (sc_vm_new calls it too). */
 void sc_runtime_init(void);
 
-/* p must have passed sc_verify. opts may be NULL for defaults. */
+/* A VM for program p; opts may be NULL for defaults. p is verified here
+ * (again: a host may have changed it since): NULL, with the verifier's
+ * diagnostics on opts->err (stderr by default), when it does not verify. */
 sc_vm *sc_vm_new(sc_program *p, const sc_vm_options *opts);
 /* Runs main(); returns SC_EXIT_OK, or SC_EXIT_RUNTIME_ERROR after writing
  * `runtime error: MSG` and the stack trace to opts->err. Halt returns OK. */

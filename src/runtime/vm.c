@@ -36,6 +36,11 @@ static void install_roots(void) {
 
 sc_vm *sc_vm_new(sc_program *p, const sc_vm_options *opts) {
   sc_runtime_init();
+  sc_diags d = {.filename = p ? p->filename : NULL};
+  if (sc_verify(p, &d)) {
+    sc_diags_print(&d, opts && opts->err ? opts->err : stderr);
+    return NULL;
+  }
   install_roots();
   sc_vm *vm = sc_gc_alloc(sizeof *vm);
   vm->prog = p;
