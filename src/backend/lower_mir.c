@@ -4,6 +4,7 @@
  * every frame state that some instruction can leave at gets one shared exit
  * block that boxes the state and calls sc_jh_deopt. checkkind is inline
  * (a tag compare against the declared kind) rather than a helper call.
+ * Blocks are laid out loop by loop, loops tested at the bottom.
  *
  * One MIR context per backend context; each function is its own module,
  * loaded, linked and generated at once. Helpers are called by address
@@ -823,7 +824,10 @@ static void lower_term(lw *w, uint32_t b, uint32_t v, uint32_t next) {
   }
   uint32_t s0 = in->succ[0], s1 = in->succ[1];
   MIR_op_t c = PP(w, in->args[0]);
-  if (!has_phis(w->f, s1)) { /* false edge first: the true one may fall through */
+  if (s1 == next && !has_phis(w->f, s0)) { /* a rotated loop's test: branch back, fall out */
+    INS(w, MIR_BT, L(w, w->lab[s0]), c);
+    jump(w, b, s1, next);
+  } else if (!has_phis(w->f, s1)) { /* false edge first: the true one may fall through */
     INS(w, MIR_BF, L(w, w->lab[s1]), c);
     jump(w, b, s0, next);
   } else if (!has_phis(w->f, s0)) {
@@ -836,6 +840,76 @@ static void lower_term(lw *w, uint32_t b, uint32_t v, uint32_t next) {
     emit(w, e);
     jump(w, b, s0, next);
   }
+}
+
+/* ---- block layout ---- */
+
+/* MIR keeps blocks in the order it is given: it does not rotate loops.
+ * The order: reverse post-order with each loop contiguous (nested loops
+ * inside it), and a loop that tests at its header and jumps back from its
+ * last block rotated, header last: the latch falls through into the test
+ * and the back edge is the test's conditional branch to the body, one
+ * branch per iteration instead of two. Entering costs one jump. */
+typedef struct layout {
+  sc_irfunc *f;
+  uint32_t *order, n;
+  uint8_t *placed;
+} layout;
+
+static void place_region(layout *y, const uint32_t *blocks, uint32_t n, int32_t region);
+
+/* Does b end by jumping to h unconditionally? */
+static bool jumps_to(const sc_irfunc *f, uint32_t b, uint32_t h) {
+  uint32_t s[2];
+  int ns = sc_ir_succs(f, b, s);
+  return ns && s[0] == h && (ns == 1 || s[1] == h);
+}
+
+/* Does loop l's header end with a two-way branch with one edge leaving l? */
+static bool tests_at_header(const sc_irfunc *f, uint32_t l) {
+  uint32_t s[2];
+  uint32_t h = f->loops[l].header;
+  if (sc_ir_succs(f, h, s) != 2 || s[0] == s[1]) return false;
+  return sc_ir_loop_contains(f, l, s[0]) != sc_ir_loop_contains(f, l, s[1]);
+}
+
+static void place_loop(layout *y, uint32_t l) {
+  const sc_irfunc *f = y->f;
+  const sc_loop *lp = &f->loops[l];
+  uint32_t start = y->n;
+  place_region(y, lp->blocks, lp->nblocks, (int32_t)l);
+  uint32_t h = y->order[start], last = y->order[y->n - 1];
+  if (lp->irreducible || h != lp->header || last == h || h == f->rpo[0] || !tests_at_header(f, l) ||
+      !jumps_to(f, last, h))
+    return;
+  memmove(y->order + start, y->order + start + 1, (y->n - start - 1) * sizeof *y->order);
+  y->order[y->n - 1] = h;
+}
+
+/* Places the blocks of `region` (a loop, or -1 for the function) not placed
+ * yet, in the given order (reverse post-order); a block of a nested loop
+ * places that whole loop. */
+static void place_region(layout *y, const uint32_t *blocks, uint32_t n, int32_t region) {
+  const sc_irfunc *f = y->f;
+  for (uint32_t k = 0; k < n; k++) {
+    uint32_t b = blocks[k];
+    if (y->placed[b]) continue;
+    int32_t l = f->loop_of[b];
+    if (l == region) {
+      y->placed[b] = 1;
+      y->order[y->n++] = b;
+      continue;
+    }
+    while (f->loops[l].parent != region) l = f->loops[l].parent;
+    place_loop(y, (uint32_t)l);
+  }
+}
+
+static uint32_t *block_layout(sc_irfunc *f) {
+  layout y = {.f = f, .order = sc_arena_alloc(f->arena, (f->nrpo + 1) * sizeof *y.order)};
+  y.placed = sc_arena_alloc(f->arena, f->nblk + 1);
+  place_region(&y, f->rpo, f->nrpo, -1);
+  return y.n == f->nrpo ? y.order : NULL;
 }
 
 /* Scratch room: the most values any helper call or exit stores at once. */
@@ -904,10 +978,14 @@ static void lower_func(lw *w, const char *name) {
   INS(w, MIR_ALLOCA, R(w, w->buf), K(w, ARGS + 16 * (int64_t)scratch_need(f)));
   INS(w, MIR_ADD, R(w, w->out), R(w, w->buf), K(w, OUT));
   INS(w, MIR_ADD, R(w, w->args), R(w, w->buf), K(w, ARGS));
-  /* Blocks in reverse post-order: definitions come before their uses. */
+  uint32_t *order = block_layout(f);
+  if (!order) {
+    fail(w, "the block layout lost blocks (stale loop analysis?)");
+    order = f->rpo;
+  }
   uint32_t k = 0;
   for (; k < f->nrpo && !w->failed; k++) {
-    uint32_t b = f->rpo[k], next = k + 1 < f->nrpo ? f->rpo[k + 1] : UINT32_MAX;
+    uint32_t b = order[k], next = k + 1 < f->nrpo ? order[k + 1] : UINT32_MAX;
     const sc_blk *bl = &f->blk[b];
     emit(w, w->lab[b]);
     for (uint32_t i = 0; i + 1 < bl->nins && !w->failed; i++) lower_ins(w, bl->ins[i]);
@@ -915,7 +993,7 @@ static void lower_func(lw *w, const char *name) {
   }
   /* After a failure the function never runs, but MIR checks it: every
    * label in use gets defined. */
-  for (; w->failed && k < f->nrpo; k++) emit(w, w->lab[f->rpo[k]]);
+  for (; w->failed && k < f->nrpo; k++) emit(w, w->lab[order[k]]);
   for (uint32_t s = 0; s < f->nfs * SC_NREASONS; s++)
     if (w->exits[s] && w->failed) emit(w, w->exits[s]);
     else if (w->exits[s]) emit_exit(w, s);
@@ -925,7 +1003,7 @@ static void lower_func(lw *w, const char *name) {
 
 static sc_native_fn compile(void *ctx, sc_irfunc *f, FILE *dump, char *err, size_t errlen) {
   mctx *c = ctx;
-  if (!f->rpo) sc_ir_dom(f);
+  if (!f->loop_of) sc_ir_loops(f); /* dominators and loops: the block layout */
   c->err = err;
   c->errlen = errlen;
   if (errlen) err[0] = '\0';
