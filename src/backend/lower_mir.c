@@ -6,11 +6,12 @@
  * (a tag compare against the declared kind) rather than a helper call.
  * Blocks are laid out loop by loop, loops tested at the bottom.
  *
- * One MIR context per backend context; each function is its own module,
- * loaded, linked and generated at once. Helpers are called by address
+ * Each function is its own module, loaded, linked and generated at once,
+ * in the backend context's current MIR context (a unit, rotated so that
+ * released code can be freed: see below). Helpers are called by address
  * through per-module prototypes, so modules need no imports. MIR reports
  * errors through a noreturn callback: it longjmps back into compile(), and
- * the context, now in an unknown state, is set aside for a fresh one. */
+ * the unit, now in an unknown state, is set aside for a fresh one. */
 #include "config.h"
 
 #include <math.h>
@@ -59,9 +60,30 @@ static const struct {
  * buffers of NewArray, calls and builtins, and the deopt buffer. */
 enum { SCRATCH = 0, OUT = 16, ARGS = 32 };
 
+/* A MIR context and the functions compiled in it. MIR frees code only with
+ * its whole context, so compilations go into one unit at a time, which is
+ * retired after UNIT_FUNCS of them; a retired unit is finished once every
+ * function compiled in it has been released. A handle is its unit. */
+typedef struct unit {
+  MIR_context_t m;
+  uint32_t nfuncs; /* modules added: its age */
+  uint32_t live;   /* compiled functions not released */
+  bool broken;     /* a MIR error left it in an unknown state: never finished */
+  struct unit *prev, *next;
+} unit;
+
+/* Context creation costs ~0.3 ms and ~220 KiB, each function's MIR stays
+ * until the end of its unit: 32 keeps a retired unit's price small when
+ * one long-lived function holds it. SC_MIR_UNIT_FUNCS=N overrides it (1:
+ * a context per function, as tests use to catch code freed too early). */
+#define UNIT_FUNCS 32
+
 typedef struct mctx {
   sc_vm *vm;
-  MIR_context_t m;
+  unit *cur;       /* compiling into (NULL: start one) */
+  uint32_t unit_funcs; /* compilations per unit */
+  unit *units;     /* all of them, current and retired */
+  sc_backend_stats st;
   unsigned serial; /* unique function names */
   jmp_buf jb;      /* where a MIR error returns to */
   char *err;
@@ -69,10 +91,11 @@ typedef struct mctx {
 } mctx;
 
 /* The compilation a MIR error belongs to (one per compiling thread). */
-static _Thread_local mctx *cur;
+static _Thread_local mctx *compiling;
 
 static void MIR_NO_RETURN mir_error(MIR_error_type_t type, const char *fmt, ...) {
   (void)type;
+  mctx *cur = compiling;
   if (!cur) { /* outside compile(): nowhere to report to */
     va_list ap;
     va_start(ap, fmt);
@@ -104,15 +127,58 @@ static void *create(sc_vm *vm, char *err, size_t errlen) {
   (void)err, (void)errlen;
   mctx *c = calloc(1, sizeof *c);
   c->vm = vm;
-  c->m = new_mir();
+  c->st.unit = "MIR contexts";
+  const char *e = getenv("SC_MIR_UNIT_FUNCS");
+  c->unit_funcs = e && atoi(e) > 0 ? (uint32_t)atoi(e) : UNIT_FUNCS;
   return c;
 }
+
+static void unit_free(mctx *c, unit *u) {
+  if (u->prev) u->prev->next = u->next;
+  else c->units = u->next;
+  if (u->next) u->next->prev = u->prev;
+  if (!u->broken) { /* a broken one is left as it is: finishing it would report its unfinished parts */
+    MIR_gen_finish(u->m);
+    MIR_finish(u->m); /* frees the code of every function compiled in it */
+  }
+  free(u);
+  c->st.units--;
+}
+
+/* No more compilations into the current unit. */
+static void retire(mctx *c) {
+  unit *u = c->cur;
+  c->cur = NULL;
+  if (u && !u->live) unit_free(c, u);
+}
+
+static unit *current(mctx *c) {
+  if (c->cur && c->cur->nfuncs >= c->unit_funcs) retire(c);
+  if (!c->cur) {
+    unit *u = calloc(1, sizeof *u);
+    u->m = new_mir();
+    u->next = c->units;
+    if (u->next) u->next->prev = u;
+    c->units = u;
+    c->cur = u;
+    if (++c->st.units > c->st.units_max) c->st.units_max = c->st.units;
+  }
+  return c->cur;
+}
+
+static void release(void *ctx, void *handle) {
+  mctx *c = ctx;
+  unit *u = handle;
+  c->st.released++;
+  if (!--u->live && u != c->cur) unit_free(c, u);
+}
+
+static void stats(void *ctx, sc_backend_stats *out) { *out = ((mctx *)ctx)->st; }
 
 static void destroy(void *ctx) {
   mctx *c = ctx;
   if (!c) return;
-  MIR_gen_finish(c->m);
-  MIR_finish(c->m); /* frees the code of every function compiled with it */
+  while (c->units) unit_free(c, c->units);
   free(c);
 }
 
@@ -1001,8 +1067,9 @@ static void lower_func(lw *w, const char *name) {
   MIR_finish_func(w->m);
 }
 
-static sc_native_fn compile(void *ctx, sc_irfunc *f, FILE *dump, char *err, size_t errlen) {
+static sc_native_fn compile(void *ctx, sc_irfunc *f, FILE *dump, void **handle, char *err, size_t errlen) {
   mctx *c = ctx;
+  *handle = NULL;
   if (!f->loop_of) sc_ir_loops(f); /* dominators and loops: the block layout */
   c->err = err;
   c->errlen = errlen;
@@ -1011,8 +1078,9 @@ static sc_native_fn compile(void *ctx, sc_irfunc *f, FILE *dump, char *err, size
   lw *volatile w = sc_arena_alloc(f->arena, sizeof *w);
   w->c = c;
   w->f = f;
-  w->m = c->m;
   if (!supported(w)) return NULL;
+  unit *volatile u = current(c); /* volatile: kept across setjmp */
+  w->m = u->m;
 
   char name[96];
   int len = snprintf(name, sizeof name, "f%u_%s", c->serial++, f->name ? f->name : "anon");
@@ -1021,33 +1089,36 @@ static sc_native_fn compile(void *ctx, sc_irfunc *f, FILE *dump, char *err, size
           (name[i] >= '0' && name[i] <= '9')))
       name[i] = '_';
 
-  cur = c;
+  compiling = c;
   if (setjmp(c->jb)) {
-    /* The context is in an unknown state (a function or module may be
-     * half built): set it aside for good, without MIR_finish, which would
-     * report the unfinished parts (and free code still in use). */
-    cur = NULL;
-    c->m = new_mir();
+    /* The unit is in an unknown state (a function or module may be half
+     * built): no more compilations into it, and it is never finished. */
+    compiling = NULL;
+    c->cur->broken = true;
+    retire(c);
     return NULL;
   }
-  MIR_module_t mod = MIR_new_module(c->m, name);
+  u->nfuncs++; /* even when it fails: the half-lowered module stays in the unit */
+  MIR_module_t mod = MIR_new_module(u->m, name);
   lower_func(w, name);
-  MIR_finish_module(c->m);
+  MIR_finish_module(u->m);
   if (w->failed) {
-    /* the half-lowered module stays in the context, never loaded */
-    cur = NULL;
+    compiling = NULL;
     return NULL;
   }
-  if (dump) MIR_output_module(c->m, dump, mod);
-  MIR_load_module(c->m, mod);
-  MIR_link(c->m, MIR_set_gen_interface, NULL);
+  if (dump) MIR_output_module(u->m, dump, mod);
+  MIR_load_module(u->m, mod);
+  MIR_link(u->m, MIR_set_gen_interface, NULL);
   void *code = w->F->machine_code ? w->F->machine_code : w->fn->addr;
-  cur = NULL;
+  compiling = NULL;
   if (!code) {
     snprintf(err, errlen, "MIR generated no code for %s", f->name);
     return NULL;
   }
+  u->live++;
+  c->st.compiled++;
+  *handle = u;
   return (sc_native_fn)(uintptr_t)code;
 }
 
-const sc_backend_impl sc_backend_mir = {"mir", create, compile, destroy};
+const sc_backend_impl sc_backend_mir = {"mir", create, compile, release, stats, destroy};

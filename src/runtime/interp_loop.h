@@ -729,7 +729,9 @@ L_native_call:
 L_native_run:
   __attribute__((unused)); /* only OSR jumps here, in the profiling build */
   {
+  vm->native_depth++;
   int st = nfn(vm, fp);
+  if (!--vm->native_depth && UNLIKELY(vm->code_dropped)) sc_jit_release_dropped(vm);
   if (LIKELY(st == SC_ST_RET)) {
     sc_value *dst = fp->ret; /* relocated if the stack grew */
     fp--;

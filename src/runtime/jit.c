@@ -12,10 +12,12 @@
 #include "passes/passes.h"
 #include "runtime/jit.h"
 
-/* OSR code by (function, loop header pc); fn NULL: could not compile. */
+/* OSR code by (function, loop header pc); fn NULL: could not compile, or
+ * dropped. */
 typedef struct osr_entry {
   uint32_t func, pc;
   sc_native_fn fn;
+  void *code; /* its backend handle */
 } osr_entry;
 
 typedef struct sc_jit {
@@ -27,6 +29,9 @@ typedef struct sc_jit {
   uint32_t guards_emitted, guards_removed;
   osr_entry *osr;
   uint32_t nosrtab, cosrtab;
+  void **code;     /* per function: the backend handle of vm->funcs[i].native */
+  void **dropped;  /* handles of dropped code, released once no compiled code runs */
+  uint32_t ndropped, cdropped, nreleased;
 } sc_jit;
 
 #define SC_DEOPT_LIMIT 16  /* deopts of one compiled function before it is dropped */
@@ -59,6 +64,7 @@ bool sc_jit_init(sc_vm *vm) {
   j->be = be;
   j->ctx = ctx;
   j->secs = calloc(vm->prog->nfuncs ? vm->prog->nfuncs : 1, sizeof *j->secs);
+  j->code = calloc(vm->prog->nfuncs ? vm->prog->nfuncs : 1, sizeof *j->code);
   vm->jit = j;
   /* frames never move under compiled code */
   uint32_t full = vm->max_frames + 1;
@@ -74,8 +80,8 @@ bool sc_jit_init(sc_vm *vm) {
 
 /* Native code for function func (an OSR entry at osr_pc if not 0), with
  * speculation on its profile when spec. */
-static sc_native_fn build(sc_vm *vm, uint32_t func, uint32_t osr_pc, bool spec, FILE *dump, char *err,
-                          size_t errlen) {
+static sc_native_fn build(sc_vm *vm, uint32_t func, uint32_t osr_pc, bool spec, FILE *dump, void **code,
+                          char *err, size_t errlen) {
   sc_jit *j = vm->jit;
   double t0 = now();
   sc_arena a;
@@ -87,9 +93,10 @@ static sc_native_fn build(sc_vm *vm, uint32_t func, uint32_t osr_pc, bool spec, 
   const sc_profile *prof = spec ? &vm->profiles[func] : NULL;
   sc_irfunc *f = sc_pipeline_lift(&a, vm->prog, func, prof, spec ? SC_SPECULATIVE_PIPELINE : SC_DEFAULT_PIPELINE, &o);
   sc_native_fn fn = NULL;
+  *code = NULL;
   if (!f) snprintf(err, errlen, "the IR verifier rejected it");
   else {
-    fn = j->be->compile(j->ctx, f, dump, err, errlen);
+    fn = j->be->compile(j->ctx, f, dump, code, err, errlen);
     j->guards_removed += f->guards_removed;
     j->guards_emitted += f->guards_emitted;
   }
@@ -105,10 +112,37 @@ static sc_native_fn build(sc_vm *vm, uint32_t func, uint32_t osr_pc, bool spec, 
   return fn;
 }
 
+/* Code that will not be entered again; activations of it may still be
+ * running: it is released once none can be (sc_jit_release_dropped). */
+static void drop(sc_vm *vm, void *code) {
+  sc_jit *j = vm->jit;
+  if (!code) return;
+  if (j->ndropped == j->cdropped) {
+    j->cdropped = j->cdropped ? 2 * j->cdropped : 16;
+    j->dropped = realloc(j->dropped, j->cdropped * sizeof *j->dropped);
+  }
+  j->dropped[j->ndropped++] = code;
+  vm->code_dropped = true;
+}
+
+/* Releases the dropped code on this thread, which owns the backend context
+ * (a compiler thread would take the handles over instead). */
+void sc_jit_release_dropped(sc_vm *vm) {
+  sc_jit *j = vm->jit;
+  vm->code_dropped = false;
+  if (!j) return;
+  for (uint32_t k = 0; k < j->ndropped; k++) j->be->release(j->ctx, j->dropped[k]);
+  j->nreleased += j->ndropped;
+  j->ndropped = 0;
+}
+
 bool sc_jit_compile(sc_vm *vm, uint32_t func, FILE *dump, char *err, size_t errlen) {
-  sc_native_fn fn = build(vm, func, 0, false, dump, err, errlen);
+  void *code;
+  sc_native_fn fn = build(vm, func, 0, false, dump, &code, err, errlen);
   if (!fn) return false;
+  drop(vm, vm->jit->code[func]);
   vm->funcs[func].native = fn;
+  vm->jit->code[func] = code;
   return true;
 }
 
@@ -129,13 +163,15 @@ void sc_jit_tier_up(sc_vm *vm, sc_vfunc *vf) {
   if (vf->native || vf->failed) return;
   char err[512] = "";
   bool spec = !vf->nospec;
-  sc_native_fn fn = build(vm, vf->index, 0, spec, NULL, err, sizeof err);
+  void *code;
+  sc_native_fn fn = build(vm, vf->index, 0, spec, NULL, &code, err, sizeof err);
   if (!fn) {
     vf->failed = 1;
     trace(vm, "%s: cannot compile (%s): stays interpreted", vf->f->name, err);
     return;
   }
   vf->native = fn;
+  vm->jit->code[vf->index] = code;
   vf->deopts = 0;
   trace(vm, "%s: compiled after %llu calls (%s, %s), %.3f ms", vf->f->name,
         (unsigned long long)vf->prof->calls, vm->jit->be->name, spec ? "speculative" : "generic",
@@ -152,12 +188,13 @@ sc_native_fn sc_jit_osr(sc_vm *vm, sc_frame *fp, uint32_t pc) {
       return j->osr[k].fn;
     }
   char err[512] = "";
-  sc_native_fn fn = build(vm, vf->index, pc, !vf->nospec, NULL, err, sizeof err);
+  void *code;
+  sc_native_fn fn = build(vm, vf->index, pc, !vf->nospec, NULL, &code, err, sizeof err);
   if (j->nosrtab == j->cosrtab) {
     j->cosrtab = j->cosrtab ? 2 * j->cosrtab : 8;
     j->osr = realloc(j->osr, j->cosrtab * sizeof *j->osr);
   }
-  j->osr[j->nosrtab++] = (osr_entry){vf->index, pc, fn};
+  j->osr[j->nosrtab++] = (osr_entry){vf->index, pc, fn, code};
   if (!fn) {
     trace(vm, "%s: loop at pc %u blacklisted for OSR: %s", vf->f->name, pc, err);
     return NULL;
@@ -183,10 +220,16 @@ void sc_jit_deopted(sc_vm *vm, sc_vfunc *vf, uint32_t bpc, uint32_t reason) {
   /* the guards keep failing: drop the code (activations finish in it), drop
    * the function's OSR code, and compile again later on fresher feedback */
   vf->native = NULL;
+  drop(vm, j->code[vf->index]);
+  j->code[vf->index] = NULL;
   vf->deopts = 0;
   j->ninvalidated++;
   for (uint32_t k = 0; k < j->nosrtab; k++)
-    if (j->osr[k].func == vf->index) j->osr[k].fn = NULL;
+    if (j->osr[k].func == vf->index) {
+      j->osr[k].fn = NULL;
+      drop(vm, j->osr[k].code);
+      j->osr[k].code = NULL;
+    }
   if (++vf->recompiles >= SC_RECOMPILE_LIMIT) vf->nospec = 1;
   vf->tier_at = vf->prof->calls + (vm->opts.tier_threshold ? vm->opts.tier_threshold : SC_DEFAULT_TIER_THRESHOLD);
   trace(vm, "%s: invalidated after %u deopts; recompile %u%s", vf->f->name, SC_DEOPT_LIMIT, vf->recompiles,
@@ -228,6 +271,11 @@ void sc_jit_print_stats(sc_vm *vm, FILE *out) {
   fprintf(out, "jit: %u compilations (%u failed) in %.3f ms, %u OSR compilations, %u OSR entries, %u deopts, "
           "%u invalidations, %u guards emitted, %u removed\n", j->ncompiled, j->nfailed, j->total * 1e3, j->nosr,
           j->nosr_entries, j->ndeopts, j->ninvalidated, j->guards_emitted, j->guards_removed);
+  sc_backend_stats bs;
+  j->be->stats(j->ctx, &bs);
+  fprintf(out, "jit: code released: %u compilations (%u waiting); %s holds %llu of %llu compilations in %u %s "
+          "(at most %u)\n", j->nreleased, j->ndropped, j->be->name, (unsigned long long)(bs.compiled - bs.released),
+          (unsigned long long)bs.compiled, bs.units, bs.unit, bs.units_max);
   for (uint32_t i = 0; i < vm->prog->nfuncs; i++)
     if (j->secs[i] > 0) fprintf(out, "jit: function %s %.3f ms\n", vm->prog->funcs[i]->name, j->secs[i] * 1e3);
   free(s);
@@ -239,7 +287,10 @@ void sc_jit_free(sc_vm *vm) {
   for (uint32_t i = 0; i < vm->prog->nfuncs; i++) vm->funcs[i].native = NULL;
   j->be->destroy(j->ctx);
   free(j->secs);
+  free(j->code);
+  free(j->dropped);
   free(j->osr);
   free(j);
   vm->jit = NULL;
+  vm->code_dropped = false;
 }

@@ -26,7 +26,10 @@ void sc_jit_tier_up(sc_vm *vm, sc_vfunc *vf);
  * now, or earlier), or NULL when it cannot be compiled. */
 sc_native_fn sc_jit_osr(sc_vm *vm, sc_frame *fp, uint32_t pc);
 /* Compiled code of vf left at bpc: trace it, count it, and drop code whose
- * guards keep failing. */
+ * guards keep failing (vm->code_dropped says some is waiting for release). */
 void sc_jit_deopted(sc_vm *vm, sc_vfunc *vf, uint32_t bpc, uint32_t reason);
+/* No compiled code is running (vm->native_depth is 0): frees the code
+ * dropped since the last call. */
+void sc_jit_release_dropped(sc_vm *vm);
 
 #endif

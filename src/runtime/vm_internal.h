@@ -110,6 +110,11 @@ struct sc_vm {
   uint32_t osr_at;     /* back-edge count that asks for OSR (0: never) */
   double stress_p;     /* --deopt-stress probability */
   uint64_t stress_state;
+  /* Activations of compiled code entered from the interpreter: when the
+   * count drops to 0 and code was dropped meanwhile, sc_jit_release_dropped
+   * frees it (activations of dropped code finish in it). */
+  uint32_t native_depth;
+  bool code_dropped;
 };
 
 /* The dispatch loop (interp.c): runs main on a prepared VM; returns an
