@@ -143,6 +143,7 @@ int main(void) {
   CHECK(st == SC_EXIT_OK && !strcmp(got, want), "installed code printed %s", got);
   free(got);
   CHECK(sc_vm_install(vm, sum, NULL), "uninstall");
+  sc_compile_release_code(c, &r);
   sc_compile_result_free(&r);
 
   /* OSR: enter sum's loop at its header. */

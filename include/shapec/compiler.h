@@ -99,6 +99,7 @@ typedef struct sc_compile_result {
   uint32_t ndeps;
   uint32_t guards_emitted, guards_removed; /* by the guard passes */
   double compile_ms;                       /* lift + passes + codegen */
+  void *handle;                            /* the backend's, for sc_compile_release_code */
 } sc_compile_result;
 
 /* A compiler for the programs run by vm (the code bakes in the VM's
@@ -114,6 +115,10 @@ sc_compiler *sc_compiler_new(sc_vm *vm, const char *backend, char *err, size_t e
 int sc_compile(sc_compiler *c, const sc_compile_request *req, sc_compile_result *res);
 /* Frees the result's arrays (not its code: that lives with the compiler). */
 void sc_compile_result_free(sc_compile_result *res);
+/* The code of res will never run again (uninstalled, no activation left
+ * in it): its memory goes back (one MIR context holds many functions; it
+ * goes when all of them are released). Same thread rules as sc_compile. */
+void sc_compile_release_code(sc_compiler *c, sc_compile_result *res);
 /* Frees the compiler and all the code it made: uninstall it first. */
 void sc_compiler_free(sc_compiler *c);
 

@@ -39,15 +39,32 @@
 #include "runtime/jit_helpers.h"
 #include "ssa/ir.h"
 
+/* What a backend context holds, for tests and --stats. */
+typedef struct sc_backend_stats {
+  uint64_t compiled, released; /* code handles handed out, released */
+  uint32_t units, units_max;   /* code containers alive now, at most */
+  const char *unit;            /* what they are: "MIR contexts", "resource trackers" */
+} sc_backend_stats;
+
+/* A context belongs to one thread: create, compile, release, stats and
+ * destroy are called from the thread that owns it, never concurrently
+ * (nothing in a backend locks). Ownership may pass to another thread only
+ * with a happens-before edge: the VM creates its context on the thread that
+ * starts a run and uses it on the run's execution thread (pthread_create
+ * and join order them). Compiled code may run on any thread. */
 typedef struct sc_backend_impl {
   const char *name;
-  /* One context per compiling thread; NULL with a message in err on failure. */
+  /* A context for vm; NULL with a message in err on failure. */
   void *(*create)(sc_vm *vm, char *err, size_t errlen);
-  /* Native code for f, or NULL with a message in err. When dump is not
-   * NULL the lowered code is printed there (MIR text; LLVM IR after the
-   * optimization pipeline). */
-  sc_native_fn (*compile)(void *ctx, sc_irfunc *f, FILE *dump, char *err, size_t errlen);
-  /* Frees the context and every function compiled with it. */
+  /* Native code for f and in *handle the code's handle, or NULL with a
+   * message in err. When dump is not NULL the lowered code is printed there
+   * (MIR text; LLVM IR after the optimization pipeline). */
+  sc_native_fn (*compile)(void *ctx, sc_irfunc *f, FILE *dump, void **handle, char *err, size_t errlen);
+  /* The code of handle will never run again (no activation is left in it,
+   * no pointer to it will be called): its memory may go. Once per handle. */
+  void (*release)(void *ctx, void *handle);
+  void (*stats)(void *ctx, sc_backend_stats *out);
+  /* Frees the context and every function compiled with it, released or not. */
   void (*destroy)(void *ctx);
 } sc_backend_impl;
 

@@ -1,8 +1,10 @@
 /* LLVM backend: SSA maps onto LLVM IR directly (a val is two i64 values),
  * the new pass manager's O2 pipeline optimizes it, ORC LLJIT compiles it.
  * One LLJIT per context (per compiling thread); each function is its own
- * module in its own thread-safe context. Helpers are absolute symbols in
- * the JIT's main dylib, so dumps read `call @sc_jh_binary(...)`. */
+ * module in its own thread-safe context, added under its own resource
+ * tracker (the code's handle: removing it frees the code). Helpers are
+ * absolute symbols in the JIT's main dylib, so dumps read
+ * `call @sc_jh_binary(...)`. */
 #include "config.h"
 
 #include <llvm-c/Analysis.h>
@@ -54,6 +56,7 @@ typedef struct llctx {
   sc_vm *vm;
   LLVMOrcLLJITRef jit;
   LLVMTargetMachineRef tm;
+  sc_backend_stats st;
   unsigned serial; /* unique symbol names */
 } llctx;
 
@@ -79,6 +82,7 @@ static void *create(sc_vm *vm, char *err, size_t errlen) {
   LLVMInitializeNativeAsmPrinter();
   llctx *c = calloc(1, sizeof *c);
   c->vm = vm;
+  c->st.unit = "resource trackers";
   char *triple = LLVMGetDefaultTargetTriple(), *msg = NULL;
   LLVMTargetRef target;
   if (LLVMGetTargetFromTriple(triple, &target, &msg)) {
@@ -131,6 +135,24 @@ static void *create(sc_vm *vm, char *err, size_t errlen) {
   LLVMOrcJITDylibAddGenerator(LLVMOrcLLJITGetMainJITDylib(c->jit), gen);
   return c;
 }
+
+/* A handle is the resource tracker of its module: removing it frees the
+ * code and drops the symbol from the dylib. */
+static void release(void *ctx, void *handle) {
+  llctx *c = ctx;
+  LLVMOrcResourceTrackerRef rt = handle;
+  LLVMErrorRef e = LLVMOrcResourceTrackerRemove(rt);
+  if (e) { /* the code stays; nothing else to do about it */
+    char *m = LLVMGetErrorMessage(e);
+    fprintf(stderr, "shapec: LLVM: cannot free compiled code: %s\n", m);
+    LLVMDisposeErrorMessage(m);
+  }
+  LLVMOrcReleaseResourceTracker(rt);
+  c->st.released++;
+  c->st.units--;
+}
+
+static void stats(void *ctx, sc_backend_stats *out) { *out = ((llctx *)ctx)->st; }
 
 static void destroy(void *ctx) {
   llctx *c = ctx;
@@ -732,8 +754,9 @@ static uint32_t scratch_need(sc_irfunc *f) {
   return n;
 }
 
-static sc_native_fn compile(void *ctx, sc_irfunc *f, FILE *dump, char *err, size_t errlen) {
+static sc_native_fn compile(void *ctx, sc_irfunc *f, FILE *dump, void **handle, char *err, size_t errlen) {
   llctx *c = ctx;
+  *handle = NULL;
   LLVMOrcThreadSafeContextRef tsc = LLVMOrcCreateNewThreadSafeContext();
   lw W = {.c = c, .f = f, .err = err, .errlen = errlen}, *w = &W;
   w->C = LLVMOrcThreadSafeContextGetContext(tsc);
@@ -839,9 +862,11 @@ static sc_native_fn compile(void *ctx, sc_irfunc *f, FILE *dump, char *err, size
   }
   LLVMOrcThreadSafeModuleRef tsm = LLVMOrcCreateNewThreadSafeModule(w->M, tsc);
   LLVMOrcDisposeThreadSafeContext(tsc); /* the module keeps it alive */
-  LLVMErrorRef e = LLVMOrcLLJITAddLLVMIRModule(c->jit, LLVMOrcLLJITGetMainJITDylib(c->jit), tsm);
+  LLVMOrcResourceTrackerRef rt = LLVMOrcJITDylibCreateResourceTracker(LLVMOrcLLJITGetMainJITDylib(c->jit));
+  LLVMErrorRef e = LLVMOrcLLJITAddLLVMIRModuleWithRT(c->jit, rt, tsm);
   if (e) {
     LLVMOrcDisposeThreadSafeModule(tsm);
+    LLVMOrcReleaseResourceTracker(rt);
     fail_err(e, err, errlen);
     return NULL;
   }
@@ -849,9 +874,14 @@ static sc_native_fn compile(void *ctx, sc_irfunc *f, FILE *dump, char *err, size
   e = LLVMOrcLLJITLookup(c->jit, &addr, name);
   if (e) {
     fail_err(e, err, errlen);
+    if ((e = LLVMOrcResourceTrackerRemove(rt))) LLVMConsumeError(e);
+    LLVMOrcReleaseResourceTracker(rt);
     return NULL;
   }
+  c->st.compiled++;
+  if (++c->st.units > c->st.units_max) c->st.units_max = c->st.units;
+  *handle = rt;
   return (sc_native_fn)(uintptr_t)addr;
 }
 
-const sc_backend_impl sc_backend_llvm = {"llvm", create, compile, destroy};
+const sc_backend_impl sc_backend_llvm = {"llvm", create, compile, release, stats, destroy};

@@ -4,12 +4,14 @@
  * every frame state that some instruction can leave at gets one shared exit
  * block that boxes the state and calls sc_jh_deopt. checkkind is inline
  * (a tag compare against the declared kind) rather than a helper call.
+ * Blocks are laid out loop by loop, loops tested at the bottom.
  *
- * One MIR context per backend context; each function is its own module,
- * loaded, linked and generated at once. Helpers are called by address
+ * Each function is its own module, loaded, linked and generated at once,
+ * in the backend context's current MIR context (a unit, rotated so that
+ * released code can be freed: see below). Helpers are called by address
  * through per-module prototypes, so modules need no imports. MIR reports
  * errors through a noreturn callback: it longjmps back into compile(), and
- * the context, now in an unknown state, is set aside for a fresh one. */
+ * the unit, now in an unknown state, is set aside for a fresh one. */
 #include "config.h"
 
 #include <math.h>
@@ -58,9 +60,30 @@ static const struct {
  * buffers of NewArray, calls and builtins, and the deopt buffer. */
 enum { SCRATCH = 0, OUT = 16, ARGS = 32 };
 
+/* A MIR context and the functions compiled in it. MIR frees code only with
+ * its whole context, so compilations go into one unit at a time, which is
+ * retired after UNIT_FUNCS of them; a retired unit is finished once every
+ * function compiled in it has been released. A handle is its unit. */
+typedef struct unit {
+  MIR_context_t m;
+  uint32_t nfuncs; /* modules added: its age */
+  uint32_t live;   /* compiled functions not released */
+  bool broken;     /* a MIR error left it in an unknown state: never finished */
+  struct unit *prev, *next;
+} unit;
+
+/* Context creation costs ~0.3 ms and ~220 KiB, each function's MIR stays
+ * until the end of its unit: 32 keeps a retired unit's price small when
+ * one long-lived function holds it. SC_MIR_UNIT_FUNCS=N overrides it (1:
+ * a context per function, as tests use to catch code freed too early). */
+#define UNIT_FUNCS 32
+
 typedef struct mctx {
   sc_vm *vm;
-  MIR_context_t m;
+  unit *cur;       /* compiling into (NULL: start one) */
+  uint32_t unit_funcs; /* compilations per unit */
+  unit *units;     /* all of them, current and retired */
+  sc_backend_stats st;
   unsigned serial; /* unique function names */
   jmp_buf jb;      /* where a MIR error returns to */
   char *err;
@@ -68,10 +91,11 @@ typedef struct mctx {
 } mctx;
 
 /* The compilation a MIR error belongs to (one per compiling thread). */
-static _Thread_local mctx *cur;
+static _Thread_local mctx *compiling;
 
 static void MIR_NO_RETURN mir_error(MIR_error_type_t type, const char *fmt, ...) {
   (void)type;
+  mctx *cur = compiling;
   if (!cur) { /* outside compile(): nowhere to report to */
     va_list ap;
     va_start(ap, fmt);
@@ -103,15 +127,58 @@ static void *create(sc_vm *vm, char *err, size_t errlen) {
   (void)err, (void)errlen;
   mctx *c = calloc(1, sizeof *c);
   c->vm = vm;
-  c->m = new_mir();
+  c->st.unit = "MIR contexts";
+  const char *e = getenv("SC_MIR_UNIT_FUNCS");
+  c->unit_funcs = e && atoi(e) > 0 ? (uint32_t)atoi(e) : UNIT_FUNCS;
   return c;
 }
+
+static void unit_free(mctx *c, unit *u) {
+  if (u->prev) u->prev->next = u->next;
+  else c->units = u->next;
+  if (u->next) u->next->prev = u->prev;
+  if (!u->broken) { /* a broken one is left as it is: finishing it would report its unfinished parts */
+    MIR_gen_finish(u->m);
+    MIR_finish(u->m); /* frees the code of every function compiled in it */
+  }
+  free(u);
+  c->st.units--;
+}
+
+/* No more compilations into the current unit. */
+static void retire(mctx *c) {
+  unit *u = c->cur;
+  c->cur = NULL;
+  if (u && !u->live) unit_free(c, u);
+}
+
+static unit *current(mctx *c) {
+  if (c->cur && c->cur->nfuncs >= c->unit_funcs) retire(c);
+  if (!c->cur) {
+    unit *u = calloc(1, sizeof *u);
+    u->m = new_mir();
+    u->next = c->units;
+    if (u->next) u->next->prev = u;
+    c->units = u;
+    c->cur = u;
+    if (++c->st.units > c->st.units_max) c->st.units_max = c->st.units;
+  }
+  return c->cur;
+}
+
+static void release(void *ctx, void *handle) {
+  mctx *c = ctx;
+  unit *u = handle;
+  c->st.released++;
+  if (!--u->live && u != c->cur) unit_free(c, u);
+}
+
+static void stats(void *ctx, sc_backend_stats *out) { *out = ((mctx *)ctx)->st; }
 
 static void destroy(void *ctx) {
   mctx *c = ctx;
   if (!c) return;
-  MIR_gen_finish(c->m);
-  MIR_finish(c->m); /* frees the code of every function compiled with it */
+  while (c->units) unit_free(c, c->units);
   free(c);
 }
 
@@ -828,7 +895,10 @@ static void lower_term(lw *w, uint32_t b, uint32_t v, uint32_t next) {
   }
   uint32_t s0 = in->succ[0], s1 = in->succ[1];
   MIR_op_t c = PP(w, in->args[0]);
-  if (!has_phis(w->f, s1)) { /* false edge first: the true one may fall through */
+  if (s1 == next && !has_phis(w->f, s0)) { /* a rotated loop's test: branch back, fall out */
+    INS(w, MIR_BT, L(w, w->lab[s0]), c);
+    jump(w, b, s1, next);
+  } else if (!has_phis(w->f, s1)) { /* false edge first: the true one may fall through */
     INS(w, MIR_BF, L(w, w->lab[s1]), c);
     jump(w, b, s0, next);
   } else if (!has_phis(w->f, s0)) {
@@ -841,6 +911,76 @@ static void lower_term(lw *w, uint32_t b, uint32_t v, uint32_t next) {
     emit(w, e);
     jump(w, b, s0, next);
   }
+}
+
+/* ---- block layout ---- */
+
+/* MIR keeps blocks in the order it is given: it does not rotate loops.
+ * The order: reverse post-order with each loop contiguous (nested loops
+ * inside it), and a loop that tests at its header and jumps back from its
+ * last block rotated, header last: the latch falls through into the test
+ * and the back edge is the test's conditional branch to the body, one
+ * branch per iteration instead of two. Entering costs one jump. */
+typedef struct layout {
+  sc_irfunc *f;
+  uint32_t *order, n;
+  uint8_t *placed;
+} layout;
+
+static void place_region(layout *y, const uint32_t *blocks, uint32_t n, int32_t region);
+
+/* Does b end by jumping to h unconditionally? */
+static bool jumps_to(const sc_irfunc *f, uint32_t b, uint32_t h) {
+  uint32_t s[2];
+  int ns = sc_ir_succs(f, b, s);
+  return ns && s[0] == h && (ns == 1 || s[1] == h);
+}
+
+/* Does loop l's header end with a two-way branch with one edge leaving l? */
+static bool tests_at_header(const sc_irfunc *f, uint32_t l) {
+  uint32_t s[2];
+  uint32_t h = f->loops[l].header;
+  if (sc_ir_succs(f, h, s) != 2 || s[0] == s[1]) return false;
+  return sc_ir_loop_contains(f, l, s[0]) != sc_ir_loop_contains(f, l, s[1]);
+}
+
+static void place_loop(layout *y, uint32_t l) {
+  const sc_irfunc *f = y->f;
+  const sc_loop *lp = &f->loops[l];
+  uint32_t start = y->n;
+  place_region(y, lp->blocks, lp->nblocks, (int32_t)l);
+  uint32_t h = y->order[start], last = y->order[y->n - 1];
+  if (lp->irreducible || h != lp->header || last == h || h == f->rpo[0] || !tests_at_header(f, l) ||
+      !jumps_to(f, last, h))
+    return;
+  memmove(y->order + start, y->order + start + 1, (y->n - start - 1) * sizeof *y->order);
+  y->order[y->n - 1] = h;
+}
+
+/* Places the blocks of `region` (a loop, or -1 for the function) not placed
+ * yet, in the given order (reverse post-order); a block of a nested loop
+ * places that whole loop. */
+static void place_region(layout *y, const uint32_t *blocks, uint32_t n, int32_t region) {
+  const sc_irfunc *f = y->f;
+  for (uint32_t k = 0; k < n; k++) {
+    uint32_t b = blocks[k];
+    if (y->placed[b]) continue;
+    int32_t l = f->loop_of[b];
+    if (l == region) {
+      y->placed[b] = 1;
+      y->order[y->n++] = b;
+      continue;
+    }
+    while (f->loops[l].parent != region) l = f->loops[l].parent;
+    place_loop(y, (uint32_t)l);
+  }
+}
+
+static uint32_t *block_layout(sc_irfunc *f) {
+  layout y = {.f = f, .order = sc_arena_alloc(f->arena, (f->nrpo + 1) * sizeof *y.order)};
+  y.placed = sc_arena_alloc(f->arena, f->nblk + 1);
+  place_region(&y, f->rpo, f->nrpo, -1);
+  return y.n == f->nrpo ? y.order : NULL;
 }
 
 /* Scratch room: the most values any helper call or exit stores at once. */
@@ -909,10 +1049,14 @@ static void lower_func(lw *w, const char *name) {
   INS(w, MIR_ALLOCA, R(w, w->buf), K(w, ARGS + 16 * (int64_t)scratch_need(f)));
   INS(w, MIR_ADD, R(w, w->out), R(w, w->buf), K(w, OUT));
   INS(w, MIR_ADD, R(w, w->args), R(w, w->buf), K(w, ARGS));
-  /* Blocks in reverse post-order: definitions come before their uses. */
+  uint32_t *order = block_layout(f);
+  if (!order) {
+    fail(w, "the block layout lost blocks (stale loop analysis?)");
+    order = f->rpo;
+  }
   uint32_t k = 0;
   for (; k < f->nrpo && !w->failed; k++) {
-    uint32_t b = f->rpo[k], next = k + 1 < f->nrpo ? f->rpo[k + 1] : UINT32_MAX;
+    uint32_t b = order[k], next = k + 1 < f->nrpo ? order[k + 1] : UINT32_MAX;
     const sc_blk *bl = &f->blk[b];
     emit(w, w->lab[b]);
     for (uint32_t i = 0; i + 1 < bl->nins && !w->failed; i++) lower_ins(w, bl->ins[i]);
@@ -920,7 +1064,7 @@ static void lower_func(lw *w, const char *name) {
   }
   /* After a failure the function never runs, but MIR checks it: every
    * label in use gets defined. */
-  for (; w->failed && k < f->nrpo; k++) emit(w, w->lab[f->rpo[k]]);
+  for (; w->failed && k < f->nrpo; k++) emit(w, w->lab[order[k]]);
   for (uint32_t s = 0; s < f->nfs * SC_NREASONS; s++)
     if (w->exits[s] && w->failed) emit(w, w->exits[s]);
     else if (w->exits[s]) emit_exit(w, s);
@@ -928,9 +1072,10 @@ static void lower_func(lw *w, const char *name) {
   MIR_finish_func(w->m);
 }
 
-static sc_native_fn compile(void *ctx, sc_irfunc *f, FILE *dump, char *err, size_t errlen) {
+static sc_native_fn compile(void *ctx, sc_irfunc *f, FILE *dump, void **handle, char *err, size_t errlen) {
   mctx *c = ctx;
-  if (!f->rpo) sc_ir_dom(f);
+  *handle = NULL;
+  if (!f->loop_of) sc_ir_loops(f); /* dominators and loops: the block layout */
   c->err = err;
   c->errlen = errlen;
   if (errlen) err[0] = '\0';
@@ -938,8 +1083,9 @@ static sc_native_fn compile(void *ctx, sc_irfunc *f, FILE *dump, char *err, size
   lw *volatile w = sc_arena_alloc(f->arena, sizeof *w);
   w->c = c;
   w->f = f;
-  w->m = c->m;
   if (!supported(w)) return NULL;
+  unit *volatile u = current(c); /* volatile: kept across setjmp */
+  w->m = u->m;
 
   char name[96];
   int len = snprintf(name, sizeof name, "f%u_%s", c->serial++, f->name ? f->name : "anon");
@@ -948,33 +1094,36 @@ static sc_native_fn compile(void *ctx, sc_irfunc *f, FILE *dump, char *err, size
           (name[i] >= '0' && name[i] <= '9')))
       name[i] = '_';
 
-  cur = c;
+  compiling = c;
   if (setjmp(c->jb)) {
-    /* The context is in an unknown state (a function or module may be
-     * half built): set it aside for good, without MIR_finish, which would
-     * report the unfinished parts (and free code still in use). */
-    cur = NULL;
-    c->m = new_mir();
+    /* The unit is in an unknown state (a function or module may be half
+     * built): no more compilations into it, and it is never finished. */
+    compiling = NULL;
+    c->cur->broken = true;
+    retire(c);
     return NULL;
   }
-  MIR_module_t mod = MIR_new_module(c->m, name);
+  u->nfuncs++; /* even when it fails: the half-lowered module stays in the unit */
+  MIR_module_t mod = MIR_new_module(u->m, name);
   lower_func(w, name);
-  MIR_finish_module(c->m);
+  MIR_finish_module(u->m);
   if (w->failed) {
-    /* the half-lowered module stays in the context, never loaded */
-    cur = NULL;
+    compiling = NULL;
     return NULL;
   }
-  if (dump) MIR_output_module(c->m, dump, mod);
-  MIR_load_module(c->m, mod);
-  MIR_link(c->m, MIR_set_gen_interface, NULL);
+  if (dump) MIR_output_module(u->m, dump, mod);
+  MIR_load_module(u->m, mod);
+  MIR_link(u->m, MIR_set_gen_interface, NULL);
   void *code = w->F->machine_code ? w->F->machine_code : w->fn->addr;
-  cur = NULL;
+  compiling = NULL;
   if (!code) {
     snprintf(err, errlen, "MIR generated no code for %s", f->name);
     return NULL;
   }
+  u->live++;
+  c->st.compiled++;
+  *handle = u;
   return (sc_native_fn)(uintptr_t)code;
 }
 
-const sc_backend_impl sc_backend_mir = {"mir", create, compile, destroy};
+const sc_backend_impl sc_backend_mir = {"mir", create, compile, release, stats, destroy};

@@ -268,7 +268,7 @@ int sc_compile(sc_compiler *c, const sc_compile_request *req, sc_compile_result 
   res->guards_emitted = f->guards_emitted;
   res->guards_removed = f->guards_removed;
   describe(f, res);
-  res->code = c->be->compile(c->ctx, f, req->dump, res->error, sizeof res->error);
+  res->code = c->be->compile(c->ctx, f, req->dump, &res->handle, res->error, sizeof res->error);
   sc_arena_drop(&a);
   res->compile_ms = (now() - t0) * 1e3;
   if (!res->code) {
@@ -276,6 +276,13 @@ int sc_compile(sc_compiler *c, const sc_compile_request *req, sc_compile_result 
     return res->status = SC_COMPILE_FAILED;
   }
   return res->status = SC_COMPILE_OK;
+}
+
+void sc_compile_release_code(sc_compiler *c, sc_compile_result *res) {
+  if (!c || !res || !res->handle) return;
+  c->be->release(c->ctx, res->handle);
+  res->handle = NULL;
+  res->code = NULL;
 }
 
 bool sc_vm_install(sc_vm *vm, uint32_t func, const sc_compile_result *res) {

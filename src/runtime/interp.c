@@ -516,7 +516,9 @@ int sc_interp_run(sc_vm *vm) {
   if (vm->opts.profile) mf->prof->calls++;
   int st;
   if (mf->native) {
+    vm->native_depth++;
     st = mf->native(vm, fp);
+    if (!--vm->native_depth && vm->code_dropped) sc_jit_release_dropped(vm);
     if (st == SC_ST_DEOPT) st = sc_interp_exec(vm, fp, fp->pc, vm->deopt_sp);
   } else {
     st = sc_interp_exec(vm, fp, mf->code, base + mf->nlocals);

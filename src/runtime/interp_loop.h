@@ -734,10 +734,13 @@ L_native_call:
 L_native_run:
   __attribute__((unused)); /* only OSR jumps here, in the profiling build */
   {
-  /* which tier runs, for --stats' sampler: a relaxed store each way */
+  /* which tier runs, for --stats' sampler: a relaxed store each way;
+   * dropped code is released once no compiled code is on the stack */
   __atomic_store_n(&vm->in_native, 1, __ATOMIC_RELAXED);
+  vm->native_depth++;
   int st = nfn(vm, fp);
   __atomic_store_n(&vm->in_native, 0, __ATOMIC_RELAXED);
+  if (!--vm->native_depth && UNLIKELY(vm->code_dropped)) sc_jit_release_dropped(vm);
   if (LIKELY(st == SC_ST_RET)) {
     sc_value *dst = fp->ret; /* relocated if the stack grew */
     fp--;

@@ -16,10 +16,18 @@
 
 /* OSR code by (function, loop header pc). */
 enum { OSR_NONE, OSR_PENDING, OSR_READY, OSR_FAILED };
+/* Compiled code's backend handle and the context that owns it: a worker's
+ * index, or -1 for the executing thread's context. */
+typedef struct code_ref {
+  void *h;
+  int owner;
+} code_ref;
+
 typedef struct osr_entry {
   uint32_t func, pc;
   sc_native_fn fn;
   int state;
+  code_ref code;
 } osr_entry;
 
 /* A compilation request and, once built, its result. The profile is a
@@ -36,6 +44,7 @@ typedef struct creq {
   double queued_at; /* for the latency in traces */
   /* result */
   sc_native_fn fn;
+  code_ref code;
   double secs;
   uint32_t guards_emitted, guards_removed;
   uint32_t *gdeps, ngdeps; /* globals whose values the code assumes */
@@ -51,6 +60,10 @@ typedef struct worker {
   struct sc_jit *j;
   pthread_t th;
   void *ctx;
+  int index;
+  void **rel; /* handles to release in ctx, under j->mu */
+  uint32_t nrel, crel;
+  sc_backend_stats bs; /* the context's, refreshed by the worker under j->mu */
   char err[256];
 } worker;
 
@@ -67,6 +80,9 @@ typedef struct sc_jit {
   uint32_t ngdeps, cgdeps;
   osr_entry *osr;
   uint32_t nosrtab, cosrtab;
+  code_ref *code;    /* per function: the handle of vm->funcs[i].native */
+  code_ref *dropped; /* code dropped, released once no compiled code runs */
+  uint32_t ndropped, cdropped, nreleased;
   /* background compilation: requests go to `queue`, results come back on
    * `done`; both under mu. ndone tells the executing thread, without the
    * lock, that there is something to install. */
@@ -116,7 +132,7 @@ static void trace(sc_vm *vm, const char *fmt, ...) {
 /* Native code for r (an OSR entry when r->osr_pc), with speculation on
  * r->prof when r->spec. Reads only the program, r and constant VM fields,
  * so that it can run on a worker thread with that thread's context. */
-static void build(const sc_jit *j, void *ctx, creq *r, FILE *dump) {
+static void build(const sc_jit *j, void *ctx, int owner, creq *r, FILE *dump) {
   sc_vm *vm = j->vm;
   double t0 = now();
   sc_arena a;
@@ -131,7 +147,8 @@ static void build(const sc_jit *j, void *ctx, creq *r, FILE *dump) {
   r->fn = NULL;
   if (!f) snprintf(r->err, sizeof r->err, "the IR verifier rejected it");
   else {
-    r->fn = j->be->compile(ctx, f, dump, r->err, sizeof r->err);
+    r->code = (code_ref){NULL, owner};
+    r->fn = j->be->compile(ctx, f, dump, &r->code.h, r->err, sizeof r->err);
     r->guards_removed = f->guards_removed;
     r->guards_emitted = f->guards_emitted;
     if (r->fn && f->ngdeps) {
@@ -156,14 +173,21 @@ static void *worker_main(void *arg) {
   j->nstarted++;
   pthread_cond_broadcast(&j->cv);
   while (w->ctx) {
-    while (!j->queue && !j->stop) pthread_cond_wait(&j->cv, &j->mu);
+    while (!j->queue && !w->nrel && !j->stop) pthread_cond_wait(&j->cv, &j->mu);
     if (j->stop) break;
+    if (w->nrel) { /* code of this context that will not run again */
+      for (uint32_t k = 0; k < w->nrel; k++) j->be->release(w->ctx, w->rel[k]);
+      w->nrel = 0;
+      j->be->stats(w->ctx, &w->bs);
+      continue;
+    }
     creq *r = j->queue;
     j->queue = r->next;
     if (!j->queue) j->qtail = NULL;
     pthread_mutex_unlock(&j->mu);
-    build(j, w->ctx, r, NULL);
+    build(j, w->ctx, w->index, r, NULL);
     pthread_mutex_lock(&j->mu);
+    j->be->stats(w->ctx, &w->bs);
     r->next = j->done;
     j->done = r;
     atomic_store_explicit(&j->ndone, 1, memory_order_release);
@@ -179,6 +203,7 @@ static bool start_workers(sc_vm *vm, sc_jit *j, uint32_t n) {
   j->workers = calloc(n, sizeof *j->workers);
   for (uint32_t i = 0; i < n; i++) {
     j->workers[i].j = j;
+    j->workers[i].index = (int)i;
     /* a plain thread: it never touches the GC heap's mutable objects, and
      * compiling is not interrupted by collections */
     if (pthread_create(&j->workers[i].th, NULL, worker_main, &j->workers[i])) {
@@ -250,6 +275,7 @@ bool sc_jit_init(sc_vm *vm) {
   j->be = be;
   j->vm = vm;
   j->secs = calloc(vm->prog->nfuncs ? vm->prog->nfuncs : 1, sizeof *j->secs);
+  j->code = calloc(vm->prog->nfuncs ? vm->prog->nfuncs : 1, sizeof *j->code);
   pthread_mutex_init(&j->mu, NULL);
   pthread_cond_init(&j->cv, NULL);
   pthread_cond_init(&j->cv_done, NULL);
@@ -276,6 +302,8 @@ bool sc_jit_init(sc_vm *vm) {
   return true;
 }
 
+static void drop(sc_vm *vm, code_ref c);
+
 static void account(sc_jit *j, const creq *r) {
   j->total += r->secs;
   j->guards_removed += r->guards_removed;
@@ -291,14 +319,57 @@ static void account(sc_jit *j, const creq *r) {
 bool sc_jit_compile(sc_vm *vm, uint32_t func, FILE *dump, char *err, size_t errlen) {
   sc_jit *j = vm->jit;
   creq r = {.func = func};
-  build(j, j->ctx, &r, dump);
+  build(j, j->ctx, -1, &r, dump);
   account(j, &r);
   if (!r.fn) {
     snprintf(err, errlen, "%s", r.err);
     return false;
   }
+  drop(vm, j->code[func]);
   vm->funcs[func].native = r.fn;
+  j->code[func] = r.code;
   return true;
+}
+
+/* Code that will not be entered again; activations of it may still be
+ * running: it is released once none can be (sc_jit_release_dropped). */
+static void drop(sc_vm *vm, code_ref c) {
+  sc_jit *j = vm->jit;
+  if (!c.h) return;
+  if (j->ndropped == j->cdropped) {
+    j->cdropped = j->cdropped ? 2 * j->cdropped : 16;
+    j->dropped = realloc(j->dropped, j->cdropped * sizeof *j->dropped);
+  }
+  j->dropped[j->ndropped++] = c;
+  vm->code_dropped = true;
+}
+
+/* No compiled code is on the stack: release the dropped code, each handle
+ * in the context that made it (a worker's goes to that worker). */
+void sc_jit_release_dropped(sc_vm *vm) {
+  sc_jit *j = vm->jit;
+  vm->code_dropped = false;
+  if (!j || !j->ndropped) return;
+  bool to_workers = false;
+  pthread_mutex_lock(&j->mu);
+  for (uint32_t k = 0; k < j->ndropped; k++) {
+    code_ref c = j->dropped[k];
+    if (c.owner < 0) {
+      j->be->release(j->ctx, c.h);
+      continue;
+    }
+    worker *w = &j->workers[c.owner];
+    if (w->nrel == w->crel) {
+      w->crel = w->crel ? 2 * w->crel : 16;
+      w->rel = realloc(w->rel, w->crel * sizeof *w->rel);
+    }
+    w->rel[w->nrel++] = c.h;
+    to_workers = true;
+  }
+  if (to_workers) pthread_cond_broadcast(&j->cv);
+  pthread_mutex_unlock(&j->mu);
+  j->nreleased += j->ndropped;
+  j->ndropped = 0;
 }
 
 static creq *request(sc_vm *vm, sc_vfunc *vf, uint32_t osr_pc) {
@@ -363,7 +434,7 @@ static osr_entry *osr_add(sc_jit *j, uint32_t func, uint32_t pc) {
     j->osr = realloc(j->osr, j->cosrtab * sizeof *j->osr);
   }
   osr_entry *e = &j->osr[j->nosrtab++];
-  *e = (osr_entry){func, pc, NULL, OSR_NONE};
+  *e = (osr_entry){func, pc, NULL, OSR_NONE, {NULL, -1}};
   return e;
 }
 
@@ -393,6 +464,8 @@ static bool take_deps(sc_vm *vm, creq *r) {
 static void drop_code(sc_vm *vm, sc_vfunc *vf) {
   sc_jit *j = vm->jit;
   vf->native = NULL;
+  drop(vm, j->code[vf->index]);
+  j->code[vf->index] = (code_ref){NULL, -1};
   vf->deopts = 0;
   vf->gen++;
   j->ninvalidated++;
@@ -400,6 +473,8 @@ static void drop_code(sc_vm *vm, sc_vfunc *vf) {
     if (j->osr[k].func == vf->index && j->osr[k].state != OSR_FAILED) {
       j->osr[k].state = OSR_NONE;
       j->osr[k].fn = NULL;
+      drop(vm, j->osr[k].code);
+      j->osr[k].code = (code_ref){NULL, -1};
     }
   vf->tier_at = vf->prof->calls + (vm->opts.tier_threshold ? vm->opts.tier_threshold : SC_DEFAULT_TIER_THRESHOLD);
 }
@@ -434,6 +509,7 @@ static void install(sc_vm *vm, creq *r) {
   account(j, r);
   if (r->fn && r->gen == vf->gen && !take_deps(vm, r)) {
     j->nstale++;
+    drop(vm, r->code);
     trace(vm, "%s: compiled code discarded: a global it assumes changed meanwhile", vf->f->name);
     if (!r->osr_pc) vf->queued = 0;
     else {
@@ -447,12 +523,15 @@ static void install(sc_vm *vm, creq *r) {
     vf->queued = 0;
     if (r->gen != vf->gen) {
       j->nstale++;
+      drop(vm, r->code);
       trace(vm, "%s: compiled code discarded: the function was invalidated meanwhile", vf->f->name);
     } else if (!r->fn) {
       vf->failed = 1;
       trace(vm, "%s: cannot compile (%s): stays interpreted", vf->f->name, r->err);
     } else {
+      drop(vm, j->code[r->func]);
       vf->native = r->fn;
+      j->code[r->func] = r->code;
       vf->deopts = 0;
       trace(vm, "%s: installed after %llu calls (%s, %s): compiled in %.3f ms, %.3f ms after the request",
             vf->f->name, (unsigned long long)vf->prof->calls, j->be->name, r->spec ? "speculative" : "generic",
@@ -461,9 +540,13 @@ static void install(sc_vm *vm, creq *r) {
     return;
   }
   osr_entry *e = osr_find(j, r->func, r->osr_pc);
-  if (!e) return;
+  if (!e) {
+    drop(vm, r->code);
+    return;
+  }
   if (r->gen != vf->gen) {
     j->nstale++;
+    drop(vm, r->code);
     e->state = OSR_NONE;
     trace(vm, "%s: OSR code for loop pc %u discarded: the function was invalidated meanwhile", vf->f->name,
           r->osr_pc);
@@ -473,6 +556,7 @@ static void install(sc_vm *vm, creq *r) {
   } else {
     e->state = OSR_READY;
     e->fn = r->fn;
+    e->code = r->code;
     j->nosr++;
     trace(vm, "%s: OSR code for loop pc %u ready (%s): compiled in %.3f ms, %.3f ms after the request",
           vf->f->name, r->osr_pc, j->be->name, r->secs * 1e3, lat);
@@ -524,7 +608,7 @@ void sc_jit_tier_up(sc_vm *vm, sc_vfunc *vf) {
       r->gvals = vm->globals;
       r->gstores = vm->gstores;
     }
-    build(j, j->ctx, r, NULL);
+    build(j, j->ctx, -1, r, NULL);
     r->prof.slots = NULL;
     install(vm, r);
     free_req(r);
@@ -559,7 +643,7 @@ sc_native_fn sc_jit_osr(sc_vm *vm, sc_frame *fp, uint32_t pc, uint32_t *counter)
         r->gvals = vm->globals;
         r->gstores = vm->gstores;
       }
-      build(j, j->ctx, r, NULL);
+      build(j, j->ctx, -1, r, NULL);
       r->prof.slots = NULL;
       install(vm, r);
       free_req(r);
@@ -654,6 +738,21 @@ void sc_jit_print_stats(sc_vm *vm, FILE *out) {
           "%u invalidations (%u by changed globals), %u guards emitted, %u removed\n", j->ncompiled, j->nfailed,
           j->total * 1e3, j->nosr, j->nosr_entries, j->ndeopts, j->ninvalidated, j->ndep_invalidated,
           j->guards_emitted, j->guards_removed);
+  sc_backend_stats bs = {0};
+  if (j->ctx) j->be->stats(j->ctx, &bs);
+  pthread_mutex_lock(&j->mu);
+  for (uint32_t i = 0; i < j->nworkers; i++) {
+    const sc_backend_stats *w = &j->workers[i].bs;
+    bs.compiled += w->compiled;
+    bs.released += w->released;
+    bs.units += w->units;
+    bs.units_max += w->units_max;
+    if (w->unit) bs.unit = w->unit;
+  }
+  pthread_mutex_unlock(&j->mu);
+  fprintf(out, "jit: code released: %u compilations (%u waiting); %s holds %llu of %llu compilations in %u %s "
+          "(at most %u)\n", j->nreleased, j->ndropped, j->be->name, (unsigned long long)(bs.compiled - bs.released),
+          (unsigned long long)bs.compiled, bs.units, bs.unit ? bs.unit : "units", bs.units_max);
   double run = now() - j->t_start;
   if (vm->opts.jit == SC_JIT_TIERED)
     fprintf(out, "jit: run %.3f ms; %u requests (%u discarded as stale, %u unfinished at exit); compiling %.3f ms "
@@ -693,7 +792,11 @@ void sc_jit_free(sc_vm *vm) {
   pthread_cond_destroy(&j->cv);
   pthread_cond_destroy(&j->cv_done);
   pthread_mutex_destroy(&j->mu);
+  for (uint32_t i = 0; i < j->nworkers; i++) free(j->workers[i].rel);
   free(j->workers);
+  free(j->code);
+  free(j->dropped);
+  vm->code_dropped = false;
   free(j->secs);
   free(j->osr);
   free(j->gdeps);

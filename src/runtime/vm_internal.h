@@ -118,6 +118,11 @@ struct sc_vm {
   uint32_t osr_at;     /* back-edge count that asks for OSR (0: never) */
   double stress_p;     /* --deopt-stress probability */
   uint64_t stress_state;
+  /* Activations of compiled code entered from the interpreter: when the
+   * count drops to 0 and code was dropped meanwhile, sc_jit_release_dropped
+   * frees it (activations of dropped code finish in it). */
+  uint32_t native_depth;
+  bool code_dropped;
 };
 
 /* Globals never stored or stored once may be assumed constant by the

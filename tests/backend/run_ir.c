@@ -68,7 +68,8 @@ int main(int argc, char **argv) {
       sc_diags_print(&vd, stderr);
       return 2;
     }
-    sc_native_fn fn = be->compile(ctx, fs[i], argc > 4 ? stderr : NULL, err, sizeof err);
+    void *code; /* freed with ctx */
+    sc_native_fn fn = be->compile(ctx, fs[i], argc > 4 ? stderr : NULL, &code, err, sizeof err);
     if (!fn) {
       fprintf(stderr, "run_ir: cannot compile %s: %s\n", fs[i]->name, err);
       return 3;

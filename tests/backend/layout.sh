@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# MIR block layout: loops are bottom-tested. Every loop of the benchmark
+# suite tests its condition at its header; lowered to MIR (--emit=mir), no
+# loop may jump back unconditionally (a backward `jmp`): its back edge is the
+# rotated header test's conditional branch (a backward `bt`/`bf`).
+# Skipped when the MIR backend is not built.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+shapec=${SHAPEC:-$(pwd)/shapec}
+if ! "$shapec" --emit=mir "$here/../../bench/07_sum_loop.sasm" >/dev/null 2>&1; then
+  echo "SKIP: the MIR backend is not built"
+  exit 77
+fi
+fail=0 n=0
+for prog in "$here"/../../bench/*.sasm; do
+  name=$(basename "$prog" .sasm)
+  n=$((n + 1))
+  # labels are numbered per function; a branch to a label already defined
+  # in the function goes backward
+  res=$("$shapec" --emit=mir "$prog" | awk '
+    /^[^\t#].*:\tfunc\t/ { delete def }
+    /^L[0-9]+:/ { sub(":", "", $1); def[$1] = 1 }
+    /^\tjmp\t/ { if ($2 in def) bj++ }
+    /^\tb[tf]\t/ { split($2, a, ","); if (a[1] in def) bc++ }
+    END { printf "%d %d", bj, bc }')
+  set -- $res
+  if [ "$1" != 0 ]; then
+    echo "FAIL: $name: $1 loop(s) jump back unconditionally"
+    fail=$((fail + 1))
+  elif [ "$2" = 0 ] && [ "$name" = 07_sum_loop ]; then
+    echo "FAIL: $name: no conditional back edge"
+    fail=$((fail + 1))
+  fi
+done
+echo "$((n - fail)) passed, $fail failed"
+[ $fail = 0 ]
