@@ -69,19 +69,16 @@ static void become_box(sc_irfunc *f, uint32_t v, uint32_t r) {
   in->fb = NULL;
 }
 
-/* The typed form of bytecode op `bc` on operands of `tag`: the core op, a
- * condition for compares (or -1), whether the result is negated, and
- * whether the op can leave (then it keeps v's frame state). */
+/* The typed form of bytecode op `bc` on operands of `tag`: the core op and
+ * a condition for compares (or -1). */
 typedef struct typed {
   sc_irop op;
   int cond;
-  bool negate;
 } typed;
 
 static bool typed_form(sc_op bc, sc_tag tag, typed *t) {
   bool i = tag == SC_INT;
   t->cond = -1;
-  t->negate = false;
   switch (bc) {
   case SC_OP_Add: case SC_OP_AddInt: case SC_OP_AddNumber: t->op = i ? IR_iadd_ovf : IR_fadd; return true;
   case SC_OP_Sub: case SC_OP_SubInt: case SC_OP_SubNumber: t->op = i ? IR_isub_ovf : IR_fsub; return true;
@@ -101,15 +98,10 @@ static bool typed_form(sc_op bc, sc_tag tag, typed *t) {
   case SC_OP_BitNot: t->op = IR_inot; return i;
   case SC_OP_Lt: case SC_OP_LtInt: case SC_OP_LtNumber: t->cond = SC_CC_LT; break;
   case SC_OP_Le: case SC_OP_LeInt: case SC_OP_LeNumber: t->cond = SC_CC_LE; break;
-  /* the runtime's float Gt/Ge hold for NaN: the negation of Le/Lt */
-  case SC_OP_Gt: case SC_OP_GtInt: case SC_OP_GtNumber:
-    t->cond = i ? SC_CC_GT : SC_CC_LE;
-    t->negate = !i;
-    break;
-  case SC_OP_Ge: case SC_OP_GeInt: case SC_OP_GeNumber:
-    t->cond = i ? SC_CC_GE : SC_CC_LT;
-    t->negate = !i;
-    break;
+  /* every float compare but Ne is false for NaN, in the interpreter (C's
+   * operators) and the runtime (unordered) alike: ordered conditions */
+  case SC_OP_Gt: case SC_OP_GtInt: case SC_OP_GtNumber: t->cond = SC_CC_GT; break;
+  case SC_OP_Ge: case SC_OP_GeInt: case SC_OP_GeNumber: t->cond = SC_CC_GE; break;
   case SC_OP_Eq: case SC_OP_EqInt: case SC_OP_EqNumber: /* generic Eq: exact int equality only */
     if (bc == SC_OP_Eq && !i) return false;
     t->cond = SC_CC_EQ;
@@ -162,11 +154,6 @@ static bool arith(sc_irfunc *f, uint32_t v) {
   for (uint32_t k = 0; k < f->ins[r].nargs; k++) f->ins[r].args[k] = raw[k];
   if (t.cond >= 0) f->ins[r].aux = t.cond;
   if (sc_irop_flags(t.op) & IRF_THROW) f->ins[r].fs = f->ins[v].fs;
-  if (t.negate) {
-    uint32_t n = before(f, v, IR_bnot, SC_TY_BOOL, 1);
-    f->ins[n].args[0] = r;
-    r = n;
-  }
   become_box(f, v, r);
   return true;
 }
