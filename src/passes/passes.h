@@ -44,6 +44,12 @@ sc_irfunc *sc_pipeline_lift(sc_arena *a, const sc_program *p, uint32_t func, con
  * otherwise); -1 when asked to check the round trip and it fails. */
 int sc_pipeline_print_after(sc_irfunc *f, const char *name, const sc_pipeline_opts *o);
 
+/* Whether side-effecting op `op` leaves every object's shape, every
+ * array's elements kind (len false) or length (len true) as it was
+ * (effects.c). */
+bool sc_keeps_shapes(unsigned op);
+bool sc_keeps_elems(unsigned op, bool len);
+
 /* The passes. */
 bool sc_pass_phis(sc_irfunc *f);
 bool sc_pass_simplify(sc_irfunc *f);
