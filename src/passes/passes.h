@@ -58,9 +58,11 @@ bool sc_pass_preheaders(sc_irfunc *f);
 bool sc_pass_specialize(sc_irfunc *f);
 bool sc_pass_unbox(sc_irfunc *f);
 bool sc_pass_guards(sc_irfunc *f);
+bool sc_pass_hoist(sc_irfunc *f);
 
 #define SC_DEFAULT_PIPELINE "lift,phis,simplify,dce"
-/* With feedback: speculate, unbox, drop redundant guards. */
-#define SC_SPECULATIVE_PIPELINE "lift,phis,simplify,specialize,unbox,guards,unbox,dce"
+/* With feedback: speculate, unbox, drop redundant guards, hoist loop
+ * invariant ones (then what they dominate folds). */
+#define SC_SPECULATIVE_PIPELINE "lift,phis,simplify,specialize,unbox,guards,hoist,guards,unbox,dce"
 
 #endif

@@ -22,6 +22,7 @@ static const sc_pass passes[] = {
      sc_pass_specialize},
     {"unbox", "typed phis, box/unbox folding, known tags; frame states keep raw values", sc_pass_unbox},
     {"guards", "tag checks dominated by a guard on the same value fold; redundant guards go", sc_pass_guards},
+    {"hoist", "guards of loop-invariant checks run on every iteration move to the preheader", sc_pass_hoist},
 };
 
 #define NPASSES (sizeof passes / sizeof passes[0])
