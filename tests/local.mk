@@ -16,3 +16,4 @@ tests_perf_lift_throughput_SOURCES = tests/perf/lift_throughput.c
 tests_perf_lift_throughput_LDADD = libshapec.la $(GC_LIBS) -lm
 include tests/gen/local.mk
 include tests/backend/local.mk
+include tests/tiering/local.mk
