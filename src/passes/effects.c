@@ -20,3 +20,9 @@ bool sc_keeps_elems(unsigned op, bool len) {
   default: return false;
   }
 }
+
+/* Objects' fields: only property stores write them. */
+bool sc_keeps_fields(unsigned op) {
+  return op == IR_stelem || op == IR_Print || op == IR_StoreGlobal || op == IR_SetIndex || op == IR_ArrayPush ||
+         op == IR_MapSet;
+}

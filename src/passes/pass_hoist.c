@@ -10,10 +10,12 @@
  * change inside the loop:
  *  - tags of SSA values never change: pure checks of values defined
  *    outside the loop are invariant (and so is pure code on them);
- *  - hasshape, elemkind and arrlen read the heap: invariant only when no
- *    instruction of the loop can change a shape, an elements kind or a
- *    length (effects.c), and movable only where the object is known to be
- *    an object (an array): a tag guard on it dominates the preheader.
+ *  - hasshape, elemkind, arrlen and ldslot read the heap: invariant only
+ *    when no instruction of the loop can change a shape, an elements kind,
+ *    a length or a field (effects.c), and movable only where the object is
+ *    known to be an object (an array; one whose shape has the field): a tag
+ *    guard (a shape guard or an addslot) on it dominates the preheader. So
+ *    a field the loop only reads is loaded once, with its tag guard.
  * A guard that some iterations skip (in a branch, after a `continue`)
  * stays: hoisting it would leave on values the loop never checks; the
  * guard's block must dominate every latch. Loops are taken innermost
@@ -27,7 +29,7 @@ typedef struct hoist {
   uint8_t *inv;        /* per value, for this loop: 0 unknown, 1 invariant, 2 not */
   uint32_t ninv;
   uint32_t *touched, ntouched;
-  bool shapes, kinds, lens; /* the loop may change them */
+  bool shapes, kinds, lens, fields; /* the loop may change them */
 } hoist;
 
 static bool in_loop(const hoist *H, uint32_t v) { return sc_ir_loop_contains(H->f, H->loop, H->f->ins[v].blk); }
@@ -45,6 +47,7 @@ static bool invariant(hoist *H, uint32_t v) {
     case IR_hasshape: ok = !H->shapes; break;
     case IR_elemkind: ok = !H->kinds; break;
     case IR_arrlen: ok = !H->lens; break;
+    case IR_ldslot: ok = !H->fields && !H->shapes; break;
     default: ok = (fl & IRF_PURE) && !(fl & (IRF_THROW | IRF_SIDE | IRF_READ)) && in->op != IR_phi;
     }
     H->inv[v] = 2; /* no cycles without a phi, but stay safe */
@@ -74,12 +77,31 @@ static bool tag_known(sc_irfunc *f, uint32_t x, sc_tag tag, uint32_t b) {
   return false;
 }
 
+/* Does object x have a shape with field `slot` at the end of block b: a
+ * shape guard, or an addslot, on it in a block dominating b? */
+static bool slot_known(sc_irfunc *f, uint32_t x, uint32_t slot, uint32_t b) {
+  for (int32_t d = (int32_t)b; d >= 0; d = f->idom[d]) {
+    const sc_blk *bl = &f->blk[d];
+    for (uint32_t i = 0; i < bl->nins; i++) {
+      const sc_ins *in = &f->ins[bl->ins[i]];
+      if (in->op == IR_guard) in = &f->ins[in->args[0]];
+      else if (in->op != IR_addslot) continue;
+      const sc_shape *s = (const sc_shape *)(uintptr_t)in->imm;
+      if ((in->op == IR_hasshape || in->op == IR_addslot) && in->args[0] == x && s && slot < s->nfields) return true;
+    }
+    if (d == 0) break;
+  }
+  return false;
+}
+
 /* Can the loop-invariant code under v run at the end of block p: heap
- * reads only of values known to be objects or arrays there. */
+ * reads only of values known to be objects (with the field) or arrays
+ * there. */
 static bool safe_at(sc_irfunc *f, const hoist *H, uint32_t v, uint32_t p) {
   const sc_ins *in = &f->ins[v];
   if (!in_loop(H, v)) return true;
   if (in->op == IR_hasshape && !tag_known(f, in->args[0], SC_OBJECT, p)) return false;
+  if (in->op == IR_ldslot && !slot_known(f, in->args[0], (uint32_t)in->aux, p)) return false;
   if ((in->op == IR_elemkind || in->op == IR_arrlen) && !tag_known(f, in->args[0], SC_ARRAY, p)) return false;
   for (uint32_t k = 0; k < in->nargs; k++)
     if (!safe_at(f, H, in->args[k], p)) return false;
@@ -142,7 +164,7 @@ static uint32_t hoist_loop(hoist *H) {
   const sc_loop *L = &f->loops[H->loop];
   uint32_t h = L->header;
   if (L->irreducible || f->blk[h].entry_fs < 0) return 0;
-  H->shapes = H->kinds = H->lens = false;
+  H->shapes = H->kinds = H->lens = H->fields = false;
   uint32_t nguards = 0;
   for (uint32_t i = 0; i < L->nblocks; i++) {
     const sc_blk *bl = &f->blk[L->blocks[i]];
@@ -153,6 +175,7 @@ static uint32_t hoist_loop(hoist *H) {
       H->shapes |= !sc_keeps_shapes(op);
       H->kinds |= !sc_keeps_elems(op, false);
       H->lens |= !sc_keeps_elems(op, true);
+      H->fields |= !sc_keeps_fields(op);
     }
   }
   if (!nguards) return 0;

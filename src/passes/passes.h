@@ -45,10 +45,11 @@ sc_irfunc *sc_pipeline_lift(sc_arena *a, const sc_program *p, uint32_t func, con
 int sc_pipeline_print_after(sc_irfunc *f, const char *name, const sc_pipeline_opts *o);
 
 /* Whether side-effecting op `op` leaves every object's shape, every
- * array's elements kind (len false) or length (len true) as it was
- * (effects.c). */
+ * array's elements kind (len false) or length (len true), every object's
+ * fields as they were (effects.c). */
 bool sc_keeps_shapes(unsigned op);
 bool sc_keeps_elems(unsigned op, bool len);
+bool sc_keeps_fields(unsigned op);
 
 /* The passes. */
 bool sc_pass_phis(sc_irfunc *f);
