@@ -34,8 +34,8 @@
   X(map_has, "bpqqqqp") X(print, "bpqq")                   \
   X(builtin, "bpwpp") X(check_kind, "bppwqq")              \
   X(call, "wppwwwpp") X(call_value, "wppwqqwpp")           \
-  X(deopt, "wppwpww") X(stress, "bp") X(call_finish, "wppw") \
-  X(store_global, "bpwqq")
+  X(deopt, "wppwpww") X(stress, "bp") X(call_finish, "wppw")   \
+  X(store_global, "bpwqq") X(add_field, "bppqq")
 
 enum {
 #define X(n, s) H_##n,
@@ -718,6 +718,37 @@ static void lower_ins(lw *w, uint32_t v) {
     } else {
       LLVMBuildStore(B, PP(w, a[2]), ep);
     }
+    return;
+  }
+  case IR_addslot: {
+    /* room in the slots: store, then the new shape; else the runtime grows them */
+    const sc_shape *ns = (const sc_shape *)(uintptr_t)in->imm;
+    if (!ns || !ns->nfields) {
+      fail(w, "addslot without its shape (IR from text)%s", "");
+      return;
+    }
+    uint32_t slot = ns->nfields - 1;
+    LLVMValueRef o = LLVMBuildIntToPtr(B, PP(w, a[0]), w->p8, ""), t, p;
+    LLVMValueRef idx = K(w, offsetof(sc_object, cap));
+    LLVMValueRef cp = LLVMBuildPointerCast(B, LLVMBuildGEP2(B, w->i8, o, &idx, 1, ""), LLVMPointerType(w->i32, 0), "");
+    LLVMValueRef room = LLVMBuildICmp(B, LLVMIntUGT, LLVMBuildLoad2(B, w->i32, cp, ""), K32(w, slot), "");
+    LLVMBasicBlockRef fast = LLVMAppendBasicBlockInContext(w->C, w->fn, "");
+    LLVMBasicBlockRef slow = LLVMAppendBasicBlockInContext(w->C, w->fn, "");
+    LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(w->C, w->fn, "");
+    LLVMBuildCondBr(B, room, fast, slow);
+    LLVMPositionBuilderAtEnd(B, fast);
+    boxed(w, a[1], &t, &p);
+    LLVMValueRef s = ldp(w, o, offsetof(sc_object, slots));
+    st(w, s, (uint64_t)slot * sizeof(sc_value), t);
+    st(w, s, (uint64_t)slot * sizeof(sc_value) + 8, p);
+    st(w, o, offsetof(sc_object, shape), K(w, (uint64_t)(uintptr_t)ns));
+    LLVMBuildBr(B, done);
+    LLVMPositionBuilderAtEnd(B, slow);
+    boxed(w, a[1], &t, &p);
+    LLVMValueRef x[4] = {o, ptrk(w, ns), t, p};
+    hcall(w, H_add_field, x);
+    LLVMBuildBr(B, done);
+    LLVMPositionBuilderAtEnd(B, done);
     return;
   }
   case IR_jmp: LLVMBuildBr(B, w->bb[in->succ[0]]); return;

@@ -38,7 +38,8 @@
   X(builtin, "bpwpp", sc_jh_builtin) X(check_kind, "bppwqq", sc_jh_check_kind)          \
   X(call, "wppwwwpp", sc_jh_call) X(call_value, "wppwqqwpp", sc_jh_call_value)          \
   X(deopt, "wppwpww", sc_jh_deopt) X(fmod, "ddd", fmod) X(stress, "bp", sc_jh_stress)               \
-  X(call_finish, "wppw", sc_jh_call_finish) X(store_global, "bpwqq", sc_jh_store_global)
+  X(call_finish, "wppw", sc_jh_call_finish) X(store_global, "bpwqq", sc_jh_store_global) \
+  X(add_field, "bppqq", sc_jh_add_field)
 
 enum {
 #define X(n, s, a) H_##n,
@@ -800,6 +801,30 @@ static void lower_ins(lw *w, uint32_t v) {
     } else {
       INS(w, MIR_MOV, MEM(w, MIR_T_I64, 0, e), PP(w, a[2]));
     }
+    return;
+  }
+  case IR_addslot: {
+    /* room in the slots: store, then the new shape; else the runtime grows them */
+    const sc_shape *ns = (const sc_shape *)(uintptr_t)in->imm;
+    if (!ns || !ns->nfields) {
+      fail(w, "addslot[#%d] without its shape (IR from text)", in->aux);
+      return;
+    }
+    uint32_t slot = ns->nfields - 1;
+    MIR_label_t slow = MIR_new_label(w->m), done = MIR_new_label(w->m);
+    MIR_reg_t cap = tmp(w, MIR_T_I64), sl = tmp(w, MIR_T_I64);
+    MIR_op_t shape = MIR_new_uint_op(w->m, (uint64_t)(uintptr_t)ns);
+    INS(w, MIR_MOV, R(w, cap), MEM(w, MIR_T_U32, offsetof(sc_object, cap), P(w, a[0])));
+    INS(w, MIR_UBLE, L(w, slow), R(w, cap), K(w, slot));
+    INS(w, MIR_MOV, R(w, sl), MEM(w, MIR_T_I64, offsetof(sc_object, slots), P(w, a[0])));
+    store_boxed(w, sl, (int64_t)slot * (int64_t)sizeof(sc_value), a[1]);
+    INS(w, MIR_MOV, MEM(w, MIR_T_I64, offsetof(sc_object, shape), P(w, a[0])), shape);
+    INS(w, MIR_JMP, L(w, done));
+    emit(w, slow);
+    MIR_op_t x[4] = {PP(w, a[0]), shape};
+    boxed(w, a[1], &x[2], &x[3]);
+    hcall(w, H_add_field, x);
+    emit(w, done);
     return;
   }
   default: lower_generic(w, v, in); return;

@@ -130,6 +130,8 @@ typedef struct lifter {
   uint32_t *snap_at;
   uint32_t *stack; /* the operand stack while filling a block (value ids) */
   uint32_t sp;
+  uint32_t **entry; /* with a profile, per loop header: its locals and stack as entered */
+  uint32_t *entry_sp;
 } lifter;
 
 static uint64_t key(const lifter *L, uint32_t blk, uint32_t var) { return (uint64_t)blk * L->nvars + var; }
@@ -354,6 +356,36 @@ static void block_liveness(lifter *L, uint32_t b, uint32_t start) {
   }
 }
 
+/* A loop header (a predecessor not filled yet: a back edge) lifted with a
+ * profile records the values it is entered with: its frame state at entry,
+ * made once the lifting is done (entry_states), lets speculation deopt at
+ * the loop's start. */
+static void record_entry(lifter *L, uint32_t blk) {
+  const sc_blk *bl = &L->f->blk[blk];
+  bool header = false;
+  for (uint32_t k = 0; k < bl->npreds && !header; k++) header = !L->filled[bl->preds[k]];
+  if (!header) return;
+  const uint64_t *live = L->live_in + (size_t)blk * L->W;
+  uint32_t *vals = sc_arena_alloc(L->f->arena, ((size_t)L->nl + L->sp + 1) * sizeof *vals);
+  for (uint32_t i = 0; i < L->nl; i++) vals[i] = (live[i / 64] >> (i % 64) & 1) ? read_cur(L, i, blk) : 0;
+  for (uint32_t i = 0; i < L->sp; i++) vals[L->nl + i] = L->stack[i];
+  L->entry[blk] = vals;
+  L->entry_sp[blk] = L->sp;
+}
+
+/* After the instructions' frame states, so their numbering does not
+ * depend on the profile. */
+static void entry_states(lifter *L) {
+  sc_irfunc *f = L->f;
+  for (uint32_t b = 0; b < f->nblk; b++) {
+    if (!L->entry[b] || f->blk[b].dead) continue;
+    int32_t id = sc_ir_new_fs(f, L->bf->index, (uint32_t)f->blk[b].bcpc, L->nl, L->entry_sp[b]);
+    uint32_t *vals = f->fs[id].vals;
+    for (uint32_t i = 0; i < L->nl + L->entry_sp[b]; i++) vals[i] = L->entry[b][i] ? resolve(L, L->entry[b][i]) : 0;
+    f->blk[b].entry_fs = id;
+  }
+}
+
 static void fill_block(lifter *L, uint32_t blk) {
   sc_irfunc *f = L->f;
   const sc_func *bf = L->bf;
@@ -361,6 +393,7 @@ static void fill_block(lifter *L, uint32_t blk) {
   block_liveness(L, blk, start);
   L->sp = (uint32_t)L->depth[start];
   for (uint32_t i = 0; i < L->sp; i++) L->stack[i] = read_cur(L, nl + i, blk);
+  if (L->entry) record_entry(L, blk);
   for (uint32_t pc = start; pc <= end; pc++) {
     const sc_insn *in = &bf->code[pc];
     sc_op op = (sc_op)in->op;
@@ -659,6 +692,10 @@ static sc_irfunc *lift(sc_arena *a, const sc_program *prog, uint32_t fi, const s
   L.cur_mark = sc_arena_alloc(a, (L.nvars + 1) * sizeof *L.cur_mark);
   L.touched = sc_arena_alloc(a, (L.nvars + 1) * sizeof *L.touched);
   L.snap_at = sc_arena_alloc(a, (n + 1) * sizeof *L.snap_at);
+  if (prof) {
+    L.entry = sc_arena_alloc(a, (nb + 1) * sizeof *L.entry);
+    L.entry_sp = sc_arena_alloc(a, (nb + 1) * sizeof *L.entry_sp);
+  }
   /* b0: parameters, and null for the other locals, where live at the
    * entry; an OSR entry takes locals and stack slots from the frame. */
   const uint64_t *lin = L.live_in + (size_t)L.blk_of_pc[entry] * L.W;
@@ -689,6 +726,7 @@ static sc_irfunc *lift(sc_arena *a, const sc_program *prog, uint32_t fi, const s
   if (prof && prof->backedges)
     for (uint32_t b = 1; b < nb; b++)
       if (!f->blk[b].dead) f->blk[b].backedges = prof->backedges[f->blk[b].bcpc];
+  if (L.entry) entry_states(&L);
   /* The phis found trivial on the way are dropped with the redundant ones. */
   sc_ir_remove_redundant_phis_after(f, L.fwd, (uint32_t)(L.cfwd < f->nins ? L.cfwd : f->nins));
   drop_dead_phis(f);

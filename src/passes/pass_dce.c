@@ -1,7 +1,7 @@
 /* Dead code elimination: instructions with an effect (side effects, a
  * possible runtime error or deopt, terminators) are live; so is everything
- * they use, their frame states (parents included) use, and so on. The rest
- * goes, phis and phi cycles included. */
+ * they use, their frame states (parents included) and loop entry states
+ * use, and so on. The rest goes, phis and phi cycles included. */
 #include <stdlib.h>
 
 #include "passes/passes.h"
@@ -24,6 +24,11 @@ bool sc_pass_dce(sc_irfunc *f) {
     uint32_t x_ = (x);                                                \
     if (x_ && x_ < f->nins && !live[x_]) live[x_] = 1, work[nw++] = x_; \
   } while (0)
+  for (uint32_t b = 0; b < f->nblk; b++) { /* loop entry states (hoist releases them) */
+    int32_t s = f->blk[b].entry_fs;
+    if (f->blk[b].dead || s < 0 || (uint32_t)s >= f->nfs) continue;
+    for (uint32_t k = 0; k < sc_ir_fs_nvals(&f->fs[s]); k++) MARK(f->fs[s].vals[k]);
+  }
   while (nw) {
     sc_ins *in = &f->ins[work[--nw]];
     for (uint32_t k = 0; k < in->nargs; k++) MARK(in->args[k]);

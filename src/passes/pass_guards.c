@@ -2,8 +2,9 @@
  * is known: it folds to true (or false for another tag), and the guard it
  * fed goes. A walk of the dominator tree with the facts of the guards
  * above, undone on the way back up. Shapes can change (a field added), so
- * a shape check is only known after a guard earlier in the same block with
- * nothing in between that could add a field. */
+ * a shape check is only known after a guard (or an addslot, which sets
+ * the shape) earlier in the same block with nothing in between that could
+ * add a field. */
 #include "passes/passes.h"
 
 typedef struct gstate {
@@ -14,11 +15,6 @@ typedef struct gstate {
   uint32_t *shaped, nshaped;
   uint32_t removed;
 } gstate;
-
-static bool keeps_shapes(unsigned op) {
-  return op == IR_stslot || op == IR_stelem || op == IR_Print || op == IR_StoreGlobal || op == IR_SetIndex ||
-         op == IR_ArrayPush || op == IR_MapSet;
-}
 
 static void walk(gstate *g, uint32_t b) {
   sc_irfunc *f = g->f;
@@ -35,8 +31,12 @@ static void walk(gstate *g, uint32_t b) {
       in->imm = 1;
       in->op = IR_const;
       in->nargs = 0;
-    } else if ((sc_irop_flags(in->op) & IRF_SIDE) && !keeps_shapes(in->op)) {
+    } else if ((sc_irop_flags(in->op) & IRF_SIDE) && !sc_keeps_shapes(in->op)) {
       while (g->nshaped) g->shape[g->shaped[--g->nshaped]] = 0;
+      if (in->op == IR_addslot && in->imm) { /* the object has the new shape now */
+        g->shape[in->args[0]] = in->imm;
+        g->shaped[g->nshaped++] = in->args[0];
+      }
     } else if (in->op == IR_guard) {
       const sc_ins *c = &f->ins[in->args[0]];
       if (c->op == IR_const && c->imm == 1) {

@@ -6,8 +6,18 @@
  *
  * The generic instruction v keeps its id and becomes `box` of the typed
  * result, so its users need no rewriting; the unbox pass then removes the
- * box/unbox pairs and unboxes phis. Sites without feedback, polymorphic or
- * megamorphic ones, and ints that overflowed stay generic. */
+ * box/unbox pairs and unboxes phis.
+ *  - Arithmetic and compares: one tag seen, the int or float op; ints and
+ *    floats mixed (a site that saw int+float, or int+int and float+int...),
+ *    the float op on the operands converted, when that is what the
+ *    interpreter computes: never for int+int arithmetic (an int result), and
+ *    for compares only on ints a double holds exactly (a guard).
+ *  - Properties: up to SC_FB_MAX receiver shapes become a chain of shape
+ *    tests, one slot access (or field addition) per shape; a shape the
+ *    interpreter never saw leaves at the last test.
+ * Megamorphic sites and ints that overflowed stay generic. */
+#include <string.h>
+
 #include "passes/passes.h"
 
 /* Index of v in its block's list. */
@@ -69,19 +79,16 @@ static void become_box(sc_irfunc *f, uint32_t v, uint32_t r) {
   in->fb = NULL;
 }
 
-/* The typed form of bytecode op `bc` on operands of `tag`: the core op, a
- * condition for compares (or -1), whether the result is negated, and
- * whether the op can leave (then it keeps v's frame state). */
+/* The typed form of bytecode op `bc` on operands of `tag`: the core op and
+ * a condition for compares (or -1). */
 typedef struct typed {
   sc_irop op;
   int cond;
-  bool negate;
 } typed;
 
 static bool typed_form(sc_op bc, sc_tag tag, typed *t) {
   bool i = tag == SC_INT;
   t->cond = -1;
-  t->negate = false;
   switch (bc) {
   case SC_OP_Add: case SC_OP_AddInt: case SC_OP_AddNumber: t->op = i ? IR_iadd_ovf : IR_fadd; return true;
   case SC_OP_Sub: case SC_OP_SubInt: case SC_OP_SubNumber: t->op = i ? IR_isub_ovf : IR_fsub; return true;
@@ -101,15 +108,10 @@ static bool typed_form(sc_op bc, sc_tag tag, typed *t) {
   case SC_OP_BitNot: t->op = IR_inot; return i;
   case SC_OP_Lt: case SC_OP_LtInt: case SC_OP_LtNumber: t->cond = SC_CC_LT; break;
   case SC_OP_Le: case SC_OP_LeInt: case SC_OP_LeNumber: t->cond = SC_CC_LE; break;
-  /* the runtime's float Gt/Ge hold for NaN: the negation of Le/Lt */
-  case SC_OP_Gt: case SC_OP_GtInt: case SC_OP_GtNumber:
-    t->cond = i ? SC_CC_GT : SC_CC_LE;
-    t->negate = !i;
-    break;
-  case SC_OP_Ge: case SC_OP_GeInt: case SC_OP_GeNumber:
-    t->cond = i ? SC_CC_GE : SC_CC_LT;
-    t->negate = !i;
-    break;
+  /* every float compare but Ne is false for NaN, in the interpreter (C's
+   * operators) and the runtime (unordered) alike: ordered conditions */
+  case SC_OP_Gt: case SC_OP_GtInt: case SC_OP_GtNumber: t->cond = SC_CC_GT; break;
+  case SC_OP_Ge: case SC_OP_GeInt: case SC_OP_GeNumber: t->cond = SC_CC_GE; break;
   case SC_OP_Eq: case SC_OP_EqInt: case SC_OP_EqNumber: /* generic Eq: exact int equality only */
     if (bc == SC_OP_Eq && !i) return false;
     t->cond = SC_CC_EQ;
@@ -162,11 +164,6 @@ static bool arith(sc_irfunc *f, uint32_t v) {
   for (uint32_t k = 0; k < f->ins[r].nargs; k++) f->ins[r].args[k] = raw[k];
   if (t.cond >= 0) f->ins[r].aux = t.cond;
   if (sc_irop_flags(t.op) & IRF_THROW) f->ins[r].fs = f->ins[v].fs;
-  if (t.negate) {
-    uint32_t n = before(f, v, IR_bnot, SC_TY_BOOL, 1);
-    f->ins[n].args[0] = r;
-    r = n;
-  }
   become_box(f, v, r);
   return true;
 }
@@ -243,25 +240,196 @@ static uint32_t icmp(sc_irfunc *f, uint32_t at, sc_cond cc, uint32_t a, uint32_t
   return c;
 }
 
-/* The monomorphic receiver shape and slot of a GetProp/SetProp site that
- * did not add a field; false otherwise. */
-static bool mono_shape(const sc_ins *in, const sc_shape **shape, uint32_t *slot) {
+/* ---- code in new blocks ---- */
+
+/* A new instruction at the end of block blk, from v's pc. */
+static uint32_t add(sc_irfunc *f, uint32_t blk, uint32_t v, sc_irop op, sc_ty ty, uint32_t nargs) {
+  uint32_t id = sc_ir_append(f, blk, op, ty, nargs);
+  f->ins[id].pc = f->ins[v].pc;
+  return id;
+}
+
+static void jump(sc_irfunc *f, uint32_t from, uint32_t to, uint32_t v) {
+  f->ins[add(f, from, v, IR_jmp, SC_TY_VOID, 0)].succ[0] = to;
+  sc_ir_add_pred(f, to, from);
+}
+
+static void branch2(sc_irfunc *f, uint32_t from, uint32_t c, uint32_t yes, uint32_t no, uint32_t v) {
+  uint32_t br = add(f, from, v, IR_br, SC_TY_VOID, 1);
+  f->ins[br].args[0] = c;
+  f->ins[br].succ[0] = yes;
+  f->ins[br].succ[1] = no;
+  sc_ir_add_pred(f, yes, from);
+  sc_ir_add_pred(f, no, from);
+}
+
+/* A guard at the end of blk that c holds, leaving at v's frame state. */
+static void guard_in(sc_irfunc *f, uint32_t blk, uint32_t v, uint32_t c, sc_reason reason) {
+  uint32_t g = add(f, blk, v, IR_guard, SC_TY_VOID, 1);
+  f->ins[g].args[0] = c;
+  f->ins[g].aux = reason;
+  f->ins[g].fs = f->ins[v].fs;
+  f->guards_emitted++;
+}
+
+/* Splits v's block before v: the code before it stays in the block, left
+ * without a terminator for the caller; v and the rest move to the new
+ * block, returned. */
+static uint32_t split_before(sc_irfunc *f, uint32_t v) { return sc_ir_split_block(f, f->ins[v].blk, pos_of(f, v)); }
+
+/* ---- ints and floats mixed: the float op ---- */
+
+#define EXACT_INT ((int64_t)1 << 53) /* ints a double holds exactly: |i| <= 2^53 */
+
+/* At the end of blk: guards that raw int u converts to a double exactly. */
+static void guard_exact(sc_irfunc *f, uint32_t blk, uint32_t v, uint32_t u) {
+  static const int64_t lim[2] = {EXACT_INT, -EXACT_INT};
+  for (int k = 0; k < 2; k++) {
+    uint32_t c = add(f, blk, v, IR_const, SC_TY_I64, 0);
+    f->ins[c].imm = lim[k];
+    uint32_t t = add(f, blk, v, IR_icmp, SC_TY_BOOL, 2);
+    f->ins[t].args[0] = u;
+    f->ins[t].args[1] = c;
+    f->ins[t].aux = k ? SC_CC_GE : SC_CC_LE;
+    guard_in(f, blk, v, t, SC_RS_OVERFLOW);
+  }
+}
+
+/* Operand x of v, which the interpreter saw with the tags in `seen` (a bit
+ * per tag: int, float or both), as an f64 computed before v, the way the
+ * interpreter converts it: (double)i. With `exact`, an int must convert
+ * exactly (compares are exact on int and float). */
+static uint32_t as_f64(sc_irfunc *f, uint32_t v, uint32_t x, unsigned seen, bool exact) {
+  const sc_ins *xi = &f->ins[x];
+  if (xi->op == IR_box) seen = f->ins[xi->args[0]].ty == SC_TY_I64 ? 1u << SC_INT : 1u << SC_FLOAT;
+  if (xi->op == IR_const && xi->ty == SC_TY_VAL && f->prog->consts[xi->imm].tag == SC_INT) {
+    int64_t k = f->prog->consts[xi->imm].i;
+    if (!exact || (k <= EXACT_INT && k >= -EXACT_INT)) {
+      double d = (double)k;
+      uint32_t c = before(f, v, IR_const, SC_TY_F64, 0);
+      memcpy(&f->ins[c].imm, &d, sizeof d);
+      return c;
+    }
+  }
+  if (seen == 1u << SC_FLOAT) {
+    guard_tag(f, v, x, SC_FLOAT);
+    return unboxed(f, v, x, SC_FLOAT);
+  }
+  if (seen == 1u << SC_INT) {
+    guard_tag(f, v, x, SC_INT);
+    uint32_t u = unboxed(f, v, x, SC_INT);
+    if (exact) {
+      guard_that(f, v, icmp(f, v, SC_CC_LE, u, iconst(f, v, EXACT_INT)), SC_RS_OVERFLOW);
+      guard_that(f, v, icmp(f, v, SC_CC_GE, u, iconst(f, v, -EXACT_INT)), SC_RS_OVERFLOW);
+    }
+    uint32_t r = before(f, v, IR_i2f, SC_TY_F64, 1);
+    f->ins[r].args[0] = u;
+    return r;
+  }
+  /* both: test the tag, convert an int, unbox a float */
+  uint32_t b = f->ins[v].blk, join = split_before(f, v);
+  uint32_t bi = sc_ir_block(f), bf = sc_ir_block(f);
+  uint32_t t = add(f, b, v, IR_istag, SC_TY_BOOL, 1);
+  f->ins[t].args[0] = x;
+  f->ins[t].aux = SC_INT;
+  branch2(f, b, t, bi, bf, v);
+  uint32_t u = add(f, bi, v, IR_unbox, SC_TY_I64, 1);
+  f->ins[u].args[0] = x;
+  if (exact) guard_exact(f, bi, v, u);
+  uint32_t ci = add(f, bi, v, IR_i2f, SC_TY_F64, 1);
+  f->ins[ci].args[0] = u;
+  jump(f, bi, join, v);
+  uint32_t tf = add(f, bf, v, IR_istag, SC_TY_BOOL, 1);
+  f->ins[tf].args[0] = x;
+  f->ins[tf].aux = SC_FLOAT;
+  guard_in(f, bf, v, tf, SC_RS_TAG);
+  uint32_t cf = add(f, bf, v, IR_unbox, SC_TY_F64, 1);
+  f->ins[cf].args[0] = x;
+  jump(f, bf, join, v);
+  uint32_t phi = sc_ir_append(f, join, IR_phi, SC_TY_F64, 2);
+  f->ins[phi].args[0] = ci;
+  f->ins[phi].args[1] = cf;
+  return phi;
+}
+
+/* A generic arithmetic op or compare whose operands were ints and floats
+ * mixed: the float op, when it computes what the interpreter does. Not for
+ * int+int arithmetic, whose result is an int; int+int compares are exact
+ * in doubles on ints up to 2^53 (guarded). */
+static bool mixed(sc_irfunc *f, uint32_t v) {
+  const sc_ins *in = &f->ins[v];
   const sc_irfb *fb = in->fb;
-  if (!fb || fb->s.state != SC_FB_MONO || !fb->s.e[0] || !fb->shape[0]) return false;
-  if (fb->s.aux[0] & SC_FB_ADDS_FIELD) return false;
-  *shape = fb->shape[0];
-  *slot = fb->s.aux[0];
+  int bc = sc_irop_bcop(in->op);
+  if (in->nargs != 2 || in->fs < 0 || !fb || (fb->s.state != SC_FB_MONO && fb->s.state != SC_FB_POLY)) return false;
+  bool cmp;
+  switch (bc) {
+  case SC_OP_Add: case SC_OP_Sub: case SC_OP_Mul: case SC_OP_Div: case SC_OP_Mod: cmp = false; break;
+  case SC_OP_Lt: case SC_OP_Le: case SC_OP_Gt: case SC_OP_Ge: cmp = true; break;
+  default: return false;
+  }
+  unsigned seen[2] = {0, 0}, num = 1u << SC_INT | 1u << SC_FLOAT;
+  for (unsigned k = 0; k < fb->s.n; k++) {
+    sc_tag a = SC_FB_PAIR_A(fb->s.e[k]), b = SC_FB_PAIR_B(fb->s.e[k]);
+    if (!((num >> a) & 1) || !((num >> b) & 1) || (!cmp && a == SC_INT && b == SC_INT)) return false;
+    seen[0] |= 1u << a;
+    seen[1] |= 1u << b;
+  }
+  typed t;
+  if (!typed_form((sc_op)bc, SC_FLOAT, &t)) return false;
+  uint32_t raw[2];
+  for (int k = 0; k < 2; k++) raw[k] = as_f64(f, v, f->ins[v].args[k], seen[k], cmp);
+  uint32_t r = before(f, v, t.op, cmp ? SC_TY_BOOL : SC_TY_F64, 2);
+  f->ins[r].args[0] = raw[0];
+  f->ins[r].args[1] = raw[1];
+  if (cmp) f->ins[r].aux = t.cond;
+  become_box(f, v, r);
   return true;
 }
 
-/* Receiver guards: an object of that shape. */
-static void guard_shape(sc_irfunc *f, uint32_t v, uint32_t obj, const sc_shape *shape) {
-  guard_tag(f, v, obj, SC_OBJECT);
-  uint32_t h = before(f, v, IR_hasshape, SC_TY_BOOL, 1);
+/* ---- properties ---- */
+
+/* One receiver shape of a GetProp/SetProp site: the field's slot, and for
+ * a SetProp that adds the field, the shape the object moves to. */
+typedef struct arm {
+  const sc_shape *shape, *to;
+  uint32_t slot;
+  uint32_t blk; /* the block doing the access (property_chain) */
+} arm;
+
+/* The child of shape s that adds property `name`: the interpreter made it
+ * when it added the field (shapes are never freed while the VM lives). */
+static const sc_shape *transition(const sc_shape *s, uint32_t name) {
+  for (uint32_t k = 0; k < s->ntrans; k++)
+    if (s->trans[k]->name == name) return s->trans[k];
+  return NULL;
+}
+
+/* The site's receiver shapes, from mono or poly feedback lifted from a live
+ * VM (parsed IR has no shapes); receivers that were not objects (runtime
+ * errors) have no arm. */
+static uint32_t site_arms(const sc_ins *in, arm *a) {
+  const sc_irfb *fb = in->fb;
+  if (!fb || (fb->s.state != SC_FB_MONO && fb->s.state != SC_FB_POLY)) return 0;
+  uint32_t n = 0;
+  for (unsigned k = 0; k < fb->s.n; k++) {
+    if (!fb->s.e[k] || !fb->shape[k]) continue;
+    uint32_t aux = fb->s.aux[k];
+    arm x = {fb->shape[k], NULL, aux & ~SC_FB_ADDS_FIELD, 0};
+    if (aux & SC_FB_ADDS_FIELD) {
+      if (in->op != IR_SetProp || !(x.to = transition(x.shape, (uint32_t)in->aux)) || x.to->nfields != x.slot + 1)
+        continue;
+    }
+    a[n++] = x;
+  }
+  return n;
+}
+
+static uint32_t has_shape(sc_irfunc *f, uint32_t blk, uint32_t v, uint32_t obj, const sc_shape *shape) {
+  uint32_t h = blk == f->ins[v].blk ? before(f, v, IR_hasshape, SC_TY_BOOL, 1) : add(f, blk, v, IR_hasshape, SC_TY_BOOL, 1);
   f->ins[h].args[0] = obj;
   f->ins[h].aux = (int32_t)shape->id;
   f->ins[h].imm = (int64_t)(uintptr_t)shape;
-  guard_that(f, v, h, SC_RS_SHAPE);
+  return h;
 }
 
 /* v keeps its id as the plain operation `op` on args. */
@@ -279,15 +447,76 @@ static void become(sc_irfunc *f, uint32_t v, sc_irop op, sc_ty ty, uint32_t narg
   in->fb = NULL;
 }
 
+/* v (GetProp or SetProp, with args) becomes the access of arm x. */
+static void become_access(sc_irfunc *f, uint32_t v, const uint32_t *args, const arm *x) {
+  if (f->ins[v].op == IR_GetProp) become(f, v, IR_ldslot, SC_TY_VAL, 1, args, (int32_t)x->slot);
+  else if (!x->to) become(f, v, IR_stslot, SC_TY_VOID, 2, args, (int32_t)x->slot);
+  else {
+    become(f, v, IR_addslot, SC_TY_VOID, 2, args, (int32_t)x->to->id);
+    f->ins[v].imm = (int64_t)(uintptr_t)x->to;
+  }
+}
+
+/* Several shapes: a test per shape in turn, each branching to the access
+ * for that shape; the last test is a guard (an unseen shape leaves: the
+ * interpreter runs the access and records the shape, and a recompile
+ * takes it in, or gives up on a megamorphic site). Shapes with the field
+ * at the same slot share one load or store. A GetProp's value is a phi of
+ * the loads where the accesses join. */
+static void property_chain(sc_irfunc *f, uint32_t v, const uint32_t *args, arm *a, uint32_t n) {
+  bool get = f->ins[v].op == IR_GetProp;
+  uint32_t blk = f->ins[v].blk, join = split_before(f, v);
+  uint32_t *loads = sc_arena_alloc(f->arena, (n + 1) * sizeof *loads), nloads = 0;
+  for (uint32_t k = 0; k < n; k++) {
+    a[k].blk = 0;
+    for (uint32_t j = 0; j < k && !a[k].blk; j++)
+      if (!a[j].to && !a[k].to && a[j].slot == a[k].slot) a[k].blk = a[j].blk;
+    if (a[k].blk) continue;
+    uint32_t b = a[k].blk = sc_ir_block(f);
+    if (get) {
+      uint32_t r = loads[nloads++] = add(f, b, v, IR_ldslot, SC_TY_VAL, 1);
+      f->ins[r].args[0] = args[0];
+      f->ins[r].aux = (int32_t)a[k].slot;
+    } else {
+      uint32_t st = add(f, b, v, a[k].to ? IR_addslot : IR_stslot, SC_TY_VOID, 2);
+      f->ins[st].args[0] = args[0];
+      f->ins[st].args[1] = args[1];
+      f->ins[st].aux = a[k].to ? (int32_t)a[k].to->id : (int32_t)a[k].slot;
+      f->ins[st].imm = (int64_t)(uintptr_t)a[k].to;
+    }
+    jump(f, b, join, v);
+  }
+  for (uint32_t k = 0; k < n; k++) {
+    uint32_t h = has_shape(f, blk, v, args[0], a[k].shape);
+    if (k + 1 < n) {
+      uint32_t next = sc_ir_block(f);
+      branch2(f, blk, h, a[k].blk, next, v);
+      blk = next;
+    } else {
+      guard_in(f, blk, v, h, SC_RS_SHAPE);
+      jump(f, blk, a[k].blk, v);
+    }
+  }
+  if (get) { /* v, first in join, becomes the phi (join's predecessors are the loads' blocks, in order) */
+    become(f, v, IR_phi, SC_TY_VAL, nloads, loads, 0);
+  } else {
+    f->ins[v].dead = 1;
+  }
+}
+
 static bool props(sc_irfunc *f, uint32_t v) {
   const sc_ins *in = &f->ins[v];
-  const sc_shape *shape;
-  uint32_t slot;
-  if (in->fs < 0 || !mono_shape(in, &shape, &slot)) return false;
+  arm a[SC_FB_MAX];
+  uint32_t n = in->fs < 0 ? 0 : site_arms(in, a);
+  if (!n) return false;
   uint32_t args[2] = {in->args[0], in->nargs > 1 ? in->args[1] : 0};
-  bool get = in->op == IR_GetProp;
-  guard_shape(f, v, args[0], shape);
-  become(f, v, get ? IR_ldslot : IR_stslot, get ? SC_TY_VAL : SC_TY_VOID, get ? 1 : 2, args, (int32_t)slot);
+  guard_tag(f, v, args[0], SC_OBJECT);
+  if (n > 1) {
+    property_chain(f, v, args, a, n);
+    return true;
+  }
+  guard_that(f, v, has_shape(f, f->ins[v].blk, v, args[0], a[0].shape), SC_RS_SHAPE);
+  become_access(f, v, args, &a[0]);
   return true;
 }
 
@@ -404,7 +633,7 @@ bool sc_pass_specialize(sc_irfunc *f) {
     case IR_GetIndex: case IR_SetIndex: case IR_ArrayLen: changed |= index_ops(f, v); break;
     case IR_CallValue: changed |= callee(f, v); break;
     default:
-      if (sc_irop_bcop(in->op) >= 0) changed |= arith(f, v);
+      if (sc_irop_bcop(in->op) >= 0) changed |= arith(f, v) || mixed(f, v);
     }
   }
   if (changed) sc_ir_compact(f);

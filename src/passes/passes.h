@@ -46,6 +46,13 @@ sc_irfunc *sc_pipeline_lift(sc_arena *a, const sc_program *p, uint32_t func, con
  * otherwise); -1 when asked to check the round trip and it fails. */
 int sc_pipeline_print_after(sc_irfunc *f, const char *name, const sc_pipeline_opts *o);
 
+/* Whether side-effecting op `op` leaves every object's shape, every
+ * array's elements kind (len false) or length (len true), every object's
+ * fields as they were (effects.c). */
+bool sc_keeps_shapes(unsigned op);
+bool sc_keeps_elems(unsigned op, bool len);
+bool sc_keeps_fields(unsigned op);
+
 /* The passes. */
 bool sc_pass_phis(sc_irfunc *f);
 bool sc_pass_simplify(sc_irfunc *f);
@@ -55,9 +62,11 @@ bool sc_pass_specialize(sc_irfunc *f);
 bool sc_pass_unbox(sc_irfunc *f);
 bool sc_pass_guards(sc_irfunc *f);
 bool sc_pass_globals(sc_irfunc *f);
+bool sc_pass_hoist(sc_irfunc *f);
 
 #define SC_DEFAULT_PIPELINE "lift,phis,simplify,dce"
-/* With feedback: assume stable globals, speculate, unbox, drop redundant guards. */
-#define SC_SPECULATIVE_PIPELINE "lift,globals,phis,simplify,specialize,unbox,guards,unbox,dce"
+/* With feedback: assume stable globals, speculate, unbox, drop redundant
+ * guards, hoist loop invariant ones (then what they dominate folds). */
+#define SC_SPECULATIVE_PIPELINE "lift,globals,phis,simplify,specialize,unbox,guards,hoist,guards,unbox,dce"
 
 #endif

@@ -24,6 +24,7 @@ static const sc_pass passes[] = {
     {"guards", "tag checks dominated by a guard on the same value fold; redundant guards go", sc_pass_guards},
     {"globals", "loads of globals stored at most once become their value (leaf code; the code depends on it)",
      sc_pass_globals},
+    {"hoist", "guards of loop-invariant checks run on every iteration move to the preheader", sc_pass_hoist},
 };
 
 #define NPASSES (sizeof passes / sizeof passes[0])

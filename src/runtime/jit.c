@@ -46,7 +46,7 @@ typedef struct creq {
   sc_native_fn fn;
   code_ref code;
   double secs;
-  uint32_t guards_emitted, guards_removed;
+  uint32_t guards_emitted, guards_removed, guards_hoisted;
   uint32_t *gdeps, ngdeps; /* globals whose values the code assumes */
   char err[256];
 } creq;
@@ -75,7 +75,7 @@ typedef struct sc_jit {
   double total;   /* all compilations */
   double t_start; /* when the VM started running */
   uint32_t ncompiled, nosr, nosr_entries, ndeopts, ninvalidated, nfailed, nstale, nrequests;
-  uint32_t guards_emitted, guards_removed, ndep_invalidated;
+  uint32_t guards_emitted, guards_removed, guards_hoisted, ndep_invalidated;
   gdep *gdeps;
   uint32_t ngdeps, cgdeps;
   osr_entry *osr;
@@ -151,6 +151,7 @@ static void build(const sc_jit *j, void *ctx, int owner, creq *r, FILE *dump) {
     r->fn = j->be->compile(ctx, f, dump, &r->code.h, r->err, sizeof r->err);
     r->guards_removed = f->guards_removed;
     r->guards_emitted = f->guards_emitted;
+    r->guards_hoisted = f->guards_hoisted;
     if (r->fn && f->ngdeps) {
       r->gdeps = malloc(f->ngdeps * sizeof *r->gdeps);
       memcpy(r->gdeps, f->gdeps, f->ngdeps * sizeof *r->gdeps);
@@ -308,6 +309,7 @@ static void account(sc_jit *j, const creq *r) {
   j->total += r->secs;
   j->guards_removed += r->guards_removed;
   j->guards_emitted += r->guards_emitted;
+  j->guards_hoisted += r->guards_hoisted;
   if (r->fn) {
     j->secs[r->func] = r->secs;
     j->ncompiled++;
@@ -735,9 +737,9 @@ void sc_jit_print_stats(sc_vm *vm, FILE *out) {
           j->be->name, n, total * 1e3, s[n / 2] * 1e3, s[(n * 9) / 10 < n ? (n * 9) / 10 : n - 1] * 1e3,
           s[n - 1] * 1e3);
   fprintf(out, "jit: %u compilations (%u failed) in %.3f ms, %u OSR compilations, %u OSR entries, %u deopts, "
-          "%u invalidations (%u by changed globals), %u guards emitted, %u removed\n", j->ncompiled, j->nfailed,
-          j->total * 1e3, j->nosr, j->nosr_entries, j->ndeopts, j->ninvalidated, j->ndep_invalidated,
-          j->guards_emitted, j->guards_removed);
+          "%u invalidations (%u by changed globals), %u guards emitted, %u removed, %u hoisted\n", j->ncompiled,
+          j->nfailed, j->total * 1e3, j->nosr, j->nosr_entries, j->ndeopts, j->ninvalidated, j->ndep_invalidated,
+          j->guards_emitted, j->guards_removed, j->guards_hoisted);
   sc_backend_stats bs = {0};
   if (j->ctx) j->be->stats(j->ctx, &bs);
   pthread_mutex_lock(&j->mu);

@@ -71,6 +71,11 @@ bool sc_jh_set_prop(sc_vm *vm, sc_jt ot, sc_jp op, uint32_t name, sc_jt vt, sc_j
   return sc_rt_set_prop(&vm->rt, V(ot, op), name, V(vt, vp)) || leave(vm);
 }
 
+bool sc_jh_add_field(sc_object *o, sc_shape *ns, sc_jt vt, sc_jp vp) {
+  sc_object_add_field_shape(o, ns, V(vt, vp));
+  return true;
+}
+
 bool sc_jh_new_map(sc_vm *vm, sc_value *out) {
   (void)vm;
   *out = sc_ptr(SC_MAP, sc_map_new());

@@ -46,6 +46,9 @@ bool sc_jh_array_push(sc_vm *vm, sc_jt at, sc_jp ap, sc_jt vt, sc_jp vp);
 bool sc_jh_new_object(sc_vm *vm, sc_value *out);
 bool sc_jh_get_prop(sc_vm *vm, sc_jt ot, sc_jp op, uint32_t name, sc_value *out);
 bool sc_jh_set_prop(sc_vm *vm, sc_jt ot, sc_jp op, uint32_t name, sc_jt vt, sc_jp vp);
+/* addslot's slow path: object o (of ns's parent shape, its slots full)
+ * gets the field, slots grown, and moves to shape ns. Never fails. */
+bool sc_jh_add_field(sc_object *o, sc_shape *ns, sc_jt vt, sc_jp vp);
 bool sc_jh_new_map(sc_vm *vm, sc_value *out);
 bool sc_jh_map_get(sc_vm *vm, sc_jt mt, sc_jp mp, sc_jt kt, sc_jp kp, sc_value *out);
 bool sc_jh_map_set(sc_vm *vm, sc_jt mt, sc_jp mp, sc_jt kt, sc_jp kp, sc_jt vt, sc_jp vp);

@@ -106,6 +106,7 @@ uint32_t sc_ir_block(sc_irfunc *f) {
   sc_blk *b = &f->blk[f->nblk];
   memset(b, 0, sizeof *b);
   b->bcpc = -1;
+  b->entry_fs = -1;
   return f->nblk++;
 }
 
@@ -196,6 +197,29 @@ int sc_ir_succs(const sc_irfunc *f, uint32_t blk, uint32_t succ[2]) {
     return 2;
   }
   return 0;
+}
+
+uint32_t sc_ir_split_block(sc_irfunc *f, uint32_t b, uint32_t at) {
+  uint32_t nb = sc_ir_block(f);
+  sc_blk *from = &f->blk[b], *to = &f->blk[nb];
+  uint32_t n = from->nins - at;
+  to->ins = grow32(f->arena, NULL, sizeof *to->ins, 0, &to->cins, (size_t)n + 1);
+  for (uint32_t i = 0; i < n; i++) {
+    to->ins[i] = from->ins[at + i];
+    f->ins[to->ins[i]].blk = nb;
+  }
+  to->nins = n;
+  from->nins = at;
+  uint32_t s[2];
+  int ns = sc_ir_succs(f, nb, s);
+  for (int k = 0; k < ns; k++) {
+    if (k == 1 && s[1] == s[0]) break;
+    sc_blk *sb = &f->blk[s[k]];
+    for (uint32_t j = 0; j < sb->npreds; j++)
+      if (sb->preds[j] == b) sb->preds[j] = nb;
+  }
+  sc_ir_invalidate(f);
+  return nb;
 }
 
 void sc_ir_invalidate(sc_irfunc *f) {

@@ -37,7 +37,9 @@
  * the interpreter) and `@PC` (the bytecode pc it came from). Instructions
  * without a result omit `vN = TYPE`. `_` in a frame state is a local that is
  * dead at that pc (never read before being overwritten): the interpreter
- * resumes with null there. `;` starts a comment. */
+ * resumes with null there. A block label may end in `!backedges N`
+ * (profile) and `!entry fsN` (sc_blk.entry_fs; that state is printed first
+ * in the block). `;` starts a comment. */
 #ifndef SC_IR_H
 #define SC_IR_H
 
@@ -116,6 +118,10 @@ typedef struct sc_blk {
   uint32_t npreds, cpreds;
   int32_t bcpc;      /* bytecode pc it starts at, -1 if none */
   uint32_t backedges; /* profile: back-edges taken to bcpc (0 if none) */
+  int32_t entry_fs;   /* a loop header lifted with a profile: the frame state at bcpc
+                         as the block is entered (its values are the block's phis or
+                         values from before it), for guards hoisted to the loop's
+                         preheader; -1 if none. Text: `bN: ... !entry fsM` */
   uint8_t dead;
 } sc_blk;
 
@@ -165,6 +171,7 @@ typedef struct sc_irfunc {
   const sc_value *gvals;
   const uint8_t *gstores;
   uint32_t *gdeps, ngdeps;
+  uint32_t guards_hoisted;  /* statistics: guards moved out of loops (hoist) */
   int32_t osr_pc;           /* -1; else an OSR compilation entered at this loop
                                header pc: `param k` is frame slot k (locals,
                                then the operand stack), text `osr @PC` */
@@ -219,6 +226,10 @@ uint32_t sc_ir_fs_nvals(const sc_fs *s);
 /* CFG. */
 uint32_t sc_ir_term(const sc_irfunc *f, uint32_t blk); /* terminator id, 0 if none */
 int sc_ir_succs(const sc_irfunc *f, uint32_t blk, uint32_t succ[2]); /* count; br to one block twice: 2 */
+/* Moves instructions [at..) of block b (its terminator among them, no
+ * phis) to a new block, which takes over b's successors; b is left without
+ * a terminator for the caller to add. Returns the new block. */
+uint32_t sc_ir_split_block(sc_irfunc *f, uint32_t b, uint32_t at);
 /* Drops the CFG analyses (dominators, loops): call after changing edges. */
 void sc_ir_invalidate(sc_irfunc *f);
 

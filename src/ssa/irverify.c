@@ -210,6 +210,33 @@ static void check_fs(vstate *v, int32_t fsid, uint32_t user) {
   }
 }
 
+/* A block's entry state: at the block's start only its phis and values
+ * from the blocks that dominate it exist. */
+static void entry_state(vstate *v, uint32_t b, const uint8_t *placed) {
+  sc_irfunc *f = v->f;
+  int32_t s = f->blk[b].entry_fs;
+  if ((uint32_t)s >= f->nfs) {
+    err(v, "b%u: entry frame state fs%d does not exist", b, s);
+    return;
+  }
+  const sc_fs *st = &f->fs[s];
+  if (st->parent >= 0) err(v, "b%u: entry frame state fs%d has a parent", b, s);
+  if (f->prog && st->func < f->prog->nfuncs && st->func == f->func && st->nlocals != f->nlocals)
+    err(v, "fs%d: %u locals, %s has %u", s, st->nlocals, f->name, f->nlocals);
+  bool reachable = f->rpo_index[b] != UINT32_MAX;
+  for (uint32_t k = 0; k < sc_ir_fs_nvals(st); k++) {
+    uint32_t a = st->vals[k];
+    if (!a && k < st->nlocals) continue;
+    if (!a || a >= f->nins || !placed[a] || f->ins[a].dead || f->ins[a].ty == SC_TY_VOID) {
+      err(v, "fs%d, the entry state of b%u, holds no value in slot %u", s, b, k);
+      continue;
+    }
+    uint32_t ab = f->ins[a].blk;
+    bool ok = ab == b ? f->ins[a].op == IR_phi : sc_ir_dominates(f, ab, b);
+    if (reachable && !ok) err(v, "fs%d, the entry state of b%u, holds v%u, which is not there at its start", s, b, a);
+  }
+}
+
 int sc_ir_verify(sc_irfunc *f, sc_diags *d) {
   vstate v = {.f = f, .d = d};
   if (f->nblk == 0 || f->blk[0].dead) {
@@ -289,6 +316,7 @@ int sc_ir_verify(sc_irfunc *f, sc_diags *d) {
     sc_blk *bl = &f->blk[b];
     if (bl->dead) continue;
     bool reachable = f->rpo_index[b] != UINT32_MAX;
+    if (bl->entry_fs >= 0) entry_state(&v, b, placed);
     for (uint32_t i = 0; i < bl->nins; i++) {
       uint32_t id = bl->ins[i];
       sc_ins *in = &f->ins[id];

@@ -436,7 +436,7 @@ static bool parse_static(parser *P, sc_ins *in) {
                in->op == IR_deopt || in->op == IR_checkkind || in->op == IR_LoadGlobal ||
                in->op == IR_StoreGlobal || in->op == IR_GetProp || in->op == IR_SetProp ||
                in->op == IR_CallBuiltin || in->op == IR_Call || in->op == IR_hasshape || in->op == IR_ldslot ||
-               in->op == IR_stslot;
+               in->op == IR_stslot || in->op == IR_addslot;
   if (!needs) {
     if (at(P, '[') && in->op != IR_phi) {
       perr(P, t, "%s takes no [operand]", sc_irop_name(in->op));
@@ -927,7 +927,7 @@ static bool parse_fs_line(parser *P) {
   return ok;
 }
 
-/* bN: [<- bP ...] [!backedges N] */
+/* bN: [<- bP ...] [!backedges N] [!entry fsM] */
 static bool parse_label(parser *P, uint32_t *out) {
   sc_irfunc *f = P->f;
   tok *t = cur(P);
@@ -950,10 +950,17 @@ static bool parse_label(parser *P, uint32_t *out) {
       sc_ir_add_pred(f, b, p);
     }
   }
-  if (accept(P, '!')) {
+  while (accept(P, '!')) {
+    if (at_word(P, "entry")) {
+      P->i++;
+      uint32_t s;
+      if (!fs_ref(P, &s)) return false;
+      f->blk[b].entry_fs = (int32_t)s;
+      continue;
+    }
     int64_t n;
     if (!at_word(P, "backedges")) {
-      unexpected(P, "'backedges'");
+      unexpected(P, "'backedges' or 'entry'");
       return false;
     }
     P->i++;

@@ -91,7 +91,7 @@ static void print_static(const sc_irfunc *f, const sc_ins *in, FILE *out) {
     break;
   case IR_GetProp: case IR_SetProp: print_name(out, p ? p->names : NULL, p ? p->nnames : 0, in->aux); break;
   case IR_CallBuiltin: fprintf(out, "[%s]", sc_builtin_name((sc_builtin)in->aux)); break;
-  case IR_hasshape: case IR_ldslot: case IR_stslot: fprintf(out, "[#%d]", in->aux); break;
+  case IR_hasshape: case IR_ldslot: case IR_stslot: case IR_addslot: fprintf(out, "[#%d]", in->aux); break;
   case IR_Call: {
     const char *fn = func_name(f, (uint64_t)in->imm);
     if (fn) fprintf(out, "[%s]", fn);
@@ -211,7 +211,9 @@ void sc_ir_print(sc_irfunc *f, FILE *out) {
       for (uint32_t k = 0; k < bl->npreds; k++) fprintf(out, " b%u", bl->preds[k]);
     }
     if (bl->backedges) fprintf(out, " !backedges %u", bl->backedges);
+    if (bl->entry_fs >= 0) fprintf(out, " !entry fs%d", bl->entry_fs);
     putc('\n', out);
+    print_fs_once(f, bl->entry_fs, done, out);
     for (uint32_t i = 0; i < bl->nins; i++) {
       uint32_t id = bl->ins[i];
       print_fs_once(f, f->ins[id].fs, done, out);

@@ -1,0 +1,232 @@
+/* hoist: a guard in a loop whose check gives the same answer on every
+ * iteration, and that every iteration runs, moves to the loop's preheader
+ * with its check.
+ *
+ * Its frame state becomes the loop header's entry state (ir.h: entry_fs)
+ * with the header's phis read on the preheader edge: a failure leaves
+ * before the first iteration, and the interpreter runs the whole loop. So
+ * nothing between the header and the guard's old place matters, whatever
+ * it does: it has not happened yet. What matters is that the check cannot
+ * change inside the loop:
+ *  - tags of SSA values never change: pure checks of values defined
+ *    outside the loop are invariant (and so is pure code on them);
+ *  - hasshape, elemkind, arrlen and ldslot read the heap: invariant only
+ *    when no instruction of the loop can change a shape, an elements kind,
+ *    a length or a field (effects.c), and movable only where the object is
+ *    known to be an object (an array; one whose shape has the field): a tag
+ *    guard (a shape guard or an addslot) on it dominates the preheader. So
+ *    a field the loop only reads is loaded once, with its tag guard.
+ * A guard that some iterations skip (in a branch, after a `continue`)
+ * stays: hoisting it would leave on values the loop never checks; the
+ * guard's block must dominate every latch. Loops are taken innermost
+ * first, so a guard can climb out of a nest one preheader at a time.
+ * This pass is the entry states' one consumer: it drops them all. */
+#include "passes/passes.h"
+
+typedef struct hoist {
+  sc_irfunc *f;
+  uint32_t loop;
+  uint8_t *inv;        /* per value, for this loop: 0 unknown, 1 invariant, 2 not */
+  uint32_t ninv;
+  uint32_t *touched, ntouched;
+  bool shapes, kinds, lens, fields; /* the loop may change them */
+} hoist;
+
+static bool in_loop(const hoist *H, uint32_t v) { return sc_ir_loop_contains(H->f, H->loop, H->f->ins[v].blk); }
+
+static bool invariant(hoist *H, uint32_t v) {
+  if (v >= H->ninv) return !in_loop(H, v); /* made after the pass started: a preheader's phi */
+  if (H->inv[v]) return H->inv[v] == 1;
+  sc_irfunc *f = H->f;
+  const sc_ins *in = &f->ins[v];
+  bool ok;
+  if (!in_loop(H, v)) ok = true;
+  else {
+    unsigned fl = sc_irop_flags(in->op);
+    switch (in->op) {
+    case IR_hasshape: ok = !H->shapes; break;
+    case IR_elemkind: ok = !H->kinds; break;
+    case IR_arrlen: ok = !H->lens; break;
+    case IR_ldslot: ok = !H->fields && !H->shapes; break;
+    default: ok = (fl & IRF_PURE) && !(fl & (IRF_THROW | IRF_SIDE | IRF_READ)) && in->op != IR_phi;
+    }
+    H->inv[v] = 2; /* no cycles without a phi, but stay safe */
+    for (uint32_t k = 0; ok && k < in->nargs; k++) ok = invariant(H, in->args[k]);
+  }
+  H->inv[v] = ok ? 1 : 2;
+  H->touched[H->ntouched++] = v;
+  return ok;
+}
+
+/* Is x known to be tagged `tag` at the end of block b: a guard on it in a
+ * block dominating b, or what made it? */
+static bool tag_known(sc_irfunc *f, uint32_t x, sc_tag tag, uint32_t b) {
+  unsigned op = f->ins[x].op;
+  if (tag == SC_OBJECT && op == IR_NewObject) return true;
+  if (tag == SC_ARRAY && (op == IR_NewArray || op == IR_ArrayNew)) return true;
+  for (int32_t d = (int32_t)b; d >= 0; d = f->idom[d]) {
+    const sc_blk *bl = &f->blk[d];
+    for (uint32_t i = 0; i < bl->nins; i++) {
+      const sc_ins *g = &f->ins[bl->ins[i]];
+      if (g->op != IR_guard) continue;
+      const sc_ins *c = &f->ins[g->args[0]];
+      if (c->op == IR_istag && c->args[0] == x && c->aux == (int32_t)tag) return true;
+    }
+    if (d == 0) break;
+  }
+  return false;
+}
+
+/* Does object x have a shape with field `slot` at the end of block b: a
+ * shape guard, or an addslot, on it in a block dominating b? */
+static bool slot_known(sc_irfunc *f, uint32_t x, uint32_t slot, uint32_t b) {
+  for (int32_t d = (int32_t)b; d >= 0; d = f->idom[d]) {
+    const sc_blk *bl = &f->blk[d];
+    for (uint32_t i = 0; i < bl->nins; i++) {
+      const sc_ins *in = &f->ins[bl->ins[i]];
+      if (in->op == IR_guard) in = &f->ins[in->args[0]];
+      else if (in->op != IR_addslot) continue;
+      const sc_shape *s = (const sc_shape *)(uintptr_t)in->imm;
+      if ((in->op == IR_hasshape || in->op == IR_addslot) && in->args[0] == x && s && slot < s->nfields) return true;
+    }
+    if (d == 0) break;
+  }
+  return false;
+}
+
+/* Can the loop-invariant code under v run at the end of block p: heap
+ * reads only of values known to be objects (with the field) or arrays
+ * there. */
+static bool safe_at(sc_irfunc *f, const hoist *H, uint32_t v, uint32_t p) {
+  const sc_ins *in = &f->ins[v];
+  if (!in_loop(H, v)) return true;
+  if (in->op == IR_hasshape && !tag_known(f, in->args[0], SC_OBJECT, p)) return false;
+  if (in->op == IR_ldslot && !slot_known(f, in->args[0], (uint32_t)in->aux, p)) return false;
+  if ((in->op == IR_elemkind || in->op == IR_arrlen) && !tag_known(f, in->args[0], SC_ARRAY, p)) return false;
+  for (uint32_t k = 0; k < in->nargs; k++)
+    if (!safe_at(f, H, in->args[k], p)) return false;
+  return true;
+}
+
+static void remove_from_block(sc_irfunc *f, uint32_t v) {
+  sc_blk *bl = &f->blk[f->ins[v].blk];
+  uint32_t j = 0;
+  for (uint32_t i = 0; i < bl->nins; i++)
+    if (bl->ins[i] != v) bl->ins[j++] = bl->ins[i];
+  bl->nins = j;
+}
+
+/* Moves v (and the loop code it needs, first) to the end of p, before its
+ * terminator. */
+static void move(sc_irfunc *f, const hoist *H, uint32_t v, uint32_t p) {
+  if (!in_loop(H, v)) return;
+  for (uint32_t k = 0; k < f->ins[v].nargs; k++) move(f, H, f->ins[v].args[k], p);
+  remove_from_block(f, v);
+  sc_blk *pb = &f->blk[p];
+  size_t c = pb->cins;
+  pb->ins = sc_arena_grow(f->arena, pb->ins, sizeof *pb->ins, pb->nins, &c, (size_t)pb->nins + 1);
+  pb->cins = (uint32_t)c;
+  pb->ins[pb->nins] = pb->ins[pb->nins - 1]; /* the terminator */
+  pb->ins[pb->nins - 1] = v;
+  pb->nins++;
+  f->ins[v].blk = p;
+}
+
+/* The header's entry state as entered from p: its phis' operands for p.
+ * -1 when a value is not available in p. */
+static int32_t preheader_state(sc_irfunc *f, uint32_t h, uint32_t p) {
+  int32_t e = f->blk[h].entry_fs;
+  const sc_blk *hb = &f->blk[h];
+  uint32_t kp = 0;
+  while (kp < hb->npreds && hb->preds[kp] != p) kp++;
+  if (kp == hb->npreds) return -1;
+  sc_fs old = f->fs[e];
+  int32_t s = sc_ir_new_fs(f, old.func, old.pc, old.nlocals, old.nstack);
+  for (uint32_t k = 0; k < sc_ir_fs_nvals(&old); k++) {
+    uint32_t x = old.vals[k];
+    if (x && f->ins[x].blk == h) {
+      if (f->ins[x].op != IR_phi) return -1;
+      x = f->ins[x].args[kp];
+    }
+    f->fs[s].vals[k] = x;
+  }
+  return s;
+}
+
+static bool every_iteration(const sc_irfunc *f, const sc_loop *L, uint32_t b) {
+  for (uint32_t k = 0; k < L->nlatches; k++)
+    if (!sc_ir_dominates(f, b, L->latches[k])) return false;
+  return true;
+}
+
+static uint32_t hoist_loop(hoist *H) {
+  sc_irfunc *f = H->f;
+  const sc_loop *L = &f->loops[H->loop];
+  uint32_t h = L->header;
+  if (L->irreducible || f->blk[h].entry_fs < 0) return 0;
+  H->shapes = H->kinds = H->lens = H->fields = false;
+  uint32_t nguards = 0;
+  for (uint32_t i = 0; i < L->nblocks; i++) {
+    const sc_blk *bl = &f->blk[L->blocks[i]];
+    for (uint32_t j = 0; j < bl->nins; j++) {
+      unsigned op = f->ins[bl->ins[j]].op;
+      nguards += op == IR_guard;
+      if (!(sc_irop_flags(op) & IRF_SIDE)) continue;
+      H->shapes |= !sc_keeps_shapes(op);
+      H->kinds |= !sc_keeps_elems(op, false);
+      H->lens |= !sc_keeps_elems(op, true);
+      H->fields |= !sc_keeps_fields(op);
+    }
+  }
+  if (!nguards) return 0;
+  /* the candidates in reverse post-order: a tag guard moves before the
+   * heap checks it protects */
+  uint32_t *cand = sc_arena_alloc(f->arena, (nguards + 1) * sizeof *cand), n = 0;
+  for (uint32_t i = 0; i < f->nrpo; i++) {
+    uint32_t b = f->rpo[i];
+    if (!sc_ir_loop_contains(f, H->loop, b) || !every_iteration(f, L, b)) continue;
+    const sc_blk *bl = &f->blk[b];
+    for (uint32_t j = 0; j < bl->nins; j++) {
+      uint32_t g = bl->ins[j];
+      if (f->ins[g].op == IR_guard && invariant(H, f->ins[g].args[0])) cand[n++] = g;
+    }
+  }
+  while (H->ntouched) H->inv[H->touched[--H->ntouched]] = 0;
+  if (!n) return 0;
+  int32_t p = sc_ir_preheader(f, H->loop); /* may recompute the analyses */
+  if (p < 0) return 0;
+  L = &f->loops[H->loop];
+  int32_t s = preheader_state(f, h, (uint32_t)p);
+  if (s < 0) return 0;
+  uint32_t moved = 0;
+  for (uint32_t k = 0; k < n; k++) {
+    uint32_t g = cand[k];
+    if (!invariant(H, f->ins[g].args[0]) || !safe_at(f, H, f->ins[g].args[0], (uint32_t)p)) continue;
+    move(f, H, g, (uint32_t)p);
+    f->ins[g].fs = s;
+    moved++;
+  }
+  while (H->ntouched) H->inv[H->touched[--H->ntouched]] = 0;
+  return moved;
+}
+
+bool sc_pass_hoist(sc_irfunc *f) {
+  sc_ir_loops(f);
+  hoist H = {.f = f};
+  uint32_t moved = 0;
+  if (f->nloops) {
+    H.ninv = f->nins;
+    H.inv = sc_arena_alloc(f->arena, f->nins + 1);
+    H.touched = sc_arena_alloc(f->arena, (f->nins + 1) * sizeof *H.touched);
+  }
+  /* pre-order puts a loop before the loops inside it: backwards, inner first */
+  for (uint32_t l = f->nloops; l-- > 0;) {
+    H.loop = l;
+    moved += hoist_loop(&H);
+  }
+  bool released = false;
+  for (uint32_t b = 0; b < f->nblk; b++)
+    if (f->blk[b].entry_fs >= 0) f->blk[b].entry_fs = -1, released = true;
+  f->guards_hoisted += moved;
+  return moved || released;
+}
