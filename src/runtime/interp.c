@@ -485,7 +485,14 @@ static void sc_interp_index_feedback(sc_fb_slot *s, sc_value av, sc_value iv) {
 #undef SC_INTERP_FN
 
 int sc_interp_exec(sc_vm *vm, sc_frame *fp, const sc_tinsn *pc, sc_value *sp) {
-  return vm->opts.profile ? sc_interp_profile(vm, fp, pc, sp) : sc_interp_plain(vm, fp, pc, sp);
+  sc_frame *stop = fp ? fp - 1 : NULL; /* NULL: translation only */
+  return vm->opts.profile ? sc_interp_profile(vm, fp, pc, sp, stop) : sc_interp_plain(vm, fp, pc, sp, stop);
+}
+
+int sc_interp_resume(sc_vm *vm, sc_frame *fp) {
+  sc_frame *top = vm->deopt_fp;
+  return vm->opts.profile ? sc_interp_profile(vm, top, top->pc, vm->deopt_sp, fp - 1)
+                          : sc_interp_plain(vm, top, top->pc, vm->deopt_sp, fp - 1);
 }
 
 void sc_interp_prepare(sc_vm *vm) {
@@ -513,7 +520,7 @@ int sc_interp_run(sc_vm *vm) {
   int st;
   if (mf->native) {
     st = mf->native(vm, fp);
-    if (st == SC_ST_DEOPT) st = sc_interp_exec(vm, fp, fp->pc, vm->deopt_sp);
+    if (st == SC_ST_DEOPT) st = sc_interp_resume(vm, fp);
   } else {
     st = sc_interp_exec(vm, fp, mf->code, base + mf->nlocals);
   }

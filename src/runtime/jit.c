@@ -168,15 +168,16 @@ sc_native_fn sc_jit_osr(sc_vm *vm, sc_frame *fp, uint32_t pc) {
   return fn;
 }
 
-void sc_jit_deopted(sc_vm *vm, sc_vfunc *vf, uint32_t bpc, uint32_t reason) {
+void sc_jit_deopted(sc_vm *vm, sc_vfunc *vf, const sc_func *at, uint32_t bpc, uint32_t reason) {
   sc_jit *j = vm->jit;
   static const char *const why[] = {"check", "tag", "shape", "elements kind", "bounds", "overflow", "callee", "unreached"};
   if (j) j->ndeopts++;
   if (vm->opts.trace_deopt) {
-    const sc_func *f = vf->f;
-    fprintf(vm->opts.trace_deopt, "[deopt] %s: %s at pc %u (%s, line %u)\n", f->name,
-            reason < sizeof why / sizeof *why ? why[reason] : "?", bpc, sc_op_name((sc_op)f->code[bpc].op),
-            f->lines && bpc < f->ncode ? f->lines[bpc] : 0);
+    fprintf(vm->opts.trace_deopt, "[deopt] %s: %s at pc %u (%s, line %u)", at->name,
+            reason < sizeof why / sizeof *why ? why[reason] : "?", bpc, sc_op_name((sc_op)at->code[bpc].op),
+            at->lines && bpc < at->ncode ? at->lines[bpc] : 0);
+    if (at != vf->f) fprintf(vm->opts.trace_deopt, " inlined in %s", vf->f->name);
+    fputc('\n', vm->opts.trace_deopt);
   }
   /* runtime errors also leave through here: they end the program anyway */
   if (!j || vm->opts.jit != SC_JIT_TIERED || ++vf->deopts < SC_DEOPT_LIMIT) return;

@@ -25,8 +25,8 @@ void sc_jit_tier_up(sc_vm *vm, sc_vfunc *vf);
 /* TIERED: the loop at header pc of frame fp is hot: its OSR code (compiled
  * now, or earlier), or NULL when it cannot be compiled. */
 sc_native_fn sc_jit_osr(sc_vm *vm, sc_frame *fp, uint32_t pc);
-/* Compiled code of vf left at bpc: trace it, count it, and drop code whose
- * guards keep failing. */
-void sc_jit_deopted(sc_vm *vm, sc_vfunc *vf, uint32_t bpc, uint32_t reason);
+/* Compiled code of vf left at bpc of function `at` (vf's, or one inlined
+ * into it): trace it, count it, and drop code whose guards keep failing. */
+void sc_jit_deopted(sc_vm *vm, sc_vfunc *vf, const sc_func *at, uint32_t bpc, uint32_t reason);
 
 #endif
