@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 
+#include "shapec/vm.h"
 #include "ssa/ir.h"
 
 typedef struct sc_pass {
@@ -24,6 +25,11 @@ typedef struct sc_pipeline_opts {
   FILE *out;   /* where printing goes */
   FILE *err;   /* timing and verifier failures */
   uint32_t osr_pc; /* sc_pipeline_lift: 0, or an OSR entry at this loop header */
+  /* inline: every function's profile (prog->nfuncs; callees are lifted
+   * with theirs), or NULL: no feedback, no speculation on call targets.
+   * Read only, never the interpreter's state: a snapshot will do. */
+  const sc_profile *profiles;
+  sc_inline_options inl;
 } sc_pipeline_opts;
 
 const sc_pass *sc_pass_find(const char *name);
@@ -52,9 +58,10 @@ bool sc_pass_preheaders(sc_irfunc *f);
 bool sc_pass_specialize(sc_irfunc *f);
 bool sc_pass_unbox(sc_irfunc *f);
 bool sc_pass_guards(sc_irfunc *f);
+bool sc_pass_inline(sc_irfunc *f);
 
-#define SC_DEFAULT_PIPELINE "lift,phis,simplify,dce"
-/* With feedback: speculate, unbox, drop redundant guards. */
-#define SC_SPECULATIVE_PIPELINE "lift,phis,simplify,specialize,unbox,guards,unbox,dce"
+#define SC_DEFAULT_PIPELINE "lift,phis,simplify,inline,phis,simplify,dce"
+/* With feedback: inline, speculate, unbox, drop redundant guards. */
+#define SC_SPECULATIVE_PIPELINE "lift,phis,simplify,inline,phis,simplify,specialize,unbox,guards,unbox,dce"
 
 #endif

@@ -22,6 +22,8 @@ static const sc_pass passes[] = {
      sc_pass_specialize},
     {"unbox", "typed phis, box/unbox folding, known tags; frame states keep raw values", sc_pass_unbox},
     {"guards", "tag checks dominated by a guard on the same value fold; redundant guards go", sc_pass_guards},
+    {"inline", "calls and monomorphic or polymorphic CallValues become the callees' code, by a cost model",
+     sc_pass_inline},
 };
 
 #define NPASSES (sizeof passes / sizeof passes[0])
@@ -114,12 +116,17 @@ int sc_pipeline_run(sc_irfunc *f, const char *pipeline, const sc_pipeline_opts *
     fprintf(o->err, "shapec: error: %s\n", msg);
     return -1;
   }
+  f->opts = o;
   for (int i = 0; i < n; i++) {
     if (ps[i]->run == lift_nop) continue;
     double t0 = now_ms();
     ps[i]->run(f);
-    if (after(f, ps[i]->name, now_ms() - t0, o)) return -1;
+    if (after(f, ps[i]->name, now_ms() - t0, o)) {
+      f->opts = NULL;
+      return -1;
+    }
   }
+  f->opts = NULL;
   return 0;
 }
 

@@ -24,7 +24,7 @@ typedef struct sc_jit {
   double *secs;   /* per function: lift + passes + codegen (the last compile) */
   double total;   /* all compilations */
   uint32_t ncompiled, nosr, nosr_entries, ndeopts, ninvalidated, nfailed;
-  uint32_t guards_emitted, guards_removed;
+  uint32_t guards_emitted, guards_removed, inlined;
   osr_entry *osr;
   uint32_t nosrtab, cosrtab;
 } sc_jit;
@@ -80,7 +80,8 @@ static sc_native_fn build(sc_vm *vm, uint32_t func, uint32_t osr_pc, bool spec, 
   double t0 = now();
   sc_arena a;
   sc_arena_init(&a);
-  sc_pipeline_opts o = {.out = stderr, .err = stderr, .osr_pc = osr_pc};
+  sc_pipeline_opts o = {.out = stderr, .err = stderr, .osr_pc = osr_pc, .inl = vm->opts.inl};
+  if (spec) o.profiles = vm->profiles; /* the inliner lifts callees with their feedback */
 #ifdef SC_CHECKING
   o.verify = true;
 #endif
@@ -92,6 +93,7 @@ static sc_native_fn build(sc_vm *vm, uint32_t func, uint32_t osr_pc, bool spec, 
     fn = j->be->compile(j->ctx, f, dump, err, errlen);
     j->guards_removed += f->guards_removed;
     j->guards_emitted += f->guards_emitted;
+    j->inlined += f->inlined;
   }
   sc_arena_drop(&a);
   double dt = now() - t0;
@@ -227,8 +229,9 @@ void sc_jit_print_stats(sc_vm *vm, FILE *out) {
           j->be->name, n, total * 1e3, s[n / 2] * 1e3, s[(n * 9) / 10 < n ? (n * 9) / 10 : n - 1] * 1e3,
           s[n - 1] * 1e3);
   fprintf(out, "jit: %u compilations (%u failed) in %.3f ms, %u OSR compilations, %u OSR entries, %u deopts, "
-          "%u invalidations, %u guards emitted, %u removed\n", j->ncompiled, j->nfailed, j->total * 1e3, j->nosr,
-          j->nosr_entries, j->ndeopts, j->ninvalidated, j->guards_emitted, j->guards_removed);
+          "%u invalidations, %u guards emitted, %u removed, %u call sites inlined\n", j->ncompiled, j->nfailed,
+          j->total * 1e3, j->nosr, j->nosr_entries, j->ndeopts, j->ninvalidated, j->guards_emitted,
+          j->guards_removed, j->inlined);
   for (uint32_t i = 0; i < vm->prog->nfuncs; i++)
     if (j->secs[i] > 0) fprintf(out, "jit: function %s %.3f ms\n", vm->prog->funcs[i]->name, j->secs[i] * 1e3);
   free(s);

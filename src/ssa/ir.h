@@ -159,6 +159,8 @@ typedef struct sc_irfunc {
   uint8_t *local_kinds;     /* nlocals sc_kind: the declared kind of each local */
   uint64_t calls;           /* profile: calls counted by the interpreter */
   uint32_t guards_emitted, guards_removed; /* statistics: by specialize, by guards and unbox */
+  uint32_t inlined;         /* statistics: call sites inlined */
+  const struct sc_pipeline_opts *opts; /* of the pipeline running on f (passes.h), or NULL */
   int32_t osr_pc;           /* -1; else an OSR compilation entered at this loop
                                header pc: `param k` is frame slot k (locals,
                                then the operand stack), text `osr @PC` */
