@@ -9,6 +9,24 @@
 
 typedef struct sc_vm sc_vm;
 
+/* Inlining by the optimizing compiler (every field 0: the defaults below).
+ * A call site is inlined when its callee is at most max_size bytecode
+ * instructions, the nesting stays within depth, the callees inlined into
+ * one compilation stay within budget instructions, and a recursive call is
+ * unrolled at most `recursion` levels; with a profile, hotter sites first
+ * and never one that did not run. */
+typedef struct sc_inline_options {
+  int off;            /* no inlining (--no-inline) */
+  uint32_t budget;    /* bytecode instructions inlined into one compilation */
+  uint32_t depth;     /* calls nested in inlined code */
+  uint32_t max_size;  /* the largest callee, in bytecode instructions */
+  int32_t recursion;  /* levels of a recursive call unrolled; < 0: none */
+} sc_inline_options;
+#define SC_DEFAULT_INLINE_BUDGET 400
+#define SC_DEFAULT_INLINE_DEPTH 4
+#define SC_DEFAULT_INLINE_MAX_SIZE 60
+#define SC_DEFAULT_INLINE_RECURSION 1
+
 typedef struct sc_vm_options {
   FILE *out;    /* Print; default stdout */
   FILE *err;    /* runtime errors and traces; default stderr */
@@ -27,6 +45,7 @@ typedef struct sc_vm_options {
                               SC_JIT_SYNC: compile on the executing thread */
   int jit_wait;            /* TIERED with threads: the executing thread waits for
                               each compilation it requests (reproducible runs) */
+  sc_inline_options inl;   /* inlining in compiled code */
 } sc_vm_options;
 
 #define SC_JIT_SYNC (-1)

@@ -21,9 +21,18 @@
  *    sc_jh_deopt(vm, fp, fs.pc, buf, n, reason). With --deopt-stress
  *    (vm->stress_p > 0 when compiling) a guard also leaves when
  *    sc_jh_stress(vm) says so.
+ *  - Leaving at a frame state with parents (code inlined from other
+ *    functions): every frame of the chain, outermost first, as a header
+ *    slot and its values into the buffer, return sc_jh_deopt_inlined(vm,
+ *    fp, buf, frames, reason).
  *  - Calls: sc_jh_call / sc_jh_call_value; status RET: the result is in the
  *    out slot; SC_JH_LEAVE: leave at the call's frame state; anything else
- *    (ERROR, HALT): return it unchanged.
+ *    (ERROR, HALT): return it unchanged. A call in inlined code first
+ *    writes the frames of the chain above fp (function, the pc of the call
+ *    each is at, locals after the previous frame's), as the interpreter
+ *    would have them for traces and the depth limit, and calls from the
+ *    innermost of them. `framecheck` leaves unless fp + frames of its
+ *    chain is below the end of the frame array.
  *  - `ret v`: store v to *fp->ret, return SC_ST_RET. `halt`: return
  *    SC_ST_HALT. `deopt`: leave at its frame state. `guard c`: leave unless c.
  *  - Checked integer ops leave on overflow; idiv leaves on 0 and
@@ -76,6 +85,30 @@ static inline uint32_t sc_leave_reason(const sc_ins *in) {
   case IR_iadd_ovf: case IR_isub_ovf: case IR_imul_ovf: case IR_ineg_ovf: return SC_RS_OVERFLOW;
   default: return SC_RS_CHECK;
   }
+}
+
+/* The number of frames in the chain of frame state fs (1: not inlined). */
+static inline uint32_t sc_fs_frames(const sc_irfunc *f, int32_t fs) {
+  uint32_t n = 0;
+  for (; fs >= 0; fs = f->fs[fs].parent) n++;
+  return n;
+}
+
+/* The chain of fs, outermost first, into out[0..n) (n = sc_fs_frames). */
+static inline void sc_fs_chain(const sc_irfunc *f, int32_t fs, int32_t *out, uint32_t n) {
+  for (; n--; fs = f->fs[fs].parent) out[n] = fs;
+}
+
+/* The header slot of a frame in sc_jh_deopt_inlined's buffer. */
+static inline uint64_t sc_fs_header_tag(const sc_fs *s) { return s->func | (uint64_t)s->pc << 32; }
+static inline uint64_t sc_fs_header_pay(const sc_fs *s) { return s->nlocals | (uint64_t)s->nstack << 32; }
+
+/* Scratch values an exit at fs stores: every frame's values, and a header
+ * per frame when there are several. */
+static inline uint32_t sc_fs_exit_slots(const sc_irfunc *f, int32_t fs) {
+  uint32_t n = 0, frames = sc_fs_frames(f, fs);
+  for (; fs >= 0; fs = f->fs[fs].parent) n += sc_ir_fs_nvals(&f->fs[fs]) + (frames > 1);
+  return n;
 }
 
 #ifdef HAVE_MIR

@@ -35,7 +35,7 @@
   X(builtin, "bpwpp") X(check_kind, "bppwqq")              \
   X(call, "wppwwwpp") X(call_value, "wppwqqwpp")           \
   X(deopt, "wppwpww") X(stress, "bp") X(call_finish, "wppw")   \
-  X(store_global, "bpwqq") X(add_field, "bppqq")
+  X(store_global, "bpwqq") X(add_field, "bppqq") X(deopt_inlined, "wpppww")
 
 enum {
 #define X(n, s) H_##n,
@@ -279,15 +279,30 @@ static LLVMBasicBlockRef exit_block(lw *w, const sc_ins *in) {
   }
   uint32_t key = (uint32_t)fs * SC_NREASONS + reason;
   if (w->exits[key]) return w->exits[key];
-  const sc_fs *s = &w->f->fs[fs];
-  if (s->parent >= 0) fail(w, "nested frame states are not supported yet%s", "");
+  const sc_irfunc *f = w->f;
+  const sc_fs *s = &f->fs[fs];
   LLVMBasicBlockRef here = LLVMGetInsertBlock(w->B);
   LLVMBasicBlockRef b = w->exits[key] = LLVMAppendBasicBlockInContext(w->C, w->fn, "leave");
   LLVMPositionBuilderAtEnd(w->B, b);
-  uint32_t n = sc_ir_fs_nvals(s);
-  for (uint32_t k = 0; k < n; k++) store_val(w, w->buf, k, s->vals[k]);
-  LLVMValueRef a[6] = {w->vm, w->fp, K32(w, s->pc), w->buf, K32(w, n), K32(w, reason)};
-  LLVMBuildRet(w->B, hcall(w, H_deopt, a));
+  uint32_t n = sc_ir_fs_nvals(s), frames = sc_fs_frames(f, fs);
+  if (frames == 1) {
+    for (uint32_t k = 0; k < n; k++) store_val(w, w->buf, k, s->vals[k]);
+    LLVMValueRef a[6] = {w->vm, w->fp, K32(w, s->pc), w->buf, K32(w, n), K32(w, reason)};
+    LLVMBuildRet(w->B, hcall(w, H_deopt, a));
+  } else { /* inlined code: every frame of the chain, outermost first */
+    int32_t *chain = sc_arena_alloc(f->arena, frames * sizeof *chain);
+    sc_fs_chain(f, fs, chain, frames);
+    uint32_t at = 0;
+    for (uint32_t j = 0; j < frames; j++) {
+      const sc_fs *c = &f->fs[chain[j]];
+      LLVMValueRef h = slot(w, w->buf, at++);
+      st(w, h, 0, K(w, sc_fs_header_tag(c)));
+      st(w, h, 8, K(w, sc_fs_header_pay(c)));
+      for (uint32_t k = 0; k < sc_ir_fs_nvals(c); k++) store_val(w, w->buf, at++, c->vals[k]);
+    }
+    LLVMValueRef a[5] = {w->vm, w->fp, w->buf, K32(w, frames), K32(w, reason)};
+    LLVMBuildRet(w->B, hcall(w, H_deopt_inlined, a));
+  }
   LLVMPositionBuilderAtEnd(w->B, here);
   return b;
 }
@@ -348,25 +363,62 @@ static void lower_call_status(lw *w, uint32_t v, const sc_ins *in, LLVMValueRef 
   take_out(w, v);
 }
 
+/* The frame call `in` runs from, its function and the call's pc: fp, or
+ * for a call in inlined code the innermost frame of its chain, once the
+ * chain's frames above fp are written. Nothing returns into those: their
+ * ret stays unset. */
+static LLVMValueRef call_frame(lw *w, const sc_ins *in, const sc_vfunc **self, uint32_t *bpc) {
+  const sc_irfunc *f = w->f;
+  sc_vm *vm = w->c->vm;
+  uint32_t n = in->fs >= 0 ? sc_fs_frames(f, in->fs) : 1;
+  if (n <= 1) {
+    *self = &vm->funcs[f->func];
+    *bpc = in->pc >= 0 ? (uint32_t)in->pc : in->fs >= 0 ? f->fs[in->fs].pc : 0;
+    return w->fp;
+  }
+  LLVMBuilderRef B = w->B;
+  int32_t *chain = sc_arena_alloc(f->arena, n * sizeof *chain);
+  sc_fs_chain(f, in->fs, chain, n);
+  LLVMValueRef base = ldp(w, w->fp, offsetof(sc_frame, base)), fr = w->fp;
+  uint64_t off = 0;
+  for (uint32_t j = 0; j < n; j++) {
+    const sc_fs *c = &f->fs[chain[j]];
+    const sc_vfunc *cf = &vm->funcs[c->func];
+    if (j) {
+      LLVMValueRef fo = K(w, (uint64_t)j * sizeof(sc_frame)), bo = K(w, off);
+      fr = LLVMBuildGEP2(B, w->i8, w->fp, &fo, 1, "");
+      st(w, fr, offsetof(sc_frame, base), LLVMBuildPtrToInt(B, LLVMBuildGEP2(B, w->i8, base, &bo, 1, ""), w->i64, ""));
+      st(w, fr, offsetof(sc_frame, vf), K(w, (uint64_t)(uintptr_t)cf));
+    }
+    st(w, fr, offsetof(sc_frame, pc), K(w, (uint64_t)(uintptr_t)(cf->code + c->pc)));
+    off += (uint64_t)cf->frame_size * sizeof(sc_value);
+    *self = cf;
+    *bpc = c->pc;
+  }
+  return fr;
+}
+
 /* Call of function k: when k has compiled code, the frame depth and the
  * value stack allow it, push the frame here and call the code directly
  * (what sc_jh_call does, without the helper); else the helper. */
 static bool direct_call(lw *w, uint32_t v, const sc_ins *in) {
   sc_vm *vm = w->c->vm;
   const sc_irfunc *f = w->f;
-  uint32_t k = (uint32_t)in->imm;
-  const sc_vfunc *cf = &vm->funcs[k], *self = &vm->funcs[f->func];
-  if (f->func >= vm->prog->nfuncs || k >= vm->prog->nfuncs || in->nargs != cf->f->arity) return false;
+  uint32_t k = (uint32_t)in->imm, bpc;
+  if (f->func >= vm->prog->nfuncs || k >= vm->prog->nfuncs) return false;
+  const sc_vfunc *cf = &vm->funcs[k], *self;
+  if (in->nargs != cf->f->arity) return false;
   LLVMBuilderRef B = w->B;
+  LLVMValueRef fr = call_frame(w, in, &self, &bpc);
   LLVMValueRef cfp = ptrk(w, cf);
   LLVMValueRef native = ld(w, cfp, offsetof(sc_vfunc, native));
-  LLVMValueRef base = ldp(w, w->fp, offsetof(sc_frame, base));
+  LLVMValueRef base = ldp(w, fr, offsetof(sc_frame, base));
   LLVMValueRef noff = K(w, (uint64_t)self->frame_size * sizeof(sc_value));
   LLVMValueRef nb = LLVMBuildGEP2(B, w->i8, base, &noff, 1, "");
   LLVMValueRef eoff = K(w, (uint64_t)cf->frame_size * sizeof(sc_value));
   LLVMValueRef nend = LLVMBuildPtrToInt(B, LLVMBuildGEP2(B, w->i8, nb, &eoff, 1, ""), w->i64, "");
   LLVMValueRef stack_end = ld(w, ptrk(w, &vm->stack_end), 0);
-  LLVMValueRef fpi = LLVMBuildPtrToInt(B, w->fp, w->i64, "");
+  LLVMValueRef fpi = LLVMBuildPtrToInt(B, fr, w->i64, "");
   LLVMValueRef nfi = LLVMBuildAdd(B, fpi, K(w, sizeof(sc_frame)), "");
   LLVMValueRef last = K(w, (uint64_t)(uintptr_t)(vm->frames + vm->frames_cap));
   LLVMValueRef ok = LLVMBuildAnd(B, LLVMBuildICmp(B, LLVMIntNE, native, K(w, 0), ""),
@@ -385,8 +437,7 @@ static bool direct_call(lw *w, uint32_t v, const sc_ins *in) {
     st(w, s, 0, t);
     st(w, s, 8, p);
   }
-  uint32_t bpc = in->pc >= 0 ? (uint32_t)in->pc : in->fs >= 0 ? f->fs[in->fs].pc : 0;
-  st(w, w->fp, offsetof(sc_frame, pc), K(w, (uint64_t)(uintptr_t)(self->code + bpc)));
+  st(w, fr, offsetof(sc_frame, pc), K(w, (uint64_t)(uintptr_t)(self->code + bpc)));
   LLVMValueRef nf = LLVMBuildIntToPtr(B, nfi, w->p8, "");
   st(w, nf, offsetof(sc_frame, pc), K(w, 0));
   st(w, nf, offsetof(sc_frame, base), LLVMBuildPtrToInt(B, nb, w->i64, ""));
@@ -408,7 +459,7 @@ static bool direct_call(lw *w, uint32_t v, const sc_ins *in) {
   /* the helper: checks, growth, interpreted callees */
   LLVMPositionBuilderAtEnd(B, slow);
   uint32_t n = spill_args(w, in, 0);
-  LLVMValueRef x[7] = {w->vm, w->fp, K32(w, (uint32_t)in->pc), K32(w, k), K32(w, n), w->buf, w->out};
+  LLVMValueRef x[7] = {w->vm, fr, K32(w, bpc), K32(w, k), K32(w, n), w->buf, w->out};
   LLVMValueRef st3 = hcall(w, H_call, x);
   LLVMBasicBlockRef slow_end = LLVMGetInsertBlock(B);
   LLVMBuildBr(B, done);
@@ -515,17 +566,20 @@ static void lower_generic(lw *w, uint32_t v, const sc_ins *in) {
     break;
   }
   case IR_Call:
-    if (direct_call(w, v, in)) return;
-    {
-    uint32_t n = spill_args(w, in, 0);
-    LLVMValueRef x[7] = {w->vm, w->fp, K32(w, (uint32_t)in->pc), K32(w, (uint32_t)in->imm), K32(w, n), w->buf, w->out};
-    lower_call_status(w, v, in, hcall(w, H_call, x));
-    return;
-    }
   case IR_CallValue: {
-    uint32_t n = spill_args(w, in, 1);
-    LLVMValueRef x[8] = {w->vm, w->fp, K32(w, (uint32_t)in->pc), TT(w, a[0]), PP(w, a[0]), K32(w, n), w->buf, w->out};
-    lower_call_status(w, v, in, hcall(w, H_call_value, x));
+    if (in->op == IR_Call && direct_call(w, v, in)) return;
+    const sc_vfunc *self;
+    uint32_t bpc;
+    LLVMValueRef fr = call_frame(w, in, &self, &bpc);
+    if (in->op == IR_Call) {
+      uint32_t n = spill_args(w, in, 0);
+      LLVMValueRef x[7] = {w->vm, fr, K32(w, bpc), K32(w, (uint32_t)in->imm), K32(w, n), w->buf, w->out};
+      lower_call_status(w, v, in, hcall(w, H_call, x));
+    } else {
+      uint32_t n = spill_args(w, in, 1);
+      LLVMValueRef x[8] = {w->vm, fr, K32(w, bpc), TT(w, a[0]), PP(w, a[0]), K32(w, n), w->buf, w->out};
+      lower_call_status(w, v, in, hcall(w, H_call_value, x));
+    }
     return;
   }
   default: {
@@ -762,6 +816,14 @@ static void lower_ins(lw *w, uint32_t v) {
     return;
   }
   case IR_halt: LLVMBuildRet(B, K32(w, SC_ST_HALT)); return;
+  case IR_framecheck: {
+    /* frames fp .. fp + n - 1 are the chain's: the callee needs fp + n */
+    sc_vm *vm = w->c->vm;
+    uint64_t n = sc_fs_frames(w->f, in->fs);
+    uintptr_t end = (uintptr_t)(vm->frames + vm->frames_cap) - n * sizeof(sc_frame);
+    check(w, in, LLVMBuildICmp(B, LLVMIntULT, LLVMBuildPtrToInt(B, w->fp, w->i64, ""), K(w, end), ""));
+    return;
+  }
   case IR_deopt: LLVMBuildBr(B, exit_block(w, in)); return;
   default: lower_generic(w, v, in); return;
   }
@@ -781,7 +843,7 @@ static uint32_t scratch_need(sc_irfunc *f) {
   for (uint32_t i = 1; i < f->nins; i++)
     if (!f->ins[i].dead && f->ins[i].nargs > n) n = f->ins[i].nargs;
   for (uint32_t s = 0; s < f->nfs; s++)
-    if (sc_ir_fs_nvals(&f->fs[s]) > n) n = sc_ir_fs_nvals(&f->fs[s]);
+    if (sc_fs_exit_slots(f, (int32_t)s) > n) n = sc_fs_exit_slots(f, (int32_t)s);
   return n;
 }
 

@@ -39,7 +39,7 @@
   X(call, "wppwwwpp", sc_jh_call) X(call_value, "wppwqqwpp", sc_jh_call_value)          \
   X(deopt, "wppwpww", sc_jh_deopt) X(fmod, "ddd", fmod) X(stress, "bp", sc_jh_stress)               \
   X(call_finish, "wppw", sc_jh_call_finish) X(store_global, "bpwqq", sc_jh_store_global) \
-  X(add_field, "bppqq", sc_jh_add_field)
+  X(add_field, "bppqq", sc_jh_add_field) X(deopt_inlined, "wpppww", sc_jh_deopt_inlined)
 
 enum {
 #define X(n, s, a) H_##n,
@@ -332,12 +332,30 @@ static MIR_label_t exit_label(lw *w, const sc_ins *in) {
 }
 
 static void emit_exit(lw *w, uint32_t key) {
-  const sc_fs *s = &w->f->fs[key / SC_NREASONS];
-  uint32_t n = sc_ir_fs_nvals(s);
+  const sc_irfunc *f = w->f;
+  int32_t fs = (int32_t)(key / SC_NREASONS);
+  const sc_fs *s = &f->fs[fs];
+  uint32_t n = sc_ir_fs_nvals(s), frames = sc_fs_frames(f, fs);
   emit(w, w->exits[key]);
-  for (uint32_t k = 0; k < n; k++) store_boxed(w, w->buf, ARGS + 16 * (int64_t)k, s->vals[k]);
-  MIR_op_t a[6] = {R(w, w->vm), R(w, w->fp), K(w, s->pc), R(w, w->args), K(w, n), K(w, key % SC_NREASONS)};
-  emit(w, MIR_new_ret_insn(w->m, 1, R(w, hcall(w, H_deopt, a))));
+  if (frames == 1) {
+    for (uint32_t k = 0; k < n; k++) store_boxed(w, w->buf, ARGS + 16 * (int64_t)k, s->vals[k]);
+    MIR_op_t a[6] = {R(w, w->vm), R(w, w->fp), K(w, s->pc), R(w, w->args), K(w, n), K(w, key % SC_NREASONS)};
+    emit(w, MIR_new_ret_insn(w->m, 1, R(w, hcall(w, H_deopt, a))));
+    return;
+  }
+  /* inlined code: every frame of the chain, outermost first */
+  int32_t *chain = sc_arena_alloc(f->arena, frames * sizeof *chain);
+  sc_fs_chain(f, fs, chain, frames);
+  int64_t off = ARGS;
+  for (uint32_t j = 0; j < frames; j++) {
+    const sc_fs *c = &f->fs[chain[j]];
+    INS(w, MIR_MOV, MEM(w, MIR_T_I64, off, w->buf), MIR_new_uint_op(w->m, sc_fs_header_tag(c)));
+    INS(w, MIR_MOV, MEM(w, MIR_T_I64, off + 8, w->buf), MIR_new_uint_op(w->m, sc_fs_header_pay(c)));
+    off += 16;
+    for (uint32_t k = 0; k < sc_ir_fs_nvals(c); k++, off += 16) store_boxed(w, w->buf, off, c->vals[k]);
+  }
+  MIR_op_t a[5] = {R(w, w->vm), R(w, w->fp), R(w, w->args), K(w, frames), K(w, key % SC_NREASONS)};
+  emit(w, MIR_new_ret_insn(w->m, 1, R(w, hcall(w, H_deopt_inlined, a))));
 }
 
 /* Continue when r (an i64 0/1) is true, else leave at in's frame state. */
@@ -371,26 +389,65 @@ static uint32_t call_pc(const sc_irfunc *f, const sc_ins *in) {
   return in->fs >= 0 ? f->fs[in->fs].pc : 0;
 }
 
+/* The frame call `in` runs from, its function and the call's pc: fp, or
+ * for a call in inlined code the innermost frame of its chain, once the
+ * chain's frames above fp are written. Nothing returns into those: their
+ * ret stays unset. */
+static MIR_reg_t call_frame(lw *w, const sc_ins *in, const sc_vfunc **self, uint32_t *bpc) {
+  const sc_irfunc *f = w->f;
+  sc_vm *vm = w->c->vm;
+  uint32_t n = in->fs >= 0 ? sc_fs_frames(f, in->fs) : 1;
+  if (n <= 1) {
+    *self = &vm->funcs[f->func];
+    *bpc = call_pc(f, in);
+    return w->fp;
+  }
+  int32_t *chain = sc_arena_alloc(f->arena, n * sizeof *chain);
+  sc_fs_chain(f, in->fs, chain, n);
+  MIR_reg_t base = tmp(w, MIR_T_I64), fr = w->fp;
+  INS(w, MIR_MOV, R(w, base), MEM(w, MIR_T_I64, offsetof(sc_frame, base), w->fp));
+  int64_t off = 0;
+  for (uint32_t j = 0; j < n; j++) {
+    const sc_fs *c = &f->fs[chain[j]];
+    const sc_vfunc *cf = &vm->funcs[c->func];
+    if (j) {
+      fr = tmp(w, MIR_T_I64);
+      MIR_reg_t b = tmp(w, MIR_T_I64);
+      INS(w, MIR_ADD, R(w, fr), R(w, w->fp), K(w, (int64_t)j * (int64_t)sizeof(sc_frame)));
+      INS(w, MIR_ADD, R(w, b), R(w, base), K(w, off));
+      INS(w, MIR_MOV, MEM(w, MIR_T_I64, offsetof(sc_frame, base), fr), R(w, b));
+      INS(w, MIR_MOV, MEM(w, MIR_T_I64, offsetof(sc_frame, vf), fr), MIR_new_uint_op(w->m, (uint64_t)(uintptr_t)cf));
+    }
+    INS(w, MIR_MOV, MEM(w, MIR_T_I64, offsetof(sc_frame, pc), fr),
+        MIR_new_uint_op(w->m, (uint64_t)(uintptr_t)(cf->code + c->pc)));
+    off += (int64_t)cf->frame_size * (int64_t)sizeof(sc_value);
+    *self = cf;
+    *bpc = c->pc;
+  }
+  return fr;
+}
+
 /* Call of function k: when k has compiled code, the frame depth and the
  * value stack allow it, push the frame here and call the code directly
  * (what sc_jh_call does, without the helper); else the helper. */
 static bool direct_call(lw *w, uint32_t v, const sc_ins *in) {
   sc_vm *vm = w->c->vm;
   const sc_irfunc *f = w->f;
-  uint32_t k = (uint32_t)in->imm;
+  uint32_t k = (uint32_t)in->imm, bpc;
   if (f->func >= vm->prog->nfuncs || k >= vm->prog->nfuncs) return false;
-  const sc_vfunc *cf = &vm->funcs[k], *self = &vm->funcs[f->func];
+  const sc_vfunc *cf = &vm->funcs[k], *self;
   if (in->nargs != cf->f->arity) return false;
+  MIR_reg_t fr = call_frame(w, in, &self, &bpc);
   MIR_label_t slow = MIR_new_label(w->m), done = MIR_new_label(w->m);
   MIR_reg_t nat = tmp(w, MIR_T_I64), nf = tmp(w, MIR_T_I64), t = tmp(w, MIR_T_I64);
   MIR_reg_t nb = tmp(w, MIR_T_I64), nend = tmp(w, MIR_T_I64), st = tmp(w, MIR_T_I64);
   INS(w, MIR_MOV, R(w, nat), MIR_new_uint_op(w->m, (uint64_t)(uintptr_t)cf));
   INS(w, MIR_MOV, R(w, nat), MEM(w, MIR_T_I64, offsetof(sc_vfunc, native), nat));
   INS(w, MIR_BEQ, L(w, slow), R(w, nat), K(w, 0));
-  INS(w, MIR_ADD, R(w, nf), R(w, w->fp), K(w, sizeof(sc_frame)));
+  INS(w, MIR_ADD, R(w, nf), R(w, fr), K(w, sizeof(sc_frame)));
   INS(w, MIR_MOV, R(w, t), MIR_new_uint_op(w->m, (uint64_t)(uintptr_t)(vm->frames + vm->frames_cap)));
   INS(w, MIR_BEQ, L(w, slow), R(w, nf), R(w, t));
-  INS(w, MIR_MOV, R(w, nb), MEM(w, MIR_T_I64, offsetof(sc_frame, base), w->fp));
+  INS(w, MIR_MOV, R(w, nb), MEM(w, MIR_T_I64, offsetof(sc_frame, base), fr));
   INS(w, MIR_ADD, R(w, nb), R(w, nb), K(w, (int64_t)self->frame_size * (int64_t)sizeof(sc_value)));
   INS(w, MIR_ADD, R(w, nend), R(w, nb), K(w, (int64_t)cf->frame_size * (int64_t)sizeof(sc_value)));
   INS(w, MIR_MOV, R(w, t), MIR_new_uint_op(w->m, (uint64_t)(uintptr_t)&vm->stack_end));
@@ -404,8 +461,8 @@ static bool direct_call(lw *w, uint32_t v, const sc_ins *in) {
       INS(w, MIR_MOV, MEM(w, MIR_T_I64, 16 * (int64_t)j + 8, nb), K(w, 0));
     }
   }
-  INS(w, MIR_MOV, MEM(w, MIR_T_I64, offsetof(sc_frame, pc), w->fp),
-      MIR_new_uint_op(w->m, (uint64_t)(uintptr_t)(self->code + call_pc(f, in))));
+  INS(w, MIR_MOV, MEM(w, MIR_T_I64, offsetof(sc_frame, pc), fr),
+      MIR_new_uint_op(w->m, (uint64_t)(uintptr_t)(self->code + bpc)));
   INS(w, MIR_MOV, MEM(w, MIR_T_I64, offsetof(sc_frame, pc), nf), K(w, 0));
   INS(w, MIR_MOV, MEM(w, MIR_T_I64, offsetof(sc_frame, base), nf), R(w, nb));
   INS(w, MIR_MOV, MEM(w, MIR_T_I64, offsetof(sc_frame, ret), nf), R(w, w->out));
@@ -426,7 +483,7 @@ static bool direct_call(lw *w, uint32_t v, const sc_ins *in) {
   INS(w, MIR_JMP, L(w, done));
   emit(w, slow);
   uint32_t n = spill_args(w, in, 0);
-  MIR_op_t x[7] = {R(w, w->vm), R(w, w->fp), K(w, call_pc(f, in)), K(w, k), K(w, n), R(w, w->args), R(w, w->out)};
+  MIR_op_t x[7] = {R(w, w->vm), R(w, fr), K(w, bpc), K(w, k), K(w, n), R(w, w->args), R(w, w->out)};
   INS(w, MIR_MOV, R(w, st), R(w, hcall(w, H_call, x)));
   emit(w, done);
   call_status(w, v, in, st);
@@ -521,15 +578,20 @@ static void lower_generic(lw *w, uint32_t v, const sc_ins *in) {
   }
   case IR_Call: {
     if (direct_call(w, v, in)) return;
+    const sc_vfunc *self;
+    uint32_t bpc;
+    MIR_reg_t fr = call_frame(w, in, &self, &bpc);
     uint32_t n = spill_args(w, in, 0);
-    MIR_op_t x[7] = {vm, R(w, w->fp), K(w, call_pc(w->f, in)), K(w, (uint32_t)in->imm), K(w, n), R(w, w->args), out};
+    MIR_op_t x[7] = {vm, R(w, fr), K(w, bpc), K(w, (uint32_t)in->imm), K(w, n), R(w, w->args), out};
     call_status(w, v, in, hcall(w, H_call, x));
     return;
   }
   case IR_CallValue: {
+    const sc_vfunc *self;
+    uint32_t bpc;
+    MIR_reg_t fr = call_frame(w, in, &self, &bpc);
     uint32_t n = spill_args(w, in, 1);
-    MIR_op_t x[8] = {vm, R(w, w->fp), K(w, call_pc(w->f, in)), TT(w, a[0]), PP(w, a[0]), K(w, n), R(w, w->args),
-                     out};
+    MIR_op_t x[8] = {vm, R(w, fr), K(w, bpc), TT(w, a[0]), PP(w, a[0]), K(w, n), R(w, w->args), out};
     call_status(w, v, in, hcall(w, H_call_value, x));
     return;
   }
@@ -752,6 +814,14 @@ static void lower_ins(lw *w, uint32_t v) {
     return;
   }
   case IR_halt: emit(w, MIR_new_ret_insn(w->m, 1, K(w, SC_ST_HALT))); return;
+  case IR_framecheck: {
+    /* frames fp .. fp + n - 1 are the chain's: the callee needs fp + n */
+    sc_vm *vm = w->c->vm;
+    uint64_t n = sc_fs_frames(w->f, in->fs);
+    uintptr_t end = (uintptr_t)(vm->frames + vm->frames_cap) - n * sizeof(sc_frame);
+    INS(w, MIR_UBGE, L(w, exit_label(w, in)), R(w, w->fp), MIR_new_uint_op(w->m, end));
+    return;
+  }
   case IR_deopt: INS(w, MIR_JMP, L(w, exit_label(w, in))); return;
   case IR_hasshape: {
     if (!in->imm) {
@@ -1014,7 +1084,7 @@ static uint32_t scratch_need(const sc_irfunc *f) {
   for (uint32_t i = 1; i < f->nins; i++)
     if (!f->ins[i].dead && f->ins[i].nargs > n) n = f->ins[i].nargs;
   for (uint32_t s = 0; s < f->nfs; s++)
-    if (sc_ir_fs_nvals(&f->fs[s]) > n) n = sc_ir_fs_nvals(&f->fs[s]);
+    if (sc_fs_exit_slots(f, (int32_t)s) > n) n = sc_fs_exit_slots(f, (int32_t)s);
   return n;
 }
 
@@ -1042,10 +1112,6 @@ static bool supported(lw *w) {
       bool leaves = sc_irop_flags(in->op) & IRF_THROW;
       if ((leaves || in->fs >= 0) && (in->fs < 0 || (uint32_t)in->fs >= f->nfs)) {
         fail(w, "v%u: %s may leave but has no frame state", bl->ins[i], sc_irop_name(in->op));
-        return false;
-      }
-      if (in->fs >= 0 && f->fs[in->fs].parent >= 0) {
-        fail(w, "v%u: nested frame states (inlining) are not supported yet", bl->ins[i]);
         return false;
       }
     }

@@ -2,7 +2,8 @@
  * shapec opt FILE.ssa [options]               run passes on IR text
  * Options: --func NAME, --passes=P, --print-after=NAME, --print-after-all,
  * --print-loops, --time-passes, --verify-each, --check-roundtrip,
- * --feedback-from-run (emit only), --list-passes. */
+ * --feedback-from-run (emit only), --list-passes; the inlining options are
+ * main's (cli.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,8 +100,9 @@ static char *slurp(const char *path, size_t *len) {
   return src;
 }
 
-int sc_cli_opt(const char *path, int argc, char **argv) {
+int sc_cli_opt(const char *path, int argc, char **argv, const sc_inline_options *inl) {
   emit_opts e = {0};
+  e.o.inl = *inl;
   int st = parse_opts(&e, argc, argv, false);
   if (st) return st < 0 ? 0 : st;
   size_t len;
@@ -141,9 +143,9 @@ int sc_cli_opt(const char *path, int argc, char **argv) {
 
 /* --emit=mir|llvm: each function as the backend lowers it (LLVM: after
  * its optimization pipeline), for a VM that is never run. */
-static int emit_native(const char *backend, sc_program *p, int fi) {
+static int emit_native(const char *backend, sc_program *p, int fi, const sc_inline_options *inl) {
   if (!sc_backend_available(backend)) return fail("--emit=%s: this shapec was built without that backend", backend);
-  sc_vm_options vo = {.out = stdout, .err = stderr, .backend = backend};
+  sc_vm_options vo = {.out = stdout, .err = stderr, .backend = backend, .inl = *inl};
   sc_vm *vm = sc_vm_new(p, &vo);
   if (!sc_jit_init(vm)) return 3;
   int status = 0;
@@ -159,13 +161,14 @@ static int emit_native(const char *backend, sc_program *p, int fi) {
   return status;
 }
 
-int sc_cli_emit_ir(const char *what, sc_program *p, int argc, char **argv) {
+int sc_cli_emit_ir(const char *what, sc_program *p, int argc, char **argv, const sc_inline_options *inl) {
   emit_opts e = {0};
+  e.o.inl = *inl;
   int st = parse_opts(&e, argc, argv, true);
   if (st) return st < 0 ? 0 : st;
   int fi = -1;
   if (e.func && (fi = sc_func_find(p, e.func)) < 0) return fail("no function '%s' in the program", e.func);
-  if (!strcmp(what, "mir") || !strcmp(what, "llvm")) return emit_native(what, p, fi);
+  if (!strcmp(what, "mir") || !strcmp(what, "llvm")) return emit_native(what, p, fi, inl);
   sc_vm *vm = NULL;
   if (e.from_run) { /* profile one run of main, its output discarded */
     FILE *null = fopen("/dev/null", "w");
@@ -175,6 +178,7 @@ int sc_cli_emit_ir(const char *what, sc_program *p, int argc, char **argv) {
     sc_vm_run_main(vm);
     fflush(null);
     fclose(null);
+    e.o.profiles = sc_vm_profile(vm, 0); /* every function's: the inliner lifts callees with theirs */
   }
   int status = 0;
   for (uint32_t i = 0; i < p->nfuncs && !status; i++) {

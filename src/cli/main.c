@@ -13,6 +13,8 @@ static const char sc_usage[] =
     "                      [--jit=off|eager|tiered] [--backend=mir|llvm] [--stats]\n"
     "                      [--tier-threshold N] [--osr-threshold N] [--deopt-stress P[:SEED]]\n"
     "                      [--jit-threads N] [--jit-wait] [--trace-deopt] [--trace-tiering]\n"
+    "                      [--no-inline] [--inline-budget N] [--inline-depth N]\n"
+    "                      [--inline-max-size N] [--inline-recursion N]\n"
     "       shapec check FILE.sasm\n"
     "       shapec opt FILE.ssa [--passes=P] [--print-after=NAME] [--print-after-all]\n"
     "       shapec --emit=bytecode|ssa|dot|mir|llvm FILE.sasm\n"
@@ -58,6 +60,13 @@ static const char sc_help[] =
     "  --trace-tiering     log compilations, OSR entries and invalidations on stderr\n"
     "  --backend=mir|llvm  native code generator (default: mir if built, else llvm)\n"
     "  --stats             compilation and tiering statistics on stderr after the run\n"
+    "\n"
+    "inlining (run, --emit=ssa|mir|llvm, opt):\n"
+    "  --no-inline         compile every call as a call\n"
+    "  --inline-budget N   bytecode instructions inlined into one compilation (default 400)\n"
+    "  --inline-depth N    calls nested in inlined code (default 4)\n"
+    "  --inline-max-size N the largest callee inlined, in bytecode instructions (default 60)\n"
+    "  --inline-recursion N  levels a recursive call is unrolled (default 1; 0: none)\n"
     "\n"
     "exit status: 0 success, 1 runtime error, 2 usage error or a program that does\n"
     "not assemble or verify (FILE:LINE:COL: error: ... on stderr), 3 the JIT failed\n"
@@ -138,11 +147,13 @@ int main(int argc, char **argv) {
   uint64_t seed = 0;
   const char *backend = NULL;
   uint32_t max_frames = 0;
+  sc_inline_options inl = {0};
   char **rest = calloc((size_t)argc + 1, sizeof *rest);
   int nrest = 0;
   const char *first_unknown = NULL;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
+    int r;
     if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
       fputs(sc_usage, stdout);
       fputs(sc_help, stdout);
@@ -208,6 +219,8 @@ int main(int argc, char **argv) {
         return usage_error("--backend=%s: this shapec was built without it (see ./configure --help)", backend);
     } else if (!strcmp(a, "--stats")) {
       stats = 1;
+    } else if ((r = sc_cli_inline_option(argc, argv, &i, &inl))) {
+      if (r < 0) return SC_EXIT_BAD_PROGRAM;
     } else if (a[0] == '-' && a[1]) {
       if (!first_unknown) first_unknown = a;
       rest[nrest++] = argv[i];
@@ -235,12 +248,12 @@ int main(int argc, char **argv) {
       sc_disassemble(p, stdout);
       return fflush(stdout) ? 1 : 0;
     }
-    return sc_cli_emit_ir(emit, p, nrest, rest);
+    return sc_cli_emit_ir(emit, p, nrest, rest, &inl);
   }
 
   if (npos >= 1 && !strcmp(pos[0], "opt")) {
     if (npos != 2) return usage_error("%s", "opt takes one FILE.ssa");
-    return sc_cli_opt(pos[1], nrest, rest);
+    return sc_cli_opt(pos[1], nrest, rest, &inl);
   }
   if (first_unknown) return usage_error("unknown option '%s'", first_unknown);
   if (npos == 0) return usage_error("%s", "no command given");
@@ -271,7 +284,7 @@ int main(int argc, char **argv) {
                         .tier_threshold = tier_threshold, .osr_threshold = osr_threshold,
                         .deopt_stress = stress, .stress_seed = seed,
                         .trace_deopt = trace_deopt ? stderr : NULL, .trace_tiering = trace_tier ? stderr : NULL,
-                        .jit_threads = jit_threads, .jit_wait = jit_wait};
+                        .jit_threads = jit_threads, .jit_wait = jit_wait, .inl = inl};
   sc_vm *vm = sc_vm_new(p, &opts);
   int status = sc_vm_run_main(vm);
   if (dump_out) {

@@ -250,7 +250,8 @@ static uint32_t add(sc_irfunc *f, uint32_t blk, uint32_t v, sc_irop op, sc_ty ty
 }
 
 static void jump(sc_irfunc *f, uint32_t from, uint32_t to, uint32_t v) {
-  f->ins[add(f, from, v, IR_jmp, SC_TY_VOID, 0)].succ[0] = to;
+  uint32_t j = add(f, from, v, IR_jmp, SC_TY_VOID, 0); /* add may move f->ins: not in one expression */
+  f->ins[j].succ[0] = to;
   sc_ir_add_pred(f, to, from);
 }
 

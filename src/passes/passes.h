@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 
+#include "shapec/vm.h"
 #include "ssa/ir.h"
 
 typedef struct sc_pass {
@@ -26,6 +27,11 @@ typedef struct sc_pipeline_opts {
   uint32_t osr_pc; /* sc_pipeline_lift: 0, or an OSR entry at this loop header */
   const sc_value *globals; /* sc_pipeline_lift: globals' values and store counts */
   const uint8_t *gstores;  /* the globals pass may assume (NULL: none) */
+  /* inline: every function's profile (prog->nfuncs; callees are lifted
+   * with theirs), or NULL: no feedback, no speculation on call targets.
+   * Read only, never the interpreter's state: a snapshot will do. */
+  const sc_profile *profiles;
+  sc_inline_options inl;
 } sc_pipeline_opts;
 
 const sc_pass *sc_pass_find(const char *name);
@@ -63,10 +69,13 @@ bool sc_pass_unbox(sc_irfunc *f);
 bool sc_pass_guards(sc_irfunc *f);
 bool sc_pass_globals(sc_irfunc *f);
 bool sc_pass_hoist(sc_irfunc *f);
+bool sc_pass_inline(sc_irfunc *f);
 
-#define SC_DEFAULT_PIPELINE "lift,phis,simplify,dce"
-/* With feedback: assume stable globals, speculate, unbox, drop redundant
- * guards, hoist loop invariant ones (then what they dominate folds). */
-#define SC_SPECULATIVE_PIPELINE "lift,globals,phis,simplify,specialize,unbox,guards,hoist,guards,unbox,dce"
+#define SC_DEFAULT_PIPELINE "lift,phis,simplify,inline,phis,simplify,dce"
+/* With feedback: assume stable globals, inline, speculate, unbox, drop
+ * redundant guards, hoist loop invariant ones (then what they dominate
+ * folds). */
+#define SC_SPECULATIVE_PIPELINE \
+  "lift,globals,phis,simplify,inline,phis,simplify,specialize,unbox,guards,hoist,guards,unbox,dce"
 
 #endif

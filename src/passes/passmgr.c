@@ -25,6 +25,8 @@ static const sc_pass passes[] = {
     {"globals", "loads of globals stored at most once become their value (leaf code; the code depends on it)",
      sc_pass_globals},
     {"hoist", "guards of loop-invariant checks run on every iteration move to the preheader", sc_pass_hoist},
+    {"inline", "calls and monomorphic or polymorphic CallValues become the callees' code, by a cost model",
+     sc_pass_inline},
 };
 
 #define NPASSES (sizeof passes / sizeof passes[0])
@@ -117,12 +119,17 @@ int sc_pipeline_run(sc_irfunc *f, const char *pipeline, const sc_pipeline_opts *
     fprintf(o->err, "shapec: error: %s\n", msg);
     return -1;
   }
+  f->opts = o;
   for (int i = 0; i < n; i++) {
     if (ps[i]->run == lift_nop) continue;
     double t0 = now_ms();
     ps[i]->run(f);
-    if (after(f, ps[i]->name, now_ms() - t0, o)) return -1;
+    if (after(f, ps[i]->name, now_ms() - t0, o)) {
+      f->opts = NULL;
+      return -1;
+    }
   }
+  f->opts = NULL;
   return 0;
 }
 

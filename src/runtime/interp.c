@@ -485,9 +485,20 @@ static void sc_interp_index_feedback(sc_fb_slot *s, sc_value av, sc_value iv) {
 #undef SC_INTERP_FN
 
 int sc_interp_exec(sc_vm *vm, sc_frame *fp, const sc_tinsn *pc, sc_value *sp) {
+  sc_frame *stop = fp ? fp - 1 : NULL; /* NULL: translation only */
   int was = __atomic_load_n(&vm->in_native, __ATOMIC_RELAXED);
   __atomic_store_n(&vm->in_native, 0, __ATOMIC_RELAXED);
-  int st = vm->opts.profile ? sc_interp_profile(vm, fp, pc, sp) : sc_interp_plain(vm, fp, pc, sp);
+  int st = vm->opts.profile ? sc_interp_profile(vm, fp, pc, sp, stop) : sc_interp_plain(vm, fp, pc, sp, stop);
+  __atomic_store_n(&vm->in_native, was, __ATOMIC_RELAXED);
+  return st;
+}
+
+int sc_interp_resume(sc_vm *vm, sc_frame *fp) {
+  sc_frame *top = vm->deopt_fp;
+  int was = __atomic_load_n(&vm->in_native, __ATOMIC_RELAXED);
+  __atomic_store_n(&vm->in_native, 0, __ATOMIC_RELAXED);
+  int st = vm->opts.profile ? sc_interp_profile(vm, top, top->pc, vm->deopt_sp, fp - 1)
+                            : sc_interp_plain(vm, top, top->pc, vm->deopt_sp, fp - 1);
   __atomic_store_n(&vm->in_native, was, __ATOMIC_RELAXED);
   return st;
 }
@@ -519,7 +530,7 @@ int sc_interp_run(sc_vm *vm) {
     vm->native_depth++;
     st = mf->native(vm, fp);
     if (!--vm->native_depth && vm->code_dropped) sc_jit_release_dropped(vm);
-    if (st == SC_ST_DEOPT) st = sc_interp_exec(vm, fp, fp->pc, vm->deopt_sp);
+    if (st == SC_ST_DEOPT) st = sc_interp_resume(vm, fp);
   } else {
     st = sc_interp_exec(vm, fp, mf->code, base + mf->nlocals);
   }

@@ -259,7 +259,10 @@
     DISPATCH();                                                           \
   } while (0)
 
-static int SC_INTERP_FN(sc_vm *vm, sc_frame *fp, const sc_tinsn *pc, sc_value *sp) {
+/* Runs frame fp from pc with operand stack top sp until a frame returns
+ * into `stop` (fp - 1, or lower when fp is the innermost of several frames
+ * a deopt rebuilt). */
+static int SC_INTERP_FN(sc_vm *vm, sc_frame *fp, const sc_tinsn *pc, sc_value *sp, sc_frame *const stop) {
   static const void *const labels[SC_H_COUNT] = {
 #define OP(name, operand, pops, pushes, flags) [SC_H_##name] = &&L_##name,
 #include "shapec/opcodes.def"
@@ -278,7 +281,6 @@ static int SC_INTERP_FN(sc_vm *vm, sc_frame *fp, const sc_tinsn *pc, sc_value *s
   if (!fp) return SC_ST_RET; /* translation only */
 
   sc_rt *rt = &vm->rt;
-  sc_frame *const stop = fp - 1; /* returning into it ends this run */
   sc_native_fn nfn;
 #if PROFILE
   uint32_t *osr_ctr; /* the back-edge counter that asked for OSR */
@@ -753,11 +755,14 @@ L_native_run:
     DISPATCH();
   }
   if (st != SC_ST_DEOPT) return st;
-  /* compiled code left: the frame holds the interpreter's state */
+  /* compiled code left: the frame, and those of calls it had inlined, hold
+   * the interpreter's state; go on in the innermost */
+  fp = vm->deopt_fp;
   base = fp->base;
   sp = vm->deopt_sp;
   pc = fp->pc;
   vm->stack_top = base + fp->vf->frame_size;
+  PROF_RETURN();
   DISPATCH();
 }
 

@@ -38,6 +38,8 @@ typedef struct creq {
   uint32_t func, osr_pc, gen;
   bool spec;
   sc_profile prof;
+  sc_profile *profs; /* every function's, for the inliner (NULL: none) */
+  uint32_t nprofs;   /* profs are copies (background), to free */
   sc_value *gvals;  /* the globals' values and store counts at the request */
   uint8_t *gstores;
   bool own_globals; /* a copy (background), not the VM's own (synchronous) */
@@ -46,7 +48,7 @@ typedef struct creq {
   sc_native_fn fn;
   code_ref code;
   double secs;
-  uint32_t guards_emitted, guards_removed, guards_hoisted;
+  uint32_t guards_emitted, guards_removed, guards_hoisted, inlined;
   uint32_t *gdeps, ngdeps; /* globals whose values the code assumes */
   char err[256];
 } creq;
@@ -75,7 +77,7 @@ typedef struct sc_jit {
   double total;   /* all compilations */
   double t_start; /* when the VM started running */
   uint32_t ncompiled, nosr, nosr_entries, ndeopts, ninvalidated, nfailed, nstale, nrequests;
-  uint32_t guards_emitted, guards_removed, guards_hoisted, ndep_invalidated;
+  uint32_t guards_emitted, guards_removed, guards_hoisted, ndep_invalidated, inlined;
   gdep *gdeps;
   uint32_t ngdeps, cgdeps;
   osr_entry *osr;
@@ -138,7 +140,8 @@ static void build(const sc_jit *j, void *ctx, int owner, creq *r, FILE *dump) {
   sc_arena a;
   sc_arena_init(&a);
   sc_pipeline_opts o = {.out = stderr, .err = stderr, .osr_pc = r->osr_pc, .globals = r->gvals,
-                        .gstores = r->gstores};
+                        .gstores = r->gstores, .inl = vm->opts.inl};
+  if (r->spec) o.profiles = r->profs; /* the inliner lifts callees with their feedback */
 #ifdef SC_CHECKING
   o.verify = true;
 #endif
@@ -152,6 +155,7 @@ static void build(const sc_jit *j, void *ctx, int owner, creq *r, FILE *dump) {
     r->guards_removed = f->guards_removed;
     r->guards_emitted = f->guards_emitted;
     r->guards_hoisted = f->guards_hoisted;
+    r->inlined = f->inlined;
     if (r->fn && f->ngdeps) {
       r->gdeps = malloc(f->ngdeps * sizeof *r->gdeps);
       memcpy(r->gdeps, f->gdeps, f->ngdeps * sizeof *r->gdeps);
@@ -310,6 +314,7 @@ static void account(sc_jit *j, const creq *r) {
   j->guards_removed += r->guards_removed;
   j->guards_emitted += r->guards_emitted;
   j->guards_hoisted += r->guards_hoisted;
+  j->inlined += r->inlined;
   if (r->fn) {
     j->secs[r->func] = r->secs;
     j->ncompiled++;
@@ -385,16 +390,25 @@ static creq *request(sc_vm *vm, sc_vfunc *vf, uint32_t osr_pc) {
   return r;
 }
 
+static void copy_profile(sc_profile *to, const sc_profile *p, const sc_func *f) {
+  to->calls = p->calls;
+  to->backedges = malloc((f->ncode ? f->ncode : 1) * sizeof *p->backedges);
+  memcpy(to->backedges, p->backedges, f->ncode * sizeof *p->backedges);
+  to->slots = malloc((f->nfeedback ? f->nfeedback : 1) * sizeof *p->slots);
+  memcpy(to->slots, p->slots, f->nfeedback * sizeof *p->slots);
+}
+
+/* What the worker may read of the interpreter's state, copied now: the
+ * function's profile, every profile for the inliner, the globals. */
 static void snapshot(sc_vm *vm, creq *r) {
-  const sc_profile *p = &vm->profiles[r->func];
-  const sc_func *f = vm->prog->funcs[r->func];
-  r->prof.calls = p->calls;
-  r->prof.backedges = malloc((f->ncode ? f->ncode : 1) * sizeof *p->backedges);
-  memcpy(r->prof.backedges, p->backedges, f->ncode * sizeof *p->backedges);
-  r->prof.slots = malloc((f->nfeedback ? f->nfeedback : 1) * sizeof *p->slots);
-  memcpy(r->prof.slots, p->slots, f->nfeedback * sizeof *p->slots);
+  copy_profile(&r->prof, &vm->profiles[r->func], vm->prog->funcs[r->func]);
+  if (!r->spec) return;
+  uint32_t nf = vm->prog->nfuncs;
+  r->profs = malloc(nf * sizeof *r->profs);
+  r->nprofs = nf;
+  for (uint32_t i = 0; i < nf; i++) copy_profile(&r->profs[i], &vm->profiles[i], vm->prog->funcs[i]);
   uint32_t ng = vm->prog->nglobals;
-  if (!ng || !r->spec) return;
+  if (!ng) return;
   r->gvals = malloc(ng * sizeof *r->gvals);
   memcpy(r->gvals, vm->globals, ng * sizeof *r->gvals);
   r->gstores = malloc(ng);
@@ -407,6 +421,11 @@ static void free_req(creq *r) {
     free(r->prof.backedges);
     free(r->prof.slots);
   }
+  for (uint32_t i = 0; i < r->nprofs; i++) {
+    free(r->profs[i].backedges);
+    free(r->profs[i].slots);
+  }
+  if (r->nprofs) free(r->profs);
   if (r->own_globals) {
     free(r->gvals);
     free(r->gstores);
@@ -609,6 +628,7 @@ void sc_jit_tier_up(sc_vm *vm, sc_vfunc *vf) {
     if (r->spec) {
       r->gvals = vm->globals;
       r->gstores = vm->gstores;
+      r->profs = vm->profiles;
     }
     build(j, j->ctx, -1, r, NULL);
     r->prof.slots = NULL;
@@ -644,6 +664,7 @@ sc_native_fn sc_jit_osr(sc_vm *vm, sc_frame *fp, uint32_t pc, uint32_t *counter)
       if (r->spec) {
         r->gvals = vm->globals;
         r->gstores = vm->gstores;
+        r->profs = vm->profiles;
       }
       build(j, j->ctx, -1, r, NULL);
       r->prof.slots = NULL;
@@ -674,15 +695,16 @@ sc_native_fn sc_jit_osr(sc_vm *vm, sc_frame *fp, uint32_t pc, uint32_t *counter)
   }
 }
 
-void sc_jit_deopted(sc_vm *vm, sc_vfunc *vf, uint32_t bpc, uint32_t reason) {
+void sc_jit_deopted(sc_vm *vm, sc_vfunc *vf, const sc_func *at, uint32_t bpc, uint32_t reason) {
   sc_jit *j = vm->jit;
   static const char *const why[] = {"check", "tag", "shape", "elements kind", "bounds", "overflow", "callee", "unreached"};
   if (j) j->ndeopts++;
   if (vm->opts.trace_deopt) {
-    const sc_func *f = vf->f;
-    fprintf(vm->opts.trace_deopt, "[deopt] %s: %s at pc %u (%s, line %u)\n", f->name,
-            reason < sizeof why / sizeof *why ? why[reason] : "?", bpc, sc_op_name((sc_op)f->code[bpc].op),
-            f->lines && bpc < f->ncode ? f->lines[bpc] : 0);
+    fprintf(vm->opts.trace_deopt, "[deopt] %s: %s at pc %u (%s, line %u)", at->name,
+            reason < sizeof why / sizeof *why ? why[reason] : "?", bpc, sc_op_name((sc_op)at->code[bpc].op),
+            at->lines && bpc < at->ncode ? at->lines[bpc] : 0);
+    if (at != vf->f) fprintf(vm->opts.trace_deopt, " inlined in %s", vf->f->name);
+    fputc('\n', vm->opts.trace_deopt);
   }
   /* runtime errors also leave through here: they end the program anyway */
   if (!j || vm->opts.jit != SC_JIT_TIERED || ++vf->deopts < SC_DEOPT_LIMIT) return;
@@ -737,9 +759,9 @@ void sc_jit_print_stats(sc_vm *vm, FILE *out) {
           j->be->name, n, total * 1e3, s[n / 2] * 1e3, s[(n * 9) / 10 < n ? (n * 9) / 10 : n - 1] * 1e3,
           s[n - 1] * 1e3);
   fprintf(out, "jit: %u compilations (%u failed) in %.3f ms, %u OSR compilations, %u OSR entries, %u deopts, "
-          "%u invalidations (%u by changed globals), %u guards emitted, %u removed, %u hoisted\n", j->ncompiled,
-          j->nfailed, j->total * 1e3, j->nosr, j->nosr_entries, j->ndeopts, j->ninvalidated, j->ndep_invalidated,
-          j->guards_emitted, j->guards_removed, j->guards_hoisted);
+          "%u invalidations (%u by changed globals), %u guards emitted, %u removed, %u hoisted, %u call sites "
+          "inlined\n", j->ncompiled, j->nfailed, j->total * 1e3, j->nosr, j->nosr_entries, j->ndeopts,
+          j->ninvalidated, j->ndep_invalidated, j->guards_emitted, j->guards_removed, j->guards_hoisted, j->inlined);
   sc_backend_stats bs = {0};
   if (j->ctx) j->be->stats(j->ctx, &bs);
   pthread_mutex_lock(&j->mu);

@@ -135,12 +135,12 @@ static int call(sc_vm *vm, sc_frame *fp, uint32_t bpc, const sc_vfunc *cf, uint3
   if (vm->opts.profile && ++cf->prof->calls == cf->tier_at) sc_jit_tier_up(vm, &vm->funcs[cf->index]);
   if (!cf->native) return sc_interp_exec(vm, nf, cf->code, nb + cf->nlocals);
   int st = cf->native(vm, nf);
-  if (st == SC_ST_DEOPT) st = sc_interp_exec(vm, nf, nf->pc, vm->deopt_sp);
+  if (st == SC_ST_DEOPT) st = sc_interp_resume(vm, nf);
   return st;
 }
 
 int sc_jh_call_finish(sc_vm *vm, sc_frame *nf, int st) {
-  return st == SC_ST_DEOPT ? sc_interp_exec(vm, nf, nf->pc, vm->deopt_sp) : st;
+  return st == SC_ST_DEOPT ? sc_interp_resume(vm, nf) : st;
 }
 
 int sc_jh_call(sc_vm *vm, sc_frame *fp, uint32_t bpc, uint32_t callee, uint32_t argc, const sc_value *args,
@@ -166,11 +166,55 @@ bool sc_jh_stress(sc_vm *vm) {
 }
 
 int sc_jh_deopt(sc_vm *vm, sc_frame *fp, uint32_t bpc, const sc_value *vals, uint32_t n, uint32_t reason) {
-  sc_jit_deopted(vm, &vm->funcs[fp->vf->index], bpc, reason);
+  sc_jit_deopted(vm, &vm->funcs[fp->vf->index], fp->vf->f, bpc, reason);
   sc_value *base = fp->base;
   memcpy(base, vals, n * sizeof *vals);
   fp->pc = fp->vf->code + bpc;
+  vm->deopt_fp = fp;
   vm->deopt_sp = base + n;
   vm->stack_top = base + fp->vf->frame_size;
+  return SC_ST_DEOPT;
+}
+
+/* Frames are rebuilt outermost first, each as the interpreter's Call would
+ * have pushed it: the callee's locals start at the caller's arguments on
+ * its operand stack, and its result replaces the call's operands (for
+ * CallValue the callee value too). A callee's locals overwrite those
+ * arguments, as in the interpreter. */
+int sc_jh_deopt_inlined(sc_vm *vm, sc_frame *fp, const sc_value *buf, uint32_t nframes, uint32_t reason) {
+  sc_frame *F = fp;
+  sc_value *sp = NULL;
+  const sc_value *h = buf;
+  uint32_t func = 0, pc = 0, nl = 0, ns = 0;
+  for (uint32_t j = 0; j < nframes; j++) {
+    uint32_t pfunc = func, ppc = pc, pnl = nl, pns = ns;
+    func = (uint32_t)h->tag;
+    pc = (uint32_t)(h->tag >> 32);
+    nl = (uint32_t)(uint64_t)h->i;
+    ns = (uint32_t)((uint64_t)h->i >> 32);
+    const sc_value *vals = h + 1;
+    h = vals + nl + ns;
+    if (j) {
+      const sc_vfunc *cf = &vm->funcs[func];
+      if (F + 1 == vm->frames + vm->frames_cap) { /* no room: the interpreter raises stack overflow at the call */
+        func = pfunc, pc = ppc;
+        break;
+      }
+      sc_value *nb = F->base + pnl + pns - cf->f->arity;
+      if (nb + cf->frame_size > vm->stack_end) nb += sc_vm_grow_stack(vm, F, (size_t)(nb - vm->stack) + cf->frame_size);
+      F->pc = F->vf->code + ppc;
+      F++;
+      F->base = nb;
+      F->ret = vm->prog->funcs[pfunc]->code[ppc].op == SC_OP_CallValue ? nb - 1 : nb;
+      F->vf = cf;
+    }
+    memcpy(F->base, vals, (nl + ns) * sizeof *vals);
+    F->pc = F->vf->code + pc;
+    sp = F->base + nl + ns;
+    vm->stack_top = F->base + F->vf->frame_size; /* the rebuilt frames are GC roots */
+  }
+  sc_jit_deopted(vm, &vm->funcs[fp->vf->index], vm->prog->funcs[func], pc, reason);
+  vm->deopt_fp = F;
+  vm->deopt_sp = sp;
   return SC_ST_DEOPT;
 }

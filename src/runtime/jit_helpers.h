@@ -9,9 +9,13 @@
  *   ERROR  a runtime error was reported (message and trace): unwind
  *   HALT   the program ran Halt: unwind, exit status 0
  *   DEOPT  compiled code left at a frame state: base[0..nlocals) holds the
- *          locals and base[nlocals..) the operand stack up to vm->deopt_sp,
- *          fp->pc the instruction to resume at. The caller resumes the
- *          interpreter on that frame (sc_interp_exec) and carries on.
+ *          locals and base[nlocals..) the operand stack, fp->pc the
+ *          instruction to resume at. When it left code inlined from other
+ *          functions, the frames of those calls are pushed above fp as the
+ *          interpreter would have them; vm->deopt_fp is the innermost frame
+ *          (fp itself otherwise) and vm->deopt_sp its operand stack top. The
+ *          caller resumes the interpreter there (sc_interp_resume) and
+ *          carries on when fp returns.
  * Runtime errors are never raised by compiled code: it leaves at the
  * failing instruction's frame state and the interpreter runs it again,
  * which raises the error with the interpreter's exact message and trace.
@@ -81,6 +85,12 @@ int sc_jh_call_finish(sc_vm *vm, sc_frame *nf, int st);
  * frame's interpreter state, resuming at bytecode pc bpc. Returns SC_ST_DEOPT
  * for compiled code to return. */
 int sc_jh_deopt(sc_vm *vm, sc_frame *fp, uint32_t bpc, const sc_value *vals, uint32_t n, uint32_t reason);
+/* The same for a frame state of inlined code: buf holds nframes frames,
+ * outermost (fp's function) first, each a header slot (tag: function index
+ * | pc << 32; payload: nlocals | nstack << 32) and then its locals and
+ * operand stack, boxed. Every frame but the innermost is at a Call or
+ * CallValue whose callee is the next frame's function. */
+int sc_jh_deopt_inlined(sc_vm *vm, sc_frame *fp, const sc_value *buf, uint32_t nframes, uint32_t reason);
 /* --deopt-stress: whether this guard is to fail (deterministic by seed). */
 bool sc_jh_stress(sc_vm *vm);
 

@@ -113,7 +113,9 @@ struct sc_vm {
   struct sc_jit *jit;  /* the tier manager; NULL: none */
   bool native_ready;   /* sc_jit_prepare_vm done: native code may run */
   int in_native;       /* compiled code is running (not the interpreter); relaxed atomics */
-  sc_value *deopt_sp;  /* operand stack top of a frame that compiled code left */
+  sc_frame *deopt_fp;  /* the innermost frame a deopt rebuilt (deeper than the
+                          compiled frame when it left inlined code) */
+  sc_value *deopt_sp;  /* its operand stack top */
   int run_status;      /* of a run on the execution thread */
   uint32_t osr_at;     /* back-edge count that asks for OSR (0: never) */
   double stress_p;     /* --deopt-stress probability */
@@ -139,6 +141,10 @@ int sc_interp_run(sc_vm *vm);
  * top sp until it returns into fp - 1; returns a status (SC_ST_*). This is
  * how compiled code calls interpreted functions and resumes after deopt. */
 int sc_interp_exec(sc_vm *vm, sc_frame *fp, const sc_tinsn *pc, sc_value *sp);
+/* After compiled code running in frame fp returned SC_ST_DEOPT: runs the
+ * interpreter from vm->deopt_fp (fp, or a frame of an inlined call above
+ * it) at its pc until fp returns into fp - 1; returns a status. */
+int sc_interp_resume(sc_vm *vm, sc_frame *fp);
 /* Threads every function's code if not done yet (compiled code stores
  * addresses into it). */
 void sc_interp_prepare(sc_vm *vm);

@@ -172,6 +172,8 @@ typedef struct sc_irfunc {
   const uint8_t *gstores;
   uint32_t *gdeps, ngdeps;
   uint32_t guards_hoisted;  /* statistics: guards moved out of loops (hoist) */
+  uint32_t inlined;         /* statistics: call sites inlined */
+  const struct sc_pipeline_opts *opts; /* of the pipeline running on f (passes.h), or NULL */
   int32_t osr_pc;           /* -1; else an OSR compilation entered at this loop
                                header pc: `param k` is frame slot k (locals,
                                then the operand stack), text `osr @PC` */
