@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Stress test of background compilation: tests/programs/tier_many.sasm (16
+# Stress test of background compilation: tests/programs/tier_many.sasm (8
 # functions tiering up at once, type flips, deopts, invalidations, OSR) run
 # repeatedly with several compile threads and varied thresholds, under
 # each backend built; every run must print the interpreter's output. In a
