@@ -137,6 +137,21 @@ enum {
 #define KC_Eq(x, y, c, F) KC_GEN(x, y, c, F, ==)
 #define KC_Ne(x, y, c, F) KC_GEN(x, y, c, F, !=)
 
+/* The result tag of an arithmetic fast path when it is fixed, else -1. A
+ * fused StoreLocal of a fixed tag is only chosen when the local's kind
+ * accepts it (checked once, here), of another at run time. */
+#define SC_RES_AddInt SC_INT
+#define SC_RES_SubInt SC_INT
+#define SC_RES_MulInt SC_INT
+#define SC_RES_AddNumber SC_FLOAT
+#define SC_RES_SubNumber SC_FLOAT
+#define SC_RES_MulNumber SC_FLOAT
+#define SC_RES_DivNumber SC_FLOAT
+#define SC_RES_Add (-1)
+#define SC_RES_Sub (-1)
+#define SC_RES_Mul (-1)
+#define SC_RES_Div (-1)
+
 /* ---- handler ids ---- */
 
 /* Fused families: F(source, tail, op).
@@ -254,6 +269,22 @@ static int32_t kind_mask(uint8_t kind) {
   }
 }
 
+static int res_tag(uint8_t op) {
+  switch (op) {
+  case SC_OP_AddInt: case SC_OP_SubInt: case SC_OP_MulInt: return SC_INT;
+  case SC_OP_AddNumber: case SC_OP_SubNumber: case SC_OP_MulNumber: case SC_OP_DivNumber: return SC_FLOAT;
+  default: return -1;
+  }
+}
+
+/* Whether StoreLocal at pc k may be fused after operation op: its local's
+ * kind accepts op's result when that is fixed. */
+static bool store_fusable(const sc_func *f, uint32_t k, uint8_t op) {
+  int t = res_tag(op);
+  uint8_t kind = f->local_kinds ? f->local_kinds[f->code[k].a] : SC_KIND_ANY;
+  return t < 0 || (kind_mask(kind) >> t & 1);
+}
+
 /* SC_INT / SC_FLOAT for PushConst of an int / float, else -1 */
 static int const_tag(const sc_program *p, const sc_insn *in) {
   if (in->op != SC_OP_PushConst) return -1;
@@ -275,7 +306,7 @@ static int fwd_cond_jump(const sc_func *f, uint32_t j) {
  * the tail by what follows it; 0 if none. */
 static unsigned fused_op(const sc_func *f, int src, uint32_t k) {
   uint8_t op = f->code[k].op;
-  if (k + 1 < f->ncode && f->code[k + 1].op == SC_OP_StoreLocal) {
+  if (k + 1 < f->ncode && f->code[k + 1].op == SC_OP_StoreLocal && store_fusable(f, k + 1, op)) {
     if (k + 2 < f->ncode && sc_fused_id[src][SC_TAIL_SJ][op]) {
       /* the slot after the store is the Jump or a no-op copy of it */
       uint32_t j = skip_nops(f, k + 2);
@@ -313,7 +344,8 @@ static int ll_or_lk(const sc_program *p, const sc_func *f, uint32_t i) {
 static unsigned forloop_at(const sc_program *p, const sc_func *f, uint32_t i) {
   const sc_insn *c = f->code;
   int is = ll_or_lk(p, f, i);
-  if (is < 0 || i + 4 >= f->ncode || c[i + 3].op != SC_OP_StoreLocal || c[i + 3].a != c[i].a)
+  if (is < 0 || i + 4 >= f->ncode || c[i + 3].op != SC_OP_StoreLocal || c[i + 3].a != c[i].a ||
+      !store_fusable(f, i + 3, c[i + 2].op))
     return 0;
   uint32_t j = skip_nops(f, i + 4);
   if (c[j].op != SC_OP_Jump || (uint32_t)c[j].a > j) return 0;
@@ -372,9 +404,10 @@ static void translate_func(const sc_program *p, sc_vfunc *vf, const void *const 
     sc_tinsn *o = &t[i];
     o->h = L[in->op];
     o->a = in->a;
-    o->b = sc_op_flags((sc_op)in->op) & SC_OPF_FB ? in->fb * (int32_t)sizeof(sc_fb_slot)
+    o->b = sc_op_flags((sc_op)in->op) & SC_OPF_FB ? (int32_t)((char *)&vf->slots[in->fb] - (char *)o)
                                                    : (int32_t)in->b;
     switch (in->op) {
+    case SC_OP_LoadLocal: o->a = in->a * (int32_t)sizeof(sc_value); break;
     case SC_OP_PushConst: {
       sc_value v = p->consts[in->a];
       if (v.tag == SC_INT) {
@@ -390,27 +423,28 @@ static void translate_func(const sc_program *p, sc_vfunc *vf, const void *const 
     }
     case SC_OP_StoreLocal: {
       uint8_t k = f->local_kinds ? f->local_kinds[in->a] : SC_KIND_ANY;
+      o->a = in->a * (int32_t)sizeof(sc_value);
       o->b = kind_mask(k);
       if (k != SC_KIND_ANY) o->h = L[SC_H_StoreLocalK];
       break;
     }
     case SC_OP_Jump: {
-      /* a: offset to the target past no-ops; b: byte offset from this
+      /* a: byte offset to the target past no-ops; b: byte offset from this
        * instruction to the target's back-edge counter */
       uint32_t tg = (uint32_t)in->a;
       o->h = L[tg <= i ? SC_H_JumpBack : SC_H_Jump];
-      o->a = (int32_t)skip_nops(f, tg) - (int32_t)i;
+      o->a = ((int32_t)skip_nops(f, tg) - (int32_t)i) * (int32_t)sizeof(sc_tinsn);
       o->b = (int32_t)((char *)&be[tg] - (char *)o);
       break;
     }
     case SC_OP_JumpIfFalse:
     case SC_OP_JumpIfTrue: {
       /* a backward conditional jump keeps its exact target: its count is
-       * kept at pc + a */
+       * kept at the target's pc */
       uint32_t tg = (uint32_t)in->a;
       bool back = tg <= i;
       if (back) o->h = L[in->op == SC_OP_JumpIfFalse ? SC_H_JumpIfFalseBack : SC_H_JumpIfTrueBack];
-      o->a = (int32_t)(back ? tg : skip_nops(f, tg)) - (int32_t)i;
+      o->a = ((int32_t)(back ? tg : skip_nops(f, tg)) - (int32_t)i) * (int32_t)sizeof(sc_tinsn);
       break;
     }
     default: break;
@@ -422,7 +456,7 @@ static void translate_func(const sc_program *p, sc_vfunc *vf, const void *const 
     uint32_t j = skip_nops(f, i);
     if (j != i && f->code[j].op == SC_OP_Jump) {
       t[i] = t[j];
-      t[i].a = (int32_t)(j + t[j].a) - (int32_t)i;
+      t[i].a += (int32_t)((j - i) * sizeof(sc_tinsn));
       t[i].b += (int32_t)((j - i) * sizeof(sc_tinsn));
     }
   }
@@ -439,6 +473,13 @@ static void translate(sc_vm *vm, const void *const *L) {
   vm->translated = 1;
 }
 
+/* c + 1, saturating at UINT32_MAX: add; sbb $0 */
+static inline uint32_t sat_inc(uint32_t c) {
+  uint32_t r;
+  bool o = __builtin_add_overflow(c, 1u, &r);
+  return r - o;
+}
+
 /* sc_fb_record with the common case first: a slot seeing its first entry
  * again only counts. */
 __attribute__((noinline)) static void sc_interp_record_slow(sc_fb_slot *s, uint64_t e,
@@ -450,11 +491,8 @@ __attribute__((noinline)) static void sc_interp_record_slow(sc_fb_slot *s, uint6
  * e[0] == e means e is recorded, and sc_fb_record would only count. */
 __attribute__((always_inline)) static inline void sc_interp_record(sc_fb_slot *s, uint64_t e,
                                                                    uint32_t aux) {
-  if (LIKELY(s->e[0] == e)) {
-    uint32_t c;
-    bool o = __builtin_add_overflow(s->count, 1u, &c);
-    s->count = c | -(uint32_t)o; /* saturating */
-  } else {
+  if (LIKELY(s->e[0] == e)) s->count = sat_inc(s->count);
+  else {
     sc_interp_record_slow(s, e, aux);
   }
 }

@@ -59,15 +59,16 @@ sc_vm *sc_vm_new(sc_program *p, const sc_vm_options *opts) {
   for (uint32_t i = 0; i < nf; i++) {
     const sc_func *f = p->funcs[i];
     sc_profile *pr = &vm->profiles[i];
-    /* threaded code (filled by the interpreter) and the back-edge counters
-     * in one block: a backward Jump finds its counter at a fixed offset */
-    size_t n = f->ncode ? f->ncode : 1;
-    size_t bytes = n * (sizeof(sc_tinsn) + sizeof(uint32_t));
-    sc_tinsn *code = sc_gc_alloc_atomic(bytes);
+    /* threaded code (filled by the interpreter), the feedback slots and the
+     * back-edge counters in one block: an instruction finds its slot and a
+     * backward Jump its counter at a fixed offset from itself. Scanned
+     * memory: slots may hold shape pointers. */
+    size_t n = f->ncode ? f->ncode : 1, nfb = f->nfeedback ? f->nfeedback : 1;
+    size_t bytes = n * (sizeof(sc_tinsn) + sizeof(uint32_t)) + nfb * sizeof(sc_fb_slot);
+    sc_tinsn *code = sc_gc_alloc(bytes);
     memset(code, 0, bytes);
-    pr->backedges = (uint32_t *)(code + n);
-    /* slots may hold shape pointers: scanned memory */
-    pr->slots = sc_gc_alloc((f->nfeedback ? f->nfeedback : 1) * sizeof(sc_fb_slot));
+    pr->slots = (sc_fb_slot *)(code + n);
+    pr->backedges = (uint32_t *)(pr->slots + nfb);
     for (uint32_t k = 0; k < f->nfeedback; k++) sc_vm_slot_clear(&pr->slots[k]);
     sc_vfunc *vf = &vm->funcs[i];
     vf->f = f;

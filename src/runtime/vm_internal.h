@@ -22,13 +22,15 @@
  * superinstruction replaces only the h of its first instruction and reads the
  * operands of the following ones, so a jump into the middle of a fused
  * sequence still runs the plain handlers.
- * Operands: a = main operand (local, global, const, func, name, count,
- * builtin; for jumps the pc offset of the target), b = the feedback slot's
- * byte offset in the slot array for instructions that have one, else the
- * second operand (argc; for StoreLocal the set of accepted tags, 1 << tag;
- * for a backward Jump the byte offset from the instruction to its target's
- * back-edge counter). PushConst of an int or a float keeps
- * the payload in i / f, of another constant its address in cv. */
+ * Operands: a = main operand (global, const, func, name, count, builtin;
+ * for LoadLocal/StoreLocal the local's byte offset from the frame base, for
+ * jumps the byte offset from the instruction to its target), b = for
+ * instructions with a feedback slot the byte offset from the instruction to
+ * its slot (slots follow the code in one block), else the second operand
+ * (argc; for StoreLocal the set of accepted tags, 1 << tag; for a backward
+ * Jump the byte offset from the instruction to its target's back-edge
+ * counter). PushConst of an int or a float keeps the payload in i / f, of
+ * another constant its address in cv. */
 typedef struct sc_tinsn {
   const void *h;
   union {
@@ -61,7 +63,8 @@ typedef int (*sc_native_fn)(sc_vm *vm, struct sc_frame *fp);
 typedef struct sc_vfunc {
   const sc_func *f;
   sc_tinsn *code;      /* threaded code for the VM's build (once translated),
-                          followed in the same block by prof->backedges */
+                          followed in the same block by prof->slots and
+                          prof->backedges */
   sc_profile *prof;    /* == &vm->profiles[index] */
   sc_fb_slot *slots;   /* prof->slots, prof->backedges: one load less in the loop */
   uint32_t *backedges;
