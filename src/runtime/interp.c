@@ -403,6 +403,7 @@ static void translate_func(const sc_program *p, sc_vfunc *vf, const void *const 
     const sc_insn *in = &f->code[i];
     sc_tinsn *o = &t[i];
     o->h = L[in->op];
+    o->e0 = SC_FB_NO_ENTRY;
     o->a = in->a;
     o->b = sc_op_flags((sc_op)in->op) & SC_OPF_FB ? (int32_t)((char *)&vf->slots[in->fb] - (char *)o)
                                                    : (int32_t)in->b;
@@ -480,20 +481,33 @@ static inline uint32_t sat_inc(uint32_t c) {
   return r - o;
 }
 
-/* sc_fb_record with the common case first: a slot seeing its first entry
- * again only counts. */
-__attribute__((noinline)) static void sc_interp_record_slow(sc_fb_slot *s, uint64_t e,
-                                                           uint32_t aux) {
+/* Recording feedback at threaded insn ip: the common case, its slot's
+ * first entry again, only counts in ip (exact: e0 is a copy of e[0], and
+ * sc_fb_record would only count). Otherwise the slot records it, and ip
+ * takes a copy of the first entry. Threaded code is const to handlers but
+ * for these two fields. */
+__attribute__((noinline)) static void sc_interp_record_slow(const sc_tinsn *ip, uint64_t e, uint32_t aux) {
+  sc_fb_slot *s = (sc_fb_slot *)((char *)ip + ip->b);
   sc_fb_record(s, e, aux);
+  ((sc_tinsn *)ip)->e0 = s->e[0];
 }
 
-/* Exact because an empty slot holds SC_FB_NO_ENTRY in e[0] (vm_internal.h):
- * e[0] == e means e is recorded, and sc_fb_record would only count. */
-__attribute__((always_inline)) static inline void sc_interp_record(sc_fb_slot *s, uint64_t e,
-                                                                   uint32_t aux) {
-  if (LIKELY(s->e[0] == e)) s->count = sat_inc(s->count);
-  else {
-    sc_interp_record_slow(s, e, aux);
+__attribute__((always_inline)) static inline void sc_interp_record(const sc_tinsn *ip, uint64_t e, uint32_t aux) {
+  if (LIKELY(ip->e0 == e)) ((sc_tinsn *)ip)->n++;
+  else sc_interp_record_slow(ip, e, aux);
+}
+
+void sc_interp_flush_counts(sc_vm *vm, uint32_t func) {
+  if (!vm->translated) return;
+  sc_vfunc *vf = &vm->funcs[func];
+  const sc_func *f = vf->f;
+  for (uint32_t pc = 0; pc < f->ncode; pc++) {
+    sc_tinsn *t = &vf->code[pc];
+    if (!(sc_op_flags((sc_op)f->code[pc].op) & SC_OPF_FB) || !t->n) continue;
+    sc_fb_slot *s = &vf->slots[f->code[pc].fb];
+    uint64_t c = s->count + t->n;
+    s->count = c > UINT32_MAX ? UINT32_MAX : (uint32_t)c;
+    t->n = 0;
   }
 }
 

@@ -178,7 +178,7 @@
 #endif /* SC_INTERP_LOOP_COMMON */
 
 #if PROFILE
-#define REC(ip, e, aux) sc_interp_record(SC_FBSLOT(ip), (e), (aux))
+#define REC(ip, e, aux) sc_interp_record((ip), (e), (aux))
 #define IC_HIT(s)                                                         \
   do {                                                                    \
     if ((s)->count != UINT32_MAX) (s)->count++;                           \

@@ -84,6 +84,7 @@ static sc_native_fn build(sc_vm *vm, uint32_t func, uint32_t osr_pc, bool spec, 
 #ifdef SC_CHECKING
   o.verify = true;
 #endif
+  if (spec) sc_interp_flush_counts(vm, func);
   const sc_profile *prof = spec ? &vm->profiles[func] : NULL;
   sc_irfunc *f = sc_pipeline_lift(&a, vm->prog, func, prof, spec ? SC_SPECULATIVE_PIPELINE : SC_DEFAULT_PIPELINE, &o);
   sc_native_fn fn = NULL;

@@ -148,6 +148,7 @@ int sc_vm_run_main(sc_vm *vm) {
       break;
     }
   vm->stack_top = vm->stack;
+  for (uint32_t i = 0; i < vm->prog->nfuncs; i++) sc_interp_flush_counts(vm, i);
   fflush(vm->opts.out);
   if (vm->opts.stats) sc_jit_print_stats(vm, vm->opts.stats);
   return status;

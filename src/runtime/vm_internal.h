@@ -42,6 +42,14 @@ typedef struct sc_tinsn {
     double f;
     const sc_value *cv;
   };
+  /* Profiling, for an instruction with a feedback slot: a copy of the slot's
+   * first entry (SC_FB_NO_ENTRY until it has one; it never changes after)
+   * and the executions that recorded that entry since the counts were last
+   * flushed into the slot (sc_interp_flush_counts). A hot instruction then
+   * records its feedback with one compare and one add, at fixed offsets
+   * from itself. */
+  uint64_t e0;
+  uint64_t n;
 } sc_tinsn;
 
 /* An empty feedback slot keeps this impossible entry in e[0], so that the
@@ -125,6 +133,10 @@ int sc_interp_exec(sc_vm *vm, sc_frame *fp, const sc_tinsn *pc, sc_value *sp);
 /* Threads every function's code if not done yet (compiled code stores
  * addresses into it). */
 void sc_interp_prepare(sc_vm *vm);
+/* Adds the executions counted in function func's threaded code to its
+ * feedback slots' counts: before anything reads them (the compiler, and at
+ * the end of a run). */
+void sc_interp_flush_counts(sc_vm *vm, uint32_t func);
 
 /* Stack and frame growth for the loop; both relocate every frame. Grow the
  * value stack so that index `need` is in bounds and return the element
