@@ -394,7 +394,7 @@ static unsigned fused_at(const sc_program *p, const sc_func *f, uint32_t i) {
   return fused_op(f, SC_SRC_S, i);
 }
 
-static void translate_func(const sc_program *p, sc_vfunc *vf, const void *const *L, bool fuse) {
+static void translate_func(const sc_program *p, sc_vfunc *vf, const void *const *L, bool fuse, uint32_t osr_at) {
   const sc_func *f = vf->f;
   uint32_t n = f->ncode;
   sc_tinsn *t = vf->code; /* allocated with the back-edge counters after it */
@@ -431,9 +431,13 @@ static void translate_func(const sc_program *p, sc_vfunc *vf, const void *const 
     }
     case SC_OP_Jump: {
       /* a: byte offset to the target past no-ops; b: byte offset from this
-       * instruction to the target's back-edge counter */
+       * instruction to the target's back-edge counter. A backward one
+       * counts down in e0 and asks for OSR at 0 (on time when it is its
+       * target's only backward Jump, else maybe later); its executions
+       * since the last flush are n - e0 (mod 2^64). */
       uint32_t tg = (uint32_t)in->a;
       o->h = L[tg <= i ? SC_H_JumpBack : SC_H_Jump];
+      o->e0 = o->n = osr_at ? osr_at : UINT64_MAX;
       o->a = ((int32_t)skip_nops(f, tg) - (int32_t)i) * (int32_t)sizeof(sc_tinsn);
       o->b = (int32_t)((char *)&be[tg] - (char *)o);
       break;
@@ -468,7 +472,8 @@ static void translate_func(const sc_program *p, sc_vfunc *vf, const void *const 
 }
 
 static void translate(sc_vm *vm, const void *const *L) {
-  for (uint32_t i = 0; i < vm->prog->nfuncs; i++) translate_func(vm->prog, &vm->funcs[i], L, vm->fuse);
+  for (uint32_t i = 0; i < vm->prog->nfuncs; i++)
+    translate_func(vm->prog, &vm->funcs[i], L, vm->fuse, vm->osr_at);
   vm->exit_code[0].h = L[SC_H_Exit];
   vm->exit_code[1].h = L[SC_H_Exit];
   vm->translated = 1;
@@ -497,17 +502,34 @@ __attribute__((always_inline)) static inline void sc_interp_record(const sc_tins
   else sc_interp_record_slow(ip, e, aux);
 }
 
+/* Whether threaded insn pc is a backward Jump: one, or a no-op run's copy
+ * of the one that ends it (translate_func). */
+static bool back_jump(const sc_func *f, uint32_t pc) {
+  uint32_t j = is_nop(f->code[pc].op) ? skip_nops(f, pc) : pc;
+  return f->code[j].op == SC_OP_Jump && (uint32_t)f->code[j].a <= j;
+}
+
 void sc_interp_flush_counts(sc_vm *vm, uint32_t func) {
   if (!vm->translated) return;
   sc_vfunc *vf = &vm->funcs[func];
   const sc_func *f = vf->f;
   for (uint32_t pc = 0; pc < f->ncode; pc++) {
     sc_tinsn *t = &vf->code[pc];
-    if (!(sc_op_flags((sc_op)f->code[pc].op) & SC_OPF_FB) || !t->n) continue;
-    sc_fb_slot *s = &vf->slots[f->code[pc].fb];
-    uint64_t c = s->count + t->n;
-    s->count = c > UINT32_MAX ? UINT32_MAX : (uint32_t)c;
-    t->n = 0;
+    uint32_t *c;
+    uint64_t k;
+    if (sc_op_flags((sc_op)f->code[pc].op) & SC_OPF_FB) {
+      c = &vf->slots[f->code[pc].fb].count;
+      k = t->n;
+      t->n = 0;
+    } else if (back_jump(f, pc)) {
+      c = (uint32_t *)((char *)t + t->b);
+      k = t->n - t->e0;
+      t->n = t->e0;
+    } else {
+      continue;
+    }
+    uint64_t sum = *c + k;
+    *c = sum > UINT32_MAX ? UINT32_MAX : (uint32_t)sum;
   }
 }
 

@@ -100,7 +100,7 @@
     sp -= POP_##s;                                                        \
     LOCAL(st_->a) = r;                                                     \
     const sc_tinsn *j_ = st_ + 1;                                         \
-    COUNT_BACKEDGE((uint32_t *)((char *)j_ + j_->b), JT(j_));             \
+    COUNT_JUMPBACK(j_, JT(j_));                                           \
     pc = JT(j_);                                                          \
     DISPATCH();                                                           \
   }
@@ -118,7 +118,7 @@
     FB_BIN(iop, &pc[2], x, y);                                           \
     LOCAL(st_->a) = r;                                                     \
     const sc_tinsn *j_ = st_ + 1;                                         \
-    COUNT_BACKEDGE((uint32_t *)((char *)j_ + j_->b), JT(j_));             \
+    COUNT_JUMPBACK(j_, JT(j_));                                           \
     pc = JT(j_); /* the header: LoadLocal i; y; compare; JumpIfFalse */   \
     y = HSRC_##hs(pc);                                                    \
     KC_##cop(r, y, c, L_dispatch);                                        \
@@ -195,6 +195,14 @@
       goto L_osr;                                                         \
     }                                                                     \
   } while (0)
+/* A backward Jump counts down to OSR in itself (see translate_func). */
+#define COUNT_JUMPBACK(j, target)                                         \
+  do {                                                                    \
+    if (UNLIKELY(--((sc_tinsn *)(j))->e0 == 0)) {                         \
+      pc = (target);                                                      \
+      goto L_osr;                                                         \
+    }                                                                     \
+  } while (0)
 #define TIER_UP(cf)                                                       \
   do {                                                                    \
     if (UNLIKELY((cf)->prof->calls == (cf)->tier_at))                     \
@@ -205,6 +213,7 @@
 #define REC(ip, e, aux) ((void)0)
 #define IC_HIT(s) ((void)0)
 #define COUNT_BACKEDGE(p, target) ((void)0)
+#define COUNT_JUMPBACK(j, target) ((void)0)
 #define TIER_UP(cf) ((void)0)
 #define PROF_ENTER(cf) ((void)0)
 #endif
@@ -484,7 +493,7 @@ L_Jump:
   pc = JT(pc);
   DISPATCH();
 L_JumpBack:
-  COUNT_BACKEDGE((uint32_t *)((char *)pc + pc->b), JT(pc));
+  COUNT_JUMPBACK(pc, JT(pc));
   pc = JT(pc);
   DISPATCH();
 L_JumpIfFalse: {
@@ -755,6 +764,7 @@ L_error:
 #undef REC
 #undef IC_HIT
 #undef COUNT_BACKEDGE
+#undef COUNT_JUMPBACK
 #undef TIER_UP
 #undef PROF_ENTER
 #undef FB_BIN

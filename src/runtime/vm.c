@@ -133,10 +133,11 @@ int sc_vm_run_main(sc_vm *vm) {
   if (vm->opts.jit == SC_JIT_EAGER) {
     if (!sc_jit_init(vm) || !sc_jit_compile_all(vm)) return SC_EXIT_COMPILER_ERROR;
   } else if (vm->opts.jit == SC_JIT_TIERED) {
-    if (!sc_jit_init(vm)) return SC_EXIT_COMPILER_ERROR;
     uint32_t t = vm->opts.tier_threshold ? vm->opts.tier_threshold : SC_DEFAULT_TIER_THRESHOLD;
     for (uint32_t i = 0; i < vm->prog->nfuncs; i++) vm->funcs[i].tier_at = t;
+    /* before sc_jit_init threads the code: backward jumps count down from it */
     vm->osr_at = vm->opts.osr_threshold ? vm->opts.osr_threshold : SC_DEFAULT_OSR_THRESHOLD;
+    if (!sc_jit_init(vm)) return SC_EXIT_COMPILER_ERROR;
   }
   vm->next_running = running;
   running = vm;
