@@ -158,9 +158,13 @@ enum {
  * Sources: LL = LoadLocal LoadLocal, LK/LF = LoadLocal PushConst int/float,
  *          S = both operands on the stack, SK/SF = PushConst int/float with
  *          the left operand on the stack.
- * Tails:   A = push the result, S = StoreLocal it, SJ = StoreLocal it and
- *          take the backward Jump that follows (a loop's increment), JF/JT =
- *          JumpIfFalse / JumpIfTrue on a compare (forward targets only). */
+ * Tails:   A = push the result, S = StoreLocal it, IP = StoreLocal it into
+ *          the left operand's local (x = x op y: only the payload changes),
+ *          SJ = that, then the backward Jump that follows (a loop's
+ *          increment), JF/JT = JumpIfFalse / JumpIfTrue on a compare
+ *          (forward targets only).
+ * A fast path's result has its operands' tag, so a store in place keeps the
+ * local's tag, which its kind (if any) accepts. */
 #define SC_ARITH_I(F, s, t) F(s, t, AddInt) F(s, t, SubInt) F(s, t, MulInt)
 #define SC_ARITH_N(F, s, t) F(s, t, AddNumber) F(s, t, SubNumber) F(s, t, MulNumber) F(s, t, DivNumber)
 #define SC_ARITH_G(F, s, t) F(s, t, Add) F(s, t, Sub) F(s, t, Mul) F(s, t, Div)
@@ -178,9 +182,9 @@ enum {
 #define SC_CMP_KF(F, s, t) SC_CMP_N(F, s, t) SC_CMP_G(F, s, t)
 
 #define SC_FUSED_ARITH(F)                                                 \
-  SC_ARITH_ALL(F, LL, A) SC_ARITH_ALL(F, LL, S)                           \
-  SC_ARITH_KI(F, LK, A) SC_ARITH_KI(F, LK, S)                             \
-  SC_ARITH_KF(F, LF, A) SC_ARITH_KF(F, LF, S)                             \
+  SC_ARITH_ALL(F, LL, A) SC_ARITH_ALL(F, LL, S) SC_ARITH_ALL(F, LL, IP)   \
+  SC_ARITH_KI(F, LK, A) SC_ARITH_KI(F, LK, S) SC_ARITH_KI(F, LK, IP)      \
+  SC_ARITH_KF(F, LF, A) SC_ARITH_KF(F, LF, S) SC_ARITH_KF(F, LF, IP)      \
   SC_ARITH_ALL(F, SL, A) SC_ARITH_ALL(F, SL, S)                           \
   SC_ARITH_KI(F, SK, A) SC_ARITH_KI(F, SK, S)                             \
   SC_ARITH_KF(F, SF, A) SC_ARITH_KF(F, SF, S)                             \
@@ -238,7 +242,7 @@ enum {
 };
 
 enum { SC_SRC_LL, SC_SRC_LK, SC_SRC_LF, SC_SRC_SL, SC_SRC_S, SC_SRC_SK, SC_SRC_SF, SC_NSRC };
-enum { SC_TAIL_A, SC_TAIL_S, SC_TAIL_JF, SC_TAIL_JT, SC_TAIL_SJ, SC_NTAIL };
+enum { SC_TAIL_A, SC_TAIL_S, SC_TAIL_JF, SC_TAIL_JT, SC_TAIL_SJ, SC_TAIL_IP, SC_NTAIL };
 
 /* (source, tail, opcode of the operation) -> fused handler id, 0 if none */
 static const uint16_t sc_fused_id[SC_NSRC][SC_NTAIL][SC_NOPS] = {
@@ -306,7 +310,9 @@ static int fwd_cond_jump(const sc_func *f, uint32_t j) {
  * the tail by what follows it; 0 if none. */
 static unsigned fused_op(const sc_func *f, int src, uint32_t k) {
   uint8_t op = f->code[k].op;
-  if (k + 1 < f->ncode && f->code[k + 1].op == SC_OP_StoreLocal && store_fusable(f, k + 1, op)) {
+  bool from_local = src == SC_SRC_LL || src == SC_SRC_LK || src == SC_SRC_LF;
+  if (k + 1 < f->ncode && f->code[k + 1].op == SC_OP_StoreLocal && from_local &&
+      f->code[k + 1].a == f->code[k - 2].a) {
     if (k + 2 < f->ncode && sc_fused_id[src][SC_TAIL_SJ][op]) {
       /* the slot after the store is the Jump or a no-op copy of it */
       uint32_t j = skip_nops(f, k + 2);
@@ -314,8 +320,11 @@ static unsigned fused_op(const sc_func *f, int src, uint32_t k) {
           skip_nops(f, (uint32_t)f->code[j].a) <= k + 2)
         return sc_fused_id[src][SC_TAIL_SJ][op];
     }
-    if (sc_fused_id[src][SC_TAIL_S][op]) return sc_fused_id[src][SC_TAIL_S][op];
+    if (sc_fused_id[src][SC_TAIL_IP][op]) return sc_fused_id[src][SC_TAIL_IP][op];
   }
+  if (k + 1 < f->ncode && f->code[k + 1].op == SC_OP_StoreLocal && store_fusable(f, k + 1, op) &&
+      sc_fused_id[src][SC_TAIL_S][op])
+    return sc_fused_id[src][SC_TAIL_S][op];
   int jt = fwd_cond_jump(f, k + 1);
   if (jt >= 0 && sc_fused_id[src][jt][op]) return sc_fused_id[src][jt][op];
   return sc_fused_id[src][SC_TAIL_A][op];
@@ -344,8 +353,7 @@ static int ll_or_lk(const sc_program *p, const sc_func *f, uint32_t i) {
 static unsigned forloop_at(const sc_program *p, const sc_func *f, uint32_t i) {
   const sc_insn *c = f->code;
   int is = ll_or_lk(p, f, i);
-  if (is < 0 || i + 4 >= f->ncode || c[i + 3].op != SC_OP_StoreLocal || c[i + 3].a != c[i].a ||
-      !store_fusable(f, i + 3, c[i + 2].op))
+  if (is < 0 || i + 4 >= f->ncode || c[i + 3].op != SC_OP_StoreLocal || c[i + 3].a != c[i].a)
     return 0;
   uint32_t j = skip_nops(f, i + 4);
   if (c[j].op != SC_OP_Jump || (uint32_t)c[j].a > j) return 0;

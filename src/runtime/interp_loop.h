@@ -72,7 +72,7 @@
     sc_value x, y, r;                                                     \
     SRC_##s(x, y);                                                        \
     K_##OP(x, y, r, HEAD_##s(OP));                                        \
-    FB_BIN(OP, &pc[AT_##s], x, y);                                       \
+    FB_BIN(OP, &pc[AT_##s], x, y);                                        \
     sp -= POP_##s;                                                        \
     *sp++ = r;                                                            \
     NEXT(AT_##s + 1);                                                     \
@@ -84,9 +84,18 @@
     K_##OP(x, y, r, HEAD_##s(OP));                                        \
     const sc_tinsn *st_ = pc + AT_##s + 1;                                \
     if (!KIND_OK(OP, st_, r)) goto HEAD_##s(OP);                          \
-    FB_BIN(OP, &pc[AT_##s], x, y);                                       \
+    FB_BIN(OP, &pc[AT_##s], x, y);                                        \
     sp -= POP_##s;                                                        \
-    LOCAL(st_->a) = r;                                                     \
+    LOCAL(st_->a) = r;                                                    \
+    NEXT(AT_##s + 2);                                                     \
+  }
+#define FUSE_IP(s, OP)                                                    \
+  L_F_##s##_IP_##OP : {                                                   \
+    sc_value x, y, r;                                                     \
+    SRC_##s(x, y);                                                        \
+    K_##OP(x, y, r, HEAD_##s(OP));                                        \
+    FB_BIN(OP, &pc[AT_##s], x, y);                                        \
+    LOCAL(pc[0].a).i = r.i;                                               \
     NEXT(AT_##s + 2);                                                     \
   }
 #define FUSE_SJ(s, OP)                                                    \
@@ -94,12 +103,9 @@
     sc_value x, y, r;                                                     \
     SRC_##s(x, y);                                                        \
     K_##OP(x, y, r, HEAD_##s(OP));                                        \
-    const sc_tinsn *st_ = pc + AT_##s + 1;                                \
-    if (!KIND_OK(OP, st_, r)) goto HEAD_##s(OP);                          \
-    FB_BIN(OP, &pc[AT_##s], x, y);                                       \
-    sp -= POP_##s;                                                        \
-    LOCAL(st_->a) = r;                                                     \
-    const sc_tinsn *j_ = st_ + 1;                                         \
+    FB_BIN(OP, &pc[AT_##s], x, y);                                        \
+    LOCAL(pc[0].a).i = r.i;                                               \
+    const sc_tinsn *j_ = pc + AT_##s + 2;                                 \
     COUNT_JUMPBACK(j_, JT(j_));                                           \
     pc = JT(j_);                                                          \
     DISPATCH();                                                           \
@@ -113,17 +119,15 @@
     int c;                                                                \
     SRC_##is(x, y);                                                       \
     K_##iop(x, y, r, L_LoadLocal);                                        \
-    const sc_tinsn *st_ = pc + 3;                                         \
-    if (!KIND_OK(iop, st_, r)) goto L_LoadLocal;                          \
-    FB_BIN(iop, &pc[2], x, y);                                           \
-    LOCAL(st_->a) = r;                                                     \
-    const sc_tinsn *j_ = st_ + 1;                                         \
+    FB_BIN(iop, &pc[2], x, y);                                            \
+    LOCAL(pc[0].a).i = r.i; /* in place, as the IP tail */                \
+    const sc_tinsn *j_ = pc + 4;                                          \
     COUNT_JUMPBACK(j_, JT(j_));                                           \
     pc = JT(j_); /* the header: LoadLocal i; y; compare; JumpIfFalse */   \
     y = HSRC_##hs(pc);                                                    \
     KC_##cop(r, y, c, L_dispatch);                                        \
-    FB_BIN(cop, &pc[2], r, y);                                           \
-    FB_TAG(&pc[3], SC_BOOL);                                             \
+    FB_BIN(cop, &pc[2], r, y);                                            \
+    FB_TAG(&pc[3], SC_BOOL);                                              \
     pc = c ? pc + 4 : JT(&pc[3]);                                         \
     DISPATCH();                                                           \
   }
@@ -132,9 +136,9 @@
   int c;                                                                  \
   SRC_##s(x, y);                                                          \
   KC_##OP(x, y, c, HEAD_##s(OP));                                         \
-  FB_BIN(OP, &pc[AT_##s], x, y);                                         \
+  FB_BIN(OP, &pc[AT_##s], x, y);                                          \
   const sc_tinsn *j_ = pc + AT_##s + 1;                                   \
-  FB_TAG(j_, SC_BOOL);                                                 \
+  FB_TAG(j_, SC_BOOL);                                                    \
   sp -= POP_##s;                                                          \
   pc = (TAKEN) ? JT(j_) : j_ + 1;                                         \
   DISPATCH();
@@ -151,7 +155,7 @@
   L_##OP : {                                                              \
     sc_value x = sp[-2], y = sp[-1], r;                                   \
     K_##OP(x, y, r, L_slow_binop);                                        \
-    FB_BIN(OP, pc, x, y);                                              \
+    FB_BIN(OP, pc, x, y);                                                 \
     sp[-2] = r;                                                           \
     sp--;                                                                 \
     NEXT(1);                                                              \
@@ -161,7 +165,7 @@
     sc_value x = sp[-2], y = sp[-1];                                      \
     int c;                                                                \
     KC_##OP(x, y, c, L_slow_binop);                                       \
-    FB_BIN(OP, pc, x, y);                                              \
+    FB_BIN(OP, pc, x, y);                                                 \
     sp[-2] = sc_bool(c);                                                  \
     sp--;                                                                 \
     NEXT(1);                                                              \
@@ -188,7 +192,7 @@
 #define COUNT_BACKEDGE(p, target)                                         \
   do {                                                                    \
     uint32_t *c_ = (p), n_;                                               \
-    n_ = sat_inc(*c_);                                                  \
+    n_ = sat_inc(*c_);                                                    \
     *c_ = n_;                                                             \
     if (UNLIKELY(n_ == vm->osr_at)) {                                     \
       pc = (target);                                                      \
