@@ -147,6 +147,13 @@ enum {
 #define SC_RES_SubNumber SC_FLOAT
 #define SC_RES_MulNumber SC_FLOAT
 #define SC_RES_DivNumber SC_FLOAT
+#define SC_RES_DivInt SC_INT
+#define SC_RES_ModInt SC_INT
+#define SC_RES_BitAnd SC_INT
+#define SC_RES_BitOr SC_INT
+#define SC_RES_BitXor SC_INT
+#define SC_RES_Shl SC_INT
+#define SC_RES_Shr SC_INT
 #define SC_RES_Add (-1)
 #define SC_RES_Sub (-1)
 #define SC_RES_Mul (-1)
@@ -162,12 +169,15 @@ enum {
  *          the left operand's local (x = x op y: only the payload changes),
  *          SJ = that, then the backward Jump that follows (a loop's
  *          increment), JF/JT = JumpIfFalse / JumpIfTrue on a compare
- *          (forward targets only).
+ *          (forward targets only), R = ReturnValue it.
  * A fast path's result has its operands' tag, so a store in place keeps the
  * local's tag, which its kind (if any) accepts. */
 #define SC_ARITH_I(F, s, t) F(s, t, AddInt) F(s, t, SubInt) F(s, t, MulInt)
 #define SC_ARITH_N(F, s, t) F(s, t, AddNumber) F(s, t, SubNumber) F(s, t, MulNumber) F(s, t, DivNumber)
 #define SC_ARITH_G(F, s, t) F(s, t, Add) F(s, t, Sub) F(s, t, Mul) F(s, t, Div)
+#define SC_ARITH_B(F, s, t)                                               \
+  F(s, t, DivInt) F(s, t, ModInt) F(s, t, BitAnd) F(s, t, BitOr) F(s, t, BitXor) F(s, t, Shl) \
+  F(s, t, Shr)
 #define SC_CMP_I(F, s, t)                                                 \
   F(s, t, LtInt) F(s, t, LeInt) F(s, t, GtInt) F(s, t, GeInt) F(s, t, EqInt) F(s, t, NeInt)
 #define SC_CMP_N(F, s, t)                                                 \
@@ -189,7 +199,10 @@ enum {
   SC_ARITH_KI(F, SK, A) SC_ARITH_KI(F, SK, S)                             \
   SC_ARITH_KF(F, SF, A) SC_ARITH_KF(F, SF, S)                             \
   SC_ARITH_ALL(F, S, S)                                                   \
-  SC_ARITH_KI(F, LK, SJ) SC_ARITH_KI(F, LL, SJ)
+  SC_ARITH_KI(F, LK, SJ) SC_ARITH_KI(F, LL, SJ)                           \
+  SC_ARITH_B(F, LL, A) SC_ARITH_B(F, LL, IP) SC_ARITH_B(F, LK, A)         \
+  SC_ARITH_B(F, LK, IP) SC_ARITH_B(F, SL, A) SC_ARITH_B(F, SK, A)         \
+  SC_ARITH_KI(F, S, R) SC_ARITH_KI(F, LK, R) SC_ARITH_KI(F, LL, R)
 #define SC_FUSED_CMP(F)                                                   \
   SC_CMP_ALL(F, LL, JF) SC_CMP_ALL(F, LL, JT)                             \
   SC_CMP_KI(F, LK, JF) SC_CMP_KI(F, LK, JT)                               \
@@ -217,13 +230,14 @@ enum {
 
 /* Handlers that are not plain opcodes: PushConst of an int / a float
  * (immediate), StoreLocal into a kinded local, backward jumps (counted), the
- * sentinel frame's exit, and fused sequences on arrays and returns:
- * LoadLocal LoadLocal GetIndex; LoadLocal LoadLocal (LoadLocal | PushConst
- * int | float | other) SetIndex; LoadLocal ReturnValue. */
+ * sentinel frame's exit, and fused sequences on arrays, locals, properties
+ * and returns: LoadLocal LoadLocal GetIndex; LoadLocal LoadLocal (LoadLocal |
+ * PushConst int | float | other) SetIndex; LoadLocal ReturnValue; LoadLocal
+ * StoreLocal (a move); LoadLocal GetProp. */
 #define SC_EXTRA_HANDLERS(X)                                              \
   X(PushInt) X(PushFloat) X(StoreLocalK) X(JumpBack) X(JumpIfFalseBack)   \
   X(JumpIfTrueBack) X(Exit) X(F_LL_GI) X(F_LLL_SI) X(F_LLKi_SI)           \
-  X(F_LLKf_SI) X(F_LLKv_SI) X(F_LRET)
+  X(F_LLKf_SI) X(F_LLKv_SI) X(F_LRET) X(F_LS) X(F_LGP)
 
 enum {
 #define OP(name, operand, pops, pushes, flags) SC_H_##name,
@@ -242,7 +256,7 @@ enum {
 };
 
 enum { SC_SRC_LL, SC_SRC_LK, SC_SRC_LF, SC_SRC_SL, SC_SRC_S, SC_SRC_SK, SC_SRC_SF, SC_NSRC };
-enum { SC_TAIL_A, SC_TAIL_S, SC_TAIL_JF, SC_TAIL_JT, SC_TAIL_SJ, SC_TAIL_IP, SC_NTAIL };
+enum { SC_TAIL_A, SC_TAIL_S, SC_TAIL_JF, SC_TAIL_JT, SC_TAIL_SJ, SC_TAIL_IP, SC_TAIL_R, SC_NTAIL };
 
 /* (source, tail, opcode of the operation) -> fused handler id, 0 if none */
 static const uint16_t sc_fused_id[SC_NSRC][SC_NTAIL][SC_NOPS] = {
@@ -275,7 +289,8 @@ static int32_t kind_mask(uint8_t kind) {
 
 static int res_tag(uint8_t op) {
   switch (op) {
-  case SC_OP_AddInt: case SC_OP_SubInt: case SC_OP_MulInt: return SC_INT;
+  case SC_OP_AddInt: case SC_OP_SubInt: case SC_OP_MulInt: case SC_OP_DivInt: case SC_OP_ModInt:
+  case SC_OP_BitAnd: case SC_OP_BitOr: case SC_OP_BitXor: case SC_OP_Shl: case SC_OP_Shr: return SC_INT;
   case SC_OP_AddNumber: case SC_OP_SubNumber: case SC_OP_MulNumber: case SC_OP_DivNumber: return SC_FLOAT;
   default: return -1;
   }
@@ -325,6 +340,8 @@ static unsigned fused_op(const sc_func *f, int src, uint32_t k) {
   if (k + 1 < f->ncode && f->code[k + 1].op == SC_OP_StoreLocal && store_fusable(f, k + 1, op) &&
       sc_fused_id[src][SC_TAIL_S][op])
     return sc_fused_id[src][SC_TAIL_S][op];
+  if (k + 1 < f->ncode && f->code[k + 1].op == SC_OP_ReturnValue && sc_fused_id[src][SC_TAIL_R][op])
+    return sc_fused_id[src][SC_TAIL_R][op];
   int jt = fwd_cond_jump(f, k + 1);
   if (jt >= 0 && sc_fused_id[src][jt][op]) return sc_fused_id[src][jt][op];
   return sc_fused_id[src][SC_TAIL_A][op];
@@ -375,6 +392,8 @@ static unsigned fused_at(const sc_program *p, const sc_func *f, uint32_t i) {
   uint32_t n = f->ncode;
   if (c[i].op == SC_OP_LoadLocal) {
     if (i + 1 < n && c[i + 1].op == SC_OP_ReturnValue) return SC_H_F_LRET;
+    if (i + 1 < n && c[i + 1].op == SC_OP_StoreLocal) return SC_H_F_LS;
+    if (i + 1 < n && c[i + 1].op == SC_OP_GetProp) return SC_H_F_LGP;
     unsigned fl = forloop_at(p, f, i);
     if (fl) return fl;
     if (i + 2 < n && c[i + 1].op == SC_OP_LoadLocal) {

@@ -110,6 +110,14 @@
     pc = JT(j_);                                                          \
     DISPATCH();                                                           \
   }
+#define FUSE_R(s, OP)                                                     \
+  L_F_##s##_R_##OP : {                                                    \
+    sc_value x, y, r;                                                     \
+    SRC_##s(x, y);                                                        \
+    K_##OP(x, y, r, HEAD_##s(OP));                                        \
+    FB_BIN(OP, &pc[AT_##s], x, y);                                        \
+    RETURN(r);                                                            \
+  }
 /* header operand y of a FORLOOP, from the header's second instruction h[1] */
 #define HSRC_LL(h) LOCAL((h)[1].a)
 #define HSRC_LK(h) sc_int((h)[1].i)
@@ -491,6 +499,30 @@ L_F_LL_GI: {
 #undef FUSE_SI
 L_F_LRET:
   RETURN(LOCAL(pc->a));
+  /* LoadLocal a; StoreLocal b, when b's kind accepts the value */
+L_F_LS: {
+  sc_value v = LOCAL(pc[0].a);
+  if (UNLIKELY(!(((uint32_t)pc[1].b >> v.tag) & 1))) goto L_LoadLocal;
+  LOCAL(pc[1].a) = v;
+  NEXT(2);
+}
+  /* LoadLocal o; GetProp name, when the inline cache has o's shape */
+L_F_LGP: {
+  sc_value o = LOCAL(pc[0].a);
+  const sc_tinsn *g = &pc[1];
+  sc_fb_slot *s = SC_FBSLOT(g);
+  if (LIKELY(o.tag == SC_OBJECT)) {
+    sc_object *ob = o.o;
+    uint64_t sh = (uint64_t)(uintptr_t)ob->shape;
+    for (unsigned k = 0; k < s->n; k++)
+      if (s->e[k] == sh) {
+        IC_HIT(s);
+        *sp++ = ob->slots[s->aux[k]];
+        NEXT(2);
+      }
+  }
+  goto L_LoadLocal;
+}
 
   /* ---- control ---- */
 L_Jump:
