@@ -137,18 +137,47 @@ enum {
 #define KC_Eq(x, y, c, F) KC_GEN(x, y, c, F, ==)
 #define KC_Ne(x, y, c, F) KC_GEN(x, y, c, F, !=)
 
+/* The result tag of an arithmetic fast path when it is fixed, else -1. A
+ * fused StoreLocal of a fixed tag is only chosen when the local's kind
+ * accepts it (checked once, here), of another at run time. */
+#define SC_RES_AddInt SC_INT
+#define SC_RES_SubInt SC_INT
+#define SC_RES_MulInt SC_INT
+#define SC_RES_AddNumber SC_FLOAT
+#define SC_RES_SubNumber SC_FLOAT
+#define SC_RES_MulNumber SC_FLOAT
+#define SC_RES_DivNumber SC_FLOAT
+#define SC_RES_DivInt SC_INT
+#define SC_RES_ModInt SC_INT
+#define SC_RES_BitAnd SC_INT
+#define SC_RES_BitOr SC_INT
+#define SC_RES_BitXor SC_INT
+#define SC_RES_Shl SC_INT
+#define SC_RES_Shr SC_INT
+#define SC_RES_Add (-1)
+#define SC_RES_Sub (-1)
+#define SC_RES_Mul (-1)
+#define SC_RES_Div (-1)
+
 /* ---- handler ids ---- */
 
 /* Fused families: F(source, tail, op).
  * Sources: LL = LoadLocal LoadLocal, LK/LF = LoadLocal PushConst int/float,
  *          S = both operands on the stack, SK/SF = PushConst int/float with
  *          the left operand on the stack.
- * Tails:   A = push the result, S = StoreLocal it, SJ = StoreLocal it and
- *          take the backward Jump that follows (a loop's increment), JF/JT =
- *          JumpIfFalse / JumpIfTrue on a compare (forward targets only). */
+ * Tails:   A = push the result, S = StoreLocal it, IP = StoreLocal it into
+ *          the left operand's local (x = x op y: only the payload changes),
+ *          SJ = that, then the backward Jump that follows (a loop's
+ *          increment), JF/JT = JumpIfFalse / JumpIfTrue on a compare
+ *          (forward targets only), R = ReturnValue it.
+ * A fast path's result has its operands' tag, so a store in place keeps the
+ * local's tag, which its kind (if any) accepts. */
 #define SC_ARITH_I(F, s, t) F(s, t, AddInt) F(s, t, SubInt) F(s, t, MulInt)
 #define SC_ARITH_N(F, s, t) F(s, t, AddNumber) F(s, t, SubNumber) F(s, t, MulNumber) F(s, t, DivNumber)
 #define SC_ARITH_G(F, s, t) F(s, t, Add) F(s, t, Sub) F(s, t, Mul) F(s, t, Div)
+#define SC_ARITH_B(F, s, t)                                               \
+  F(s, t, DivInt) F(s, t, ModInt) F(s, t, BitAnd) F(s, t, BitOr) F(s, t, BitXor) F(s, t, Shl) \
+  F(s, t, Shr)
 #define SC_CMP_I(F, s, t)                                                 \
   F(s, t, LtInt) F(s, t, LeInt) F(s, t, GtInt) F(s, t, GeInt) F(s, t, EqInt) F(s, t, NeInt)
 #define SC_CMP_N(F, s, t)                                                 \
@@ -163,14 +192,17 @@ enum {
 #define SC_CMP_KF(F, s, t) SC_CMP_N(F, s, t) SC_CMP_G(F, s, t)
 
 #define SC_FUSED_ARITH(F)                                                 \
-  SC_ARITH_ALL(F, LL, A) SC_ARITH_ALL(F, LL, S)                           \
-  SC_ARITH_KI(F, LK, A) SC_ARITH_KI(F, LK, S)                             \
-  SC_ARITH_KF(F, LF, A) SC_ARITH_KF(F, LF, S)                             \
+  SC_ARITH_ALL(F, LL, A) SC_ARITH_ALL(F, LL, S) SC_ARITH_ALL(F, LL, IP)   \
+  SC_ARITH_KI(F, LK, A) SC_ARITH_KI(F, LK, S) SC_ARITH_KI(F, LK, IP)      \
+  SC_ARITH_KF(F, LF, A) SC_ARITH_KF(F, LF, S) SC_ARITH_KF(F, LF, IP)      \
   SC_ARITH_ALL(F, SL, A) SC_ARITH_ALL(F, SL, S)                           \
   SC_ARITH_KI(F, SK, A) SC_ARITH_KI(F, SK, S)                             \
   SC_ARITH_KF(F, SF, A) SC_ARITH_KF(F, SF, S)                             \
   SC_ARITH_ALL(F, S, S)                                                   \
-  SC_ARITH_KI(F, LK, SJ) SC_ARITH_KI(F, LL, SJ)
+  SC_ARITH_KI(F, LK, SJ) SC_ARITH_KI(F, LL, SJ)                           \
+  SC_ARITH_B(F, LL, A) SC_ARITH_B(F, LL, IP) SC_ARITH_B(F, LK, A)         \
+  SC_ARITH_B(F, LK, IP) SC_ARITH_B(F, SL, A) SC_ARITH_B(F, SK, A)         \
+  SC_ARITH_KI(F, S, R) SC_ARITH_KI(F, LK, R) SC_ARITH_KI(F, LL, R)
 #define SC_FUSED_CMP(F)                                                   \
   SC_CMP_ALL(F, LL, JF) SC_CMP_ALL(F, LL, JT)                             \
   SC_CMP_KI(F, LK, JF) SC_CMP_KI(F, LK, JT)                               \
@@ -198,13 +230,14 @@ enum {
 
 /* Handlers that are not plain opcodes: PushConst of an int / a float
  * (immediate), StoreLocal into a kinded local, backward jumps (counted), the
- * sentinel frame's exit, and fused sequences on arrays and returns:
- * LoadLocal LoadLocal GetIndex; LoadLocal LoadLocal (LoadLocal | PushConst
- * int | float | other) SetIndex; LoadLocal ReturnValue. */
+ * sentinel frame's exit, and fused sequences on arrays, locals, properties
+ * and returns: LoadLocal LoadLocal GetIndex; LoadLocal LoadLocal (LoadLocal |
+ * PushConst int | float | other) SetIndex; LoadLocal ReturnValue; LoadLocal
+ * StoreLocal (a move); LoadLocal GetProp. */
 #define SC_EXTRA_HANDLERS(X)                                              \
   X(PushInt) X(PushFloat) X(StoreLocalK) X(JumpBack) X(JumpIfFalseBack)   \
   X(JumpIfTrueBack) X(Exit) X(F_LL_GI) X(F_LLL_SI) X(F_LLKi_SI)           \
-  X(F_LLKf_SI) X(F_LLKv_SI) X(F_LRET)
+  X(F_LLKf_SI) X(F_LLKv_SI) X(F_LRET) X(F_LS) X(F_LGP)
 
 enum {
 #define OP(name, operand, pops, pushes, flags) SC_H_##name,
@@ -223,7 +256,7 @@ enum {
 };
 
 enum { SC_SRC_LL, SC_SRC_LK, SC_SRC_LF, SC_SRC_SL, SC_SRC_S, SC_SRC_SK, SC_SRC_SF, SC_NSRC };
-enum { SC_TAIL_A, SC_TAIL_S, SC_TAIL_JF, SC_TAIL_JT, SC_TAIL_SJ, SC_NTAIL };
+enum { SC_TAIL_A, SC_TAIL_S, SC_TAIL_JF, SC_TAIL_JT, SC_TAIL_SJ, SC_TAIL_IP, SC_TAIL_R, SC_NTAIL };
 
 /* (source, tail, opcode of the operation) -> fused handler id, 0 if none */
 static const uint16_t sc_fused_id[SC_NSRC][SC_NTAIL][SC_NOPS] = {
@@ -254,6 +287,23 @@ static int32_t kind_mask(uint8_t kind) {
   }
 }
 
+static int res_tag(uint8_t op) {
+  switch (op) {
+  case SC_OP_AddInt: case SC_OP_SubInt: case SC_OP_MulInt: case SC_OP_DivInt: case SC_OP_ModInt:
+  case SC_OP_BitAnd: case SC_OP_BitOr: case SC_OP_BitXor: case SC_OP_Shl: case SC_OP_Shr: return SC_INT;
+  case SC_OP_AddNumber: case SC_OP_SubNumber: case SC_OP_MulNumber: case SC_OP_DivNumber: return SC_FLOAT;
+  default: return -1;
+  }
+}
+
+/* Whether StoreLocal at pc k may be fused after operation op: its local's
+ * kind accepts op's result when that is fixed. */
+static bool store_fusable(const sc_func *f, uint32_t k, uint8_t op) {
+  int t = res_tag(op);
+  uint8_t kind = f->local_kinds ? f->local_kinds[f->code[k].a] : SC_KIND_ANY;
+  return t < 0 || (kind_mask(kind) >> t & 1);
+}
+
 /* SC_INT / SC_FLOAT for PushConst of an int / float, else -1 */
 static int const_tag(const sc_program *p, const sc_insn *in) {
   if (in->op != SC_OP_PushConst) return -1;
@@ -275,7 +325,9 @@ static int fwd_cond_jump(const sc_func *f, uint32_t j) {
  * the tail by what follows it; 0 if none. */
 static unsigned fused_op(const sc_func *f, int src, uint32_t k) {
   uint8_t op = f->code[k].op;
-  if (k + 1 < f->ncode && f->code[k + 1].op == SC_OP_StoreLocal) {
+  bool from_local = src == SC_SRC_LL || src == SC_SRC_LK || src == SC_SRC_LF;
+  if (k + 1 < f->ncode && f->code[k + 1].op == SC_OP_StoreLocal && from_local &&
+      f->code[k + 1].a == f->code[k - 2].a) {
     if (k + 2 < f->ncode && sc_fused_id[src][SC_TAIL_SJ][op]) {
       /* the slot after the store is the Jump or a no-op copy of it */
       uint32_t j = skip_nops(f, k + 2);
@@ -283,8 +335,13 @@ static unsigned fused_op(const sc_func *f, int src, uint32_t k) {
           skip_nops(f, (uint32_t)f->code[j].a) <= k + 2)
         return sc_fused_id[src][SC_TAIL_SJ][op];
     }
-    if (sc_fused_id[src][SC_TAIL_S][op]) return sc_fused_id[src][SC_TAIL_S][op];
+    if (sc_fused_id[src][SC_TAIL_IP][op]) return sc_fused_id[src][SC_TAIL_IP][op];
   }
+  if (k + 1 < f->ncode && f->code[k + 1].op == SC_OP_StoreLocal && store_fusable(f, k + 1, op) &&
+      sc_fused_id[src][SC_TAIL_S][op])
+    return sc_fused_id[src][SC_TAIL_S][op];
+  if (k + 1 < f->ncode && f->code[k + 1].op == SC_OP_ReturnValue && sc_fused_id[src][SC_TAIL_R][op])
+    return sc_fused_id[src][SC_TAIL_R][op];
   int jt = fwd_cond_jump(f, k + 1);
   if (jt >= 0 && sc_fused_id[src][jt][op]) return sc_fused_id[src][jt][op];
   return sc_fused_id[src][SC_TAIL_A][op];
@@ -335,6 +392,8 @@ static unsigned fused_at(const sc_program *p, const sc_func *f, uint32_t i) {
   uint32_t n = f->ncode;
   if (c[i].op == SC_OP_LoadLocal) {
     if (i + 1 < n && c[i + 1].op == SC_OP_ReturnValue) return SC_H_F_LRET;
+    if (i + 1 < n && c[i + 1].op == SC_OP_StoreLocal) return SC_H_F_LS;
+    if (i + 1 < n && c[i + 1].op == SC_OP_GetProp) return SC_H_F_LGP;
     unsigned fl = forloop_at(p, f, i);
     if (fl) return fl;
     if (i + 2 < n && c[i + 1].op == SC_OP_LoadLocal) {
@@ -362,7 +421,7 @@ static unsigned fused_at(const sc_program *p, const sc_func *f, uint32_t i) {
   return fused_op(f, SC_SRC_S, i);
 }
 
-static void translate_func(const sc_program *p, sc_vfunc *vf, const void *const *L, bool fuse) {
+static void translate_func(const sc_program *p, sc_vfunc *vf, const void *const *L, bool fuse, uint32_t osr_at) {
   const sc_func *f = vf->f;
   uint32_t n = f->ncode;
   sc_tinsn *t = vf->code; /* allocated with the back-edge counters after it */
@@ -371,10 +430,12 @@ static void translate_func(const sc_program *p, sc_vfunc *vf, const void *const 
     const sc_insn *in = &f->code[i];
     sc_tinsn *o = &t[i];
     o->h = L[in->op];
+    o->e0 = SC_FB_NO_ENTRY;
     o->a = in->a;
-    o->b = sc_op_flags((sc_op)in->op) & SC_OPF_FB ? in->fb * (int32_t)sizeof(sc_fb_slot)
+    o->b = sc_op_flags((sc_op)in->op) & SC_OPF_FB ? (int32_t)((char *)&vf->slots[in->fb] - (char *)o)
                                                    : (int32_t)in->b;
     switch (in->op) {
+    case SC_OP_LoadLocal: o->a = in->a * (int32_t)sizeof(sc_value); break;
     case SC_OP_PushConst: {
       sc_value v = p->consts[in->a];
       if (v.tag == SC_INT) {
@@ -390,27 +451,32 @@ static void translate_func(const sc_program *p, sc_vfunc *vf, const void *const 
     }
     case SC_OP_StoreLocal: {
       uint8_t k = f->local_kinds ? f->local_kinds[in->a] : SC_KIND_ANY;
+      o->a = in->a * (int32_t)sizeof(sc_value);
       o->b = kind_mask(k);
       if (k != SC_KIND_ANY) o->h = L[SC_H_StoreLocalK];
       break;
     }
     case SC_OP_Jump: {
-      /* a: offset to the target past no-ops; b: byte offset from this
-       * instruction to the target's back-edge counter */
+      /* a: byte offset to the target past no-ops; b: byte offset from this
+       * instruction to the target's back-edge counter. A backward one
+       * counts down in e0 and asks for OSR at 0 (on time when it is its
+       * target's only backward Jump, else maybe later); its executions
+       * since the last flush are n - e0 (mod 2^64). */
       uint32_t tg = (uint32_t)in->a;
       o->h = L[tg <= i ? SC_H_JumpBack : SC_H_Jump];
-      o->a = (int32_t)skip_nops(f, tg) - (int32_t)i;
+      o->e0 = o->n = osr_at ? osr_at : UINT64_MAX;
+      o->a = ((int32_t)skip_nops(f, tg) - (int32_t)i) * (int32_t)sizeof(sc_tinsn);
       o->b = (int32_t)((char *)&be[tg] - (char *)o);
       break;
     }
     case SC_OP_JumpIfFalse:
     case SC_OP_JumpIfTrue: {
       /* a backward conditional jump keeps its exact target: its count is
-       * kept at pc + a */
+       * kept at the target's pc */
       uint32_t tg = (uint32_t)in->a;
       bool back = tg <= i;
       if (back) o->h = L[in->op == SC_OP_JumpIfFalse ? SC_H_JumpIfFalseBack : SC_H_JumpIfTrueBack];
-      o->a = (int32_t)(back ? tg : skip_nops(f, tg)) - (int32_t)i;
+      o->a = ((int32_t)(back ? tg : skip_nops(f, tg)) - (int32_t)i) * (int32_t)sizeof(sc_tinsn);
       break;
     }
     default: break;
@@ -422,7 +488,7 @@ static void translate_func(const sc_program *p, sc_vfunc *vf, const void *const 
     uint32_t j = skip_nops(f, i);
     if (j != i && f->code[j].op == SC_OP_Jump) {
       t[i] = t[j];
-      t[i].a = (int32_t)(j + t[j].a) - (int32_t)i;
+      t[i].a += (int32_t)((j - i) * sizeof(sc_tinsn));
       t[i].b += (int32_t)((j - i) * sizeof(sc_tinsn));
     }
   }
@@ -433,29 +499,64 @@ static void translate_func(const sc_program *p, sc_vfunc *vf, const void *const 
 }
 
 static void translate(sc_vm *vm, const void *const *L) {
-  for (uint32_t i = 0; i < vm->prog->nfuncs; i++) translate_func(vm->prog, &vm->funcs[i], L, vm->fuse);
+  for (uint32_t i = 0; i < vm->prog->nfuncs; i++)
+    translate_func(vm->prog, &vm->funcs[i], L, vm->fuse, vm->osr_at);
   vm->exit_code[0].h = L[SC_H_Exit];
   vm->exit_code[1].h = L[SC_H_Exit];
   vm->translated = 1;
 }
 
-/* sc_fb_record with the common case first: a slot seeing its first entry
- * again only counts. */
-__attribute__((noinline)) static void sc_interp_record_slow(sc_fb_slot *s, uint64_t e,
-                                                           uint32_t aux) {
-  sc_fb_record(s, e, aux);
+/* c + 1, saturating at UINT32_MAX: add; sbb $0 */
+static inline uint32_t sat_inc(uint32_t c) {
+  uint32_t r;
+  bool o = __builtin_add_overflow(c, 1u, &r);
+  return r - o;
 }
 
-/* Exact because an empty slot holds SC_FB_NO_ENTRY in e[0] (vm_internal.h):
- * e[0] == e means e is recorded, and sc_fb_record would only count. */
-__attribute__((always_inline)) static inline void sc_interp_record(sc_fb_slot *s, uint64_t e,
-                                                                   uint32_t aux) {
-  if (LIKELY(s->e[0] == e)) {
-    uint32_t c;
-    bool o = __builtin_add_overflow(s->count, 1u, &c);
-    s->count = c | -(uint32_t)o; /* saturating */
-  } else {
-    sc_interp_record_slow(s, e, aux);
+/* Recording feedback at threaded insn ip: the common case, its slot's
+ * first entry again, only counts in ip (exact: e0 is a copy of e[0], and
+ * sc_fb_record would only count). Otherwise the slot records it, and ip
+ * takes a copy of the first entry. Threaded code is const to handlers but
+ * for these two fields. */
+__attribute__((noinline)) static void sc_interp_record_slow(const sc_tinsn *ip, uint64_t e, uint32_t aux) {
+  sc_fb_slot *s = (sc_fb_slot *)((char *)ip + ip->b);
+  sc_fb_record(s, e, aux);
+  ((sc_tinsn *)ip)->e0 = s->e[0];
+}
+
+__attribute__((always_inline)) static inline void sc_interp_record(const sc_tinsn *ip, uint64_t e, uint32_t aux) {
+  if (LIKELY(ip->e0 == e)) ((sc_tinsn *)ip)->n++;
+  else sc_interp_record_slow(ip, e, aux);
+}
+
+/* Whether threaded insn pc is a backward Jump: one, or a no-op run's copy
+ * of the one that ends it (translate_func). */
+static bool back_jump(const sc_func *f, uint32_t pc) {
+  uint32_t j = is_nop(f->code[pc].op) ? skip_nops(f, pc) : pc;
+  return f->code[j].op == SC_OP_Jump && (uint32_t)f->code[j].a <= j;
+}
+
+void sc_interp_flush_counts(sc_vm *vm, uint32_t func) {
+  if (!vm->translated) return;
+  sc_vfunc *vf = &vm->funcs[func];
+  const sc_func *f = vf->f;
+  for (uint32_t pc = 0; pc < f->ncode; pc++) {
+    sc_tinsn *t = &vf->code[pc];
+    uint32_t *c;
+    uint64_t k;
+    if (sc_op_flags((sc_op)f->code[pc].op) & SC_OPF_FB) {
+      c = &vf->slots[f->code[pc].fb].count;
+      k = t->n;
+      t->n = 0;
+    } else if (back_jump(f, pc)) {
+      c = (uint32_t *)((char *)t + t->b);
+      k = t->n - t->e0;
+      t->n = t->e0;
+    } else {
+      continue;
+    }
+    uint64_t sum = *c + k;
+    *c = sum > UINT32_MAX ? UINT32_MAX : (uint32_t)sum;
   }
 }
 

@@ -2,8 +2,8 @@
  * SC_INTERP_FN naming the function; not a standalone header.
  *
  * Registers: pc (threaded insn), sp (next free stack slot), base (locals of
- * the innermost frame), fp (innermost frame), and with PROFILE the
- * innermost function's feedback slots. Handlers leave pc on the faulting
+ * the innermost frame), fp (innermost frame); an instruction finds its
+ * feedback slot from its own address. Handlers leave pc on the faulting
  * instruction when they goto L_error. */
 
 #ifndef SC_INTERP_LOOP_COMMON
@@ -23,15 +23,20 @@
     DISPATCH();                                                           \
   } while (0)
 /* a feedback slot from its byte offset, as threaded code keeps it */
-#define SC_SLOT(slots, off) ((sc_fb_slot *)((char *)(slots) + (off)))
+/* the feedback slot of threaded insn ip, at its byte offset b from ip */
+#define SC_FBSLOT(ip) ((sc_fb_slot *)((char *)(ip) + (ip)->b))
+/* the local at byte offset off, as threaded code keeps local operands */
+#define LOCAL(off) (*(sc_value *)((char *)base + (off)))
+/* the target of jump ip, at its byte offset a from ip */
+#define JT(ip) ((const sc_tinsn *)((const char *)(ip) + (ip)->a))
 #define TRUTHY(v) ((v).tag == SC_BOOL ? (v).i != 0 : sc_truthy(v))
 
 /* operand sources of fused handlers: where x and y come from, the index of
  * the operation within the sequence, stack slots consumed, plain fallback */
-#define SRC_LL(x, y) (x) = base[pc[0].a], (y) = base[pc[1].a]
-#define SRC_LK(x, y) (x) = base[pc[0].a], (y) = sc_int(pc[1].i)
-#define SRC_LF(x, y) (x) = base[pc[0].a], (y) = sc_float(pc[1].f)
-#define SRC_SL(x, y) (x) = sp[-1], (y) = base[pc[0].a]
+#define SRC_LL(x, y) (x) = LOCAL(pc[0].a), (y) = LOCAL(pc[1].a)
+#define SRC_LK(x, y) (x) = LOCAL(pc[0].a), (y) = sc_int(pc[1].i)
+#define SRC_LF(x, y) (x) = LOCAL(pc[0].a), (y) = sc_float(pc[1].f)
+#define SRC_SL(x, y) (x) = sp[-1], (y) = LOCAL(pc[0].a)
 #define SRC_S(x, y) (x) = sp[-2], (y) = sp[-1]
 #define SRC_SK(x, y) (x) = sp[-1], (y) = sc_int(pc[0].i)
 #define SRC_SF(x, y) (x) = sp[-1], (y) = sc_float(pc[0].f)
@@ -57,13 +62,17 @@
 #define HEAD_SK(op) L_PushInt
 #define HEAD_SF(op) L_PushFloat
 
+/* whether fused StoreLocal st_ accepts the result r of OP: known at
+ * translation when OP's result tag is fixed (SC_RES_*) */
+#define KIND_OK(OP, st_, r) (SC_RES_##OP >= 0 || ((uint32_t)(st_)->b >> (r).tag) & 1)
+
 #define FUSE(s, t, op) FUSE_##t(s, op)
 #define FUSE_A(s, OP)                                                     \
   L_F_##s##_A_##OP : {                                                    \
     sc_value x, y, r;                                                     \
     SRC_##s(x, y);                                                        \
     K_##OP(x, y, r, HEAD_##s(OP));                                        \
-    FB_BIN(OP, pc[AT_##s].b, x, y);                                       \
+    FB_BIN(OP, &pc[AT_##s], x, y);                                        \
     sp -= POP_##s;                                                        \
     *sp++ = r;                                                            \
     NEXT(AT_##s + 1);                                                     \
@@ -74,10 +83,19 @@
     SRC_##s(x, y);                                                        \
     K_##OP(x, y, r, HEAD_##s(OP));                                        \
     const sc_tinsn *st_ = pc + AT_##s + 1;                                \
-    if (!(((uint32_t)st_->b >> r.tag) & 1)) goto HEAD_##s(OP);            \
-    FB_BIN(OP, pc[AT_##s].b, x, y);                                       \
+    if (!KIND_OK(OP, st_, r)) goto HEAD_##s(OP);                          \
+    FB_BIN(OP, &pc[AT_##s], x, y);                                        \
     sp -= POP_##s;                                                        \
-    base[st_->a] = r;                                                     \
+    LOCAL(st_->a) = r;                                                    \
+    NEXT(AT_##s + 2);                                                     \
+  }
+#define FUSE_IP(s, OP)                                                    \
+  L_F_##s##_IP_##OP : {                                                   \
+    sc_value x, y, r;                                                     \
+    SRC_##s(x, y);                                                        \
+    K_##OP(x, y, r, HEAD_##s(OP));                                        \
+    FB_BIN(OP, &pc[AT_##s], x, y);                                        \
+    LOCAL(pc[0].a).i = r.i;                                               \
     NEXT(AT_##s + 2);                                                     \
   }
 #define FUSE_SJ(s, OP)                                                    \
@@ -85,18 +103,23 @@
     sc_value x, y, r;                                                     \
     SRC_##s(x, y);                                                        \
     K_##OP(x, y, r, HEAD_##s(OP));                                        \
-    const sc_tinsn *st_ = pc + AT_##s + 1;                                \
-    if (!(((uint32_t)st_->b >> r.tag) & 1)) goto HEAD_##s(OP);            \
-    FB_BIN(OP, pc[AT_##s].b, x, y);                                       \
-    sp -= POP_##s;                                                        \
-    base[st_->a] = r;                                                     \
-    const sc_tinsn *j_ = st_ + 1;                                         \
-    COUNT_BACKEDGE((uint32_t *)((char *)j_ + j_->b), j_ + j_->a);         \
-    pc = j_ + j_->a;                                                      \
+    FB_BIN(OP, &pc[AT_##s], x, y);                                        \
+    LOCAL(pc[0].a).i = r.i;                                               \
+    const sc_tinsn *j_ = pc + AT_##s + 2;                                 \
+    COUNT_JUMPBACK(j_, JT(j_));                                           \
+    pc = JT(j_);                                                          \
     DISPATCH();                                                           \
   }
+#define FUSE_R(s, OP)                                                     \
+  L_F_##s##_R_##OP : {                                                    \
+    sc_value x, y, r;                                                     \
+    SRC_##s(x, y);                                                        \
+    K_##OP(x, y, r, HEAD_##s(OP));                                        \
+    FB_BIN(OP, &pc[AT_##s], x, y);                                        \
+    RETURN(r);                                                            \
+  }
 /* header operand y of a FORLOOP, from the header's second instruction h[1] */
-#define HSRC_LL(h) base[(h)[1].a]
+#define HSRC_LL(h) LOCAL((h)[1].a)
 #define HSRC_LK(h) sc_int((h)[1].i)
 #define FORLOOP(is, iop, hs, cop)                                         \
   L_FOR_##is##_##iop##_##hs##_##cop : {                                   \
@@ -104,18 +127,16 @@
     int c;                                                                \
     SRC_##is(x, y);                                                       \
     K_##iop(x, y, r, L_LoadLocal);                                        \
-    const sc_tinsn *st_ = pc + 3;                                         \
-    if (!(((uint32_t)st_->b >> r.tag) & 1)) goto L_LoadLocal;             \
-    FB_BIN(iop, pc[2].b, x, y);                                           \
-    base[st_->a] = r;                                                     \
-    const sc_tinsn *j_ = st_ + 1;                                         \
-    COUNT_BACKEDGE((uint32_t *)((char *)j_ + j_->b), j_ + j_->a);         \
-    pc = j_ + j_->a; /* the header: LoadLocal i; y; compare; JumpIfFalse */ \
+    FB_BIN(iop, &pc[2], x, y);                                            \
+    LOCAL(pc[0].a).i = r.i; /* in place, as the IP tail */                \
+    const sc_tinsn *j_ = pc + 4;                                          \
+    COUNT_JUMPBACK(j_, JT(j_));                                           \
+    pc = JT(j_); /* the header: LoadLocal i; y; compare; JumpIfFalse */   \
     y = HSRC_##hs(pc);                                                    \
     KC_##cop(r, y, c, L_dispatch);                                        \
-    FB_BIN(cop, pc[2].b, r, y);                                           \
-    FB_TAG(pc[3].b, SC_BOOL);                                             \
-    pc = c ? pc + 4 : pc + 3 + pc[3].a;                                   \
+    FB_BIN(cop, &pc[2], r, y);                                            \
+    FB_TAG(&pc[3], SC_BOOL);                                              \
+    pc = c ? pc + 4 : JT(&pc[3]);                                         \
     DISPATCH();                                                           \
   }
 #define FUSE_J(s, OP, TAKEN)                                              \
@@ -123,11 +144,11 @@
   int c;                                                                  \
   SRC_##s(x, y);                                                          \
   KC_##OP(x, y, c, HEAD_##s(OP));                                         \
-  FB_BIN(OP, pc[AT_##s].b, x, y);                                         \
+  FB_BIN(OP, &pc[AT_##s], x, y);                                          \
   const sc_tinsn *j_ = pc + AT_##s + 1;                                   \
-  FB_TAG(j_->b, SC_BOOL);                                                 \
+  FB_TAG(j_, SC_BOOL);                                                    \
   sp -= POP_##s;                                                          \
-  pc = (TAKEN) ? j_ + j_->a : j_ + 1;                                     \
+  pc = (TAKEN) ? JT(j_) : j_ + 1;                                         \
   DISPATCH();
 #define FUSE_JF(s, OP)                                                    \
   L_F_##s##_JF_##OP : {                                                   \
@@ -142,7 +163,7 @@
   L_##OP : {                                                              \
     sc_value x = sp[-2], y = sp[-1], r;                                   \
     K_##OP(x, y, r, L_slow_binop);                                        \
-    FB_BIN(OP, pc->b, x, y);                                              \
+    FB_BIN(OP, pc, x, y);                                                 \
     sp[-2] = r;                                                           \
     sp--;                                                                 \
     NEXT(1);                                                              \
@@ -152,7 +173,7 @@
     sc_value x = sp[-2], y = sp[-1];                                      \
     int c;                                                                \
     KC_##OP(x, y, c, L_slow_binop);                                       \
-    FB_BIN(OP, pc->b, x, y);                                              \
+    FB_BIN(OP, pc, x, y);                                                 \
     sp[-2] = sc_bool(c);                                                  \
     sp--;                                                                 \
     NEXT(1);                                                              \
@@ -169,8 +190,7 @@
 #endif /* SC_INTERP_LOOP_COMMON */
 
 #if PROFILE
-#define REC(off, e, aux) sc_interp_record(SC_SLOT(slots, off), (e), (aux))
-#define IC_SLOT(off) SC_SLOT(slots, off)
+#define REC(ip, e, aux) sc_interp_record((ip), (e), (aux))
 #define IC_HIT(s)                                                         \
   do {                                                                    \
     if ((s)->count != UINT32_MAX) (s)->count++;                           \
@@ -179,11 +199,23 @@
  * tier manager has code for it. */
 #define COUNT_BACKEDGE(p, target)                                         \
   do {                                                                    \
-    uint32_t *c_ = (p);                                                   \
-    *c_ += *c_ != UINT32_MAX;                                             \
-    if (UNLIKELY(*c_ == vm->osr_at)) {                                    \
+    uint32_t *c_ = (p), n_;                                               \
+    n_ = sat_inc(*c_);                                                    \
+    *c_ = n_;                                                             \
+    if (UNLIKELY(n_ == vm->osr_at)) {                                     \
       pc = (target);                                                      \
       osr_ctr = c_;                                                       \
+      osr_jmp = NULL;                                                     \
+      goto L_osr;                                                         \
+    }                                                                     \
+  } while (0)
+/* A backward Jump counts down to OSR in itself (see translate_func). */
+#define COUNT_JUMPBACK(j, target)                                         \
+  do {                                                                    \
+    if (UNLIKELY(--((sc_tinsn *)(j))->e0 == 0)) {                         \
+      pc = (target);                                                      \
+      osr_ctr = NULL;                                                     \
+      osr_jmp = (sc_tinsn *)(j);                                          \
       goto L_osr;                                                         \
     }                                                                     \
   } while (0)
@@ -192,26 +224,20 @@
     if (UNLIKELY((cf)->prof->calls == (cf)->tier_at))                     \
       sc_jit_tier_up(vm, &vm->funcs[(cf)->index]);                        \
   } while (0)
-#define PROF_ENTER(cf)                                                    \
-  do {                                                                    \
-    (cf)->prof->calls++;                                                  \
-    slots = (cf)->slots;                                            \
-  } while (0)
-#define PROF_RETURN() (slots = fp->vf->slots)
+#define PROF_ENTER(cf) ((cf)->prof->calls++)
 #else
-#define REC(off, e, aux) ((void)0)
-#define IC_SLOT(off) SC_SLOT(fp->vf->slots, off)
+#define REC(ip, e, aux) ((void)0)
 #define IC_HIT(s) ((void)0)
 #define COUNT_BACKEDGE(p, target) ((void)0)
+#define COUNT_JUMPBACK(j, target) ((void)0)
 #define TIER_UP(cf) ((void)0)
 #define PROF_ENTER(cf) ((void)0)
-#define PROF_RETURN() ((void)0)
 #endif
-#define FB_BIN(OP, off, x, y)                                             \
+#define FB_BIN(OP, ip, x, y)                                              \
   do {                                                                    \
-    if (SC_HASFB_##OP) REC(off, SC_FB_PAIR((x).tag, (y).tag), 0);         \
+    if (SC_HASFB_##OP) REC(ip, SC_FB_PAIR((x).tag, (y).tag), 0);          \
   } while (0)
-#define FB_TAG(off, t) REC(off, (t), 0)
+#define FB_TAG(ip, t) REC(ip, (t), 0)
 
 /* Enter function CF with locals at NB (its arguments already there) and the
  * result going to RET. */
@@ -255,7 +281,6 @@
     base = fp->base;                                                      \
     pc = fp->pc + 1;                                                      \
     vm->stack_top = base + fp->vf->frame_size;                            \
-    PROF_RETURN();                                                        \
     DISPATCH();                                                           \
   } while (0)
 
@@ -283,13 +308,11 @@ static int SC_INTERP_FN(sc_vm *vm, sc_frame *fp, const sc_tinsn *pc, sc_value *s
   sc_rt *rt = &vm->rt;
   sc_native_fn nfn;
 #if PROFILE
-  uint32_t *osr_ctr; /* the back-edge counter that asked for OSR */
+  uint32_t *osr_ctr; /* the back-edge counter that asked for OSR, */
+  sc_tinsn *osr_jmp; /* or the backward Jump counting down to it */
 #endif
   sc_value *base = fp->base;
   vm->stack_top = base + fp->vf->frame_size;
-#if PROFILE
-  sc_fb_slot *slots = fp->vf->slots;
-#endif
   DISPATCH();
 
   /* ---- stack and variables ---- */
@@ -330,20 +353,20 @@ L_Swap: {
   NEXT(1);
 }
 L_LoadLocal:
-  *sp++ = base[pc->a];
+  *sp++ = LOCAL(pc->a);
   NEXT(1);
 L_StoreLocal:
-  base[pc->a] = *--sp;
+  LOCAL(pc->a) = *--sp;
   NEXT(1);
 L_StoreLocalK: {
   sc_value v = sp[-1];
   if (UNLIKELY(!(((uint32_t)pc->b >> v.tag) & 1))) {
     const sc_func *f = fp->vf->f;
-    if (!sc_rt_check_kind(rt, (sc_kind)f->local_kinds[pc->a],
-                          f->local_names ? f->local_names[pc->a] : "?", v))
+    uint32_t k = (uint32_t)pc->a / sizeof(sc_value);
+    if (!sc_rt_check_kind(rt, (sc_kind)f->local_kinds[k], f->local_names ? f->local_names[k] : "?", v))
       goto L_error;
   }
-  base[pc->a] = v;
+  LOCAL(pc->a) = v;
   sp--;
   NEXT(1);
 }
@@ -367,7 +390,7 @@ L_slow_binop: {
   bool ok = sc_rt_binary(rt, (sc_op)in->op, x, y, &r);
 #if PROFILE
   if (sc_op_flags((sc_op)in->op) & SC_OPF_FB) {
-    sc_fb_slot *s = &slots[in->fb];
+    sc_fb_slot *s = SC_FBSLOT(pc);
     sc_fb_record(s, SC_FB_PAIR(x.tag, y.tag), 0);
     if (ok && SC_BOTH(x, y, SC_INT) && r.tag == SC_FLOAT)
       s->flags |= in->op == SC_OP_Div ? SC_FBF_FLOAT_RES : SC_FBF_OVERFLOW;
@@ -381,12 +404,12 @@ L_slow_binop: {
 L_Neg: {
   sc_value x = sp[-1];
   if (x.tag == SC_INT && x.i != INT64_MIN) {
-    FB_TAG(pc->b, SC_INT);
+    FB_TAG(pc, SC_INT);
     sp[-1].i = -x.i;
     NEXT(1);
   }
   if (x.tag == SC_FLOAT) {
-    FB_TAG(pc->b, SC_FLOAT);
+    FB_TAG(pc, SC_FLOAT);
     sp[-1].f = -x.f;
     NEXT(1);
   }
@@ -395,7 +418,7 @@ L_Neg: {
 L_NegInt: {
   sc_value x = sp[-1];
   if (x.tag != SC_INT || x.i == INT64_MIN) goto L_slow_unop;
-  FB_TAG(pc->b, SC_INT);
+  FB_TAG(pc, SC_INT);
   sp[-1].i = -x.i;
   NEXT(1);
 }
@@ -419,7 +442,7 @@ L_NumberToInt: {
 }
 L_Not: {
   sc_value x = sp[-1];
-  FB_TAG(pc->b, x.tag);
+  FB_TAG(pc, x.tag);
   sp[-1] = sc_bool(!TRUTHY(x));
   NEXT(1);
 }
@@ -434,7 +457,7 @@ L_slow_unop: {
   bool ok = sc_rt_unary(rt, (sc_op)in->op, x, &r);
 #if PROFILE
   if (sc_op_flags((sc_op)in->op) & SC_OPF_FB) {
-    sc_fb_slot *s = &slots[in->fb];
+    sc_fb_slot *s = SC_FBSLOT(pc);
     sc_fb_record(s, x.tag, 0);
     if (ok && x.tag == SC_INT && r.tag == SC_FLOAT) s->flags |= SC_FBF_OVERFLOW;
   }
@@ -452,10 +475,10 @@ L_dispatch:
 
   /* LoadLocal LoadLocal GetIndex */
 L_F_LL_GI: {
-  sc_value av = base[pc[0].a], iv = base[pc[1].a];
+  sc_value av = LOCAL(pc[0].a), iv = LOCAL(pc[1].a);
   if (LIKELY(av.tag == SC_ARRAY && iv.tag == SC_INT && (uint64_t)iv.i < (uint64_t)av.a->len)) {
     const sc_array *a = av.a;
-    FB_TAG(pc[2].b, SC_FB_ELEMS(a->kind));
+    FB_TAG(&pc[2], SC_FB_ELEMS(a->kind));
     if (a->kind == SC_ELEMS_INT) *sp = sc_int(a->d.i[iv.i]);
     else if (a->kind == SC_ELEMS_FLOAT) *sp = sc_float(a->d.f[iv.i]);
     else *sp = a->d.v[iv.i];
@@ -468,60 +491,84 @@ L_F_LL_GI: {
    * elements kind */
 #define FUSE_SI(name, VALUE)                                              \
   L_##name : {                                                            \
-    sc_value av = base[pc[0].a], iv = base[pc[1].a], v = (VALUE);         \
+    sc_value av = LOCAL(pc[0].a), iv = LOCAL(pc[1].a), v = (VALUE);       \
     if (LIKELY(av.tag == SC_ARRAY && iv.tag == SC_INT && (uint64_t)iv.i < (uint64_t)av.a->len)) { \
       sc_array *a = av.a;                                                 \
       if (a->kind == SC_ELEMS_ANY) a->d.v[iv.i] = v;                      \
       else if (a->kind == SC_ELEMS_INT && v.tag == SC_INT) a->d.i[iv.i] = v.i; \
       else if (a->kind == SC_ELEMS_FLOAT && v.tag == SC_FLOAT) a->d.f[iv.i] = v.f; \
       else goto L_LoadLocal;                                              \
-      FB_TAG(pc[3].b, SC_FB_ELEMS(a->kind));                              \
+      FB_TAG(&pc[3], SC_FB_ELEMS(a->kind));                               \
       NEXT(4);                                                            \
     }                                                                     \
     goto L_LoadLocal;                                                     \
   }
-  FUSE_SI(F_LLL_SI, base[pc[2].a])
+  FUSE_SI(F_LLL_SI, LOCAL(pc[2].a))
   FUSE_SI(F_LLKi_SI, sc_int(pc[2].i))
   FUSE_SI(F_LLKf_SI, sc_float(pc[2].f))
   FUSE_SI(F_LLKv_SI, *pc[2].cv)
 #undef FUSE_SI
 L_F_LRET:
-  RETURN(base[pc->a]);
+  RETURN(LOCAL(pc->a));
+  /* LoadLocal a; StoreLocal b, when b's kind accepts the value */
+L_F_LS: {
+  sc_value v = LOCAL(pc[0].a);
+  if (UNLIKELY(!(((uint32_t)pc[1].b >> v.tag) & 1))) goto L_LoadLocal;
+  LOCAL(pc[1].a) = v;
+  NEXT(2);
+}
+  /* LoadLocal o; GetProp name, when the inline cache has o's shape */
+L_F_LGP: {
+  sc_value o = LOCAL(pc[0].a);
+  const sc_tinsn *g = &pc[1];
+  sc_fb_slot *s = SC_FBSLOT(g);
+  if (LIKELY(o.tag == SC_OBJECT)) {
+    sc_object *ob = o.o;
+    uint64_t sh = (uint64_t)(uintptr_t)ob->shape;
+    for (unsigned k = 0; k < s->n; k++)
+      if (s->e[k] == sh) {
+        IC_HIT(s);
+        *sp++ = ob->slots[s->aux[k]];
+        NEXT(2);
+      }
+  }
+  goto L_LoadLocal;
+}
 
   /* ---- control ---- */
 L_Jump:
-  pc += pc->a;
+  pc = JT(pc);
   DISPATCH();
 L_JumpBack:
-  COUNT_BACKEDGE((uint32_t *)((char *)pc + pc->b), pc + pc->a);
-  pc += pc->a;
+  COUNT_JUMPBACK(pc, JT(pc));
+  pc = JT(pc);
   DISPATCH();
 L_JumpIfFalse: {
   sc_value v = *--sp;
-  FB_TAG(pc->b, v.tag);
-  pc += TRUTHY(v) ? 1 : pc->a;
+  FB_TAG(pc, v.tag);
+  pc = TRUTHY(v) ? pc + 1 : JT(pc);
   DISPATCH();
 }
 L_JumpIfTrue: {
   sc_value v = *--sp;
-  FB_TAG(pc->b, v.tag);
-  pc += TRUTHY(v) ? pc->a : 1;
+  FB_TAG(pc, v.tag);
+  pc = TRUTHY(v) ? JT(pc) : pc + 1;
   DISPATCH();
 }
 L_JumpIfFalseBack: {
   sc_value v = *--sp;
-  FB_TAG(pc->b, v.tag);
+  FB_TAG(pc, v.tag);
   if (TRUTHY(v)) NEXT(1);
-  COUNT_BACKEDGE(&fp->vf->backedges[(pc - fp->vf->code) + pc->a], pc + pc->a);
-  pc += pc->a;
+  COUNT_BACKEDGE(&fp->vf->backedges[JT(pc) - fp->vf->code], JT(pc));
+  pc = JT(pc);
   DISPATCH();
 }
 L_JumpIfTrueBack: {
   sc_value v = *--sp;
-  FB_TAG(pc->b, v.tag);
+  FB_TAG(pc, v.tag);
   if (!TRUTHY(v)) NEXT(1);
-  COUNT_BACKEDGE(&fp->vf->backedges[(pc - fp->vf->code) + pc->a], pc + pc->a);
-  pc += pc->a;
+  COUNT_BACKEDGE(&fp->vf->backedges[JT(pc) - fp->vf->code], JT(pc));
+  pc = JT(pc);
   DISPATCH();
 }
 
@@ -532,11 +579,11 @@ L_CallValue: {
   uint32_t argc = (uint32_t)pc->a;
   sc_value fn = sp[-(ptrdiff_t)argc - 1];
   if (LIKELY(fn.tag == SC_FUNC)) {
-    FB_TAG(pc->b, (uint64_t)fn.i);
+    FB_TAG(pc, (uint64_t)fn.i);
     const sc_vfunc *cf = &vm->funcs[fn.i];
     if (LIKELY(cf->f->arity == argc)) ENTER(cf, sp - argc, sp - argc - 1, argc);
   } else {
-    FB_TAG(pc->b, SC_FB_NOTFUNC(fn.tag));
+    FB_TAG(pc, SC_FB_NOTFUNC(fn.tag));
   }
   uint32_t idx;
   sc_rt_check_callee(rt, fn, argc, &idx);
@@ -569,7 +616,7 @@ L_GetIndex: {
   sc_value av = sp[-2], iv = sp[-1];
   if (LIKELY(av.tag == SC_ARRAY && iv.tag == SC_INT && (uint64_t)iv.i < (uint64_t)av.a->len)) {
     const sc_array *a = av.a;
-    FB_TAG(pc->b, SC_FB_ELEMS(a->kind));
+    FB_TAG(pc, SC_FB_ELEMS(a->kind));
     if (a->kind == SC_ELEMS_INT) sp[-2] = sc_int(a->d.i[iv.i]);
     else if (a->kind == SC_ELEMS_FLOAT) sp[-2] = sc_float(a->d.f[iv.i]);
     else sp[-2] = a->d.v[iv.i];
@@ -577,7 +624,7 @@ L_GetIndex: {
     NEXT(1);
   }
 #if PROFILE
-  sc_interp_index_feedback(SC_SLOT(slots, pc->b), av, iv);
+  sc_interp_index_feedback(SC_FBSLOT(pc), av, iv);
 #endif
   sc_value r;
   if (!sc_rt_get_index(rt, av, iv, &r)) goto L_error;
@@ -589,7 +636,7 @@ L_SetIndex: {
   sc_value av = sp[-3], iv = sp[-2], v = sp[-1];
   if (LIKELY(av.tag == SC_ARRAY && iv.tag == SC_INT && (uint64_t)iv.i < (uint64_t)av.a->len)) {
     sc_array *a = av.a;
-    FB_TAG(pc->b, SC_FB_ELEMS(a->kind));
+    FB_TAG(pc, SC_FB_ELEMS(a->kind));
     if (a->kind == SC_ELEMS_INT && v.tag == SC_INT) a->d.i[iv.i] = v.i;
     else if (a->kind == SC_ELEMS_FLOAT && v.tag == SC_FLOAT) a->d.f[iv.i] = v.f;
     else if (a->kind == SC_ELEMS_ANY) a->d.v[iv.i] = v;
@@ -598,7 +645,7 @@ L_SetIndex: {
     NEXT(1);
   }
 #if PROFILE
-  sc_interp_index_feedback(SC_SLOT(slots, pc->b), av, iv);
+  sc_interp_index_feedback(SC_FBSLOT(pc), av, iv);
 #endif
   if (!sc_rt_set_index(rt, av, iv, v)) goto L_error;
   sp -= 3;
@@ -616,7 +663,7 @@ L_ArrayLen:
   }
 L_ArrayPush: {
   sc_value av = sp[-2];
-  FB_TAG(pc->b, av.tag == SC_ARRAY ? SC_FB_ELEMS(av.a->kind) : SC_FB_NOTARRAY(av.tag));
+  FB_TAG(pc, av.tag == SC_ARRAY ? SC_FB_ELEMS(av.a->kind) : SC_FB_NOTARRAY(av.tag));
   if (!sc_rt_array_push(rt, av, sp[-1])) goto L_error;
   sp -= 2;
   NEXT(1);
@@ -628,7 +675,7 @@ L_NewObject:
   NEXT(1);
 L_GetProp: {
   sc_value o = sp[-1];
-  sc_fb_slot *s = IC_SLOT(pc->b);
+  sc_fb_slot *s = SC_FBSLOT(pc);
   if (LIKELY(o.tag == SC_OBJECT)) {
     sc_object *ob = o.o;
     uint64_t sh = (uint64_t)(uintptr_t)ob->shape;
@@ -654,7 +701,7 @@ L_GetProp: {
 }
 L_SetProp: {
   sc_value o = sp[-2], v = sp[-1];
-  sc_fb_slot *s = IC_SLOT(pc->b);
+  sc_fb_slot *s = SC_FBSLOT(pc);
   if (LIKELY(o.tag == SC_OBJECT)) {
     sc_object *ob = o.o;
     uint64_t sh = (uint64_t)(uintptr_t)ob->shape;
@@ -723,7 +770,14 @@ L_Print:
   /* A hot loop: pc is its header, the frame holds the interpreter's state
    * there (locals, operand stack up to sp), which OSR code takes over. */
 L_osr: {
-  sc_native_fn osr = sc_jit_osr(vm, fp, (uint32_t)(pc - fp->vf->code), osr_ctr);
+  uint32_t again;
+  sc_native_fn osr = sc_jit_osr(vm, fp, (uint32_t)(pc - fp->vf->code), &again);
+  if (osr_ctr) { /* counts up to osr_at */
+    if (again) *osr_ctr = again < vm->osr_at ? vm->osr_at - again : 0;
+  } else { /* counts down to 0; iterations since the last flush stay n - e0 */
+    osr_jmp->e0 = again ? again : UINT64_MAX;
+    osr_jmp->n += osr_jmp->e0;
+  }
   if (!osr) DISPATCH();
   fp->pc = pc;
   nfn = osr;
@@ -751,7 +805,6 @@ L_native_run:
     base = fp->base;
     pc = fp->pc + 1;
     vm->stack_top = base + fp->vf->frame_size;
-    PROF_RETURN();
     DISPATCH();
   }
   if (st != SC_ST_DEOPT) return st;
@@ -762,7 +815,6 @@ L_native_run:
   sp = vm->deopt_sp;
   pc = fp->pc;
   vm->stack_top = base + fp->vf->frame_size;
-  PROF_RETURN();
   DISPATCH();
 }
 
@@ -772,12 +824,11 @@ L_error:
 }
 
 #undef REC
-#undef IC_SLOT
 #undef IC_HIT
 #undef COUNT_BACKEDGE
+#undef COUNT_JUMPBACK
 #undef TIER_UP
 #undef PROF_ENTER
-#undef PROF_RETURN
 #undef FB_BIN
 #undef FB_TAG
 #undef ENTER

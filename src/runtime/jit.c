@@ -401,6 +401,11 @@ static void copy_profile(sc_profile *to, const sc_profile *p, const sc_func *f) 
 /* What the worker may read of the interpreter's state, copied now: the
  * function's profile, every profile for the inliner, the globals. */
 static void snapshot(sc_vm *vm, creq *r) {
+  /* hot instructions count in the threaded code: into the profiles first */
+  if (r->spec)
+    for (uint32_t i = 0; i < vm->prog->nfuncs; i++) sc_interp_flush_counts(vm, i);
+  else
+    sc_interp_flush_counts(vm, r->func);
   copy_profile(&r->prof, &vm->profiles[r->func], vm->prog->funcs[r->func]);
   if (!r->spec) return;
   uint32_t nf = vm->prog->nfuncs;
@@ -624,6 +629,7 @@ void sc_jit_tier_up(sc_vm *vm, sc_vfunc *vf) {
   if (vf->native || vf->failed) return;
   if (!j->nworkers) {
     creq *r = request(vm, vf, 0);
+    for (uint32_t i = 0; i < vm->prog->nfuncs; i++) sc_interp_flush_counts(vm, i);
     r->prof = *vf->prof; /* the executing thread: no snapshot needed */
     if (r->spec) {
       r->gvals = vm->globals;
@@ -649,9 +655,10 @@ void sc_jit_tier_up(sc_vm *vm, sc_vfunc *vf) {
   if (vf->queued) vf->tier_at = vf->prof->calls + SC_POLL_CALLS;
 }
 
-sc_native_fn sc_jit_osr(sc_vm *vm, sc_frame *fp, uint32_t pc, uint32_t *counter) {
+sc_native_fn sc_jit_osr(sc_vm *vm, sc_frame *fp, uint32_t pc, uint32_t *again) {
   sc_jit *j = vm->jit;
   sc_vfunc *vf = &vm->funcs[fp->vf->index];
+  *again = 0;
   poll_done(vm);
   if (vf->failed) return NULL;
   osr_entry *e = osr_find(j, vf->index, pc);
@@ -660,6 +667,7 @@ sc_native_fn sc_jit_osr(sc_vm *vm, sc_frame *fp, uint32_t pc, uint32_t *counter)
     creq *r = request(vm, vf, pc);
     e->state = OSR_PENDING;
     if (!j->nworkers) {
+      for (uint32_t i = 0; i < vm->prog->nfuncs; i++) sc_interp_flush_counts(vm, i);
       r->prof = *vf->prof;
       if (r->spec) {
         r->gvals = vm->globals;
@@ -684,11 +692,11 @@ sc_native_fn sc_jit_osr(sc_vm *vm, sc_frame *fp, uint32_t pc, uint32_t *counter)
   switch (e->state) {
   case OSR_READY:
     j->nosr_entries++;
-    *counter = 0; /* enter again when the loop gets hot again */
+    *again = vm->osr_at; /* enter again when the loop gets hot again */
     trace(vm, "%s: OSR entry at loop pc %u (%s)", vf->f->name, pc, j->be->name);
     return e->fn;
   case OSR_PENDING: /* look again in a while */
-    *counter = vm->osr_at > SC_POLL_ITERS ? vm->osr_at - SC_POLL_ITERS : 0;
+    *again = SC_POLL_ITERS;
     return NULL;
   default:
     return NULL;

@@ -32,10 +32,10 @@ void sc_jit_free(sc_vm *vm);
 /* TIERED: vf's call count reached vf->tier_at: compile it with speculation
  * on its profile (unless it lost that right) and install the code. */
 void sc_jit_tier_up(sc_vm *vm, sc_vfunc *vf);
-/* TIERED: the loop at header pc of frame fp is hot (its back-edge counter
- * reached vm->osr_at): its OSR code, or NULL when it is not ready (the
- * counter is set back to ask again soon) or cannot be compiled. */
-sc_native_fn sc_jit_osr(sc_vm *vm, sc_frame *fp, uint32_t pc, uint32_t *counter);
+/* TIERED: the loop at header pc of frame fp is hot (its back-edge count
+ * reached vm->osr_at): its OSR code, or NULL when it is not ready or cannot
+ * be compiled. *again: iterations after which to ask again (0: never). */
+sc_native_fn sc_jit_osr(sc_vm *vm, sc_frame *fp, uint32_t pc, uint32_t *again);
 /* Global g was stored and code assumed its value: drop that code. */
 void sc_jit_global_changed(sc_vm *vm, uint32_t g);
 /* Compiled code of vf left at bpc of function `at` (vf's, or one inlined

@@ -67,15 +67,16 @@ sc_vm *sc_vm_new(sc_program *p, const sc_vm_options *opts) {
   for (uint32_t i = 0; i < nf; i++) {
     const sc_func *f = p->funcs[i];
     sc_profile *pr = &vm->profiles[i];
-    /* threaded code (filled by the interpreter) and the back-edge counters
-     * in one block: a backward Jump finds its counter at a fixed offset */
-    size_t n = f->ncode ? f->ncode : 1;
-    size_t bytes = n * (sizeof(sc_tinsn) + sizeof(uint32_t));
-    sc_tinsn *code = sc_gc_alloc_atomic(bytes);
+    /* threaded code (filled by the interpreter), the feedback slots and the
+     * back-edge counters in one block: an instruction finds its slot and a
+     * backward Jump its counter at a fixed offset from itself. Scanned
+     * memory: slots may hold shape pointers. */
+    size_t n = f->ncode ? f->ncode : 1, nfb = f->nfeedback ? f->nfeedback : 1;
+    size_t bytes = n * (sizeof(sc_tinsn) + sizeof(uint32_t)) + nfb * sizeof(sc_fb_slot);
+    sc_tinsn *code = sc_gc_alloc(bytes);
     memset(code, 0, bytes);
-    pr->backedges = (uint32_t *)(code + n);
-    /* slots may hold shape pointers: scanned memory */
-    pr->slots = sc_gc_alloc((f->nfeedback ? f->nfeedback : 1) * sizeof(sc_fb_slot));
+    pr->slots = (sc_fb_slot *)(code + n);
+    pr->backedges = (uint32_t *)(pr->slots + nfb);
     for (uint32_t k = 0; k < f->nfeedback; k++) sc_vm_slot_clear(&pr->slots[k]);
     sc_vfunc *vf = &vm->funcs[i];
     vf->f = f;
@@ -147,10 +148,11 @@ int sc_vm_run_main(sc_vm *vm) {
   if (vm->opts.jit == SC_JIT_EAGER) {
     if (!sc_jit_init(vm) || !sc_jit_compile_all(vm)) return SC_EXIT_COMPILER_ERROR;
   } else if (vm->opts.jit == SC_JIT_TIERED) {
-    if (!sc_jit_init(vm)) return SC_EXIT_COMPILER_ERROR;
     uint32_t t = vm->opts.tier_threshold ? vm->opts.tier_threshold : SC_DEFAULT_TIER_THRESHOLD;
     for (uint32_t i = 0; i < vm->prog->nfuncs; i++) vm->funcs[i].tier_at = t;
+    /* before sc_jit_init threads the code: backward jumps count down from it */
     vm->osr_at = vm->opts.osr_threshold ? vm->opts.osr_threshold : SC_DEFAULT_OSR_THRESHOLD;
+    if (!sc_jit_init(vm)) return SC_EXIT_COMPILER_ERROR;
   }
   vm->next_running = running;
   running = vm;
@@ -162,6 +164,7 @@ int sc_vm_run_main(sc_vm *vm) {
       break;
     }
   vm->stack_top = vm->stack;
+  for (uint32_t i = 0; i < vm->prog->nfuncs; i++) sc_interp_flush_counts(vm, i);
   fflush(vm->opts.out);
   if (vm->opts.stats) sc_jit_print_stats(vm, vm->opts.stats);
   /* stop the compile threads before anything else goes away */

@@ -22,13 +22,15 @@
  * superinstruction replaces only the h of its first instruction and reads the
  * operands of the following ones, so a jump into the middle of a fused
  * sequence still runs the plain handlers.
- * Operands: a = main operand (local, global, const, func, name, count,
- * builtin; for jumps the pc offset of the target), b = the feedback slot's
- * byte offset in the slot array for instructions that have one, else the
- * second operand (argc; for StoreLocal the set of accepted tags, 1 << tag;
- * for a backward Jump the byte offset from the instruction to its target's
- * back-edge counter). PushConst of an int or a float keeps
- * the payload in i / f, of another constant its address in cv. */
+ * Operands: a = main operand (global, const, func, name, count, builtin;
+ * for LoadLocal/StoreLocal the local's byte offset from the frame base, for
+ * jumps the byte offset from the instruction to its target), b = for
+ * instructions with a feedback slot the byte offset from the instruction to
+ * its slot (slots follow the code in one block), else the second operand
+ * (argc; for StoreLocal the set of accepted tags, 1 << tag; for a backward
+ * Jump the byte offset from the instruction to its target's back-edge
+ * counter). PushConst of an int or a float keeps the payload in i / f, of
+ * another constant its address in cv. */
 typedef struct sc_tinsn {
   const void *h;
   union {
@@ -40,6 +42,14 @@ typedef struct sc_tinsn {
     double f;
     const sc_value *cv;
   };
+  /* Profiling, for an instruction with a feedback slot: a copy of the slot's
+   * first entry (SC_FB_NO_ENTRY until it has one; it never changes after)
+   * and the executions that recorded that entry since the counts were last
+   * flushed into the slot (sc_interp_flush_counts). A hot instruction then
+   * records its feedback with one compare and one add, at fixed offsets
+   * from itself. */
+  uint64_t e0;
+  uint64_t n;
 } sc_tinsn;
 
 /* An empty feedback slot keeps this impossible entry in e[0], so that the
@@ -61,7 +71,8 @@ typedef int (*sc_native_fn)(sc_vm *vm, struct sc_frame *fp);
 typedef struct sc_vfunc {
   const sc_func *f;
   sc_tinsn *code;      /* threaded code for the VM's build (once translated),
-                          followed in the same block by prof->backedges */
+                          followed in the same block by prof->slots and
+                          prof->backedges */
   sc_profile *prof;    /* == &vm->profiles[index] */
   sc_fb_slot *slots;   /* prof->slots, prof->backedges: one load less in the loop */
   uint32_t *backedges;
@@ -148,6 +159,10 @@ int sc_interp_resume(sc_vm *vm, sc_frame *fp);
 /* Threads every function's code if not done yet (compiled code stores
  * addresses into it). */
 void sc_interp_prepare(sc_vm *vm);
+/* Adds the executions counted in function func's threaded code to its
+ * feedback slots' counts: before anything reads them (the compiler, and at
+ * the end of a run). */
+void sc_interp_flush_counts(sc_vm *vm, uint32_t func);
 
 /* Stack and frame growth for the loop; both relocate every frame. Grow the
  * value stack so that index `need` is in bounds and return the element
