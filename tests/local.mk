@@ -18,7 +18,7 @@ include tests/gen/local.mk
 include tests/backend/local.mk
 # Background compilation under load (and, in a --enable-tsan build, races).
 TESTS += tests/tier-stress.sh
-EXTRA_DIST += tests/tier-stress.sh tests/tsan.supp
+EXTRA_DIST += tests/tier-stress.sh tests/tsan.supp tests/tier_many.sasm tests/tier_many.stdout
 # The embedding example (examples/embed.c): builds, runs and checks itself.
 check_PROGRAMS += examples/embed
 TESTS += examples/embed

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Stress test of background compilation: tests/programs/tier_many.sasm (8
+# Stress test of background compilation: tests/tier_many.sasm (8
 # functions tiering up at once, type flips, deopts, invalidations, OSR) run
 # repeatedly with several compile threads and varied thresholds, under
 # each backend built; every run must print the interpreter's output. In a
@@ -9,8 +9,8 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 shapec=${SHAPEC:-$(pwd)/shapec}
 [ -x "$shapec" ] || { echo "no shapec binary at $shapec"; exit 77; }
-prog=$here/programs/tier_many.sasm
-want=$here/programs/tier_many.stdout
+prog=$here/tier_many.sasm
+want=$here/tier_many.stdout
 export TSAN_OPTIONS="${TSAN_OPTIONS:-suppressions=$here/tsan.supp halt_on_error=1 exitcode=66}"
 runs=${SC_STRESS_RUNS:-8}
 pass=0 fail=0 skip=0
