@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Memcheck over the program tests and the bad-input corpus, interpreter only:
+#   tests/valgrind.sh [FILTER]...      (from the build directory)
+# Every `shapec run --jit=off` (and `shapec check`) runs under valgrind, which
+# makes the run fail on any invalid read or write, use of uninitialised
+# memory or bad free; its expectations are the usual ones (run-programs.sh).
+# Leaks are not checked: the heap is Boehm GC's, which frees nothing at exit.
+# Skipped (77) when valgrind is not installed.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+command -v valgrind >/dev/null || { echo "SKIP: valgrind is not installed"; exit 77; }
+shapec=${SHAPEC:-$(pwd)/shapec}
+[ -x "$shapec" ] || { echo "SKIP: no shapec binary at $shapec"; exit 77; }
+shapec=$(cd "$(dirname "$shapec")" && pwd)/$(basename "$shapec")
+# Valgrind the program, not libtool's wrapper script around it.
+if grep -q 'just a wrapper for' "$shapec" 2>/dev/null; then
+  libs=$(dirname "$shapec")/.libs
+  export LD_LIBRARY_PATH="$libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+  shapec=$libs/$(basename "$shapec")
+fi
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/sc-valgrind.XXXXXX") || exit 2
+trap 'rm -rf "$tmp"' EXIT
+cat >"$tmp/shapec" <<EOF
+#!/bin/sh
+exec valgrind -q --error-exitcode=99 --track-origins=yes --suppressions=$here/valgrind.supp "$shapec" "\$@"
+EOF
+chmod +x "$tmp/shapec"
+SHAPEC=$tmp/shapec SC_TEST_MODES='--jit=off' exec "$here/run-programs.sh" "$@"
