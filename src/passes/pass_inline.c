@@ -361,7 +361,12 @@ static bool try_site(inliner *I, const site *s) {
   if (!n) return false;
   callee *c[SC_FB_MAX];
   bool any = false;
-  for (uint32_t j = 0; j < n; j++) any |= (c[j] = fits(I, k[j], s->inst) ? callee_of(I, k[j]) : NULL) != NULL;
+  uint32_t used = I->used; /* the arms chosen so far count against the budget */
+  for (uint32_t j = 0; j < n; j++) {
+    any |= (c[j] = fits(I, k[j], s->inst) ? callee_of(I, k[j]) : NULL) != NULL;
+    if (c[j]) I->used += f->prog->funcs[k[j]]->ncode;
+  }
+  I->used = used; /* inline_body counts them */
   if (n == 1 && !any) return false; /* specialize makes it a guarded Call */
   uint32_t fn = args[0], join = cut(f, v), b = f->ins[v].blk;
   uint32_t t = add1(f, b, IR_istag, SC_TY_BOOL, fn, pc);
