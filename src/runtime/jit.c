@@ -103,7 +103,7 @@ typedef struct sc_jit {
 } sc_jit;
 
 #define SC_DEOPT_LIMIT 16  /* deopts of one compiled function before it is dropped */
-#define SC_RECOMPILE_LIMIT 3 /* recompiles with speculation before giving it up */
+#define SC_RECOMPILE_LIMIT 3 /* recompiles before the function stays interpreted */
 /* While a request is with the worker, the interpreter looks for the
  * result at every call of the function (so the first call after the code
  * is ready runs it) and every so many iterations of a loop waiting for
@@ -384,7 +384,7 @@ static creq *request(sc_vm *vm, sc_vfunc *vf, uint32_t osr_pc) {
   r->func = vf->index;
   r->osr_pc = osr_pc;
   r->gen = vf->gen;
-  r->spec = !vf->nospec;
+  r->spec = true; /* tiering always speculates: a function that keeps deopting stays interpreted */
   r->queued_at = now();
   vm->jit->nrequests++;
   return r;
@@ -719,9 +719,14 @@ void sc_jit_deopted(sc_vm *vm, sc_vfunc *vf, const sc_func *at, uint32_t bpc, ui
   /* the guards keep failing: drop the code (activations finish in it), drop
    * the function's OSR code, and compile again later on fresher feedback */
   drop_code(vm, vf);
-  if (++vf->recompiles >= SC_RECOMPILE_LIMIT) vf->nospec = 1;
-  trace(vm, "%s: invalidated after %u deopts; recompile %u%s", vf->f->name, SC_DEOPT_LIMIT, vf->recompiles,
-        vf->nospec ? " without speculation" : "");
+  /* generic compiled code is slower than the interpreter: past the limit,
+   * give the function up rather than compile it without speculation */
+  if (++vf->recompiles >= SC_RECOMPILE_LIMIT) vf->failed = 1;
+  if (vf->failed)
+    trace(vm, "%s: invalidated after %u deopts, %u times: stays interpreted", vf->f->name, SC_DEOPT_LIMIT,
+          vf->recompiles);
+  else
+    trace(vm, "%s: invalidated after %u deopts; recompile %u", vf->f->name, SC_DEOPT_LIMIT, vf->recompiles);
 }
 
 bool sc_jit_compile_all(sc_vm *vm) {

@@ -83,8 +83,7 @@ typedef struct sc_vfunc {
   uint64_t tier_at;    /* compile when prof->calls reaches it (0: never) */
   uint32_t deopts;     /* of the current compiled code */
   uint16_t recompiles; /* after too many deopts */
-  uint8_t nospec;      /* compile without speculation from now on */
-  uint8_t failed;      /* could not be compiled: stays interpreted */
+  uint8_t failed;      /* could not be compiled, or deopted too often: stays interpreted */
   uint8_t queued;      /* a compilation request is with the worker */
   uint32_t gen;        /* bumped when its code is dropped: stale results are discarded */
 } sc_vfunc;
