@@ -3,7 +3,7 @@
 
   difftest.py --shapec PATH [--count N] [--seed S] [--modes "ARGS;ARGS;..."]
               [--out DIR] [--hot] [--timeout SECS] [--jobs J] [--no-model]
-              [--no-minimize] [FILE.sasm ...]
+              [--no-minimize] [--seconds T] [FILE.sasm ...]
 
 Programs come from gen.py (seeds S .. S+N-1), or are the FILEs given. Each
 must pass `shapec check` (a generated program that does not is a generator
@@ -20,7 +20,8 @@ A failing program is minimized by delta debugging over its instruction and
 label lines (every candidate must still pass `shapec check` and still fail
 the same way) and written to DIR/NAME.sasm with DIR/NAME.txt (what differed)
 and DIR/NAME.orig.sasm. Prints `N passed, N failed`; exit status 1 if
-anything failed.
+anything failed. --seconds T bounds a campaign by time: programs not
+started T seconds after the start are not run (counted as `not run`).
 """
 import argparse, os, re, shlex, subprocess, sys, tempfile, time
 
@@ -222,6 +223,7 @@ def mode_works(shapec, mode):
 
 def one_case(args):
     a, name, text = args
+    if a.deadline and time.time() > a.deadline: return (name, "skip", None, None, None)
     wd = tempfile.mkdtemp(prefix="shapec-diff-")
     rn = Runner(a.shapec, a.modes, a.timeout, wd)
     try:
@@ -264,6 +266,7 @@ def main():
     ap.add_argument("--jobs", type=int, default=1)
     ap.add_argument("--no-model", action="store_true", help="compare modes only, not against refvm")
     ap.add_argument("--no-minimize", action="store_true")
+    ap.add_argument("--seconds", type=float, default=0, help="start no program after this many seconds")
     ap.add_argument("-q", "--quiet", action="store_true")
     ap.add_argument("files", nargs="*")
     argv = sys.argv[1:]
@@ -272,8 +275,9 @@ def main():
     a = ap.parse_args([x for x in argv if x != ""])
     a.modes = a.modes.split(";")
     a.modes = [m for m in a.modes if mode_works(a.shapec, m)]
-    passed = failed = 0
+    passed = failed = notrun = 0
     t0 = time.time()
+    a.deadline = t0 + a.seconds if a.seconds > 0 else 0
     work = ((a, n, t) for n, t in cases(a))
     if a.jobs > 1:
         import multiprocessing
@@ -282,6 +286,9 @@ def main():
     else:
         results = map(one_case, work)
     for name, kind, why, small, orig in results:
+        if kind == "skip":
+            notrun += 1
+            continue
         if kind is None:
             passed += 1
             if why and not a.quiet: print("%s: note: runtime error message %s" % (name, why))
@@ -296,8 +303,9 @@ def main():
         with open(base + ".txt", "w") as f: f.write("%s\n%s\nmodes: %r\n" % (kind, why, a.modes))
         with open(base + ".orig.sasm", "w", encoding="utf-8", errors="surrogateescape") as f: f.write(orig)
         sys.stdout.flush()
-    print("%d passed, %d failed  (%d programs, modes %s, %.1fs)" % (
-        passed, failed, passed + failed, " | ".join(repr(m) for m in a.modes), time.time() - t0))
+    print("%d passed, %d failed%s  (%d programs, modes %s, %.1fs)" % (
+        passed, failed, ", %d not run (--seconds %g)" % (notrun, a.seconds) if notrun else "",
+        passed + failed, " | ".join(repr(m) for m in a.modes), time.time() - t0))
     return 1 if failed else 0
 
 
