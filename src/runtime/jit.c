@@ -622,24 +622,29 @@ static void wait_done(sc_vm *vm) {
   poll_done(vm);
 }
 
+/* Compiles r on the executing thread (--jit-threads=0) and installs it:
+ * the VM's own profiles and globals are read in place, no snapshot. */
+static void compile_here(sc_vm *vm, sc_vfunc *vf, creq *r) {
+  for (uint32_t i = 0; i < vm->prog->nfuncs; i++) sc_interp_flush_counts(vm, i);
+  r->prof = *vf->prof;
+  if (r->spec) {
+    r->gvals = vm->globals;
+    r->gstores = vm->gstores;
+    r->profs = vm->profiles;
+  }
+  build(vm->jit, vm->jit->ctx, -1, r, NULL);
+  r->prof.slots = NULL;
+  install(vm, r);
+  free_req(r);
+}
+
 void sc_jit_tier_up(sc_vm *vm, sc_vfunc *vf) {
   sc_jit *j = vm->jit;
   vf->tier_at = 0;
   poll_done(vm);
   if (vf->native || vf->failed) return;
   if (!j->nworkers) {
-    creq *r = request(vm, vf, 0);
-    for (uint32_t i = 0; i < vm->prog->nfuncs; i++) sc_interp_flush_counts(vm, i);
-    r->prof = *vf->prof; /* the executing thread: no snapshot needed */
-    if (r->spec) {
-      r->gvals = vm->globals;
-      r->gstores = vm->gstores;
-      r->profs = vm->profiles;
-    }
-    build(j, j->ctx, -1, r, NULL);
-    r->prof.slots = NULL;
-    install(vm, r);
-    free_req(r);
+    compile_here(vm, vf, request(vm, vf, 0));
     return;
   }
   if (!vf->queued) {
@@ -667,17 +672,7 @@ sc_native_fn sc_jit_osr(sc_vm *vm, sc_frame *fp, uint32_t pc, uint32_t *again) {
     creq *r = request(vm, vf, pc);
     e->state = OSR_PENDING;
     if (!j->nworkers) {
-      for (uint32_t i = 0; i < vm->prog->nfuncs; i++) sc_interp_flush_counts(vm, i);
-      r->prof = *vf->prof;
-      if (r->spec) {
-        r->gvals = vm->globals;
-        r->gstores = vm->gstores;
-        r->profs = vm->profiles;
-      }
-      build(j, j->ctx, -1, r, NULL);
-      r->prof.slots = NULL;
-      install(vm, r);
-      free_req(r);
+      compile_here(vm, vf, r);
     } else {
       snapshot(vm, r);
       trace(vm, "%s: OSR compilation requested for loop pc %u after %u iterations", vf->f->name, pc, vm->osr_at);
