@@ -400,8 +400,11 @@ typedef struct arm {
 /* The child of shape s that adds property `name`: the interpreter made it
  * when it added the field (shapes are never freed while the VM lives). */
 static const sc_shape *transition(const sc_shape *s, uint32_t name) {
-  for (uint32_t k = 0; k < s->ntrans; k++)
-    if (s->trans[k]->name == name) return s->trans[k];
+  /* the interpreter may be adding transitions meanwhile (object.c) */
+  uint32_t n = __atomic_load_n(&s->ntrans, __ATOMIC_ACQUIRE);
+  sc_shape *const *t = __atomic_load_n(&s->trans, __ATOMIC_ACQUIRE);
+  for (uint32_t k = 0; k < n; k++)
+    if (t[k]->name == name) return t[k];
   return NULL;
 }
 

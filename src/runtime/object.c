@@ -39,10 +39,14 @@ sc_shape *sc_shape_transition(sc_rt *rt, sc_shape *s, uint32_t name) {
     uint32_t nc = s->ctrans ? s->ctrans * 2 : 2;
     t = sc_gc_alloc(nc * sizeof *t);
     if (s->ntrans) memcpy(t, s->trans, s->ntrans * sizeof *t);
-    s->trans = t;
+    __atomic_store_n(&s->trans, t, __ATOMIC_RELEASE);
     s->ctrans = nc;
   }
-  s->trans[s->ntrans++] = c;
+  /* published last: a compile thread reads the tree (specialize) while the
+   * interpreter grows it; children and arrays are complete before it sees
+   * the new count */
+  s->trans[s->ntrans] = c;
+  __atomic_store_n(&s->ntrans, s->ntrans + 1, __ATOMIC_RELEASE);
   return c;
 }
 
