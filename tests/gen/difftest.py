@@ -3,7 +3,7 @@
 
   difftest.py --shapec PATH [--count N] [--seed S] [--modes "ARGS;ARGS;..."]
               [--out DIR] [--hot] [--timeout SECS] [--jobs J] [--no-model]
-              [--no-minimize] [--seconds T] [FILE.sasm ...]
+              [--no-minimize] [--minimize-seconds M] [--seconds T] [FILE.sasm ...]
 
 Programs come from gen.py (seeds S .. S+N-1), or are the FILEs given. Each
 must pass `shapec check` (a generated program that does not is a generator
@@ -19,7 +19,9 @@ error message only loosely (the message text itself is reported, not failed).
 A failing program is minimized by delta debugging over its instruction and
 label lines (every candidate must still pass `shapec check` and still fail
 the same way) and written to DIR/NAME.sasm with DIR/NAME.txt (what differed)
-and DIR/NAME.orig.sasm. Prints `N passed, N failed`; exit status 1 if
+and DIR/NAME.orig.sasm; minimizing stops after M seconds (default 300,
+so a hang, whose every candidate runs to the timeout, cannot stall a
+campaign). Prints `N passed, N failed`; exit status 1 if
 anything failed. --seconds T bounds a campaign by time: programs not
 started T seconds after the start are not run (counted as `not run`).
 """
@@ -113,16 +115,18 @@ def first_diff(a, b):
     return "line %d: one output is longer (%d vs %d lines)" % (min(len(al), len(bl)) + 1, len(al), len(bl))
 
 
-def classify(rn, text, use_model, budget):
+def classify(rn, text, use_model, budget, seen=None):
     """(kind, description) of the program's first misbehaviour, or None.
-    kind: 'check', 'crash:MODE', 'mode:MODE' or 'model'."""
+    kind: 'check', 'crash:MODE', 'mode:MODE' or 'model'. seen, a dict, gets
+    the oracle mode's result ('ref') and the model's ('model')."""
+    if seen is None: seen = {}
     why = rn.check(text)
     if why: return ("check", "shapec check rejects the program:\n" + short(why, 1500))
     res = rn.modes_out(text)
     for m, r in zip(rn.modes, res):
         if r[2] == "timeout" or (isinstance(r[2], int) and (r[2] < 0 or r[2] > 2)):
             return ("crash:" + m, "mode %r: exit status %s\nstderr: %s" % (m, r[2], short(r[1], 1500)))
-    ref = res[0]
+    ref = seen["ref"] = res[0]
     for m, r in zip(rn.modes[1:], res[1:]):
         if r != ref:
             what = []
@@ -131,7 +135,7 @@ def classify(rn, text, use_model, budget):
             if r[1] != ref[1]: what.append("stderr " + first_diff(r[1], ref[1]))
             return ("mode:" + m, "mode %r differs from mode %r: %s" % (m, rn.modes[0], "; ".join(what)))
     if use_model:
-        exp = model(text, budget)
+        exp = seen["model"] = model(text, budget)
         if exp is not None:
             what = []
             if exp[2] != ref[2]: what.append("exit status %s, the model says %s" % (ref[2], exp[2]))
@@ -144,25 +148,25 @@ def classify(rn, text, use_model, budget):
     return None
 
 
-def message_note(rn, text, budget):
+def message_note(seen):
     """A runtime error message that differs from refvm's (reported only)."""
-    res = rn.modes_out(text)[0]
-    exp = model(text, budget)
-    if exp is None: return None
+    res, exp = seen.get("ref"), seen.get("model")
+    if res is None or exp is None: return None
     m1, m2 = split_err(res[1])[0], split_err(exp[1])[0]
     if m1 is not None and m2 is not None and m1 != m2:
         return "%s  (refvm: %s)" % (short(m1, 200), short(m2, 200))
     return None
 
 
-def ddmin(lines, keep, test, max_tests):
+def ddmin(lines, keep, test, max_tests, deadline=0):
     """Smallest subset of the removable lines (keep[i] False) for which test
-    still holds, by delta debugging over complements; then single lines."""
+    still holds, by delta debugging over complements; then single lines.
+    Stops at max_tests tests or at the deadline (time.time())."""
     idx = [i for i in range(len(lines)) if not keep[i]]
     tests = [0]
 
     def t(sub):
-        if tests[0] >= max_tests: return False
+        if tests[0] >= max_tests or (deadline and time.time() > deadline): return False
         tests[0] += 1
         s = set(sub)
         return test([l for i, l in enumerate(lines) if keep[i] or i in s])
@@ -183,7 +187,7 @@ def ddmin(lines, keep, test, max_tests):
     return [l for i, l in enumerate(lines) if keep[i] or i in set(idx)], tests[0]
 
 
-def minimize(rn, text, kind, use_model, budget, max_tests=4000):
+def minimize(rn, text, kind, use_model, budget, max_tests=4000, deadline=0):
     lines = [l for l in text.split("\n") if not l.strip().startswith(";")]
     structural = ("func ", "}", "global ", "local ")
     keep = [l.strip().startswith(structural) or not l.strip() for l in lines]
@@ -200,10 +204,10 @@ def minimize(rn, text, kind, use_model, budget, max_tests=4000):
         c = classify(rn, cand, use_model, budget)
         return c is not None and c[0] == kind
 
-    small, n = ddmin(lines, keep, still, max_tests)
+    small, n = ddmin(lines, keep, still, max_tests, deadline)
     # then drop locals and whole functions nobody needs any more
     keep2 = [not (l.strip().startswith(("local ", "global "))) for l in small]
-    small, m = ddmin(small, keep2, still, max_tests // 4)
+    small, m = ddmin(small, keep2, still, max_tests // 4, deadline)
     return "\n".join(small) + "\n", n + m
 
 
@@ -227,16 +231,19 @@ def one_case(args):
     wd = tempfile.mkdtemp(prefix="shapec-diff-")
     rn = Runner(a.shapec, a.modes, a.timeout, wd)
     try:
-        c = classify(rn, text, not a.no_model, a.budget)
-        note = None if c else (message_note(rn, text, a.budget) if not a.no_model else None)
+        seen = {}
+        c = classify(rn, text, not a.no_model, a.budget, seen)
+        note = None if c else message_note(seen)
         if c is None: return (name, None, note, None, None)
         kind, why = c
         small = None
         if not a.no_minimize:
             t0 = time.time()
-            small, ntests = minimize(rn, text, kind, not a.no_model, a.budget)
-            why += "\n(minimized from %d to %d lines in %d runs, %.0fs)" % (
-                text.count("\n"), small.count("\n"), ntests, time.time() - t0)
+            small, ntests = minimize(rn, text, kind, not a.no_model, a.budget,
+                                     deadline=t0 + a.minimize_seconds if a.minimize_seconds > 0 else 0)
+            why += "\n(minimized from %d to %d lines in %d runs, %.0fs%s)" % (
+                text.count("\n"), small.count("\n"), ntests, time.time() - t0,
+                ", stopped by --minimize-seconds" if a.minimize_seconds > 0 and time.time() - t0 >= a.minimize_seconds else "")
         return (name, c[0], why, small, text)
     finally:
         for f in os.listdir(wd): os.unlink(os.path.join(wd, f))
@@ -266,6 +273,8 @@ def main():
     ap.add_argument("--jobs", type=int, default=1)
     ap.add_argument("--no-model", action="store_true", help="compare modes only, not against refvm")
     ap.add_argument("--no-minimize", action="store_true")
+    ap.add_argument("--minimize-seconds", type=float, default=300,
+                    help="stop minimizing a failure after this many seconds (0: no limit)")
     ap.add_argument("--seconds", type=float, default=0, help="start no program after this many seconds")
     ap.add_argument("-q", "--quiet", action="store_true")
     ap.add_argument("files", nargs="*")
