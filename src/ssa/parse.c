@@ -62,16 +62,18 @@ static bool is_idc(char c, bool first) {
 }
 static bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
+/* The tokens are on the GC heap (scanned): string literals' sc_str live
+ * only there until they reach the program's constants. */
 static bool lex(parser *P, const char *src, size_t len) {
   size_t cap = 1024;
-  P->t = malloc(cap * sizeof *P->t);
+  P->t = sc_gc_alloc(cap * sizeof *P->t);
   P->n = 0;
   const char *s = src, *e = src + len, *ls = src;
   uint32_t line = 1;
   for (;;) {
     if (P->n + 2 >= cap) {
       cap *= 2;
-      P->t = realloc(P->t, cap * sizeof *P->t);
+      P->t = sc_gc_realloc(P->t, cap * sizeof *P->t);
     }
     while (s < e && (*s == ' ' || *s == '\t' || *s == '\r')) s++;
     if (s < e && *s == ';')
@@ -1190,10 +1192,7 @@ uint32_t sc_ir_parse_all(sc_arena *a, sc_program *prog, const char *filename, co
   diags->filename = filename;
   uint32_t first_diag = diags->n;
   *out = NULL;
-  if (!lex(&P, src, len)) {
-    free(P.t);
-    return 0;
-  }
+  if (!lex(&P, src, len)) return 0;
   register_funcs(&P);
   sc_irfunc **fs = NULL;
   size_t n = 0, cap = 0;
@@ -1206,7 +1205,7 @@ uint32_t sc_ir_parse_all(sc_arena *a, sc_program *prog, const char *filename, co
     fs[n++] = f;
   }
   if (!P.errors && n == 0) perr(&P, cur(&P), "no function in the input");
-  free(P.t);
+  P.t = NULL; /* the collector's */
   /* Report in text order (the end-of-function checks come late). */
   for (uint32_t i = first_diag + 1; i < diags->n; i++) {
     sc_diag x = diags->v[i];
