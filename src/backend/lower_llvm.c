@@ -58,6 +58,9 @@ typedef struct llctx {
   LLVMTargetMachineRef tm;
   sc_backend_stats st;
   unsigned serial; /* unique symbol names */
+  /* the resource trackers of code not released yet: destroy releases them */
+  LLVMOrcResourceTrackerRef *live;
+  uint32_t nlive, clive;
 } llctx;
 
 static bool fail_err(LLVMErrorRef e, char *err, size_t errlen) {
@@ -148,6 +151,11 @@ static void release(void *ctx, void *handle) {
     LLVMDisposeErrorMessage(m);
   }
   LLVMOrcReleaseResourceTracker(rt);
+  for (uint32_t k = 0; k < c->nlive; k++)
+    if (c->live[k] == rt) {
+      c->live[k] = c->live[--c->nlive];
+      break;
+    }
   c->st.released++;
   c->st.units--;
 }
@@ -157,6 +165,10 @@ static void stats(void *ctx, sc_backend_stats *out) { *out = ((llctx *)ctx)->st;
 static void destroy(void *ctx) {
   llctx *c = ctx;
   if (!c) return;
+  /* a tracker's last reference keeps its JITDylib alive: drop them while
+   * the session exists (their code goes with the JIT) */
+  for (uint32_t k = 0; k < c->nlive; k++) LLVMOrcReleaseResourceTracker(c->live[k]);
+  free(c->live);
   LLVMDisposeTargetMachine(c->tm);
   LLVMOrcDisposeLLJIT(c->jit);
   free(c);
@@ -971,6 +983,19 @@ static sc_native_fn compile(void *ctx, sc_irfunc *f, FILE *dump, void **handle, 
     LLVMOrcReleaseResourceTracker(rt);
     return NULL;
   }
+  if (c->nlive == c->clive) {
+    uint32_t nc = c->clive ? 2 * c->clive : 16;
+    LLVMOrcResourceTrackerRef *nl = realloc(c->live, nc * sizeof *nl);
+    if (!nl) {
+      snprintf(err, errlen, "out of memory");
+      if ((e = LLVMOrcResourceTrackerRemove(rt))) LLVMConsumeError(e);
+      LLVMOrcReleaseResourceTracker(rt);
+      return NULL;
+    }
+    c->live = nl;
+    c->clive = nc;
+  }
+  c->live[c->nlive++] = rt;
   c->st.compiled++;
   if (++c->st.units > c->st.units_max) c->st.units_max = c->st.units;
   *handle = rt;
