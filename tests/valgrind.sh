@@ -5,7 +5,9 @@
 # makes the run fail on any invalid read or write, use of uninitialised
 # memory or bad free; its expectations are the usual ones (run-programs.sh).
 # Leaks are not checked: the heap is Boehm GC's, which frees nothing at exit.
-# Skipped (77) when valgrind is not installed.
+# Skipped (77) when valgrind is not installed. SC_VALGRIND_ORIGINS=1 adds
+# --track-origins=yes (where uninitialised values came from; about twice as
+# slow, so not the default that CI runs).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 command -v valgrind >/dev/null || { echo "SKIP: valgrind is not installed"; exit 77; }
@@ -20,9 +22,11 @@ if grep -q 'just a wrapper for' "$shapec" 2>/dev/null; then
 fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/sc-valgrind.XXXXXX") || exit 2
 trap 'rm -rf "$tmp"' EXIT
+origins=
+[ "${SC_VALGRIND_ORIGINS:-0}" = 1 ] && origins=--track-origins=yes
 cat >"$tmp/shapec" <<EOF
 #!/bin/sh
-exec valgrind -q --error-exitcode=99 --track-origins=yes --suppressions=$here/valgrind.supp "$shapec" "\$@"
+exec valgrind -q --error-exitcode=99 $origins --suppressions=$here/valgrind.supp "$shapec" "\$@"
 EOF
 chmod +x "$tmp/shapec"
 SHAPEC=$tmp/shapec SC_TEST_MODES='--jit=off' exec "$here/run-programs.sh" "$@"
