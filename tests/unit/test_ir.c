@@ -562,3 +562,39 @@ Test(ir, many_locals_many_blocks, .timeout = 60) {
   sc_pipeline_opts o = {.verify = true, .out = stdout, .err = stderr};
   cr_assert_eq(sc_pipeline_run(f, "phis,simplify,dce", &o), 0);
 }
+
+/* The parser's string literals must survive collections while the rest of
+ * the text is lexed (they lived only in an unscanned token array once, and
+ * later literals reused their memory: found by fuzz_ir). */
+Test(ir, string_literals_survive_collection_while_parsing) {
+  enum { N = 6000, LEN = 150 };
+  size_t cap = (size_t)N * (LEN + 48) + 256, n = 0;
+  char *src = malloc(cap);
+  n += (size_t)sprintf(src + n, "func main() {\nb0:\n");
+  for (int i = 0; i < N; i++) {
+    n += (size_t)sprintf(src + n, "    v%d = val const \"%06d", i + 1, i);
+    for (int k = 6; k < LEN; k++) src[n++] = (char)('a' + (i + k) % 26);
+    n += (size_t)sprintf(src + n, "\"\n");
+  }
+  n += (size_t)sprintf(src + n, "    ret v%d\n}\n", N);
+  sc_irfunc *f = parse(src);
+  char *buf;
+  size_t blen;
+  FILE *m = open_memstream(&buf, &blen);
+  sc_ir_print(f, m);
+  fclose(m);
+  /* every literal prints back as it was written */
+  char *p = buf;
+  for (int i = 0; i < N; i++) {
+    char want[LEN + 8];
+    int w = sprintf(want, "\"%06d", i);
+    for (int k = 6; k < LEN; k++) want[w++] = (char)('a' + (i + k) % 26);
+    want[w++] = '"';
+    want[w] = 0;
+    char *q = strstr(p, want);
+    cr_assert_not_null(q, "literal %d is not printed back intact", i);
+    p = q + w;
+  }
+  free(buf);
+  free(src);
+}
