@@ -191,6 +191,9 @@ typedef struct lw {
   LLVMBasicBlockRef *exits; /* per frame state, created on demand */
   LLVMValueRef *tag, *pay;  /* per value: a val's tag and payload; others in pay */
   LLVMValueRef buf, out;    /* scratch sc_value arrays in the native frame */
+  LLVMBasicBlockRef entry;
+  LLVMValueRef life[2];     /* llvm.lifetime.start/end */
+  LLVMTypeRef lifety;
   char *err;
   size_t errlen;
   bool failed;
@@ -295,26 +298,39 @@ static LLVMBasicBlockRef exit_block(lw *w, const sc_ins *in) {
   const sc_fs *s = &f->fs[fs];
   LLVMBasicBlockRef here = LLVMGetInsertBlock(w->B);
   LLVMBasicBlockRef b = w->exits[key] = LLVMAppendBasicBlockInContext(w->C, w->fn, "leave");
-  LLVMPositionBuilderAtEnd(w->B, b);
   uint32_t n = sc_ir_fs_nvals(s), frames = sc_fs_frames(f, fs);
+  uint32_t total = sc_fs_exit_slots(f, fs);
+  /* Each exit fills a buffer of its own, live only in the exit: one buffer
+   * shared by a large function's hundreds of exits has thousands of users,
+   * which makes InstCombine quadratic (minutes for a 1,300-line function);
+   * the lifetime markers let stack colouring give them all one slot. */
+  LLVMPositionBuilderBefore(w->B, LLVMGetBasicBlockTerminator(w->entry));
+  LLVMValueRef buf = LLVMBuildAlloca(w->B, LLVMArrayType(w->i64, 2 * (total ? total : 1)), "leavebuf");
+  LLVMPositionBuilderAtEnd(w->B, b);
+  LLVMValueRef lt[2] = {K(w, 16 * (uint64_t)(total ? total : 1)), LLVMBuildPointerCast(w->B, buf, w->p8, "")};
+  buf = lt[1];
+  LLVMBuildCall2(w->B, w->lifety, w->life[0], lt, 2, "");
+  LLVMValueRef r;
   if (frames == 1) {
-    for (uint32_t k = 0; k < n; k++) store_val(w, w->buf, k, s->vals[k]);
-    LLVMValueRef a[6] = {w->vm, w->fp, K32(w, s->pc), w->buf, K32(w, n), K32(w, reason)};
-    LLVMBuildRet(w->B, hcall(w, H_deopt, a));
+    for (uint32_t k = 0; k < n; k++) store_val(w, buf, k, s->vals[k]);
+    LLVMValueRef a[6] = {w->vm, w->fp, K32(w, s->pc), buf, K32(w, n), K32(w, reason)};
+    r = hcall(w, H_deopt, a);
   } else { /* inlined code: every frame of the chain, outermost first */
     int32_t *chain = sc_arena_alloc(f->arena, frames * sizeof *chain);
     sc_fs_chain(f, fs, chain, frames);
     uint32_t at = 0;
     for (uint32_t j = 0; j < frames; j++) {
       const sc_fs *c = &f->fs[chain[j]];
-      LLVMValueRef h = slot(w, w->buf, at++);
+      LLVMValueRef h = slot(w, buf, at++);
       st(w, h, 0, K(w, sc_fs_header_tag(c)));
       st(w, h, 8, K(w, sc_fs_header_pay(c)));
-      for (uint32_t k = 0; k < sc_ir_fs_nvals(c); k++) store_val(w, w->buf, at++, c->vals[k]);
+      for (uint32_t k = 0; k < sc_ir_fs_nvals(c); k++) store_val(w, buf, at++, c->vals[k]);
     }
-    LLVMValueRef a[5] = {w->vm, w->fp, w->buf, K32(w, frames), K32(w, reason)};
-    LLVMBuildRet(w->B, hcall(w, H_deopt_inlined, a));
+    LLVMValueRef a[5] = {w->vm, w->fp, buf, K32(w, frames), K32(w, reason)};
+    r = hcall(w, H_deopt_inlined, a);
   }
+  LLVMBuildCall2(w->B, w->lifety, w->life[1], lt, 2, "");
+  LLVMBuildRet(w->B, r);
   LLVMPositionBuilderAtEnd(w->B, here);
   return b;
 }
@@ -854,9 +870,7 @@ static uint32_t scratch_need(sc_irfunc *f) {
   uint32_t n = 1;
   for (uint32_t i = 1; i < f->nins; i++)
     if (!f->ins[i].dead && f->ins[i].nargs > n) n = f->ins[i].nargs;
-  for (uint32_t s = 0; s < f->nfs; s++)
-    if (sc_fs_exit_slots(f, (int32_t)s) > n) n = sc_fs_exit_slots(f, (int32_t)s);
-  return n;
+  return n; /* exits have buffers of their own */
 }
 
 static sc_native_fn compile(void *ctx, sc_irfunc *f, FILE *dump, void **handle, char *err, size_t errlen) {
@@ -891,7 +905,14 @@ static sc_native_fn compile(void *ctx, sc_irfunc *f, FILE *dump, void **handle, 
   w->tag = sc_arena_alloc(A, f->nins * sizeof *w->tag);
   w->pay = sc_arena_alloc(A, f->nins * sizeof *w->pay);
 
-  LLVMBasicBlockRef entry = LLVMAppendBasicBlockInContext(w->C, w->fn, "entry");
+  LLVMBasicBlockRef entry = w->entry = LLVMAppendBasicBlockInContext(w->C, w->fn, "entry");
+  {
+    const char *ln[2] = {"llvm.lifetime.start", "llvm.lifetime.end"};
+    LLVMTypeRef lp[2] = {w->i64, w->p8};
+    w->lifety = LLVMFunctionType(LLVMVoidTypeInContext(w->C), lp, 2, false);
+    for (int i = 0; i < 2; i++)
+      w->life[i] = LLVMGetIntrinsicDeclaration(w->M, LLVMLookupIntrinsicID(ln[i], strlen(ln[i])), &w->p8, 1);
+  }
   for (uint32_t k = 0; k < f->nrpo; k++) {
     char bn[16];
     snprintf(bn, sizeof bn, "b%u", f->rpo[k]);
