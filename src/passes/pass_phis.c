@@ -7,7 +7,7 @@
 #include "passes/passes.h"
 
 bool sc_pass_phis(sc_irfunc *f) {
-  uint32_t *fwd = calloc(f->nins + 1, sizeof *fwd);
+  uint32_t nfwd = f->nins + 1, *fwd = calloc(nfwd, sizeof *fwd);
   bool copies = false;
   for (uint32_t b = 0; b < f->nblk; b++) {
     sc_blk *bl = &f->blk[b];
@@ -35,7 +35,7 @@ bool sc_pass_phis(sc_irfunc *f) {
       for (v = i; col[v] == 1; v = fwd[v]) col[v] = 2;
     }
     free(col);
-    sc_ir_forward(f, fwd);
+    sc_ir_forward(f, fwd, nfwd);
     sc_ir_compact(f);
   }
   free(fwd);

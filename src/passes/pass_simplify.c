@@ -232,14 +232,15 @@ static bool merge_blocks(simp *S) {
 }
 
 bool sc_pass_simplify(sc_irfunc *f) {
-  simp S = {f, calloc(f->nins + 1, sizeof(uint32_t))};
+  uint32_t nfwd = f->nins + 1;
+  simp S = {f, calloc(nfwd, sizeof(uint32_t))};
   bool any = false, changed = true;
   while (changed) {
     changed = fold_branches(&S);
     changed |= remove_unreachable(&S);
     changed |= skip_empty(&S);
     changed |= merge_blocks(&S);
-    if (changed) sc_ir_forward(f, S.fwd);
+    if (changed) sc_ir_forward(f, S.fwd, nfwd);
     any |= changed;
   }
   free(S.fwd);

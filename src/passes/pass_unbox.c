@@ -110,7 +110,8 @@ static bool unbox_phis(sc_irfunc *f) {
 /* One walk of local folds; returns whether anything changed. */
 static bool fold(sc_irfunc *f) {
   bool changed = false;
-  uint32_t *fwd = sc_arena_alloc(f->arena, (f->nins + 1) * sizeof *fwd);
+  /* sized before the walk: truthy of a boxed int adds a constant */
+  uint32_t nfwd = f->nins + 1, *fwd = sc_arena_alloc(f->arena, nfwd * sizeof *fwd);
   int8_t *ktag = sc_arena_alloc(f->arena, f->nins + 1);
   phi_tags(f, ktag);
   for (uint32_t b = 0; b < f->nblk; b++) {
@@ -161,10 +162,10 @@ static bool fold(sc_irfunc *f) {
         break;
       default: break;
       }
-      if (fwd[v]) f->ins[v].dead = 1, changed = true; /* f->ins may have moved */
+      if (v < nfwd && fwd[v]) f->ins[v].dead = 1, changed = true; /* f->ins may have moved */
     }
   }
-  if (changed) sc_ir_forward(f, fwd);
+  if (changed) sc_ir_forward(f, fwd, nfwd);
   /* frame states take the raw value of a box: exits box it themselves */
   for (uint32_t s = 0; s < f->nfs; s++) {
     sc_fs *st = &f->fs[s];

@@ -246,26 +246,26 @@ void sc_ir_replace_uses(sc_irfunc *f, uint32_t from, uint32_t to) {
 }
 
 /* The end of v's forwarding chain, compressing the path. */
-static uint32_t resolve(uint32_t *fwd, uint32_t v) {
+static uint32_t resolve(uint32_t *fwd, uint32_t n, uint32_t v) {
   uint32_t r = v;
-  while (fwd[r]) r = fwd[r];
-  while (fwd[v] && fwd[v] != r) {
-    uint32_t n = fwd[v];
+  while (r < n && fwd[r]) r = fwd[r];
+  while (v < n && fwd[v] && fwd[v] != r) {
+    uint32_t x = fwd[v];
     fwd[v] = r;
-    v = n;
+    v = x;
   }
   return r;
 }
 
-void sc_ir_forward(sc_irfunc *f, uint32_t *fwd) {
+void sc_ir_forward(sc_irfunc *f, uint32_t *fwd, uint32_t nfwd) {
   for (uint32_t i = 1; i < f->nins; i++) {
     sc_ins *in = &f->ins[i];
     if (in->dead) continue;
-    for (uint32_t k = 0; k < in->nargs; k++) in->args[k] = resolve(fwd, in->args[k]);
+    for (uint32_t k = 0; k < in->nargs; k++) in->args[k] = resolve(fwd, nfwd, in->args[k]);
   }
   for (uint32_t s = 0; s < f->nfs; s++)
     for (uint32_t k = 0; k < sc_ir_fs_nvals(&f->fs[s]); k++)
-      if (f->fs[s].vals[k]) f->fs[s].vals[k] = resolve(fwd, f->fs[s].vals[k]);
+      if (f->fs[s].vals[k]) f->fs[s].vals[k] = resolve(fwd, nfwd, f->fs[s].vals[k]);
 }
 
 void sc_ir_compact(sc_irfunc *f) {

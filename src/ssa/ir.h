@@ -237,9 +237,10 @@ void sc_ir_invalidate(sc_irfunc *f);
 
 /* Editing. */
 void sc_ir_replace_uses(sc_irfunc *f, uint32_t from, uint32_t to); /* args and frame states */
-/* Replaces every use of v by fwd[v] where fwd[v] != 0, following chains;
- * one linear walk for any number of replacements. */
-void sc_ir_forward(sc_irfunc *f, uint32_t *fwd);
+/* Replaces every use of v by fwd[v] where v < nfwd and fwd[v] != 0,
+ * following chains; one linear walk for any number of replacements.
+ * Instructions added after fwd was sized (v >= nfwd) stay as they are. */
+void sc_ir_forward(sc_irfunc *f, uint32_t *fwd, uint32_t nfwd);
 /* Drops dead instructions from block lists, and dead blocks' contents. */
 void sc_ir_compact(sc_irfunc *f);
 /* Removes redundant phis: trivial ones (every operand the same value or the

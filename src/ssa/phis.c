@@ -156,7 +156,7 @@ bool sc_ir_remove_redundant_phis_after(sc_irfunc *f, const uint32_t *fwd, uint32
     any |= R.changed;
   } while (R.changed);
   if (any) {
-    sc_ir_forward(f, R.fwd);
+    sc_ir_forward(f, R.fwd, n);
     sc_ir_compact(f);
   }
   free(R.fwd);

@@ -6,6 +6,8 @@
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "passes/passes.h"
 #include "shapec/shapec.h"
@@ -408,7 +410,7 @@ Test(ir, builder_and_forwarding) {
   uint32_t *fwd = calloc(f->nins, sizeof *fwd);
   fwd[phi] = c;
   fwd[c] = a;
-  sc_ir_forward(f, fwd);
+  sc_ir_forward(f, fwd, f->nins);
   free(fwd);
   cr_assert_eq(f->ins[ret].args[0], a);
   cr_assert(sc_pass_phis(f) || true);
@@ -597,4 +599,32 @@ Test(ir, string_literals_survive_collection_while_parsing) {
   }
   free(buf);
   free(src);
+}
+
+/* sc_ir_forward reads fwd[v] only for v < nfwd: passes add instructions
+ * (a constant for truthy of a boxed int) after sizing their forwarding
+ * array, and reading past it made forwarding follow garbage (a hang or a
+ * crash that depended on the heap's layout). Here the array ends at an
+ * inaccessible page, so a read past it faults in any build. */
+Test(ir, forward_ignores_instructions_added_after_sizing) {
+  sc_irfunc *f = parse("func f(a) {\nb0:\n    v1 = val param 0\n    v2 = bool truthy v1\n    v3 = bool copy v2\n"
+                       "    br v3, b1, b2\nb1:\n    ret v1\nb2:\n    ret v1\n}\n");
+  uint32_t nfwd = f->nins;
+  long pg = sysconf(_SC_PAGESIZE);
+  char *mem = mmap(NULL, 2 * (size_t)pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  cr_assert_neq(mem, MAP_FAILED);
+  cr_assert_eq(mprotect(mem + pg, (size_t)pg, PROT_NONE), 0);
+  uint32_t *fwd = (uint32_t *)(mem + pg) - nfwd;
+  memset(fwd, 0, nfwd * sizeof *fwd);
+  /* added after sizing, and used: its index is past the array */
+  uint32_t k = sc_ir_insert(f, 0, 1, IR_const, SC_TY_I64, 0);
+  cr_assert_geq(k, nfwd);
+  uint32_t t = sc_ir_insert(f, 0, 2, IR_icmp, SC_TY_BOOL, 2);
+  f->ins[t].args[0] = k, f->ins[t].args[1] = k;
+  fwd[3] = 2; /* v3, the copy, becomes v2 */
+  f->ins[3].dead = 1;
+  sc_ir_forward(f, fwd, nfwd);
+  cr_assert_eq(f->ins[sc_ir_term(f, 0)].args[0], 2);
+  cr_assert_eq(f->ins[t].args[0], k);
+  munmap(mem, 2 * (size_t)pg);
 }
