@@ -257,6 +257,7 @@ def cases(a):
                 open(f, encoding="utf-8", errors="surrogateescape").read()
         return
     for seed in range(a.seed, a.seed + a.count):
+        if a.deadline and time.time() > a.deadline: return  # the rest count as not run
         yield "seed%d%s" % (seed, "h" if a.hot else ""), gen.generate(seed, a.hot)[0]
 
 
@@ -287,13 +288,41 @@ def main():
     passed = failed = notrun = 0
     t0 = time.time()
     a.deadline = t0 + a.seconds if a.seconds > 0 else 0
-    work = ((a, n, t) for n, t in cases(a))
+    names = []
+
+    def work():
+        for n, t in cases(a):
+            names.append(n)
+            yield a, n, t
+    stalled = None
     if a.jobs > 1:
         import multiprocessing
         pool = multiprocessing.Pool(a.jobs)
-        results = pool.imap(one_case, work)
+        it = pool.imap(one_case, work())
+        # A bounded campaign must end even if a worker dies (the pool then
+        # waits for its task for ever) or a case outruns every per-run bound:
+        # past the last start, each case in flight has its runs' timeouts and
+        # the minimizer's time; after that the case is reported as stalled.
+        slack = a.minimize_seconds + 2 * a.timeout * (len(a.modes) + 1) + 60
+        hard = a.deadline + slack if a.deadline else 0
+
+        def gather():
+            nonlocal stalled
+            got = 0
+            while True:
+                try:
+                    r = it.next(max(1, hard - time.time()) if hard else None)
+                except StopIteration:
+                    return
+                except multiprocessing.TimeoutError:
+                    stalled = names[got] if got < len(names) else "(unknown)"
+                    pool.terminate()
+                    return
+                got += 1
+                yield r
+        results = gather()
     else:
-        results = map(one_case, work)
+        results = map(one_case, work())
     for name, kind, why, small, orig in results:
         if kind == "skip":
             notrun += 1
@@ -312,6 +341,11 @@ def main():
         with open(base + ".txt", "w") as f: f.write("%s\n%s\nmodes: %r\n" % (kind, why, a.modes))
         with open(base + ".orig.sasm", "w", encoding="utf-8", errors="surrogateescape") as f: f.write(orig)
         sys.stdout.flush()
+    if stalled:
+        failed += 1
+        print("%s: FAIL stalled: no result %.0fs after the last start (a worker died, or a case outran "
+              "its timeouts); the campaign stops here" % (stalled, time.time() - a.deadline))
+    if not a.files: notrun += a.count - len(names)
     print("%d passed, %d failed%s  (%d programs, modes %s, %.1fs)" % (
         passed, failed, ", %d not run (--seconds %g)" % (notrun, a.seconds) if notrun else "",
         passed + failed, " | ".join(repr(m) for m in a.modes), time.time() - t0))
