@@ -250,6 +250,19 @@ def one_case(args):
         os.rmdir(wd)
 
 
+def kill_children(pids):
+    """SIGKILL every child of pids (the shapec runs of a pool's workers, so
+    that none outlives the campaign)."""
+    import signal
+    for d in os.listdir("/proc"):
+        if not d.isdigit(): continue
+        try:
+            ppid = int(open("/proc/%s/stat" % d).read().rsplit(")", 1)[1].split()[1])
+            if ppid in pids: os.kill(int(d), signal.SIGKILL)
+        except (OSError, ValueError, IndexError):
+            pass
+
+
 def cases(a):
     if a.files:
         for f in a.files:
@@ -316,6 +329,7 @@ def main():
                     return
                 except multiprocessing.TimeoutError:
                     stalled = names[got] if got < len(names) else "(unknown)"
+                    kill_children([w.pid for w in pool._pool])
                     pool.terminate()
                     return
                 got += 1
