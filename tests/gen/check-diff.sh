@@ -8,7 +8,8 @@
 # thread with low thresholds, the interpreter, and each backend eager and
 # tiered with deopt stress), SC_DIFF_JOBS, SC_DIFF_SECONDS (start no program
 # after that many seconds; default: no bound), SC_DIFF_TIMEOUT (seconds per
-# run, default 60: sanitizer builds need more).
+# run, default 60: sanitizer builds need more), SC_DIFF_MINIMIZE_SECONDS
+# (time to minimize one failure, default 300).
 # Reproducers of failures go to tests/gen/difftest-failures/ in the build dir.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -19,4 +20,5 @@ out=$(pwd)/tests/gen/difftest-failures
 rm -rf "$out"
 exec python3 "$here/difftest.py" --shapec "$shapec" --count "${SC_DIFF_COUNT:-200}" \
   --seed "${SC_DIFF_SEED:-1}" --modes "${SC_DIFF_MODES:---no-profile;--tier-threshold=2 --osr-threshold=10 --jit-wait --deopt-stress=0.5:1;--jit=off;--jit=eager --backend=mir;--jit=eager --backend=llvm;--jit=tiered --backend=mir --jit-threads=0 --tier-threshold=2 --osr-threshold=10 --deopt-stress=0.5:1;--jit=tiered --backend=llvm --jit-threads=0 --tier-threshold=2 --osr-threshold=10 --deopt-stress=0.5:1}" \
-  --jobs "${SC_DIFF_JOBS:-2}" --seconds "${SC_DIFF_SECONDS:-0}" --timeout "${SC_DIFF_TIMEOUT:-60}" --out "$out" -q
+  --jobs "${SC_DIFF_JOBS:-2}" --seconds "${SC_DIFF_SECONDS:-0}" --timeout "${SC_DIFF_TIMEOUT:-60}" \
+  --minimize-seconds "${SC_DIFF_MINIMIZE_SECONDS:-300}" --out "$out" -q
