@@ -307,24 +307,25 @@ def main():
         for n, t in cases(a):
             names.append(n)
             yield a, n, t
-    stalled = None
+    stalled, slack = None, 0
     if a.jobs > 1:
         import multiprocessing
         pool = multiprocessing.Pool(a.jobs)
         it = pool.imap(one_case, work())
-        # A bounded campaign must end even if a worker dies (the pool then
-        # waits for its task for ever) or a case outruns every per-run bound:
-        # past the last start, each case in flight has its runs' timeouts and
-        # the minimizer's time; after that the case is reported as stalled.
-        slack = a.minimize_seconds + 2 * a.timeout * (len(a.modes) + 1) + 60
-        hard = a.deadline + slack if a.deadline else 0
+        # A campaign must end even if a worker dies (the pool then waits for
+        # its task for ever) or a case outruns every per-run bound. Results
+        # come in order and a case starts by the time the one before it has
+        # finished, so each result is due within one case's worst time (its
+        # runs' timeouts, then minimizing) of the previous one; a case later
+        # than that is reported as stalled.
+        slack = a.minimize_seconds + 2 * a.timeout * (len(a.modes) + 1) + 300  # + the model, twice
 
         def gather():
             nonlocal stalled
             got = 0
             while True:
                 try:
-                    r = it.next(max(1, hard - time.time()) if hard else None)
+                    r = it.next(slack)
                 except StopIteration:
                     return
                 except multiprocessing.TimeoutError:
@@ -357,8 +358,9 @@ def main():
         sys.stdout.flush()
     if stalled:
         failed += 1
-        print("%s: FAIL stalled: no result %.0fs after the last start (a worker died, or a case outran "
-              "its timeouts); the campaign stops here" % (stalled, time.time() - a.deadline))
+        print("%s: FAIL stalled: no result %.0fs after the previous one (a worker died, or a case outran "
+              "its timeouts); the campaign stops here, %d programs unfinished" % (
+                  stalled, slack, len(names) - passed - failed - notrun))
     if not a.files: notrun += a.count - len(names)
     print("%d passed, %d failed%s  (%d programs, modes %s, %.1fs)" % (
         passed, failed, ", %d not run (--seconds %g)" % (notrun, a.seconds) if notrun else "",
