@@ -300,9 +300,8 @@ static void guard_exact(sc_irfunc *f, uint32_t blk, uint32_t v, uint32_t u) {
  * per tag: int, float or both), as an f64 computed before v, the way the
  * interpreter converts it: (double)i. With `exact`, an int must convert
  * exactly (compares are exact on int and float). */
-static uint32_t as_f64(sc_irfunc *f, uint32_t v, uint32_t x, unsigned seen, bool exact) {
+static uint32_t as_f64(sc_irfunc *f, uint32_t v, uint32_t x, unsigned seen, bool exact, uint32_t other) {
   const sc_ins *xi = &f->ins[x];
-  if (xi->op == IR_box) seen = f->ins[xi->args[0]].ty == SC_TY_I64 ? 1u << SC_INT : 1u << SC_FLOAT;
   if (xi->op == IR_const && xi->ty == SC_TY_VAL && f->prog->consts[xi->imm].tag == SC_INT) {
     int64_t k = f->prog->consts[xi->imm].i;
     if (!exact || (k <= EXACT_INT && k >= -EXACT_INT)) {
@@ -334,6 +333,12 @@ static uint32_t as_f64(sc_irfunc *f, uint32_t v, uint32_t x, unsigned seen, bool
   f->ins[t].args[0] = x;
   f->ins[t].aux = SC_INT;
   branch2(f, b, t, bi, bf, v);
+  if (other) { /* int op int is not a float op: leave unless the other is a float */
+    uint32_t to = add(f, bi, v, IR_istag, SC_TY_BOOL, 1);
+    f->ins[to].args[0] = other;
+    f->ins[to].aux = SC_FLOAT;
+    guard_in(f, bi, v, to, SC_RS_TAG);
+  }
   uint32_t u = add(f, bi, v, IR_unbox, SC_TY_I64, 1);
   f->ins[u].args[0] = x;
   if (exact) guard_exact(f, bi, v, u);
@@ -375,10 +380,31 @@ static bool mixed(sc_irfunc *f, uint32_t v) {
     seen[0] |= 1u << a;
     seen[1] |= 1u << b;
   }
+  /* What each operand can be here: a box or a constant says it whatever
+   * the site saw (its feedback may come from other callers of an inlined
+   * function). Arithmetic never takes int op int to the float op, though
+   * each operand alone may be an int: one known to be an int makes the
+   * other a float (guarded), and where both may be either, an int on the
+   * right leaves unless the left is a float. */
+  uint32_t x[2] = {f->ins[v].args[0], f->ins[v].args[1]};
+  for (int k = 0; k < 2; k++) {
+    const sc_ins *xi = &f->ins[x[k]];
+    sc_ty bt = xi->op == IR_box ? f->ins[xi->args[0]].ty : SC_TY_VOID;
+    if (xi->op == IR_box) seen[k] = bt == SC_TY_I64 ? 1u << SC_INT : bt == SC_TY_F64 ? 1u << SC_FLOAT : 0;
+    else if (xi->op == IR_const && xi->ty == SC_TY_VAL && f->prog->consts[xi->imm].tag == SC_INT) seen[k] = 1u << SC_INT;
+    else if (xi->op == IR_const && xi->ty == SC_TY_VAL && f->prog->consts[xi->imm].tag == SC_FLOAT) seen[k] = 1u << SC_FLOAT;
+  }
+  uint32_t other = 0;
+  if (!cmp) {
+    for (int k = 0; k < 2; k++)
+      if (seen[k] == 1u << SC_INT) seen[1 - k] &= ~(1u << SC_INT);
+    if (seen[0] & seen[1] & 1u << SC_INT) other = x[0];
+  }
+  if (!seen[0] || !seen[1]) return false; /* int op int, or a box of neither */
   typed t;
   if (!typed_form((sc_op)bc, SC_FLOAT, &t)) return false;
   uint32_t raw[2];
-  for (int k = 0; k < 2; k++) raw[k] = as_f64(f, v, f->ins[v].args[k], seen[k], cmp);
+  for (int k = 0; k < 2; k++) raw[k] = as_f64(f, v, x[k], seen[k], cmp, k ? other : 0);
   uint32_t r = before(f, v, t.op, cmp ? SC_TY_BOOL : SC_TY_F64, 2);
   f->ins[r].args[0] = raw[0];
   f->ins[r].args[1] = raw[1];
