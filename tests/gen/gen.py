@@ -17,7 +17,10 @@ short.
 On top of that, "warm-up" templates build sites whose operand types change
 after N iterations (int then float or string at one Add, shapes at one
 GetProp, elements kinds at one GetIndex, functions at one CallValue, keys at
-one MapSet, int overflow at one Mul), so speculative tiers must deopt. A few
+one MapSet, int overflow at one Mul), so speculative tiers must deopt; the
+divmix template feeds a small inlined callee's Div/Mod/DivInt/ModInt mixed
+int/float pairs, then int pairs and late divisors (0, -1 under INT64_MIN) in
+a loop nest entered by OSR (see Emitter.divmix). A few
 programs (about 1 in 15) contain a deliberate runtime error, often deep in a
 call chain after warm-up. Programs print many intermediate values.
 
@@ -610,13 +613,14 @@ class Emitter:
         hi = min(room, self.g.tripmax)
         return r.randint(1, max(1, hi))
 
-    def s_loop(self, body=None, n=None):
-        """A counted loop, top- or bottom-tested, with LoopStart/LoopEnd."""
+    def s_loop(self, body=None, n=None, dyn_ok=True):
+        """A counted loop, top- or bottom-tested, with LoopStart/LoopEnd;
+        with dyn_ok, the trip count may be computed at run time (at most n)."""
         r = self.r
         n = n or self.trip_count()
         i = self.new_local("ctr", init=False, prefix="i")
         top, cont, done = self.label("top"), self.label("cont"), self.label("done")
-        dyn = r.random() < 0.3 and n >= 2
+        dyn = r.random() < 0.3 and n >= 2 and dyn_ok
         self.const(0); self.store(i)
         bottom = r.random() < 0.4
         if dyn:  # a trip count computed at run time, bounded by n
@@ -785,7 +789,8 @@ class Emitter:
         n = max(n, min(self.cap // self.mult, g.warm * 2))
         W = r.randint(1, max(1, min(n - 1, g.warm))) if n > 1 else 1
         kind = r.choice(["arith", "concat", "shape", "elems", "callvalue", "keys", "truthy", "overflow",
-                         "global", "cmp"])
+                         "global", "cmp", "divmix", "divmix"])
+        if kind == "divmix": return self.divmix(n, W)
         self.comment("warm-up template %s: %d iterations, change after %d" % (kind, n, W))
         acc = self.new_local("num" if kind in ("arith", "overflow") else "any", prefix="acc")
         v = self.new_local("any", prefix="w")
@@ -896,6 +901,96 @@ class Emitter:
         self.s_loop(body, n)
         self.load(acc); self.emit("Print")
 
+    def divmix(self, n, W):
+        """A hot loop calls a small function (inlined by a speculative tier)
+        computing generic arithmetic, Div and Mod, or DivInt and ModInt on a
+        pair drawn from two tables, and walks the results in an inner loop (an
+        OSR entry of its own). Warm-up pairs are ints and floats mixed, each
+        operand alone int or float (or, for the int ops, nonzero ints); from
+        iteration W on, pairs are int op int and float op float (or the late
+        divisors: -1 under INT64_MIN, and 0 where a runtime error is wanted):
+        a site specialized on mixed pairs must not compute int op int as a
+        float, and a division must keep its zero check (issue 14)."""
+        r, g = self.r, self.g
+        K = r.randint(2, 4)
+        ints = r.random() < 0.35
+        err = g.want_error and not g.error_placed and r.random() < 0.5
+        if err: g.error_placed = True
+        nan, inf = float("nan"), float("inf")
+        fl = [0.0, -0.0, nan, inf, -inf, 0.5, -1.5, 1e16, 2.5e-300, 9007199254740993.0, 7.0]
+        iv = [0, 1, -1, 2, 3, 7, -7, 65537, 2**31 - 1, 2**53 + 1, I64_MAX, -2**63]
+        nz = [v for v in iv if v != 0]
+        if ints:  # x, y: K warm-up ints (y nonzero), then K late ones: INT64_MIN over -1, maybe over 0
+            xs = [r.choice(iv) for _ in range(2 * K)]
+            ys = [r.choice(nz) for _ in range(2 * K)]
+            late = r.sample(range(K, 2 * K), 2)
+            xs[late[0]], ys[late[0]] = -2**63, -1
+            if err: ys[late[1]] = 0
+            xw, xl, yw, yl = (0, K, 0), (0, K, K), (0, K, 0), (0, K, K)
+            ops = r.sample(["DivInt", "ModInt", "Div", "Mod", "Mul"], r.randint(1, 3))
+        else:  # x, y: K floats then K ints; warm-up pairs float with int, late ones same with same
+            xs = [r.choice(fl) for _ in range(K)] + [r.choice(iv) for _ in range(K)]
+            ys = [r.choice(fl) for _ in range(K)] + [r.choice(iv if err else nz) for _ in range(K)]
+            if err and 0 not in ys[K:]: ys[K + r.randrange(K)] = 0
+            xw, xl, yw, yl = (0, 2 * K, 0), (0, 2 * K, 0), (K, 2 * K, 0), (0, 2 * K, 0)
+            ops = r.sample(["Add", "Sub", "Mul", "Div", "Mod"], r.randint(1, 3))
+        if not any(o in ("Div", "Mod", "DivInt", "ModInt") for o in ops): ops.append(r.choice(["Div", "Mod"]))
+        fn = "dm%d" % len(g.helpers)
+        text = ["func %s(x, y) {" % fn]
+        for o in ops: text += ["    LoadLocal x", "    LoadLocal y", "    " + o]
+        text += ["    NewArray %d" % len(ops), "    ReturnValue", "}"]
+        f = Func(fn, [("x", "any"), ("y", "any")], "any")
+        f.text = text
+        g.helpers.append(f)
+        self.comment("warm-up template divmix: %d iterations, change after %d" % (n, W))
+        tabs = []
+        for vals in (xs, ys):
+            t = self.new_local("tab", init=False, prefix="tab")
+            for v in vals:
+                if v != v: self.const(0.0); self.const(0.0); self.emit("DivNumber")
+                elif v in (inf, -inf): self.const(1.0 if v > 0 else -1.0); self.const(0.0); self.emit("DivNumber")
+                else: self.const(v)
+            self.emit("NewArray %d" % len(vals)); self.store(t)
+            tabs.append(t)
+        acc = self.new_local("num", prefix="acc")
+        res = self.new_local("any", prefix="w")
+        self.const(0); self.store(acc)
+
+        def index(i, warm, late):
+            """(i + off) % mod + base, from `warm` before iteration W, `late` after."""
+            a, end = self.label(), self.label()
+            for k, (off, mod, base) in enumerate((warm, late)):
+                if k: self.place(a)
+                else: self.load(i); self.const(W); self.emit("LtInt"); self.emit("JumpIfFalse " + a)
+                self.load(i)
+                if off: self.const(off); self.emit("AddInt")
+                self.const(mod); self.emit("ModInt")
+                if base: self.const(base); self.emit("AddInt")
+                if not k: self.emit("Jump " + end)
+            self.place(end)
+
+        def inner(j):
+            skip = self.label()
+            self.load(res); self.load(j); self.emit("GetIndex"); self.emit("Dup"); self.emit("Ne")
+            self.emit("JumpIfFalse " + skip)
+            self.load(acc); self.const(1); self.emit("Add"); self.store(acc)
+            self.place(skip)
+
+        def body(i):
+            self.load(tabs[0]); index(i, xw, xl); self.emit("GetIndex")
+            self.load(tabs[1]); index(i, yw, yl); self.emit("GetIndex")
+            self.emit("Call %s 2" % fn, 3 * len(ops) + 3)
+            self.store(res)
+            self.s_loop(inner, len(ops))
+            quiet = self.label()
+            self.load(i); self.const(W); self.emit("LtInt"); self.emit("JumpIfTrue " + quiet)
+            self.load(i); self.const(W + 2 * K); self.emit("GeInt"); self.emit("JumpIfTrue " + quiet)
+            self.load(res); self.emit("Print")
+            self.place(quiet)
+
+        self.s_loop(body, max(n, W + 2 * K), dyn_ok=False)
+        self.load(acc); self.emit("Print")
+
     def lines_init_array(self, arr):
         """A fresh int or float array (never an alias of a typed array)."""
         el = self.r.choice([self.e_int, self.e_float])
@@ -985,6 +1080,7 @@ class Gen:
         self.error_placed = False
         self.need_forever = False
         self.funcs = []
+        self.helpers = []  # functions of templates, called only there
         self.globals = []
         self.globals_ready = False
         self.tglobals = []
@@ -1136,7 +1232,7 @@ class Gen:
         if self.need_forever:
             out += ["func forever(n) {", "    LoadLocal n", "    PushConst 1", "    Add", "    Call forever 1",
                     "    ReturnValue", "}"]
-        fs = self.funcs + [main]
+        fs = self.funcs + self.helpers + [main]
         order = list(range(len(fs)))
         r.shuffle(order)  # functions may be used before their definition
         for k in order:
