@@ -2,7 +2,7 @@
  * compilation; LLVM: peak code quality).
  *
  * A backend turns one verified SSA function (ssa/ir.h) of a VM's program
- * into an sc_native_fn with the calling convention of runtime/jit_helpers.h.
+ * into an sc_native_fn with the calling convention of backend/abi.h.
  * Compiled code belongs to that VM: it bakes in addresses (globals, the
  * function table, threaded code for trace pcs, constants).
  *
@@ -45,7 +45,7 @@
 
 #include <stdio.h>
 
-#include "runtime/jit_helpers.h"
+#include "backend/abi.h"
 #include "ssa/ir.h"
 
 /* What a backend context holds, for tests and --stats. */
@@ -63,8 +63,9 @@ typedef struct sc_backend_stats {
  * and join order them). Compiled code may run on any thread. */
 typedef struct sc_backend_impl {
   const char *name;
-  /* A context for vm; NULL with a message in err on failure. */
-  void *(*create)(sc_vm *vm, char *err, size_t errlen);
+  /* A context for vm, whose code calls the helpers at abi's addresses;
+   * NULL with a message in err on failure. */
+  void *(*create)(sc_vm *vm, const sc_abi *abi, char *err, size_t errlen);
   /* Native code for f and in *handle the code's handle, or NULL with a
    * message in err. When dump is not NULL the lowered code is printed there
    * (MIR text; LLVM IR after the optimization pipeline). */

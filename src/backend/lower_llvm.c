@@ -21,36 +21,6 @@
 
 #include "backend/backend.h"
 
-/* Helper signatures: result then parameters; p pointer, q i64, w i32,
- * b bool (i8). */
-#define HELPERS(X)                                         \
-  X(binary, "bpwqqqqp") X(unary, "bpwqqp")                 \
-  X(new_array, "bppwp") X(array_new, "bpqqqqp")            \
-  X(get_index, "bpqqqqp") X(set_index, "bpqqqqqq")         \
-  X(array_len, "bpqqp") X(array_push, "bpqqqq")            \
-  X(new_object, "bpp") X(get_prop, "bpqqwp")               \
-  X(set_prop, "bpqqwqq") X(new_map, "bpp")                 \
-  X(map_get, "bpqqqqp") X(map_set, "bpqqqqqq")             \
-  X(map_has, "bpqqqqp") X(print, "bpqq")                   \
-  X(builtin, "bpwpp") X(check_kind, "bppwqq")              \
-  X(call, "wppwwwpp") X(call_value, "wppwqqwpp")           \
-  X(deopt, "wppwpww") X(stress, "bp") X(call_finish, "wppw")   \
-  X(store_global, "bpwqq") X(add_field, "bppqq") X(deopt_inlined, "wpppww")
-
-enum {
-#define X(n, s) H_##n,
-  HELPERS(X)
-#undef X
-      NHELPERS
-};
-static const struct {
-  const char *name, *sig;
-  void *addr;
-} helpers[NHELPERS] = {
-#define X(n, s) {"sc_jh_" #n, s, (void *)sc_jh_##n},
-    HELPERS(X)
-#undef X
-};
 
 typedef struct llctx {
   sc_vm *vm;
@@ -80,7 +50,13 @@ static LLVMCodeGenOptLevel codegen_level(void) {
   return LLVMCodeGenLevelDefault;
 }
 
-static void *create(sc_vm *vm, char *err, size_t errlen) {
+/* The symbol compiled code calls helper h by (an absolute symbol). */
+static const char *helper_symbol(char *buf, size_t n, int h) {
+  snprintf(buf, n, "sc_jh_%s", sc_abi_helpers[h].name);
+  return buf;
+}
+
+static void *create(sc_vm *vm, const sc_abi *abi, char *err, size_t errlen) {
   LLVMInitializeNativeTarget();
   LLVMInitializeNativeAsmPrinter();
   llctx *c = calloc(1, sizeof *c);
@@ -113,14 +89,15 @@ static void *create(sc_vm *vm, char *err, size_t errlen) {
     free(c);
     return NULL;
   }
-  LLVMJITCSymbolMapPair syms[NHELPERS];
-  for (int i = 0; i < NHELPERS; i++) {
-    syms[i].Name = LLVMOrcLLJITMangleAndIntern(c->jit, helpers[i].name);
-    syms[i].Sym.Address = (LLVMOrcJITTargetAddress)(uintptr_t)helpers[i].addr;
+  LLVMJITCSymbolMapPair syms[SC_NHELPERS];
+  for (int i = 0; i < SC_NHELPERS; i++) {
+    char name[48];
+    syms[i].Name = LLVMOrcLLJITMangleAndIntern(c->jit, helper_symbol(name, sizeof name, i));
+    syms[i].Sym.Address = (LLVMOrcJITTargetAddress)(uintptr_t)abi->helper[i];
     syms[i].Sym.Flags.GenericFlags = LLVMJITSymbolGenericFlagsExported | LLVMJITSymbolGenericFlagsCallable;
     syms[i].Sym.Flags.TargetFlags = 0;
   }
-  LLVMOrcMaterializationUnitRef mu = LLVMOrcAbsoluteSymbols(syms, NHELPERS);
+  LLVMOrcMaterializationUnitRef mu = LLVMOrcAbsoluteSymbols(syms, SC_NHELPERS);
   e = LLVMOrcJITDylibDefine(LLVMOrcLLJITGetMainJITDylib(c->jit), mu);
   if (e) {
     fail_err(e, err, errlen);
@@ -184,8 +161,8 @@ typedef struct lw {
   LLVMBuilderRef B;
   LLVMValueRef fn, vm, fp;
   LLVMTypeRef i1, i8, i32, i64, f64, p8, p64;
-  LLVMValueRef hfn[NHELPERS];
-  LLVMTypeRef hty[NHELPERS];
+  LLVMValueRef hfn[SC_NHELPERS];
+  LLVMTypeRef hty[SC_NHELPERS];
   LLVMBasicBlockRef *bb;    /* per IR block */
   LLVMBasicBlockRef *tailbb; /* per IR block: the LLVM block its terminator is in */
   LLVMBasicBlockRef *exits; /* per frame state, created on demand */
@@ -213,23 +190,25 @@ static LLVMTypeRef sigty(lw *w, char c) {
   case 'p': return w->p8;
   case 'q': return w->i64;
   case 'w': return w->i32;
+  case 'd': return w->f64;
   default: return w->i8;
   }
 }
 
 static void declare_helpers(lw *w) {
-  for (int i = 0; i < NHELPERS; i++) {
-    const char *s = helpers[i].sig;
+  for (int i = 0; i < SC_NHELPERS; i++) {
+    const char *s = sc_abi_helpers[i].sig;
     LLVMTypeRef ps[12];
     unsigned n = (unsigned)strlen(s) - 1;
     for (unsigned k = 0; k < n; k++) ps[k] = sigty(w, s[k + 1]);
     w->hty[i] = LLVMFunctionType(sigty(w, s[0]), ps, n, false);
-    w->hfn[i] = LLVMAddFunction(w->M, helpers[i].name, w->hty[i]);
+    char name[48];
+    w->hfn[i] = LLVMAddFunction(w->M, helper_symbol(name, sizeof name, i), w->hty[i]);
   }
 }
 
 static LLVMValueRef hcall(lw *w, int h, LLVMValueRef *args) {
-  unsigned n = (unsigned)strlen(helpers[h].sig) - 1;
+  unsigned n = (unsigned)strlen(sc_abi_helpers[h].sig) - 1;
   return LLVMBuildCall2(w->B, w->hty[h], w->hfn[h], args, n, "");
 }
 
@@ -314,7 +293,7 @@ static LLVMBasicBlockRef exit_block(lw *w, const sc_ins *in) {
   if (frames == 1) {
     for (uint32_t k = 0; k < n; k++) store_val(w, buf, k, s->vals[k]);
     LLVMValueRef a[6] = {w->vm, w->fp, K32(w, s->pc), buf, K32(w, n), K32(w, reason)};
-    r = hcall(w, H_deopt, a);
+    r = hcall(w, SC_H_deopt, a);
   } else { /* inlined code: every frame of the chain, outermost first */
     int32_t *chain = sc_arena_alloc(f->arena, frames * sizeof *chain);
     sc_fs_chain(f, fs, chain, frames);
@@ -327,7 +306,7 @@ static LLVMBasicBlockRef exit_block(lw *w, const sc_ins *in) {
       for (uint32_t k = 0; k < sc_ir_fs_nvals(c); k++) store_val(w, buf, at++, c->vals[k]);
     }
     LLVMValueRef a[5] = {w->vm, w->fp, buf, K32(w, frames), K32(w, reason)};
-    r = hcall(w, H_deopt_inlined, a);
+    r = hcall(w, SC_H_deopt_inlined, a);
   }
   LLVMBuildCall2(w->B, w->lifety, w->life[1], lt, 2, "");
   LLVMBuildRet(w->B, r);
@@ -481,14 +460,14 @@ static bool direct_call(lw *w, uint32_t v, const sc_ins *in) {
   LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntEQ, st1, K32(w, SC_ST_RET), ""), done, fin);
   LLVMPositionBuilderAtEnd(B, fin);
   LLVMValueRef fa[3] = {w->vm, nf, st1};
-  LLVMValueRef st2 = hcall(w, H_call_finish, fa);
+  LLVMValueRef st2 = hcall(w, SC_H_call_finish, fa);
   LLVMBasicBlockRef fin_end = LLVMGetInsertBlock(B);
   LLVMBuildBr(B, done);
   /* the helper: checks, growth, interpreted callees */
   LLVMPositionBuilderAtEnd(B, slow);
   uint32_t n = spill_args(w, in, 0);
   LLVMValueRef x[7] = {w->vm, fr, K32(w, bpc), K32(w, k), K32(w, n), w->buf, w->out};
-  LLVMValueRef st3 = hcall(w, H_call, x);
+  LLVMValueRef st3 = hcall(w, SC_H_call, x);
   LLVMBasicBlockRef slow_end = LLVMGetInsertBlock(B);
   LLVMBuildBr(B, done);
   LLVMPositionBuilderAtEnd(B, done);
@@ -512,85 +491,85 @@ static void lower_generic(lw *w, uint32_t v, const sc_ins *in) {
     LLVMValueRef t, p;
     boxed(w, a[0], &t, &p);
     LLVMValueRef x[4] = {w->vm, K32(w, (uint32_t)in->aux), t, p};
-    hcall(w, H_store_global, x);
+    hcall(w, SC_H_store_global, x);
     return;
   }
   case IR_NewArray: {
     uint32_t n = spill_args(w, in, 0);
     LLVMValueRef x[4] = {w->vm, w->buf, K32(w, n), w->out};
-    hcall(w, H_new_array, x);
+    hcall(w, SC_H_new_array, x);
     take_out(w, v);
     return;
   }
   case IR_ArrayNew: {
     LLVMValueRef x[6] = {w->vm, TT(w, a[0]), PP(w, a[0]), TT(w, a[1]), PP(w, a[1]), w->out};
-    r = hcall(w, H_array_new, x);
+    r = hcall(w, SC_H_array_new, x);
     break;
   }
   case IR_GetIndex: {
     LLVMValueRef x[6] = {w->vm, TT(w, a[0]), PP(w, a[0]), TT(w, a[1]), PP(w, a[1]), w->out};
-    r = hcall(w, H_get_index, x);
+    r = hcall(w, SC_H_get_index, x);
     break;
   }
   case IR_SetIndex: {
     LLVMValueRef x[7] = {w->vm, TT(w, a[0]), PP(w, a[0]), TT(w, a[1]), PP(w, a[1]), TT(w, a[2]), PP(w, a[2])};
-    check_b(w, in, hcall(w, H_set_index, x));
+    check_b(w, in, hcall(w, SC_H_set_index, x));
     return;
   }
   case IR_ArrayLen: {
     LLVMValueRef x[4] = {w->vm, TT(w, a[0]), PP(w, a[0]), w->out};
-    r = hcall(w, H_array_len, x);
+    r = hcall(w, SC_H_array_len, x);
     break;
   }
   case IR_ArrayPush: {
     LLVMValueRef x[5] = {w->vm, TT(w, a[0]), PP(w, a[0]), TT(w, a[1]), PP(w, a[1])};
-    check_b(w, in, hcall(w, H_array_push, x));
+    check_b(w, in, hcall(w, SC_H_array_push, x));
     return;
   }
   case IR_NewObject: {
     LLVMValueRef x[2] = {w->vm, w->out};
-    hcall(w, H_new_object, x);
+    hcall(w, SC_H_new_object, x);
     take_out(w, v);
     return;
   }
   case IR_GetProp: {
     LLVMValueRef x[5] = {w->vm, TT(w, a[0]), PP(w, a[0]), K32(w, (uint32_t)in->aux), w->out};
-    r = hcall(w, H_get_prop, x);
+    r = hcall(w, SC_H_get_prop, x);
     break;
   }
   case IR_SetProp: {
     LLVMValueRef x[6] = {w->vm, TT(w, a[0]), PP(w, a[0]), K32(w, (uint32_t)in->aux), TT(w, a[1]), PP(w, a[1])};
-    check_b(w, in, hcall(w, H_set_prop, x));
+    check_b(w, in, hcall(w, SC_H_set_prop, x));
     return;
   }
   case IR_NewMap: {
     LLVMValueRef x[2] = {w->vm, w->out};
-    hcall(w, H_new_map, x);
+    hcall(w, SC_H_new_map, x);
     take_out(w, v);
     return;
   }
   case IR_MapGet:
   case IR_MapHas: {
     LLVMValueRef x[6] = {w->vm, TT(w, a[0]), PP(w, a[0]), TT(w, a[1]), PP(w, a[1]), w->out};
-    r = hcall(w, in->op == IR_MapGet ? H_map_get : H_map_has, x);
+    r = hcall(w, in->op == IR_MapGet ? SC_H_map_get : SC_H_map_has, x);
     break;
   }
   case IR_MapSet: {
     LLVMValueRef x[7] = {w->vm, TT(w, a[0]), PP(w, a[0]), TT(w, a[1]), PP(w, a[1]), TT(w, a[2]), PP(w, a[2])};
-    check_b(w, in, hcall(w, H_map_set, x));
+    check_b(w, in, hcall(w, SC_H_map_set, x));
     return;
   }
   case IR_Print: {
     LLVMValueRef t, p;
     boxed(w, a[0], &t, &p);
     LLVMValueRef x[3] = {w->vm, t, p};
-    hcall(w, H_print, x);
+    hcall(w, SC_H_print, x);
     return;
   }
   case IR_CallBuiltin: {
     spill_args(w, in, 0);
     LLVMValueRef x[4] = {w->vm, K32(w, (uint32_t)in->aux), w->buf, w->out};
-    r = hcall(w, H_builtin, x);
+    r = hcall(w, SC_H_builtin, x);
     break;
   }
   case IR_Call:
@@ -602,11 +581,11 @@ static void lower_generic(lw *w, uint32_t v, const sc_ins *in) {
     if (in->op == IR_Call) {
       uint32_t n = spill_args(w, in, 0);
       LLVMValueRef x[7] = {w->vm, fr, K32(w, bpc), K32(w, (uint32_t)in->imm), K32(w, n), w->buf, w->out};
-      lower_call_status(w, v, in, hcall(w, H_call, x));
+      lower_call_status(w, v, in, hcall(w, SC_H_call, x));
     } else {
       uint32_t n = spill_args(w, in, 1);
       LLVMValueRef x[8] = {w->vm, fr, K32(w, bpc), TT(w, a[0]), PP(w, a[0]), K32(w, n), w->buf, w->out};
-      lower_call_status(w, v, in, hcall(w, H_call_value, x));
+      lower_call_status(w, v, in, hcall(w, SC_H_call_value, x));
     }
     return;
   }
@@ -618,10 +597,10 @@ static void lower_generic(lw *w, uint32_t v, const sc_ins *in) {
     }
     if (in->nargs == 1) {
       LLVMValueRef x[5] = {w->vm, K32(w, (uint32_t)bc), TT(w, a[0]), PP(w, a[0]), w->out};
-      r = hcall(w, H_unary, x);
+      r = hcall(w, SC_H_unary, x);
     } else {
       LLVMValueRef x[7] = {w->vm, K32(w, (uint32_t)bc), TT(w, a[0]), PP(w, a[0]), TT(w, a[1]), PP(w, a[1]), w->out};
-      r = hcall(w, H_binary, x);
+      r = hcall(w, SC_H_binary, x);
     }
   }
   }
@@ -737,7 +716,7 @@ static void lower_ins(lw *w, uint32_t v) {
     LLVMValueRef ok = PP(w, a[0]);
     if (w->c->vm->stress_p > 0) {
       LLVMValueRef x[1] = {w->vm};
-      LLVMValueRef fail = LLVMBuildICmp(B, LLVMIntNE, hcall(w, H_stress, x), LLVMConstInt(w->i8, 0, false), "");
+      LLVMValueRef fail = LLVMBuildICmp(B, LLVMIntNE, hcall(w, SC_H_stress, x), LLVMConstInt(w->i8, 0, false), "");
       ok = LLVMBuildAnd(B, ok, LLVMBuildNot(B, fail, ""), "");
     }
     check(w, in, ok);
@@ -747,7 +726,7 @@ static void lower_ins(lw *w, uint32_t v) {
     LLVMValueRef t, p;
     boxed(w, a[0], &t, &p);
     LLVMValueRef x[5] = {w->vm, w->fp, K32(w, (uint32_t)in->aux), t, p};
-    check_b(w, in, hcall(w, H_check_kind, x));
+    check_b(w, in, hcall(w, SC_H_check_kind, x));
     return;
   }
   case IR_hasshape: {
@@ -828,7 +807,7 @@ static void lower_ins(lw *w, uint32_t v) {
     LLVMPositionBuilderAtEnd(B, slow);
     boxed(w, a[1], &t, &p);
     LLVMValueRef x[4] = {o, ptrk(w, ns), t, p};
-    hcall(w, H_add_field, x);
+    hcall(w, SC_H_add_field, x);
     LLVMBuildBr(B, done);
     LLVMPositionBuilderAtEnd(B, done);
     return;

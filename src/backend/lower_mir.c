@@ -24,37 +24,6 @@
 
 #include "backend/backend.h"
 
-/* Helper signatures: result then parameters; p pointer, q i64, w u32
- * (an int result), b bool, d double. */
-#define HELPERS(X)                                                                      \
-  X(binary, "bpwqqqqp", sc_jh_binary) X(unary, "bpwqqp", sc_jh_unary)                   \
-  X(new_array, "bppwp", sc_jh_new_array) X(array_new, "bpqqqqp", sc_jh_array_new)       \
-  X(get_index, "bpqqqqp", sc_jh_get_index) X(set_index, "bpqqqqqq", sc_jh_set_index)    \
-  X(array_len, "bpqqp", sc_jh_array_len) X(array_push, "bpqqqq", sc_jh_array_push)      \
-  X(new_object, "bpp", sc_jh_new_object) X(get_prop, "bpqqwp", sc_jh_get_prop)          \
-  X(set_prop, "bpqqwqq", sc_jh_set_prop) X(new_map, "bpp", sc_jh_new_map)               \
-  X(map_get, "bpqqqqp", sc_jh_map_get) X(map_set, "bpqqqqqq", sc_jh_map_set)            \
-  X(map_has, "bpqqqqp", sc_jh_map_has) X(print, "bpqq", sc_jh_print)                    \
-  X(builtin, "bpwpp", sc_jh_builtin) X(check_kind, "bppwqq", sc_jh_check_kind)          \
-  X(call, "wppwwwpp", sc_jh_call) X(call_value, "wppwqqwpp", sc_jh_call_value)          \
-  X(deopt, "wppwpww", sc_jh_deopt) X(fmod, "ddd", fmod) X(stress, "bp", sc_jh_stress)               \
-  X(call_finish, "wppw", sc_jh_call_finish) X(store_global, "bpwqq", sc_jh_store_global) \
-  X(add_field, "bppqq", sc_jh_add_field) X(deopt_inlined, "wpppww", sc_jh_deopt_inlined)
-
-enum {
-#define X(n, s, a) H_##n,
-  HELPERS(X)
-#undef X
-      NHELPERS
-};
-static const struct {
-  const char *name, *sig;
-  void *addr;
-} helpers[NHELPERS] = {
-#define X(n, s, a) {#n, s, (void *)a},
-    HELPERS(X)
-#undef X
-};
 
 /* Native frame scratch, one ALLOCA: [0, 16) moves bits between integer and
  * double registers, [16, 32) is the helpers' out slot, then the argument
@@ -81,6 +50,7 @@ typedef struct unit {
 
 typedef struct mctx {
   sc_vm *vm;
+  const sc_abi *abi; /* the helpers' addresses */
   unit *cur;       /* compiling into (NULL: start one) */
   uint32_t unit_funcs; /* compilations per unit */
   unit *units;     /* all of them, current and retired */
@@ -124,10 +94,11 @@ static MIR_context_t new_mir(void) {
   return m;
 }
 
-static void *create(sc_vm *vm, char *err, size_t errlen) {
+static void *create(sc_vm *vm, const sc_abi *abi, char *err, size_t errlen) {
   (void)err, (void)errlen;
   mctx *c = calloc(1, sizeof *c);
   c->vm = vm;
+  c->abi = abi;
   c->st.unit = "MIR contexts";
   const char *e = getenv("SC_MIR_UNIT_FUNCS");
   c->unit_funcs = e && atoi(e) > 0 ? (uint32_t)atoi(e) : UNIT_FUNCS;
@@ -189,7 +160,7 @@ typedef struct lw {
   mctx *c;
   sc_irfunc *f;
   MIR_context_t m;
-  MIR_item_t fn, proto[NHELPERS], native_proto;
+  MIR_item_t fn, proto[SC_NHELPERS], native_proto;
   MIR_func_t F;
   MIR_reg_t vm, fp, buf, out, args;
   MIR_reg_t *pay, *tag;  /* per value, 0 until first used: payload (or the scalar) and tag */
@@ -294,7 +265,7 @@ static MIR_type_t sigty(char ch) {
  * result register, widened: C only defines the low 8 bits of a bool and
  * the low 32 of an int. */
 static MIR_reg_t hcall(lw *w, int h, const MIR_op_t *args) {
-  const char *s = helpers[h].sig;
+  const char *s = sc_abi_helpers[h].sig;
   size_t n = strlen(s) - 1;
   MIR_type_t rt = s[0] == 'd' ? MIR_T_D : MIR_T_I64;
   if (!w->proto[h]) {
@@ -305,13 +276,13 @@ static MIR_reg_t hcall(lw *w, int h, const MIR_op_t *args) {
       ps[k] = (MIR_var_t){.type = sigty(s[k + 1]), .name = pn[k]};
     }
     char name[32];
-    snprintf(name, sizeof name, "p_%s", helpers[h].name);
+    snprintf(name, sizeof name, "p_%s", sc_abi_helpers[h].name);
     w->proto[h] = MIR_new_proto_arr(w->m, name, 1, &rt, n, ps);
   }
   char an[32]; /* the address register is named after the helper, for dumps */
-  snprintf(an, sizeof an, "%s_%u", helpers[h].name, w->ntmp++);
+  snprintf(an, sizeof an, "%s_%u", sc_abi_helpers[h].name, w->ntmp++);
   MIR_reg_t fa = MIR_new_func_reg(w->m, w->F, MIR_T_I64, an), r = tmp(w, rt);
-  INS(w, MIR_MOV, R(w, fa), MIR_new_uint_op(w->m, (uint64_t)(uintptr_t)helpers[h].addr));
+  INS(w, MIR_MOV, R(w, fa), MIR_new_uint_op(w->m, (uint64_t)(uintptr_t)w->c->abi->helper[h]));
   MIR_op_t ops[16];
   ops[0] = MIR_new_ref_op(w->m, w->proto[h]);
   ops[1] = R(w, fa);
@@ -340,7 +311,7 @@ static void emit_exit(lw *w, uint32_t key) {
   if (frames == 1) {
     for (uint32_t k = 0; k < n; k++) store_boxed(w, w->buf, ARGS + 16 * (int64_t)k, s->vals[k]);
     MIR_op_t a[6] = {R(w, w->vm), R(w, w->fp), K(w, s->pc), R(w, w->args), K(w, n), K(w, key % SC_NREASONS)};
-    emit(w, MIR_new_ret_insn(w->m, 1, R(w, hcall(w, H_deopt, a))));
+    emit(w, MIR_new_ret_insn(w->m, 1, R(w, hcall(w, SC_H_deopt, a))));
     return;
   }
   /* inlined code: every frame of the chain, outermost first */
@@ -355,7 +326,7 @@ static void emit_exit(lw *w, uint32_t key) {
     for (uint32_t k = 0; k < sc_ir_fs_nvals(c); k++, off += 16) store_boxed(w, w->buf, off, c->vals[k]);
   }
   MIR_op_t a[5] = {R(w, w->vm), R(w, w->fp), R(w, w->args), K(w, frames), K(w, key % SC_NREASONS)};
-  emit(w, MIR_new_ret_insn(w->m, 1, R(w, hcall(w, H_deopt_inlined, a))));
+  emit(w, MIR_new_ret_insn(w->m, 1, R(w, hcall(w, SC_H_deopt_inlined, a))));
 }
 
 /* Continue when r (an i64 0/1) is true, else leave at in's frame state. */
@@ -479,12 +450,12 @@ static bool direct_call(lw *w, uint32_t v, const sc_ins *in) {
   INS(w, MIR_EXT32, R(w, st), R(w, st));
   INS(w, MIR_BEQ, L(w, done), R(w, st), K(w, SC_ST_RET));
   MIR_op_t fa[3] = {R(w, w->vm), R(w, nf), R(w, st)};
-  INS(w, MIR_MOV, R(w, st), R(w, hcall(w, H_call_finish, fa)));
+  INS(w, MIR_MOV, R(w, st), R(w, hcall(w, SC_H_call_finish, fa)));
   INS(w, MIR_JMP, L(w, done));
   emit(w, slow);
   uint32_t n = spill_args(w, in, 0);
   MIR_op_t x[7] = {R(w, w->vm), R(w, fr), K(w, bpc), K(w, k), K(w, n), R(w, w->args), R(w, w->out)};
-  INS(w, MIR_MOV, R(w, st), R(w, hcall(w, H_call, x)));
+  INS(w, MIR_MOV, R(w, st), R(w, hcall(w, SC_H_call, x)));
   emit(w, done);
   call_status(w, v, in, st);
   return true;
@@ -498,7 +469,7 @@ static void lower_generic(lw *w, uint32_t v, const sc_ins *in) {
   case IR_StoreGlobal: { /* through the runtime: code may depend on the old value */
     MIR_op_t x[4] = {vm, K(w, (uint32_t)in->aux)};
     boxed(w, a[0], &x[2], &x[3]);
-    hcall(w, H_store_global, x);
+    hcall(w, SC_H_store_global, x);
     return;
   }
   case IR_LoadGlobal: {
@@ -516,14 +487,14 @@ static void lower_generic(lw *w, uint32_t v, const sc_ins *in) {
   case IR_NewArray: {
     uint32_t n = spill_args(w, in, 0);
     MIR_op_t x[4] = {vm, R(w, w->args), K(w, n), out};
-    hcall(w, H_new_array, x);
+    hcall(w, SC_H_new_array, x);
     take_out(w, v);
     return;
   }
   case IR_NewObject:
   case IR_NewMap: {
     MIR_op_t x[2] = {vm, out};
-    hcall(w, in->op == IR_NewObject ? H_new_object : H_new_map, x);
+    hcall(w, in->op == IR_NewObject ? SC_H_new_object : SC_H_new_map, x);
     take_out(w, v);
     return;
   }
@@ -532,48 +503,48 @@ static void lower_generic(lw *w, uint32_t v, const sc_ins *in) {
   case IR_MapGet:
   case IR_MapHas: {
     MIR_op_t x[6] = {vm, TT(w, a[0]), PP(w, a[0]), TT(w, a[1]), PP(w, a[1]), out};
-    int h = in->op == IR_ArrayNew ? H_array_new : in->op == IR_GetIndex ? H_get_index
-            : in->op == IR_MapGet  ? H_map_get
-                                   : H_map_has;
+    int h = in->op == IR_ArrayNew ? SC_H_array_new : in->op == IR_GetIndex ? SC_H_get_index
+            : in->op == IR_MapGet  ? SC_H_map_get
+                                   : SC_H_map_has;
     r = hcall(w, h, x);
     break;
   }
   case IR_SetIndex:
   case IR_MapSet: {
     MIR_op_t x[7] = {vm, TT(w, a[0]), PP(w, a[0]), TT(w, a[1]), PP(w, a[1]), TT(w, a[2]), PP(w, a[2])};
-    check(w, in, hcall(w, in->op == IR_SetIndex ? H_set_index : H_map_set, x));
+    check(w, in, hcall(w, in->op == IR_SetIndex ? SC_H_set_index : SC_H_map_set, x));
     return;
   }
   case IR_ArrayLen: {
     MIR_op_t x[4] = {vm, TT(w, a[0]), PP(w, a[0]), out};
-    r = hcall(w, H_array_len, x);
+    r = hcall(w, SC_H_array_len, x);
     break;
   }
   case IR_ArrayPush: {
     MIR_op_t x[5] = {vm, TT(w, a[0]), PP(w, a[0]), TT(w, a[1]), PP(w, a[1])};
-    check(w, in, hcall(w, H_array_push, x));
+    check(w, in, hcall(w, SC_H_array_push, x));
     return;
   }
   case IR_GetProp: {
     MIR_op_t x[5] = {vm, TT(w, a[0]), PP(w, a[0]), K(w, (uint32_t)in->aux), out};
-    r = hcall(w, H_get_prop, x);
+    r = hcall(w, SC_H_get_prop, x);
     break;
   }
   case IR_SetProp: {
     MIR_op_t x[6] = {vm, TT(w, a[0]), PP(w, a[0]), K(w, (uint32_t)in->aux), TT(w, a[1]), PP(w, a[1])};
-    check(w, in, hcall(w, H_set_prop, x));
+    check(w, in, hcall(w, SC_H_set_prop, x));
     return;
   }
   case IR_Print: {
     MIR_op_t x[3] = {vm};
     boxed(w, a[0], &x[1], &x[2]);
-    hcall(w, H_print, x);
+    hcall(w, SC_H_print, x);
     return;
   }
   case IR_CallBuiltin: {
     spill_args(w, in, 0);
     MIR_op_t x[4] = {vm, K(w, (uint32_t)in->aux), R(w, w->args), out};
-    r = hcall(w, H_builtin, x);
+    r = hcall(w, SC_H_builtin, x);
     break;
   }
   case IR_Call: {
@@ -583,7 +554,7 @@ static void lower_generic(lw *w, uint32_t v, const sc_ins *in) {
     MIR_reg_t fr = call_frame(w, in, &self, &bpc);
     uint32_t n = spill_args(w, in, 0);
     MIR_op_t x[7] = {vm, R(w, fr), K(w, bpc), K(w, (uint32_t)in->imm), K(w, n), R(w, w->args), out};
-    call_status(w, v, in, hcall(w, H_call, x));
+    call_status(w, v, in, hcall(w, SC_H_call, x));
     return;
   }
   case IR_CallValue: {
@@ -592,7 +563,7 @@ static void lower_generic(lw *w, uint32_t v, const sc_ins *in) {
     MIR_reg_t fr = call_frame(w, in, &self, &bpc);
     uint32_t n = spill_args(w, in, 1);
     MIR_op_t x[8] = {vm, R(w, fr), K(w, bpc), TT(w, a[0]), PP(w, a[0]), K(w, n), R(w, w->args), out};
-    call_status(w, v, in, hcall(w, H_call_value, x));
+    call_status(w, v, in, hcall(w, SC_H_call_value, x));
     return;
   }
   default: {
@@ -603,10 +574,10 @@ static void lower_generic(lw *w, uint32_t v, const sc_ins *in) {
     }
     if (in->nargs == 1) {
       MIR_op_t x[5] = {vm, K(w, bc), TT(w, a[0]), PP(w, a[0]), out};
-      r = hcall(w, H_unary, x);
+      r = hcall(w, SC_H_unary, x);
     } else {
       MIR_op_t x[7] = {vm, K(w, bc), TT(w, a[0]), PP(w, a[0]), TT(w, a[1]), PP(w, a[1]), out};
-      r = hcall(w, H_binary, x);
+      r = hcall(w, SC_H_binary, x);
     }
   }
   }
@@ -764,7 +735,7 @@ static void lower_ins(lw *w, uint32_t v) {
   case IR_fdiv: INS(w, MIR_DDIV, PP(w, v), PP(w, a[0]), PP(w, a[1])); return;
   case IR_fmod: {
     MIR_op_t x[2] = {PP(w, a[0]), PP(w, a[1])};
-    INS(w, MIR_DMOV, PP(w, v), R(w, hcall(w, H_fmod, x)));
+    INS(w, MIR_DMOV, PP(w, v), R(w, hcall(w, SC_H_fmod, x)));
     return;
   }
   case IR_fneg: INS(w, MIR_DNEG, PP(w, v), PP(w, a[0])); return;
@@ -784,7 +755,7 @@ static void lower_ins(lw *w, uint32_t v) {
     check(w, in, P(w, a[0]));
     if (w->c->vm->stress_p > 0) { /* --deopt-stress: leave at random too */
       MIR_op_t x[1] = {R(w, w->vm)};
-      MIR_reg_t r = hcall(w, H_stress, x);
+      MIR_reg_t r = hcall(w, SC_H_stress, x);
       INS(w, MIR_BT, L(w, exit_label(w, in)), R(w, r));
     }
     return;
@@ -803,7 +774,7 @@ static void lower_ins(lw *w, uint32_t v) {
     }
     MIR_op_t x[5] = {R(w, w->vm), R(w, w->fp), K(w, (uint32_t)in->aux)};
     boxed(w, a[0], &x[3], &x[4]);
-    check(w, in, hcall(w, H_check_kind, x));
+    check(w, in, hcall(w, SC_H_check_kind, x));
     return;
   }
   case IR_ret: {
@@ -893,7 +864,7 @@ static void lower_ins(lw *w, uint32_t v) {
     emit(w, slow);
     MIR_op_t x[4] = {PP(w, a[0]), shape};
     boxed(w, a[1], &x[2], &x[3]);
-    hcall(w, H_add_field, x);
+    hcall(w, SC_H_add_field, x);
     emit(w, done);
     return;
   }

@@ -11,7 +11,7 @@
 #include "cli/cli.h"
 #include "config.h"
 #include "passes/passes.h"
-#include "runtime/jit.h"
+#include "jit/tier.h"
 #include "shapec/vm.h"
 #include "ssa/ir.h"
 

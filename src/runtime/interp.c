@@ -18,7 +18,6 @@
 #include <math.h>
 #include <string.h>
 
-#include "runtime/jit.h"
 #include "runtime/vm_internal.h"
 
 #define LIKELY(x) __builtin_expect(!!(x), 1)
@@ -630,7 +629,7 @@ int sc_interp_run(sc_vm *vm) {
   if (mf->native) {
     vm->native_depth++;
     st = mf->native(vm, fp);
-    if (!--vm->native_depth && vm->code_dropped) sc_jit_release_dropped(vm);
+    if (!--vm->native_depth && vm->code_dropped) vm->hooks->release(vm);
     if (st == SC_ST_DEOPT) st = sc_interp_resume(vm, fp);
   } else {
     st = sc_interp_exec(vm, fp, mf->code, base + mf->nlocals);

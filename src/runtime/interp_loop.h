@@ -222,7 +222,7 @@
 #define TIER_UP(cf)                                                       \
   do {                                                                    \
     if (UNLIKELY((cf)->prof->calls == (cf)->tier_at))                     \
-      sc_jit_tier_up(vm, &vm->funcs[(cf)->index]);                        \
+      vm->hooks->hot_call(vm, &vm->funcs[(cf)->index]);                   \
   } while (0)
 #define PROF_ENTER(cf) ((cf)->prof->calls++)
 #else
@@ -771,7 +771,7 @@ L_Print:
    * there (locals, operand stack up to sp), which OSR code takes over. */
 L_osr: {
   uint32_t again;
-  sc_native_fn osr = sc_jit_osr(vm, fp, (uint32_t)(pc - fp->vf->code), &again);
+  sc_native_fn osr = vm->hooks->hot_loop(vm, fp, (uint32_t)(pc - fp->vf->code), &again);
   if (osr_ctr) { /* counts up to osr_at */
     if (again) *osr_ctr = again < vm->osr_at ? vm->osr_at - again : 0;
   } else { /* counts down to 0; iterations since the last flush stay n - e0 */
@@ -796,7 +796,7 @@ L_native_run:
   vm->native_depth++;
   int st = nfn(vm, fp);
   __atomic_store_n(&vm->in_native, 0, __ATOMIC_RELAXED);
-  if (!--vm->native_depth && UNLIKELY(vm->code_dropped)) sc_jit_release_dropped(vm);
+  if (!--vm->native_depth && UNLIKELY(vm->code_dropped)) vm->hooks->release(vm);
   if (LIKELY(st == SC_ST_RET)) {
     sc_value *dst = fp->ret; /* relocated if the stack grew */
     fp--;

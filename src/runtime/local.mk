@@ -4,5 +4,3 @@ libshapec_la_SOURCES += src/runtime/interp.c src/runtime/interp_loop.h
 libshapec_la_SOURCES += src/runtime/feedback.c
 libshapec_la_SOURCES += src/runtime/runtime.h src/runtime/rt.c src/runtime/str.c \
 	src/runtime/array.c src/runtime/object.c src/runtime/map.c src/runtime/ops.c src/runtime/print.c
-libshapec_la_SOURCES += src/runtime/jit_helpers.h src/runtime/jit_helpers.c
-libshapec_la_SOURCES += src/runtime/jit.h src/runtime/jit.c src/runtime/compiler.c

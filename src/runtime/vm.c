@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "runtime/jit.h"
 #include "runtime/vm_internal.h"
 
 /* VMs inside sc_vm_run_main. Their value stacks are atomic GC memory (the
@@ -34,7 +33,7 @@ static void install_roots(void) {
 #define SC_INITIAL_STACK 1024
 #define SC_INITIAL_FRAMES 256
 
-sc_vm *sc_vm_new(sc_program *p, const sc_vm_options *opts) {
+sc_vm *sc_vm_create(sc_program *p, const sc_vm_options *opts) {
   sc_runtime_init();
   sc_diags d = {.filename = p ? p->filename : NULL};
   if (sc_verify(p, &d)) {
@@ -100,7 +99,7 @@ sc_vm *sc_vm_new(sc_program *p, const sc_vm_options *opts) {
 
 void sc_vm_global_stored(sc_vm *vm, uint32_t g) {
   vm->gstores[g]++;
-  if (vm->gwatch[g]) sc_jit_global_changed(vm, g);
+  if (vm->gwatch[g] && vm->hooks) vm->hooks->global_stored(vm, g);
 }
 
 void sc_vm_set_output(sc_vm *vm, FILE *out) { vm->opts.out = out ? out : stdout; }
@@ -145,15 +144,14 @@ int sc_vm_run_main(sc_vm *vm) {
     fprintf(vm->opts.err, "runtime error: %s\n", vm->rt.errmsg);
     return SC_EXIT_RUNTIME_ERROR;
   }
-  if (vm->opts.jit == SC_JIT_EAGER) {
-    if (!sc_jit_init(vm) || !sc_jit_compile_all(vm)) return SC_EXIT_COMPILER_ERROR;
-  } else if (vm->opts.jit == SC_JIT_TIERED) {
+  const sc_jit_hooks *h = vm->opts.jit != SC_JIT_OFF ? vm->hooks : NULL;
+  if (h && vm->opts.jit == SC_JIT_TIERED) {
     uint32_t t = vm->opts.tier_threshold ? vm->opts.tier_threshold : SC_DEFAULT_TIER_THRESHOLD;
     for (uint32_t i = 0; i < vm->prog->nfuncs; i++) vm->funcs[i].tier_at = t;
-    /* before sc_jit_init threads the code: backward jumps count down from it */
+    /* before start threads the code: backward jumps count down from it */
     vm->osr_at = vm->opts.osr_threshold ? vm->opts.osr_threshold : SC_DEFAULT_OSR_THRESHOLD;
-    if (!sc_jit_init(vm)) return SC_EXIT_COMPILER_ERROR;
   }
+  if (h && !h->start(vm)) return SC_EXIT_COMPILER_ERROR;
   vm->next_running = running;
   running = vm;
   int status = run(vm);
@@ -166,9 +164,9 @@ int sc_vm_run_main(sc_vm *vm) {
   vm->stack_top = vm->stack;
   for (uint32_t i = 0; i < vm->prog->nfuncs; i++) sc_interp_flush_counts(vm, i);
   fflush(vm->opts.out);
-  if (vm->opts.stats) sc_jit_print_stats(vm, vm->opts.stats);
+  if (h && vm->opts.stats) h->stats(vm, vm->opts.stats);
   /* stop the compile threads before anything else goes away */
-  sc_jit_free(vm);
+  if (h) h->stop(vm);
   return status;
 }
 

@@ -61,11 +61,33 @@ static inline void sc_vm_slot_clear(sc_fb_slot *s) {
   s->e[0] = SC_FB_NO_ENTRY;
 }
 
-/* Statuses of an interpreter run and of compiled code (jit_helpers.h). */
+/* Statuses of an interpreter run and of compiled code (backend/abi.h). */
 enum { SC_ST_RET, SC_ST_ERROR, SC_ST_HALT, SC_ST_DEOPT };
 
 struct sc_frame;
 typedef int (*sc_native_fn)(sc_vm *vm, struct sc_frame *fp);
+struct sc_vfunc;
+
+/* What the runtime asks of the tier manager (src/jit), the layer above
+ * it: it calls these and includes nothing of that layer. A VM without
+ * hooks only interprets. */
+typedef struct sc_jit_hooks {
+  /* Before a run with opts.jit EAGER or TIERED: set up (EAGER: compile
+   * every function); false after reporting why not on opts.err. */
+  bool (*start)(sc_vm *vm);
+  /* vf's call count reached its tier_at. */
+  void (*hot_call)(sc_vm *vm, struct sc_vfunc *vf);
+  /* The loop at header pc of fp's function is hot: its OSR code, or NULL;
+   * *again: iterations after which to ask again (0: never). */
+  sc_native_fn (*hot_loop)(sc_vm *vm, struct sc_frame *fp, uint32_t pc, uint32_t *again);
+  /* Global g, watched (vm->gwatch), was stored. */
+  void (*global_stored)(sc_vm *vm, uint32_t g);
+  /* No compiled code is running and some was dropped: free it. */
+  void (*release)(sc_vm *vm);
+  /* After a run: --stats, then stop compiling and free what start made. */
+  void (*stats)(sc_vm *vm, FILE *out);
+  void (*stop)(sc_vm *vm);
+} sc_jit_hooks;
 
 /* A function as the VM runs it. */
 typedef struct sc_vfunc {
@@ -115,7 +137,8 @@ struct sc_vm {
   int translated; /* funcs[].code built */
   bool fuse;      /* use superinstructions (default; SHAPEC_NO_FUSION=1 clears) */
   sc_vm *next_running; /* list of running VMs, pushed as GC roots */
-  /* Compiled code (jit.c). */
+  /* Compiled code (src/jit, through hooks). */
+  const sc_jit_hooks *hooks;
   /* Per global: how often it was stored (SC_GLOBAL_*), and whether
    * compiled code assumes its value (a store then invalidates that code). */
   uint8_t *gstores;
@@ -131,7 +154,7 @@ struct sc_vm {
   double stress_p;     /* --deopt-stress probability */
   uint64_t stress_state;
   /* Activations of compiled code entered from the interpreter: when the
-   * count drops to 0 and code was dropped meanwhile, sc_jit_release_dropped
+   * count drops to 0 and code was dropped meanwhile, hooks->release
    * frees it (activations of dropped code finish in it). */
   uint32_t native_depth;
   bool code_dropped;
@@ -143,6 +166,9 @@ enum { SC_GLOBAL_UNSET, SC_GLOBAL_ONCE, SC_GLOBAL_VARIES };
 /* A store to global g whose count is not SC_GLOBAL_VARIES yet: counts it
  * and invalidates code that assumed its value. */
 void sc_vm_global_stored(sc_vm *vm, uint32_t g);
+/* A VM for verified-or-not program p (sc_vm_new without hooks: it
+ * interprets until the tier manager installs its hooks). */
+sc_vm *sc_vm_create(sc_program *p, const sc_vm_options *opts);
 
 /* The dispatch loop (interp.c): runs main on a prepared VM; returns an
  * exit status. */

@@ -17,7 +17,8 @@
 
 #include "backend/backend.h"
 #include "passes/passes.h"
-#include "runtime/jit.h"
+#include "jit/helpers.h"
+#include "jit/tier.h"
 
 enum { KEEP = 4 };
 
@@ -93,7 +94,7 @@ int main(int argc, char **argv) {
   if (!sc_jit_init(vm)) return 3;
   char *want = run_main(vm); /* interpreted */
   char err[512];
-  void *ctx = be->create(vm, err, sizeof err);
+  void *ctx = be->create(vm, &sc_jit_abi, err, sizeof err);
   if (!ctx) {
     fprintf(stderr, "reclaim: %s\n", err);
     return 3;

@@ -11,7 +11,8 @@
 #include <string.h>
 
 #include "backend/backend.h"
-#include "runtime/jit.h"
+#include "jit/helpers.h"
+#include "jit/tier.h"
 
 static char *slurp(const char *path, size_t *n) {
   FILE *f = fopen(path, "rb");
@@ -57,7 +58,7 @@ int main(int argc, char **argv) {
   sc_vm *vm = sc_vm_new(p, &o);
   if (!sc_jit_init(vm)) return 3;
   char err[512];
-  void *ctx = be->create(vm, err, sizeof err);
+  void *ctx = be->create(vm, &sc_jit_abi, err, sizeof err);
   if (!ctx) {
     fprintf(stderr, "run_ir: %s\n", err);
     return 3;

@@ -1,6 +1,9 @@
-/* Compiling a VM's functions to native code and installing it. */
-#ifndef SC_JIT_H
-#define SC_JIT_H
+/* The tier manager: compiling a VM's functions to native code (eagerly, or
+ * when hot, on compile threads), installing it, entering loops by OSR,
+ * deopt bookkeeping and invalidation. The runtime reaches it through
+ * sc_jit_tier_hooks. */
+#ifndef SC_JIT_TIER_H
+#define SC_JIT_TIER_H
 
 #include <stdio.h>
 
@@ -45,5 +48,8 @@ void sc_jit_deopted(sc_vm *vm, sc_vfunc *vf, const sc_func *at, uint32_t bpc, ui
 /* No compiled code is running (vm->native_depth is 0): frees the code
  * dropped since the last call. */
 void sc_jit_release_dropped(sc_vm *vm);
+
+/* The above, as the runtime calls them (vm->hooks; sc_vm_new installs them). */
+extern const sc_jit_hooks sc_jit_tier_hooks;
 
 #endif

@@ -12,7 +12,8 @@
 
 #include "backend/backend.h"
 #include "passes/passes.h"
-#include "runtime/jit.h"
+#include "jit/helpers.h"
+#include "jit/tier.h"
 
 /* OSR code by (function, loop header pc). */
 enum { OSR_NONE, OSR_PENDING, OSR_READY, OSR_FAILED };
@@ -230,7 +231,7 @@ static bool start_workers(sc_vm *vm, sc_jit *j, uint32_t n) {
 
 void *sc_jit_backend_create(const sc_backend_impl *be, sc_vm *vm, char *err, size_t errlen) {
   pthread_mutex_lock(&backend_setup);
-  void *ctx = be->create(vm, err, errlen);
+  void *ctx = be->create(vm, &sc_jit_abi, err, errlen);
   pthread_mutex_unlock(&backend_setup);
   return ctx;
 }
@@ -836,3 +837,17 @@ void sc_jit_free(sc_vm *vm) {
   free(j);
   vm->jit = NULL;
 }
+
+static bool start(sc_vm *vm) {
+  return sc_jit_init(vm) && (vm->opts.jit != SC_JIT_EAGER || sc_jit_compile_all(vm));
+}
+
+const sc_jit_hooks sc_jit_tier_hooks = {
+    .start = start,
+    .hot_call = sc_jit_tier_up,
+    .hot_loop = sc_jit_osr,
+    .global_stored = sc_jit_global_changed,
+    .release = sc_jit_release_dropped,
+    .stats = sc_jit_print_stats,
+    .stop = sc_jit_free,
+};

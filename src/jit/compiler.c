@@ -10,7 +10,7 @@
 
 #include "backend/backend.h"
 #include "passes/passes.h"
-#include "runtime/jit.h"
+#include "jit/tier.h"
 #include "shapec/compiler.h"
 
 struct sc_compiler {

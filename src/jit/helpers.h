@@ -1,42 +1,9 @@
-/* The runtime as compiled code sees it: the native calling convention and
- * the helpers that native code calls for generic operations.
- *
- * A compiled function is `int fn(sc_vm *vm, sc_frame *fp)`. The caller has
- * pushed fp (base, ret, vf set; the arguments in base[0..arity)) exactly as
- * the interpreter does for a call, so stack traces and the depth limit see
- * compiled frames like interpreted ones. It returns a status (SC_ST_*):
- *   RET    the result is in *fp->ret
- *   ERROR  a runtime error was reported (message and trace): unwind
- *   HALT   the program ran Halt: unwind, exit status 0
- *   DEOPT  compiled code left at a frame state: base[0..nlocals) holds the
- *          locals and base[nlocals..) the operand stack, fp->pc the
- *          instruction to resume at. When it left code inlined from other
- *          functions, the frames of those calls are pushed above fp as the
- *          interpreter would have them; vm->deopt_fp is the innermost frame
- *          (fp itself otherwise) and vm->deopt_sp its operand stack top. The
- *          caller resumes the interpreter there (sc_interp_resume) and
- *          carries on when fp returns.
- * Runtime errors are never raised by compiled code: it leaves at the
- * failing instruction's frame state and the interpreter runs it again,
- * which raises the error with the interpreter's exact message and trace.
- *
- * Compiled code keeps no pointer into the value stack across a call (the
- * stack may move: reload fp->base); frames never move while compiled code
- * runs (sc_jit_prepare makes the frame array full-size up front).
- *
- * Helpers take values as (tag, payload) pairs of 64-bit integers, so both
- * backends call them with scalar arguments only, and return bool: false
- * means "leave at this instruction's frame state". Results go to *out. */
+/* The helpers compiled code calls (backend/abi.def lists them; abi.h is
+ * the calling convention): their C prototypes. */
 #ifndef SC_JIT_HELPERS_H
 #define SC_JIT_HELPERS_H
 
-#include <stdbool.h>
-#include <stdint.h>
-
-#include "runtime/vm_internal.h"
-
-typedef uint64_t sc_jt; /* a tag */
-typedef uint64_t sc_jp; /* a payload's bits */
+#include "backend/abi.h"
 
 bool sc_jh_binary(sc_vm *vm, uint32_t op, sc_jt at, sc_jp ap, sc_jt bt, sc_jp bp, sc_value *out);
 bool sc_jh_unary(sc_vm *vm, uint32_t op, sc_jt at, sc_jp ap, sc_value *out);
@@ -70,7 +37,6 @@ bool sc_jh_check_kind(sc_vm *vm, sc_frame *fp, uint32_t local, sc_jt t, sc_jp p)
  * value. Returns SC_ST_RET with the result in *out, SC_ST_ERROR or
  * SC_ST_HALT to unwind, or SC_JH_LEAVE when the call must run in the
  * interpreter to raise its error (not a function, arity, stack overflow). */
-#define SC_JH_LEAVE 4
 int sc_jh_call(sc_vm *vm, sc_frame *fp, uint32_t bpc, uint32_t callee, uint32_t argc,
                const sc_value *args, sc_value *out);
 int sc_jh_call_value(sc_vm *vm, sc_frame *fp, uint32_t bpc, sc_jt ft, sc_jp fpay, uint32_t argc,
@@ -93,5 +59,8 @@ int sc_jh_deopt(sc_vm *vm, sc_frame *fp, uint32_t bpc, const sc_value *vals, uin
 int sc_jh_deopt_inlined(sc_vm *vm, sc_frame *fp, const sc_value *buf, uint32_t nframes, uint32_t reason);
 /* --deopt-stress: whether this guard is to fail (deterministic by seed). */
 bool sc_jh_stress(sc_vm *vm);
+
+/* The helpers' addresses, for backend contexts (sc_jit_backend_create). */
+extern const sc_abi sc_jit_abi;
 
 #endif

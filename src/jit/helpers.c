@@ -1,11 +1,12 @@
-/* Helpers that compiled code calls (jit_helpers.h): the generic operations
+/* Helpers that compiled code calls (helpers.h, backend/abi.def): the generic operations
  * on boxed values, calls, and the deoptimization exit. Failures only report
  * "leave here": the interpreter then runs the instruction again and raises
  * the error itself, so messages and traces are the interpreter's. */
+#include <math.h>
 #include <string.h>
 
-#include "runtime/jit.h"
-#include "runtime/jit_helpers.h"
+#include "jit/tier.h"
+#include "jit/helpers.h"
 
 static inline sc_value V(sc_jt t, sc_jp p) {
   sc_value v;
@@ -218,3 +219,10 @@ int sc_jh_deopt_inlined(sc_vm *vm, sc_frame *fp, const sc_value *buf, uint32_t n
   vm->deopt_sp = sp;
   return SC_ST_DEOPT;
 }
+
+/* abi.def's C functions, for backend contexts. */
+const sc_abi sc_jit_abi = {{
+#define HELPER(n, s, f) [SC_H_##n] = (const void *)f,
+#include "backend/abi.def"
+#undef HELPER
+}};
