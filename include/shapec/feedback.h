@@ -15,6 +15,7 @@
 #ifndef SHAPEC_FEEDBACK_H
 #define SHAPEC_FEEDBACK_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "bytecode.h"
@@ -40,6 +41,13 @@ typedef enum sc_fb_state {
 #define SC_FBF_OOB 2u       /* an index was out of bounds */
 #define SC_FBF_NONINT_IDX 4u /* an index was not an int */
 #define SC_FBF_FLOAT_RES 8u /* generic Div of ints gave a float */
+#define SC_FB_NFLAGS 4
+
+/* The one table of their names: a state's (SC_FB_*), and flag bit k's
+ * (SC_FBF_* == 1u << k) as the IR text writes it (short) or as
+ * --dump-feedback does; "?" out of range. */
+const char *sc_fb_state_name(unsigned state);
+const char *sc_fb_flag_name(unsigned k, bool short_form);
 
 typedef struct sc_fb_slot {
   uint8_t state; /* sc_fb_state */

@@ -701,11 +701,10 @@ sc_native_fn sc_jit_osr(sc_vm *vm, sc_frame *fp, uint32_t pc, uint32_t *again) {
 
 void sc_jit_deopted(sc_vm *vm, sc_vfunc *vf, const sc_func *at, uint32_t bpc, uint32_t reason) {
   sc_jit *j = vm->jit;
-  static const char *const why[] = {"check", "tag", "shape", "elements kind", "bounds", "overflow", "callee", "unreached"};
   if (j) j->ndeopts++;
   if (vm->opts.trace_deopt) {
     fprintf(vm->opts.trace_deopt, "[deopt] %s: %s at pc %u (%s, line %u)", at->name,
-            reason < sizeof why / sizeof *why ? why[reason] : "?", bpc, sc_op_name((sc_op)at->code[bpc].op),
+            sc_reason_text((sc_reason)reason), bpc, sc_op_name((sc_op)at->code[bpc].op),
             at->lines && bpc < at->ncode ? at->lines[bpc] : 0);
     if (at != vf->f) fprintf(vm->opts.trace_deopt, " inlined in %s", vf->f->name);
     fputc('\n', vm->opts.trace_deopt);

@@ -4,7 +4,16 @@
 
 #include "runtime/vm_internal.h"
 
-static const char *const sc_fb_state_names[] = {"uninit", "mono", "poly", "mega"};
+const char *sc_fb_state_name(unsigned state) {
+  static const char *const n[] = {"uninit", "mono", "poly", "mega"};
+  return state < sizeof n / sizeof *n ? n[state] : "?";
+}
+
+const char *sc_fb_flag_name(unsigned k, bool short_form) {
+  static const char *const n[SC_FB_NFLAGS][2] = {
+      {"overflow", "ovf"}, {"oob", "oob"}, {"nonint-index", "nonint"}, {"float-result", "fres"}};
+  return k < SC_FB_NFLAGS ? n[k][short_form] : "?";
+}
 
 static const char *tag_name(uint64_t t) {
   return t < SC_NTAGS ? sc_tag_name((sc_tag)t) : "?";
@@ -65,13 +74,12 @@ static void print_entry(const sc_program *p, FILE *out, sc_op op, uint64_t e, ui
 }
 
 static void print_flags(FILE *out, unsigned flags) {
-  static const char *const names[] = {"overflow", "oob", "nonint-index", "float-result"};
   if (!flags) return;
   fputs("  flags", out);
   const char *sep = " ";
-  for (unsigned k = 0; k < 4; k++)
+  for (unsigned k = 0; k < SC_FB_NFLAGS; k++)
     if (flags & 1u << k) {
-      fprintf(out, "%s%s", sep, names[k]);
+      fprintf(out, "%s%s", sep, sc_fb_flag_name(k, false));
       sep = ",";
     }
 }
@@ -93,7 +101,7 @@ void sc_vm_dump_feedback(const sc_vm *vm, FILE *out) {
         continue;
       const sc_fb_slot *s = &pr->slots[in->fb];
       fprintf(out, "  slot %d pc %u %s line %u: %s", in->fb, pc, sc_op_name((sc_op)in->op),
-              f->lines ? f->lines[pc] : 0, sc_fb_state_names[s->state & 3]);
+              f->lines ? f->lines[pc] : 0, sc_fb_state_name(s->state));
       if (s->count) fprintf(out, " x%u", s->count);
       for (unsigned k = 0; k < s->n && k < SC_FB_MAX; k++) {
         fputs(k ? " | " : "  ", out);

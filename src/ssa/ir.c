@@ -10,11 +10,12 @@ typedef struct opinfo {
   uint8_t flags;
   char res;
   int16_t bcop;
+  uint8_t sk; /* sc_static_kind */
 } opinfo;
 
 static const opinfo ops[] = {
-#define IROP(name, flags, res, sig) {#name, sig, flags, res, -1},
-#define GENOP(name, flags, res, sig) {#name, sig, flags, res, SC_OP_##name},
+#define IROP(name, flags, res, sig, sk) {#name, sig, flags, res, -1, SC_SK_##sk},
+#define GENOP(name, flags, res, sig, sk) {#name, sig, flags, res, SC_OP_##name, SC_SK_##sk},
 #include "ssa/irops.def"
 #undef IROP
 #undef GENOP
@@ -25,6 +26,7 @@ unsigned sc_irop_flags(unsigned op) { return op < IR_NOPS ? ops[op].flags : 0; }
 char sc_irop_result(unsigned op) { return op < IR_NOPS ? ops[op].res : 'n'; }
 const char *sc_irop_sig(unsigned op) { return op < IR_NOPS ? ops[op].sig : ""; }
 int sc_irop_bcop(unsigned op) { return op < IR_NOPS ? ops[op].bcop : -1; }
+sc_static_kind sc_irop_static(unsigned op) { return op < IR_NOPS ? (sc_static_kind)ops[op].sk : SC_SK_NONE; }
 
 int sc_irop_by_name(const char *name, size_t len) {
   for (unsigned k = 0; k < IR_NOPS; k++)
@@ -34,8 +36,8 @@ int sc_irop_by_name(const char *name, size_t len) {
 
 int sc_irop_of_bcop(sc_op op) {
   switch (op) {
-#define IROP(name, flags, res, sig)
-#define GENOP(name, flags, res, sig) \
+#define IROP(name, flags, res, sig, sk)
+#define GENOP(name, flags, res, sig, sk) \
   case SC_OP_##name: return IR_##name;
 #include "ssa/irops.def"
 #undef IROP
@@ -54,10 +56,14 @@ const char *sc_cond_name(sc_cond c) {
   return (unsigned)c < SC_NCONDS ? n[c] : "?";
 }
 
-const char *sc_reason_name(sc_reason r) {
-  static const char *const n[] = {"check", "tag", "shape", "elems", "bounds", "overflow", "callee", "unreached"};
-  return (unsigned)r < SC_NREASONS ? n[r] : "?";
-}
+static const char *const reason_words[][2] = {
+#define REASON(n, w, t) {w, t},
+#include "ssa/reasons.def"
+#undef REASON
+};
+
+const char *sc_reason_name(sc_reason r) { return (unsigned)r < SC_NREASONS ? reason_words[r][0] : "?"; }
+const char *sc_reason_text(sc_reason r) { return (unsigned)r < SC_NREASONS ? reason_words[r][1] : "?"; }
 
 const char *sc_tag_ir_name(sc_tag t) {
   static const char *const n[] = {"null", "bool", "int", "float", "string", "array", "object", "map", "function"};

@@ -61,8 +61,8 @@ typedef enum sc_ty { SC_TY_VOID, SC_TY_VAL, SC_TY_I64, SC_TY_F64, SC_TY_BOOL, SC
 #define IRF_READ 16u /* reads mutable heap or global state */
 
 typedef enum sc_irop {
-#define IROP(name, flags, res, sig) IR_##name,
-#define GENOP(name, flags, res, sig) IR_##name,
+#define IROP(name, flags, res, sig, sk) IR_##name,
+#define GENOP(name, flags, res, sig, sk) IR_##name,
 #include "ssa/irops.def"
 #undef IROP
 #undef GENOP
@@ -72,18 +72,13 @@ typedef enum sc_irop {
 /* icmp/fcmp conditions (aux). */
 typedef enum sc_cond { SC_CC_EQ, SC_CC_NE, SC_CC_LT, SC_CC_LE, SC_CC_GT, SC_CC_GE, SC_NCONDS } sc_cond;
 
-/* Why compiled code leaves (guard, deopt: aux). Appended, never reordered. */
+/* Why compiled code leaves (guard, deopt: aux): reasons.def. */
 typedef enum sc_reason {
-  SC_RS_CHECK,    /* a generic check failed */
-  SC_RS_TAG,      /* a value had another tag than speculated */
-  SC_RS_SHAPE,    /* an object had another shape */
-  SC_RS_ELEMS,    /* an array had another elements kind */
-  SC_RS_BOUNDS,   /* an index was out of bounds */
-  SC_RS_OVERFLOW, /* int arithmetic overflowed */
-  SC_RS_CALLEE,   /* a call target was not the speculated function */
-  SC_RS_UNREACHED /* code the profile never reached */
+#define REASON(n, w, t) SC_RS_##n,
+#include "ssa/reasons.def"
+#undef REASON
+  SC_NREASONS
 } sc_reason;
-#define SC_NREASONS 8
 
 /* Feedback attached to an instruction: a copy of the interpreter's slot for
  * the bytecode instruction it came from. For GetProp/SetProp the entries
@@ -204,10 +199,26 @@ char sc_irop_result(unsigned op);   /* 'v','i','f','b','p','n','t' (irops.def) *
 const char *sc_irop_sig(unsigned op);
 int sc_irop_bcop(unsigned op);      /* the sc_op of a generic op, -1 for core ops */
 int sc_irop_of_bcop(sc_op op);      /* the generic op of a bytecode op, -1 if none */
+/* The kind of an op's bracketed static operand (irops.def's column). */
+typedef enum sc_static_kind {
+  SC_SK_NONE,
+  SC_SK_TAG,     /* aux: sc_tag, by IR name */
+  SC_SK_COND,    /* aux: sc_cond */
+  SC_SK_REASON,  /* aux: sc_reason */
+  SC_SK_LOCAL,   /* aux: a local of the function, by name */
+  SC_SK_GLOBAL,  /* aux: a global of the program, by name */
+  SC_SK_NAME,    /* aux: a property name id, by name */
+  SC_SK_BUILTIN, /* aux: sc_builtin */
+  SC_SK_NUM,     /* aux: a number written #n (a slot, a shape id) */
+  SC_SK_FUNC     /* imm: a function of the program, by name */
+} sc_static_kind;
+sc_static_kind sc_irop_static(unsigned op);
 static inline unsigned sc_ir_flags(const sc_ins *in) { return sc_irop_flags(in->op); }
 const char *sc_ty_name(sc_ty t);
 const char *sc_cond_name(sc_cond c);
 const char *sc_reason_name(sc_reason r);
+/* How --trace-deopt says it. */
+const char *sc_reason_text(sc_reason r);
 const char *sc_tag_ir_name(sc_tag t); /* null bool int float string array object map function */
 
 /* Building. Instructions start with fs = pc = -1. Appending a phi puts it

@@ -118,6 +118,35 @@ static void check_types(vstate *v, uint32_t id, const sc_ins *in) {
 static void check_static(vstate *v, uint32_t id, const sc_ins *in, uint32_t b) {
   sc_irfunc *f = v->f;
   const sc_program *p = f->prog;
+  bool ok = false; /* the static operand (irops.def's kind) is in range */
+  switch (sc_irop_static(in->op)) {
+  case SC_SK_NONE: case SC_SK_NUM: ok = true; break;
+  case SC_SK_TAG:
+    if (!(ok = in->aux >= 0 && in->aux < SC_NTAGS)) err(v, "%s: no tag #%d", desc(v, id), in->aux);
+    break;
+  case SC_SK_COND:
+    if (!(ok = in->aux >= 0 && in->aux < SC_NCONDS)) err(v, "%s: no condition #%d", desc(v, id), in->aux);
+    break;
+  case SC_SK_REASON:
+    if (!(ok = in->aux >= 0 && in->aux < SC_NREASONS)) err(v, "%s: no reason #%d", desc(v, id), in->aux);
+    break;
+  case SC_SK_LOCAL:
+    if (!(ok = in->aux >= 0 && (uint32_t)in->aux < f->nlocals)) err(v, "%s: no local #%d", desc(v, id), in->aux);
+    break;
+  case SC_SK_GLOBAL:
+    if (!(ok = p && in->aux >= 0 && (uint32_t)in->aux < p->nglobals)) err(v, "%s: no global #%d", desc(v, id), in->aux);
+    break;
+  case SC_SK_NAME:
+    if (!(ok = p && in->aux >= 0 && (uint32_t)in->aux < p->nnames)) err(v, "%s: no property name #%d", desc(v, id), in->aux);
+    break;
+  case SC_SK_BUILTIN:
+    if (!(ok = in->aux >= 0 && in->aux < SC_NBUILTINS)) err(v, "%s: no builtin #%d", desc(v, id), in->aux);
+    break;
+  case SC_SK_FUNC:
+    if (!(ok = p && in->imm >= 0 && (uint64_t)in->imm < p->nfuncs))
+      err(v, "%s: calls a missing function #%lld", desc(v, id), (long long)in->imm);
+    break;
+  }
   switch (in->op) {
   case IR_param:
     if (b != 0) err(v, "%s: param outside the entry block", desc(v, id));
@@ -134,36 +163,18 @@ static void check_static(vstate *v, uint32_t id, const sc_ins *in, uint32_t b) {
     if (!p || in->imm < 0 || (uint64_t)in->imm >= p->nfuncs) err(v, "%s: no function #%lld", desc(v, id), (long long)in->imm);
     break;
   case IR_Call:
-    if (!p || in->imm < 0 || (uint64_t)in->imm >= p->nfuncs) err(v, "%s: calls a missing function #%lld", desc(v, id), (long long)in->imm);
-    else if (p->funcs[in->imm]->arity != in->nargs)
+    if (ok && p->funcs[in->imm]->arity != in->nargs)
       err(v, "%s: %s takes %u arguments, the call passes %u", desc(v, id), p->funcs[in->imm]->name, p->funcs[in->imm]->arity, in->nargs);
     break;
   case IR_CallValue:
     if (in->nargs < 1) err(v, "%s: CallValue needs a callee", desc(v, id));
     break;
   case IR_CallBuiltin:
-    if (in->aux < 0 || in->aux >= SC_NBUILTINS) err(v, "%s: no builtin #%d", desc(v, id), in->aux);
-    else if ((uint32_t)sc_builtin_argc((sc_builtin)in->aux) != in->nargs)
+    if (ok && (uint32_t)sc_builtin_argc((sc_builtin)in->aux) != in->nargs)
       err(v, "%s: %s takes %d arguments, not %u", desc(v, id), sc_builtin_name((sc_builtin)in->aux), sc_builtin_argc((sc_builtin)in->aux), in->nargs);
     break;
-  case IR_LoadGlobal: case IR_StoreGlobal:
-    if (!p || in->aux < 0 || (uint32_t)in->aux >= p->nglobals) err(v, "%s: no global #%d", desc(v, id), in->aux);
-    break;
-  case IR_GetProp: case IR_SetProp:
-    if (!p || in->aux < 0 || (uint32_t)in->aux >= p->nnames) err(v, "%s: no property name #%d", desc(v, id), in->aux);
-    break;
   case IR_checkkind:
-    if (in->aux < 0 || (uint32_t)in->aux >= f->nlocals) err(v, "%s: no local #%d", desc(v, id), in->aux);
-    else if (f->local_kinds[in->aux] == SC_KIND_ANY) err(v, "%s: checkkind of %s, which has no declared kind", desc(v, id), f->local_names[in->aux]);
-    break;
-  case IR_istag:
-    if (in->aux < 0 || in->aux >= SC_NTAGS) err(v, "%s: no tag #%d", desc(v, id), in->aux);
-    break;
-  case IR_icmp: case IR_fcmp:
-    if (in->aux < 0 || in->aux >= SC_NCONDS) err(v, "%s: no condition #%d", desc(v, id), in->aux);
-    break;
-  case IR_guard: case IR_deopt:
-    if (in->aux < 0 || in->aux >= SC_NREASONS) err(v, "%s: no reason #%d", desc(v, id), in->aux);
+    if (ok && f->local_kinds[in->aux] == SC_KIND_ANY) err(v, "%s: checkkind of %s, which has no declared kind", desc(v, id), f->local_names[in->aux]);
     break;
   case IR_jmp: case IR_br:
     for (int k = 0; k < (in->op == IR_br ? 2 : 1); k++)

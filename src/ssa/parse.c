@@ -414,8 +414,8 @@ static const char *tag_n(unsigned k) { return sc_tag_ir_name((sc_tag)k); }
 static const char *cond_n(unsigned k) { return sc_cond_name((sc_cond)k); }
 static const char *reason_n(unsigned k) { return sc_reason_name((sc_reason)k); }
 static const char *builtin_n(unsigned k) { return sc_builtin_name((sc_builtin)k); }
-static const char *state_n(unsigned k) { return sc_fb_state_names[k]; }
-static const char *flag_n(unsigned k) { return sc_fb_flag_names[k]; }
+static const char *state_n(unsigned k) { return sc_fb_state_name(k); }
+static const char *flag_n(unsigned k) { return sc_fb_flag_name(k, true); }
 static const char *elems_n(unsigned k) { return sc_elems_names[k]; }
 static const char *kind_n(unsigned k) { return sc_kind_name((sc_kind)k); }
 
@@ -434,12 +434,8 @@ static bool enum_word(parser *P, const char *(*name)(unsigned), unsigned n, cons
 static bool parse_static(parser *P, sc_ins *in) {
   sc_irfunc *f = P->f;
   tok *t = cur(P);
-  bool needs = in->op == IR_istag || in->op == IR_icmp || in->op == IR_fcmp || in->op == IR_guard ||
-               in->op == IR_deopt || in->op == IR_checkkind || in->op == IR_LoadGlobal ||
-               in->op == IR_StoreGlobal || in->op == IR_GetProp || in->op == IR_SetProp ||
-               in->op == IR_CallBuiltin || in->op == IR_Call || in->op == IR_hasshape || in->op == IR_ldslot ||
-               in->op == IR_stslot || in->op == IR_addslot;
-  if (!needs) {
+  sc_static_kind sk = sc_irop_static(in->op);
+  if (sk == SC_SK_NONE) {
     if (at(P, '[') && in->op != IR_phi) {
       perr(P, t, "%s takes no [operand]", sc_irop_name(in->op));
       return false;
@@ -455,13 +451,13 @@ static bool parse_static(parser *P, sc_ins *in) {
   bool ok = true;
   int x;
   int64_t n;
-  switch (in->op) {
-  case IR_istag: ok = enum_word(P, tag_n, SC_NTAGS, "tag", &x); in->aux = x; break;
-  case IR_icmp: case IR_fcmp: ok = enum_word(P, cond_n, SC_NCONDS, "condition", &x); in->aux = x; break;
-  case IR_guard: case IR_deopt: ok = enum_word(P, reason_n, SC_NREASONS, "reason", &x); in->aux = x; break;
-  case IR_CallBuiltin: ok = enum_word(P, builtin_n, SC_NBUILTINS, "builtin", &x); in->aux = x; break;
-  case IR_Call: ok = func_operand(P, &in->imm); break;
-  default:
+  switch (sk) {
+  case SC_SK_TAG: ok = enum_word(P, tag_n, SC_NTAGS, "tag", &x); in->aux = x; break;
+  case SC_SK_COND: ok = enum_word(P, cond_n, SC_NCONDS, "condition", &x); in->aux = x; break;
+  case SC_SK_REASON: ok = enum_word(P, reason_n, SC_NREASONS, "reason", &x); in->aux = x; break;
+  case SC_SK_BUILTIN: ok = enum_word(P, builtin_n, SC_NBUILTINS, "builtin", &x); in->aux = x; break;
+  case SC_SK_FUNC: ok = func_operand(P, &in->imm); break;
+  default: /* LOCAL, GLOBAL, NAME, NUM: #n, or a name */
     if (accept(P, '#')) {
       ok = number(P, &n);
       in->aux = (int32_t)n;
@@ -472,7 +468,7 @@ static bool parse_static(parser *P, sc_ins *in) {
       return false;
     }
     char *name = word(P, "a name");
-    if (in->op == IR_checkkind) {
+    if (sk == SC_SK_LOCAL) {
       in->aux = -1;
       for (uint32_t i = 0; i < f->nlocals; i++)
         if (!strcmp(f->local_names[i], name)) in->aux = (int32_t)i;
@@ -480,7 +476,7 @@ static bool parse_static(parser *P, sc_ins *in) {
         perr(P, t, "unknown local '%s'", name);
         return false;
       }
-    } else if (in->op == IR_LoadGlobal || in->op == IR_StoreGlobal) {
+    } else if (sk == SC_SK_GLOBAL) {
       in->aux = sc_global_find(P->prog, name);
       if (in->aux < 0) in->aux = (int32_t)sc_global_add(P->prog, name);
     } else
@@ -586,7 +582,7 @@ static bool parse_fb(parser *P, sc_ins *in) {
   } else
     fb->bcop = (uint16_t)dflt;
   int st;
-  if (!enum_word(P, state_n, 4, "feedback state", &st)) return false;
+  if (!enum_word(P, state_n, SC_FB_MEGA + 1, "feedback state", &st)) return false;
   s->state = (uint8_t)st;
   tok *t = cur(P);
   if (t->k != T_ID || t->s[0] != 'x' || t->len < 2) {
@@ -679,7 +675,7 @@ static bool parse_fb(parser *P, sc_ins *in) {
   }
   while (accept(P, '+')) {
     int b;
-    if (!enum_word(P, flag_n, 4, "feedback flag", &b)) return false;
+    if (!enum_word(P, flag_n, SC_FB_NFLAGS, "feedback flag", &b)) return false;
     s->flags |= (uint8_t)(1u << b);
   }
   in->fb = fb;

@@ -7,8 +7,6 @@
 #include "ssa/ir.h"
 #include "ssa/irtext.h"
 
-const char *const sc_fb_state_names[4] = {"uninit", "mono", "poly", "mega"};
-const char *const sc_fb_flag_names[4] = {"ovf", "oob", "nonint", "fres"};
 const char *const sc_elems_names[3] = {"int", "float", "any"};
 
 sc_fbclass sc_fb_class(sc_op op) {
@@ -60,7 +58,7 @@ static void print_fb(const sc_irfunc *f, const sc_ins *in, FILE *out) {
   const sc_fb_slot *s = &fb->s;
   fputs(" !fb", out);
   if (fb->bcop != sc_ir_default_fbop(in)) fprintf(out, "[%s]", sc_op_name((sc_op)fb->bcop));
-  fprintf(out, " %s x%u", s->state < 4 ? sc_fb_state_names[s->state] : "?", s->count);
+  fprintf(out, " %s x%u", sc_fb_state_name(s->state), s->count);
   if (s->n) {
     fputs(" [", out);
     for (unsigned k = 0; k < s->n && k < SC_FB_MAX; k++) {
@@ -69,8 +67,8 @@ static void print_fb(const sc_irfunc *f, const sc_ins *in, FILE *out) {
     }
     putc(']', out);
   }
-  for (unsigned b = 0; b < 4; b++)
-    if (s->flags & (1u << b)) fprintf(out, " +%s", sc_fb_flag_names[b]);
+  for (unsigned b = 0; b < SC_FB_NFLAGS; b++)
+    if (s->flags & (1u << b)) fprintf(out, " +%s", sc_fb_flag_name(b, true));
 }
 
 static void print_name(FILE *out, const char *const *names, uint32_t n, int32_t i) {
@@ -81,24 +79,22 @@ static void print_name(FILE *out, const char *const *names, uint32_t n, int32_t 
 /* The bracketed static operand of an instruction, if it has one. */
 static void print_static(const sc_irfunc *f, const sc_ins *in, FILE *out) {
   const sc_program *p = f->prog;
-  switch (in->op) {
-  case IR_istag: fprintf(out, "[%s]", sc_tag_ir_name((sc_tag)in->aux)); break;
-  case IR_icmp: case IR_fcmp: fprintf(out, "[%s]", sc_cond_name((sc_cond)in->aux)); break;
-  case IR_guard: case IR_deopt: fprintf(out, "[%s]", sc_reason_name((sc_reason)in->aux)); break;
-  case IR_checkkind: print_name(out, f->local_names, f->nlocals, in->aux); break;
-  case IR_LoadGlobal: case IR_StoreGlobal:
-    print_name(out, p ? p->global_names : NULL, p ? p->nglobals : 0, in->aux);
-    break;
-  case IR_GetProp: case IR_SetProp: print_name(out, p ? p->names : NULL, p ? p->nnames : 0, in->aux); break;
-  case IR_CallBuiltin: fprintf(out, "[%s]", sc_builtin_name((sc_builtin)in->aux)); break;
-  case IR_hasshape: case IR_ldslot: case IR_stslot: case IR_addslot: fprintf(out, "[#%d]", in->aux); break;
-  case IR_Call: {
+  switch (sc_irop_static(in->op)) {
+  case SC_SK_NONE: break;
+  case SC_SK_TAG: fprintf(out, "[%s]", sc_tag_ir_name((sc_tag)in->aux)); break;
+  case SC_SK_COND: fprintf(out, "[%s]", sc_cond_name((sc_cond)in->aux)); break;
+  case SC_SK_REASON: fprintf(out, "[%s]", sc_reason_name((sc_reason)in->aux)); break;
+  case SC_SK_LOCAL: print_name(out, f->local_names, f->nlocals, in->aux); break;
+  case SC_SK_GLOBAL: print_name(out, p ? p->global_names : NULL, p ? p->nglobals : 0, in->aux); break;
+  case SC_SK_NAME: print_name(out, p ? p->names : NULL, p ? p->nnames : 0, in->aux); break;
+  case SC_SK_BUILTIN: fprintf(out, "[%s]", sc_builtin_name((sc_builtin)in->aux)); break;
+  case SC_SK_NUM: fprintf(out, "[#%d]", in->aux); break;
+  case SC_SK_FUNC: {
     const char *fn = func_name(f, (uint64_t)in->imm);
     if (fn) fprintf(out, "[%s]", fn);
     else fprintf(out, "[#%" PRId64 "]", in->imm);
     break;
   }
-  default: break;
   }
 }
 

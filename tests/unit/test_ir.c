@@ -390,6 +390,42 @@ Test(ir, verifier_checks_program_references) {
   free(e);
 }
 
+Test(ir, verifier_checks_every_static_operand_kind) {
+  /* every kind of irops.def's static column out of range, one each */
+  sc_irfunc *f = parse("func f() {\nb0:\n    v1 = val null\n    ret v1\n}\n");
+  static const struct {
+    sc_irop op;
+    sc_ty ty;
+    uint32_t nargs;
+    int32_t aux;
+    int64_t imm;
+    const char *msg;
+  } cases[] = {
+      {IR_istag, SC_TY_BOOL, 1, SC_NTAGS, 0, "no tag #"},
+      {IR_icmp, SC_TY_BOOL, 2, SC_NCONDS, 0, "no condition #"},
+      {IR_guard, SC_TY_VOID, 1, SC_NREASONS, 0, "no reason #"},
+      {IR_checkkind, SC_TY_VOID, 1, 7, 0, "no local #7"},
+      {IR_StoreGlobal, SC_TY_VOID, 1, 9, 0, "no global #9"},
+      {IR_GetProp, SC_TY_VAL, 1, 1000, 0, "no property name #1000"},
+      {IR_CallBuiltin, SC_TY_VAL, 0, SC_NBUILTINS, 0, "no builtin #"},
+      {IR_Call, SC_TY_VAL, 0, 0, 42, "calls a missing function #42"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    cr_assert_neq(sc_irop_static(cases[i].op), SC_SK_NONE, "%s has a static operand", sc_irop_name(cases[i].op));
+    uint32_t v = sc_ir_insert(f, 0, 1, cases[i].op, cases[i].ty, cases[i].nargs);
+    f->ins[v].aux = cases[i].aux;
+    f->ins[v].imm = cases[i].imm;
+    for (uint32_t k = 0; k < cases[i].nargs; k++) f->ins[v].args[k] = 1;
+  }
+  sc_diags d = {0};
+  cr_assert_neq(sc_ir_verify(f, &d), 0);
+  char *e = diag_text(&d, false);
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) HAS(e, cases[i].msg);
+  free(e);
+  cr_assert_eq(sc_irop_static(IR_iadd), SC_SK_NONE);
+  cr_assert_eq(sc_irop_static(IR_hasshape), SC_SK_NUM);
+}
+
 Test(ir, builder_and_forwarding) {
   sc_program *p = sc_program_new("t");
   sc_func_add(p, "f", 1);
