@@ -39,6 +39,13 @@ typedef struct sc_compile_request {
   const sc_profile *feedback; /* the function's feedback (feedback.h); NULL: no speculation */
   const char *pipeline;       /* passes; NULL: the speculative pipeline with feedback, else the plain one */
   FILE *dump;                 /* when not NULL, the lowered code is printed there */
+  /* Optional, as the tier manager passes them (NULL: not used). */
+  const sc_profile *profiles; /* every function's feedback, by function index: callees
+                                 are inlined with theirs (and call targets speculated on) */
+  const sc_value *globals;    /* the globals' values, with global_stores[g] how often */
+  const uint8_t *global_stores; /* global g was stored (0, 1, 2: more): code may assume the
+                                   value of one stored at most once (an SC_DEP_GLOBAL) */
+  const sc_inline_options *inline_options; /* NULL: the VM's (sc_vm_options.inl) */
 } sc_compile_request;
 
 /* Where compiled code can leave: resume the interpreter in function `func`
@@ -60,8 +67,9 @@ typedef struct sc_guard_info {
 } sc_guard_info;
 
 enum {
-  SC_REASON_CHECK, SC_REASON_TAG, SC_REASON_SHAPE, SC_REASON_ELEMS, SC_REASON_BOUNDS,
-  SC_REASON_OVERFLOW, SC_REASON_CALLEE, SC_REASON_UNREACHED
+#define REASON(n, w, t) SC_REASON_##n,
+#include "reasons.def"
+#undef REASON
 };
 
 /* What the code assumes of the heap and the program beyond its guards: a

@@ -6,10 +6,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "backend/backend.h"
-#include "passes/passes.h"
+#include "jit/driver.h"
 #include "jit/tier.h"
 #include "shapec/compiler.h"
 
@@ -159,12 +157,6 @@ static bool check_feedback(sc_vm *vm, const sc_func *fn, const sc_profile *p, sc
   return ok;
 }
 
-static double now(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
 static bool is_loop_header(const sc_func *fn, uint32_t pc) {
   for (uint32_t k = 0; k < fn->ncode; k++)
     if ((sc_op_flags((sc_op)fn->code[k].op) & SC_OPF_JUMP) && (uint32_t)fn->code[k].a == pc && pc <= k) return true;
@@ -185,14 +177,17 @@ static int32_t block_pc(const sc_irfunc *f, uint32_t b) {
   return -1;
 }
 
-/* Deopt points, guards, assumptions and the OSR entry of the final IR. */
-static void describe(sc_irfunc *f, sc_compile_result *res) {
+/* Deopt points, guards, assumptions and the OSR entry of the final IR.
+ * Instruction ids start at 1 (0 means none and is no instruction). */
+static void describe(sc_irfunc *f, void *arg) {
+  sc_compile_result *res = arg;
   int32_t *map = malloc((f->nfs ? f->nfs : 1) * sizeof *map);
   for (uint32_t k = 0; k < f->nfs; k++) map[k] = -1;
   res->deopts = malloc((f->nfs ? f->nfs : 1) * sizeof *res->deopts);
   res->guards = malloc((f->nins ? f->nins : 1) * sizeof *res->guards);
-  res->deps = malloc((f->nins ? f->nins : 1) * sizeof *res->deps);
-  for (uint32_t i = 0; i < f->nins; i++) {
+  res->deps = malloc((f->nins + f->ngdeps + 1) * sizeof *res->deps);
+  for (uint32_t k = 0; k < f->ngdeps; k++) res->deps[res->ndeps++] = (sc_dependency){SC_DEP_GLOBAL, 0, f->gdeps[k]};
+  for (uint32_t i = 1; i < f->nins; i++) {
     const sc_ins *in = &f->ins[i];
     if (in->dead) continue;
     for (int32_t s = in->fs; s >= 0 && map[s] < 0; s = f->fs[s].parent) {
@@ -216,14 +211,14 @@ static void describe(sc_irfunc *f, sc_compile_result *res) {
   /* frame slots: the locals, then the operand stack at the header, which
    * the entry always reads */
   uint32_t nslots = f->prog->funcs[f->func]->nlocals;
-  for (uint32_t i = 0; i < f->nins; i++)
+  for (uint32_t i = 1; i < f->nins; i++)
     if (!f->ins[i].dead && f->ins[i].op == IR_param && (uint32_t)f->ins[i].imm >= nslots)
       nslots = (uint32_t)f->ins[i].imm + 1;
   res->osr_nslots = nslots;
   res->osr_live = malloc(nslots * sizeof *res->osr_live);
   for (uint32_t k = 0; k < nslots; k++) {
     bool live = false;
-    for (uint32_t i = 0; i < f->nins && !live; i++)
+    for (uint32_t i = 1; i < f->nins && !live; i++)
       live = !f->ins[i].dead && f->ins[i].op == IR_param && (uint32_t)f->ins[i].imm == k;
     if (live) res->osr_live[res->nosr_live++] = k;
   }
@@ -240,6 +235,17 @@ static void describe(sc_irfunc *f, sc_compile_result *res) {
   }
 }
 
+typedef struct describe_arg {
+  sc_compile_result *res;
+  bool *done;
+} describe_arg;
+
+static void describe_once(sc_irfunc *f, void *arg) {
+  describe_arg *d = arg;
+  describe(f, d->res);
+  *d->done = true;
+}
+
 int sc_compile(sc_compiler *c, const sc_compile_request *req, sc_compile_result *res) {
   if (!res) return SC_COMPILE_BAD_REQUEST;
   memset(res, 0, sizeof *res);
@@ -254,24 +260,29 @@ int sc_compile(sc_compiler *c, const sc_compile_request *req, sc_compile_result 
   const char *pipeline = req->pipeline ? req->pipeline : req->feedback ? SC_SPECULATIVE_PIPELINE : SC_DEFAULT_PIPELINE;
   char msg[200];
   if (sc_pipeline_check(pipeline, msg, sizeof msg)) return bad(res, "pipeline: %s", msg);
-  double t0 = now();
-  sc_arena a;
-  sc_arena_init(&a);
-  sc_pipeline_opts o = {.out = stderr, .err = stderr, .osr_pc = req->osr_pc, .verify = true};
-  sc_irfunc *f = sc_pipeline_lift(&a, prog, req->func, req->feedback, pipeline, &o);
-  if (!f) {
-    sc_arena_drop(&a);
+  if (req->globals && !req->global_stores) return bad(res, "globals without their store counts");
+  sc_job job = {.prog = prog, .func = req->func, .osr_pc = req->osr_pc, .prof = req->feedback,
+                .profs = req->profiles, .globals = req->global_stores ? req->globals : NULL,
+                .gstores = req->globals ? req->global_stores : NULL, .pipeline = pipeline, .verify = true,
+                .dump = req->dump};
+  job.inl = req->inline_options ? *req->inline_options : c->vm->opts.inl;
+  sc_job_result jr;
+  bool described = false;
+  sc_jit_build(c->be, c->ctx, &job, &jr, describe_once, &(describe_arg){res, &described});
+  free(jr.gdeps); /* the result lists them as dependencies */
+  if (!described) { /* lifting or a pass failed the verifier */
+    sc_compile_result_free(res);
     if (req->osr_pc) return bad(res, "function %s: the loop at pc %u cannot be entered", fn->name, req->osr_pc);
     snprintf(res->error, sizeof res->error, "the IR verifier rejected function %s", fn->name);
     return res->status = SC_COMPILE_FAILED;
   }
-  res->guards_emitted = f->guards_emitted;
-  res->guards_removed = f->guards_removed;
-  describe(f, res);
-  res->code = c->be->compile(c->ctx, f, req->dump, &res->handle, res->error, sizeof res->error);
-  sc_arena_drop(&a);
-  res->compile_ms = (now() - t0) * 1e3;
+  res->guards_emitted = jr.guards_emitted;
+  res->guards_removed = jr.guards_removed;
+  res->code = jr.fn;
+  res->handle = jr.handle;
+  res->compile_ms = jr.secs * 1e3;
   if (!res->code) {
+    snprintf(res->error, sizeof res->error, "%s", jr.err);
     sc_compile_result_free(res);
     return res->status = SC_COMPILE_FAILED;
   }

@@ -10,8 +10,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "backend/backend.h"
-#include "passes/passes.h"
+#include "jit/driver.h"
 #include "jit/helpers.h"
 #include "jit/tier.h"
 
@@ -136,35 +135,24 @@ static void trace(sc_vm *vm, const char *fmt, ...) {
  * r->prof when r->spec. Reads only the program, r and constant VM fields,
  * so that it can run on a worker thread with that thread's context. */
 static void build(const sc_jit *j, void *ctx, int owner, creq *r, FILE *dump) {
-  sc_vm *vm = j->vm;
-  double t0 = now();
-  sc_arena a;
-  sc_arena_init(&a);
-  sc_pipeline_opts o = {.out = stderr, .err = stderr, .osr_pc = r->osr_pc, .globals = r->gvals,
-                        .gstores = r->gstores, .inl = vm->opts.inl};
-  if (r->spec) o.profiles = r->profs; /* the inliner lifts callees with their feedback */
+  sc_job job = {.prog = j->vm->prog, .func = r->func, .osr_pc = r->osr_pc, .prof = r->spec ? &r->prof : NULL,
+                .profs = r->profs, .globals = r->gvals, .gstores = r->gstores, .inl = j->vm->opts.inl,
+                .dump = dump};
 #ifdef SC_CHECKING
-  o.verify = true;
+  job.verify = true;
 #endif
-  sc_irfunc *f = sc_pipeline_lift(&a, vm->prog, r->func, r->spec ? &r->prof : NULL,
-                                  r->spec ? SC_SPECULATIVE_PIPELINE : SC_DEFAULT_PIPELINE, &o);
-  r->fn = NULL;
-  if (!f) snprintf(r->err, sizeof r->err, "the IR verifier rejected it");
-  else {
-    r->code = (code_ref){NULL, owner};
-    r->fn = j->be->compile(ctx, f, dump, &r->code.h, r->err, sizeof r->err);
-    r->guards_removed = f->guards_removed;
-    r->guards_emitted = f->guards_emitted;
-    r->guards_hoisted = f->guards_hoisted;
-    r->inlined = f->inlined;
-    if (r->fn && f->ngdeps) {
-      r->gdeps = malloc(f->ngdeps * sizeof *r->gdeps);
-      memcpy(r->gdeps, f->gdeps, f->ngdeps * sizeof *r->gdeps);
-      r->ngdeps = f->ngdeps;
-    }
-  }
-  sc_arena_drop(&a);
-  r->secs = now() - t0;
+  sc_job_result res;
+  sc_jit_build(j->be, ctx, &job, &res, NULL, NULL);
+  r->fn = res.fn;
+  r->code = (code_ref){res.handle, owner};
+  r->guards_emitted = res.guards_emitted;
+  r->guards_removed = res.guards_removed;
+  r->guards_hoisted = res.guards_hoisted;
+  r->inlined = res.inlined;
+  r->gdeps = res.gdeps;
+  r->ngdeps = res.ngdeps;
+  r->secs = res.secs;
+  memcpy(r->err, res.err, sizeof r->err);
 }
 
 /* Backends set up process-wide state when a context is made (LLVM's

@@ -58,7 +58,7 @@ const char *sc_cond_name(sc_cond c) {
 
 static const char *const reason_words[][2] = {
 #define REASON(n, w, t) {w, t},
-#include "ssa/reasons.def"
+#include "shapec/reasons.def"
 #undef REASON
 };
 

@@ -72,10 +72,11 @@ typedef enum sc_irop {
 /* icmp/fcmp conditions (aux). */
 typedef enum sc_cond { SC_CC_EQ, SC_CC_NE, SC_CC_LT, SC_CC_LE, SC_CC_GT, SC_CC_GE, SC_NCONDS } sc_cond;
 
-/* Why compiled code leaves (guard, deopt: aux): reasons.def. */
+/* Why compiled code leaves (guard, deopt: aux): shapec/reasons.def, the
+ * same numbers as compiler.h's SC_REASON_*. */
 typedef enum sc_reason {
 #define REASON(n, w, t) SC_RS_##n,
-#include "ssa/reasons.def"
+#include "shapec/reasons.def"
 #undef REASON
   SC_NREASONS
 } sc_reason;

@@ -1,0 +1,42 @@
+/* The one compile driver (driver.h): lift, the pass pipeline, the backend. */
+#include "jit/driver.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static double now(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+bool sc_jit_build(const sc_backend_impl *be, void *ctx, const sc_job *job, sc_job_result *r,
+                  void (*describe)(sc_irfunc *f, void *arg), void *arg) {
+  double t0 = now();
+  memset(r, 0, sizeof *r);
+  sc_arena a;
+  sc_arena_init(&a);
+  sc_pipeline_opts o = {.out = stderr, .err = stderr, .osr_pc = job->osr_pc, .globals = job->globals,
+                        .gstores = job->gstores, .inl = job->inl, .verify = job->verify};
+  if (job->prof) o.profiles = job->profs; /* the inliner lifts callees with their feedback */
+  const char *pipeline = job->pipeline ? job->pipeline : job->prof ? SC_SPECULATIVE_PIPELINE : SC_DEFAULT_PIPELINE;
+  sc_irfunc *f = sc_pipeline_lift(&a, job->prog, job->func, job->prof, pipeline, &o);
+  if (!f) snprintf(r->err, sizeof r->err, "the IR verifier rejected it");
+  else {
+    r->guards_emitted = f->guards_emitted;
+    r->guards_removed = f->guards_removed;
+    r->guards_hoisted = f->guards_hoisted;
+    r->inlined = f->inlined;
+    if (describe) describe(f, arg);
+    r->fn = be->compile(ctx, f, job->dump, &r->handle, r->err, sizeof r->err);
+    if (r->fn && f->ngdeps) {
+      r->gdeps = malloc(f->ngdeps * sizeof *r->gdeps);
+      memcpy(r->gdeps, f->gdeps, f->ngdeps * sizeof *r->gdeps);
+      r->ngdeps = f->ngdeps;
+    }
+  }
+  sc_arena_drop(&a);
+  r->secs = now() - t0;
+  return r->fn != NULL;
+}

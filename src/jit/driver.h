@@ -1,0 +1,41 @@
+/* The one compile driver: the tier manager's requests and the library's
+ * sc_compile both compile through sc_jit_build. A job carries everything
+ * a compilation reads; nothing else of the VM is read, so a job can run
+ * on any thread with that thread's backend context. */
+#ifndef SC_JIT_DRIVER_H
+#define SC_JIT_DRIVER_H
+
+#include <stdio.h>
+
+#include "backend/backend.h"
+#include "passes/passes.h"
+
+typedef struct sc_job {
+  const sc_program *prog;
+  uint32_t func;
+  uint32_t osr_pc;          /* 0: the whole function; else its loop at this header */
+  const sc_profile *prof;   /* the function's feedback; NULL: no speculation */
+  const sc_profile *profs;  /* every function's, for the inliner (NULL: none) */
+  const sc_value *globals;  /* globals' values and store counts the code may */
+  const uint8_t *gstores;   /* assume (both NULL: none) */
+  sc_inline_options inl;
+  const char *pipeline;     /* NULL: speculative with prof, else the default */
+  bool verify;              /* the IR verifier after every pass */
+  FILE *dump;               /* the lowered code is printed there (NULL: not) */
+} sc_job;
+
+typedef struct sc_job_result {
+  sc_native_fn fn;          /* NULL: failed, err says why */
+  void *handle;             /* the backend's, for release */
+  uint32_t guards_emitted, guards_removed, guards_hoisted, inlined;
+  uint32_t *gdeps, ngdeps;  /* globals the code assumes (malloc'd; free them) */
+  double secs;              /* lift + passes + code generation */
+  char err[256];
+} sc_job_result;
+
+/* Compiles job with backend be's context ctx into *r; when describe is
+ * not NULL it is called with the final IR before code generation. */
+bool sc_jit_build(const sc_backend_impl *be, void *ctx, const sc_job *job, sc_job_result *r,
+                  void (*describe)(sc_irfunc *f, void *arg), void *arg);
+
+#endif
