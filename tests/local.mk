@@ -16,6 +16,9 @@ tests_perf_lift_throughput_SOURCES = tests/perf/lift_throughput.c
 tests_perf_lift_throughput_LDADD = libshapec.la $(GC_LIBS) -lm
 include tests/gen/local.mk
 include tests/backend/local.mk
+# Every command reports a failed write of its output.
+TESTS += tests/cli/write-errors.sh
+EXTRA_DIST += tests/cli/write-errors.sh
 # Background compilation under load (and, in a --enable-tsan build, races).
 TESTS += tests/tier-stress.sh
 EXTRA_DIST += tests/tier-stress.sh tests/tsan.supp tests/tier_many.sasm tests/tier_many.stdout

@@ -1,5 +1,6 @@
 /* The shapec command: run, check, and --emit=... of .sasm programs.
- * Exit status: 0 ok, 1 runtime error, 2 usage error or bad program. */
+ * Exit status: 0 ok, 1 runtime error or output not written, 2 usage error
+ * or bad program. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -138,7 +139,27 @@ static bool parse_frames(const char *s, uint32_t *out) {
   return true;
 }
 
+/* Whether everything written to f reached its file; else reports it. */
+static bool output_ok(FILE *f, const char *what) {
+  errno = 0;
+  bool bad = fflush(f) != 0 || ferror(f);
+  /* errno is lost when the error came earlier (the VM flushes at its end) */
+  if (bad) fprintf(stderr, "shapec: error: writing %s: %s\n", what, errno ? strerror(errno) : "a write failed");
+  return !bad;
+}
+
+static int command(int argc, char **argv);
+
+/* Every command's output is checked once at the end (as gnulib's
+ * close_stdout): a write error is exit status 1 unless the command failed
+ * for its own reason already. */
 int main(int argc, char **argv) {
+  int status = command(argc, argv);
+  if (!output_ok(stdout, "output") && status == 0) status = 1;
+  return status;
+}
+
+static int command(int argc, char **argv) {
   const char *emit = NULL, *dump = NULL;
   const char *pos[3];
   int npos = 0, profile = 1, jit = -1, jit_threads = 0, jit_wait = 0, stats = 0, trace_deopt = 0, trace_tier = 0;
@@ -246,7 +267,7 @@ int main(int argc, char **argv) {
     if (!p) return SC_EXIT_BAD_PROGRAM;
     if (!strcmp(emit, "bytecode")) {
       sc_disassemble(p, stdout);
-      return fflush(stdout) ? 1 : 0;
+      return 0;
     }
     return sc_cli_emit_ir(emit, p, nrest, rest, &inl);
   }
@@ -289,8 +310,14 @@ int main(int argc, char **argv) {
   int status = sc_vm_run_main(vm);
   if (dump_out) {
     sc_vm_dump_feedback(vm, dump_out);
-    if (dump_out != stdout) fclose(dump_out);
+    if (dump_out != stdout) {
+      bool ok = output_ok(dump_out, dump);
+      if (fclose(dump_out) && ok) {
+        fprintf(stderr, "shapec: error: writing %s: %s\n", dump, strerror(errno));
+        ok = false;
+      }
+      if (!ok && status == 0) status = 1;
+    }
   }
-  fflush(stdout);
   return status;
 }
