@@ -235,17 +235,6 @@ static void describe(sc_irfunc *f, void *arg) {
   }
 }
 
-typedef struct describe_arg {
-  sc_compile_result *res;
-  bool *done;
-} describe_arg;
-
-static void describe_once(sc_irfunc *f, void *arg) {
-  describe_arg *d = arg;
-  describe(f, d->res);
-  *d->done = true;
-}
-
 int sc_compile(sc_compiler *c, const sc_compile_request *req, sc_compile_result *res) {
   if (!res) return SC_COMPILE_BAD_REQUEST;
   memset(res, 0, sizeof *res);
@@ -267,11 +256,9 @@ int sc_compile(sc_compiler *c, const sc_compile_request *req, sc_compile_result 
                 .dump = req->dump};
   job.inl = req->inline_options ? *req->inline_options : c->vm->opts.inl;
   sc_job_result jr;
-  bool described = false;
-  sc_jit_build(c->be, c->ctx, &job, &jr, describe_once, &(describe_arg){res, &described});
-  free(jr.gdeps); /* the result lists them as dependencies */
-  if (!described) { /* lifting or a pass failed the verifier */
-    sc_compile_result_free(res);
+  sc_jit_build(c->be, c->ctx, &job, &jr, describe, res);
+  free(jr.gdeps); /* describe listed them as dependencies */
+  if (jr.rejected) {
     if (req->osr_pc) return bad(res, "function %s: the loop at pc %u cannot be entered", fn->name, req->osr_pc);
     snprintf(res->error, sizeof res->error, "the IR verifier rejected function %s", fn->name);
     return res->status = SC_COMPILE_FAILED;

@@ -22,8 +22,10 @@ bool sc_jit_build(const sc_backend_impl *be, void *ctx, const sc_job *job, sc_jo
   if (job->prof) o.profiles = job->profs; /* the inliner lifts callees with their feedback */
   const char *pipeline = job->pipeline ? job->pipeline : job->prof ? SC_SPECULATIVE_PIPELINE : SC_DEFAULT_PIPELINE;
   sc_irfunc *f = sc_pipeline_lift(&a, job->prog, job->func, job->prof, pipeline, &o);
-  if (!f) snprintf(r->err, sizeof r->err, "the IR verifier rejected it");
-  else {
+  if (!f) {
+    r->rejected = true;
+    snprintf(r->err, sizeof r->err, "the IR verifier rejected it");
+  } else {
     r->guards_emitted = f->guards_emitted;
     r->guards_removed = f->guards_removed;
     r->guards_hoisted = f->guards_hoisted;

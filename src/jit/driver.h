@@ -26,6 +26,7 @@ typedef struct sc_job {
 
 typedef struct sc_job_result {
   sc_native_fn fn;          /* NULL: failed, err says why */
+  bool rejected;            /* the IR verifier rejected it (no code was generated) */
   void *handle;             /* the backend's, for release */
   uint32_t guards_emitted, guards_removed, guards_hoisted, inlined;
   uint32_t *gdeps, ngdeps;  /* globals the code assumes (malloc'd; free them) */

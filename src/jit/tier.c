@@ -45,12 +45,8 @@ typedef struct creq {
   bool own_globals; /* a copy (background), not the VM's own (synchronous) */
   double queued_at; /* for the latency in traces */
   /* result */
-  sc_native_fn fn;
-  code_ref code;
-  double secs;
-  uint32_t guards_emitted, guards_removed, guards_hoisted, inlined;
-  uint32_t *gdeps, ngdeps; /* globals whose values the code assumes */
-  char err[256];
+  sc_job_result res;
+  code_ref code; /* res.handle and the context that owns it */
 } creq;
 
 /* Code that assumes the value of a global: dropped when it is stored. */
@@ -141,18 +137,8 @@ static void build(const sc_jit *j, void *ctx, int owner, creq *r, FILE *dump) {
 #ifdef SC_CHECKING
   job.verify = true;
 #endif
-  sc_job_result res;
-  sc_jit_build(j->be, ctx, &job, &res, NULL, NULL);
-  r->fn = res.fn;
-  r->code = (code_ref){res.handle, owner};
-  r->guards_emitted = res.guards_emitted;
-  r->guards_removed = res.guards_removed;
-  r->guards_hoisted = res.guards_hoisted;
-  r->inlined = res.inlined;
-  r->gdeps = res.gdeps;
-  r->ngdeps = res.ngdeps;
-  r->secs = res.secs;
-  memcpy(r->err, res.err, sizeof r->err);
+  sc_jit_build(j->be, ctx, &job, &r->res, NULL, NULL);
+  r->code = (code_ref){r->res.handle, owner};
 }
 
 /* Backends set up process-wide state when a context is made (LLVM's
@@ -299,13 +285,13 @@ bool sc_jit_init(sc_vm *vm) {
 static void drop(sc_vm *vm, code_ref c);
 
 static void account(sc_jit *j, const creq *r) {
-  j->total += r->secs;
-  j->guards_removed += r->guards_removed;
-  j->guards_emitted += r->guards_emitted;
-  j->guards_hoisted += r->guards_hoisted;
-  j->inlined += r->inlined;
-  if (r->fn) {
-    j->secs[r->func] = r->secs;
+  j->total += r->res.secs;
+  j->guards_removed += r->res.guards_removed;
+  j->guards_emitted += r->res.guards_emitted;
+  j->guards_hoisted += r->res.guards_hoisted;
+  j->inlined += r->res.inlined;
+  if (r->res.fn) {
+    j->secs[r->func] = r->res.secs;
     j->ncompiled++;
   } else {
     j->nfailed++;
@@ -317,12 +303,13 @@ bool sc_jit_compile(sc_vm *vm, uint32_t func, FILE *dump, char *err, size_t errl
   creq r = {.func = func};
   build(j, j->ctx, -1, &r, dump);
   account(j, &r);
-  if (!r.fn) {
-    snprintf(err, errlen, "%s", r.err);
+  free(r.res.gdeps); /* no globals were given: none */
+  if (!r.res.fn) {
+    snprintf(err, errlen, "%s", r.res.err);
     return false;
   }
   drop(vm, j->code[func]);
-  vm->funcs[func].native = r.fn;
+  vm->funcs[func].native = r.res.fn;
   j->code[func] = r.code;
   return true;
 }
@@ -424,7 +411,7 @@ static void free_req(creq *r) {
     free(r->gvals);
     free(r->gstores);
   }
-  free(r->gdeps);
+  free(r->res.gdeps);
   free(r);
 }
 
@@ -457,19 +444,19 @@ static osr_entry *osr_add(sc_jit *j, uint32_t func, uint32_t pc) {
  * if so, watch them (a store drops the code). */
 static bool take_deps(sc_vm *vm, creq *r) {
   sc_jit *j = vm->jit;
-  for (uint32_t k = 0; k < r->ngdeps; k++) {
-    uint32_t g = r->gdeps[k];
+  for (uint32_t k = 0; k < r->res.ngdeps; k++) {
+    uint32_t g = r->res.gdeps[k];
     if (vm->gstores[g] != r->gstores[g] || vm->globals[g].tag != r->gvals[g].tag ||
         vm->globals[g].i != r->gvals[g].i)
       return false;
   }
-  for (uint32_t k = 0; k < r->ngdeps; k++) {
+  for (uint32_t k = 0; k < r->res.ngdeps; k++) {
     if (j->ngdeps == j->cgdeps) {
       j->cgdeps = j->cgdeps ? 2 * j->cgdeps : 16;
       j->gdeps = realloc(j->gdeps, j->cgdeps * sizeof *j->gdeps);
     }
-    j->gdeps[j->ngdeps++] = (gdep){r->gdeps[k], r->func, r->osr_pc, vm->funcs[r->func].gen};
-    vm->gwatch[r->gdeps[k]] = 1;
+    j->gdeps[j->ngdeps++] = (gdep){r->res.gdeps[k], r->func, r->osr_pc, vm->funcs[r->func].gen};
+    vm->gwatch[r->res.gdeps[k]] = 1;
   }
   return true;
 }
@@ -522,7 +509,7 @@ static void install(sc_vm *vm, creq *r) {
   sc_jit *j = vm->jit;
   sc_vfunc *vf = &vm->funcs[r->func];
   account(j, r);
-  if (r->fn && r->gen == vf->gen && !take_deps(vm, r)) {
+  if (r->res.fn && r->gen == vf->gen && !take_deps(vm, r)) {
     j->nstale++;
     drop(vm, r->code);
     trace(vm, "%s: compiled code discarded: a global it assumes changed meanwhile", vf->f->name);
@@ -540,17 +527,17 @@ static void install(sc_vm *vm, creq *r) {
       j->nstale++;
       drop(vm, r->code);
       trace(vm, "%s: compiled code discarded: the function was invalidated meanwhile", vf->f->name);
-    } else if (!r->fn) {
+    } else if (!r->res.fn) {
       vf->failed = 1;
-      trace(vm, "%s: cannot compile (%s): stays interpreted", vf->f->name, r->err);
+      trace(vm, "%s: cannot compile (%s): stays interpreted", vf->f->name, r->res.err);
     } else {
       drop(vm, j->code[r->func]);
-      vf->native = r->fn;
+      vf->native = r->res.fn;
       j->code[r->func] = r->code;
       vf->deopts = 0;
       trace(vm, "%s: installed after %llu calls (%s, %s): compiled in %.3f ms, %.3f ms after the request",
             vf->f->name, (unsigned long long)vf->prof->calls, j->be->name, r->spec ? "speculative" : "generic",
-            r->secs * 1e3, lat);
+            r->res.secs * 1e3, lat);
     }
     return;
   }
@@ -565,16 +552,16 @@ static void install(sc_vm *vm, creq *r) {
     e->state = OSR_NONE;
     trace(vm, "%s: OSR code for loop pc %u discarded: the function was invalidated meanwhile", vf->f->name,
           r->osr_pc);
-  } else if (!r->fn) {
+  } else if (!r->res.fn) {
     e->state = OSR_FAILED;
-    trace(vm, "%s: loop at pc %u blacklisted for OSR: %s", vf->f->name, r->osr_pc, r->err);
+    trace(vm, "%s: loop at pc %u blacklisted for OSR: %s", vf->f->name, r->osr_pc, r->res.err);
   } else {
     e->state = OSR_READY;
-    e->fn = r->fn;
+    e->fn = r->res.fn;
     e->code = r->code;
     j->nosr++;
     trace(vm, "%s: OSR code for loop pc %u ready (%s): compiled in %.3f ms, %.3f ms after the request",
-          vf->f->name, r->osr_pc, j->be->name, r->secs * 1e3, lat);
+          vf->f->name, r->osr_pc, j->be->name, r->res.secs * 1e3, lat);
   }
 }
 
