@@ -90,7 +90,13 @@ static MIR_context_t new_mir(void) {
   MIR_context_t m = MIR_init();
   MIR_set_error_func(m, mir_error);
   MIR_gen_init(m);
-  MIR_gen_set_optimize_level(m, 2);
+  /* Level 1, not 2: at 2 (and 3) the OSR code of generated program seed
+   * 101753's main computes wrong values (tests/programs/
+   * gen_101753_mir_o2.sasm), at 0 and 1 it is right, and LLVM's is right.
+   * Whether MIR's level-2 passes or an assumption of this lowering is at
+   * fault is not known yet; SC_MIR_OPT=N sets the level to look. */
+  const char *lv = getenv("SC_MIR_OPT");
+  MIR_gen_set_optimize_level(m, lv && *lv ? (unsigned)atoi(lv) : 1);
   return m;
 }
 
