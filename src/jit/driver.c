@@ -18,8 +18,11 @@ bool sc_jit_build(const sc_backend_impl *be, void *ctx, const sc_job *job, sc_jo
   sc_arena a;
   sc_arena_init(&a);
   sc_pipeline_opts o = {.out = stderr, .err = stderr, .osr_pc = job->osr_pc, .globals = job->globals,
-                        .gstores = job->gstores, .inl = job->inl, .verify = job->verify};
-  if (job->prof) o.profiles = job->profs; /* the inliner lifts callees with their feedback */
+                        .gstores = job->gstores, .gidx = job->gidx, .inl = job->inl, .verify = job->verify};
+  if (job->prof) { /* the inliner lifts callees with their feedback */
+    o.profiles = job->profs;
+    o.pidx = job->pidx;
+  }
   const char *pipeline = job->pipeline ? job->pipeline : job->prof ? SC_SPECULATIVE_PIPELINE : SC_DEFAULT_PIPELINE;
   sc_irfunc *f = sc_pipeline_lift(&a, job->prog, job->func, job->prof, pipeline, &o);
   if (!f) {

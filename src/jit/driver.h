@@ -18,6 +18,7 @@ typedef struct sc_job {
   const sc_profile *profs;  /* every function's, for the inliner (NULL: none) */
   const sc_value *globals;  /* globals' values and store counts the code may */
   const uint8_t *gstores;   /* assume (both NULL: none) */
+  sc_snapidx pidx, gidx;    /* which functions and globals profs and globals hold */
   sc_inline_options inl;
   const char *pipeline;     /* NULL: speculative with prof, else the default */
   bool verify;              /* the IR verifier after every pass */

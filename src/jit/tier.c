@@ -38,10 +38,11 @@ typedef struct creq {
   uint32_t func, osr_pc, gen;
   bool spec;
   sc_profile prof;
-  sc_profile *profs; /* every function's, for the inliner (NULL: none) */
+  sc_profile *profs; /* for the inliner (NULL: none): pidx says whose */
   uint32_t nprofs;   /* profs are copies (background), to free */
   sc_value *gvals;  /* the globals' values and store counts at the request */
-  uint8_t *gstores;
+  uint8_t *gstores; /* (gidx says which) */
+  sc_snapidx pidx, gidx; /* idx malloc'd when profs / gvals are copies */
   bool own_globals; /* a copy (background), not the VM's own (synchronous) */
   double queued_at; /* for the latency in traces */
   /* result */
@@ -91,6 +92,10 @@ typedef struct sc_jit {
   creq *queue, *qtail, *done;
   bool stop;
   atomic_int ndone;
+  /* what a request needs (reach()): marks per function and global, equal
+   * to epoch when in the current set, and the set itself */
+  uint32_t *fmark, *gmark, epoch;
+  uint32_t *need, nneed, *gneed, ngneed;
   /* --stats: a thread samples which tier the executing thread is in */
   pthread_t sampler;
   bool sampling;
@@ -132,7 +137,8 @@ static void trace(sc_vm *vm, const char *fmt, ...) {
  * so that it can run on a worker thread with that thread's context. */
 static void build(const sc_jit *j, void *ctx, int owner, creq *r, FILE *dump) {
   sc_job job = {.prog = j->vm->prog, .func = r->func, .osr_pc = r->osr_pc, .prof = r->spec ? &r->prof : NULL,
-                .profs = r->profs, .globals = r->gvals, .gstores = r->gstores, .inl = j->vm->opts.inl,
+                .profs = r->profs, .globals = r->gvals, .gstores = r->gstores, .pidx = r->pidx,
+                .gidx = r->gidx, .inl = j->vm->opts.inl,
                 .dump = dump};
 #ifdef SC_CHECKING
   job.verify = true;
@@ -256,6 +262,10 @@ bool sc_jit_init(sc_vm *vm) {
   j->vm = vm;
   j->secs = calloc(vm->prog->nfuncs ? vm->prog->nfuncs : 1, sizeof *j->secs);
   j->code = calloc(vm->prog->nfuncs ? vm->prog->nfuncs : 1, sizeof *j->code);
+  j->fmark = calloc(vm->prog->nfuncs ? vm->prog->nfuncs : 1, sizeof *j->fmark);
+  j->need = calloc(vm->prog->nfuncs ? vm->prog->nfuncs : 1, sizeof *j->need);
+  j->gmark = calloc(vm->prog->nglobals ? vm->prog->nglobals : 1, sizeof *j->gmark);
+  j->gneed = calloc(vm->prog->nglobals ? vm->prog->nglobals : 1, sizeof *j->gneed);
   pthread_mutex_init(&j->mu, NULL);
   pthread_cond_init(&j->cv, NULL);
   pthread_cond_init(&j->cv_done, NULL);
@@ -374,26 +384,103 @@ static void copy_profile(sc_profile *to, const sc_profile *p, const sc_func *f) 
   memcpy(to->slots, p->slots, f->nfeedback * sizeof *p->slots);
 }
 
+static void reach_func(sc_jit *j, uint32_t k, uint32_t *depth, uint32_t d) {
+  if (j->fmark[k] == j->epoch) return;
+  j->fmark[k] = j->epoch;
+  depth[j->nneed] = d;
+  j->need[j->nneed++] = k;
+}
+
+/* What compiling func may read, as j->need (functions: func first, then
+ * every one the inliner may reach) and j->gneed (globals): the functions
+ * called, named by PushFunc, seen by a CallValue or held in a global that
+ * is loaded, from func and, within the inlining depth, from those small
+ * enough to be inlined; the globals those functions load. A request
+ * copies only these, so its cost does not grow with the program. */
+static void reach(sc_vm *vm, uint32_t func) {
+  sc_jit *j = vm->jit;
+  const sc_program *p = vm->prog;
+  const sc_inline_options *inl = &vm->opts.inl;
+  if (++j->epoch == 0) { /* wrapped: no stale mark may equal it */
+    memset(j->fmark, 0, p->nfuncs * sizeof *j->fmark);
+    memset(j->gmark, 0, p->nglobals * sizeof *j->gmark);
+    j->epoch = 1;
+  }
+  j->nneed = j->ngneed = 0;
+  uint32_t *depth = malloc((p->nfuncs ? p->nfuncs : 1) * sizeof *depth);
+  reach_func(j, func, depth, 0);
+  for (uint32_t q = 0; q < j->nneed; q++) {
+    const sc_func *f = p->funcs[j->need[q]];
+    /* its callees are inlined into the compilation only within the depth,
+     * and only if f itself is (or is the function compiled) */
+    bool expand = !inl->off && depth[q] < inl->depth + 1 && (q == 0 || f->ncode <= inl->max_size);
+    const sc_fb_slot *slots = vm->profiles[f->index].slots;
+    for (uint32_t pc = 0; pc < f->ncode; pc++) {
+      const sc_insn *in = &f->code[pc];
+      int64_t callee = -1;
+      switch ((sc_op)in->op) {
+      case SC_OP_LoadGlobal:
+        if (j->gmark[in->a] != j->epoch) {
+          j->gmark[in->a] = j->epoch;
+          j->gneed[j->ngneed++] = (uint32_t)in->a;
+        }
+        if (vm->globals[in->a].tag == SC_FUNC) callee = vm->globals[in->a].i;
+        break;
+      case SC_OP_Call:
+      case SC_OP_PushFunc: callee = in->a; break;
+      case SC_OP_CallValue:
+        if (!expand || in->fb < 0) break;
+        for (unsigned e = 0; e < slots[in->fb].n; e++)
+          if (slots[in->fb].e[e] < p->nfuncs) reach_func(j, (uint32_t)slots[in->fb].e[e], depth, depth[q] + 1);
+        break;
+      default: break;
+      }
+      if (expand && callee >= 0 && (uint64_t)callee < p->nfuncs) reach_func(j, (uint32_t)callee, depth, depth[q] + 1);
+    }
+  }
+  free(depth);
+}
+
+static int cmp_u32(const void *a, const void *b) {
+  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+  return (x > y) - (x < y);
+}
+
+static uint32_t *sorted_copy(const uint32_t *v, uint32_t n) {
+  uint32_t *c = malloc((n ? n : 1) * sizeof *c);
+  memcpy(c, v, n * sizeof *c);
+  qsort(c, n, sizeof *c, cmp_u32);
+  return c;
+}
+
 /* What the worker may read of the interpreter's state, copied now: the
- * function's profile, every profile for the inliner, the globals. */
+ * function's profile and, when it speculates, those of the functions it
+ * may inline and the globals it may assume (reach()); nothing else. */
 static void snapshot(sc_vm *vm, creq *r) {
-  /* hot instructions count in the threaded code: into the profiles first */
-  if (r->spec)
-    for (uint32_t i = 0; i < vm->prog->nfuncs; i++) sc_interp_flush_counts(vm, i);
-  else
-    sc_interp_flush_counts(vm, r->func);
+  sc_jit *j = vm->jit;
+  if (!r->spec) {
+    sc_interp_flush_counts(vm, r->func); /* hot counts live in the threaded code */
+    copy_profile(&r->prof, &vm->profiles[r->func], vm->prog->funcs[r->func]);
+    return;
+  }
+  reach(vm, r->func);
+  uint32_t *fs = sorted_copy(j->need, j->nneed);
+  r->profs = malloc((j->nneed ? j->nneed : 1) * sizeof *r->profs);
+  r->nprofs = j->nneed;
+  r->pidx = (sc_snapidx){fs, j->nneed};
+  for (uint32_t q = 0; q < j->nneed; q++) {
+    sc_interp_flush_counts(vm, fs[q]);
+    copy_profile(&r->profs[q], &vm->profiles[fs[q]], vm->prog->funcs[fs[q]]);
+  }
   copy_profile(&r->prof, &vm->profiles[r->func], vm->prog->funcs[r->func]);
-  if (!r->spec) return;
-  uint32_t nf = vm->prog->nfuncs;
-  r->profs = malloc(nf * sizeof *r->profs);
-  r->nprofs = nf;
-  for (uint32_t i = 0; i < nf; i++) copy_profile(&r->profs[i], &vm->profiles[i], vm->prog->funcs[i]);
-  uint32_t ng = vm->prog->nglobals;
-  if (!ng) return;
-  r->gvals = malloc(ng * sizeof *r->gvals);
-  memcpy(r->gvals, vm->globals, ng * sizeof *r->gvals);
-  r->gstores = malloc(ng);
-  memcpy(r->gstores, vm->gstores, ng);
+  uint32_t *gs = sorted_copy(j->gneed, j->ngneed);
+  r->gvals = malloc((j->ngneed ? j->ngneed : 1) * sizeof *r->gvals);
+  r->gstores = malloc(j->ngneed ? j->ngneed : 1);
+  r->gidx = (sc_snapidx){gs, j->ngneed};
+  for (uint32_t q = 0; q < j->ngneed; q++) {
+    r->gvals[q] = vm->globals[gs[q]];
+    r->gstores[q] = vm->gstores[gs[q]];
+  }
   r->own_globals = true;
 }
 
@@ -411,6 +498,8 @@ static void free_req(creq *r) {
     free(r->gvals);
     free(r->gstores);
   }
+  free((uint32_t *)r->pidx.idx);
+  free((uint32_t *)r->gidx.idx);
   free(r->res.gdeps);
   free(r);
 }
@@ -446,8 +535,9 @@ static bool take_deps(sc_vm *vm, creq *r) {
   sc_jit *j = vm->jit;
   for (uint32_t k = 0; k < r->res.ngdeps; k++) {
     uint32_t g = r->res.gdeps[k];
-    if (vm->gstores[g] != r->gstores[g] || vm->globals[g].tag != r->gvals[g].tag ||
-        vm->globals[g].i != r->gvals[g].i)
+    int64_t at = sc_snapidx_at(&r->gidx, g);
+    if (at < 0 || vm->gstores[g] != r->gstores[at] || vm->globals[g].tag != r->gvals[at].tag ||
+        vm->globals[g].i != r->gvals[at].i)
       return false;
   }
   for (uint32_t k = 0; k < r->res.ngdeps; k++) {
@@ -601,7 +691,9 @@ static void wait_done(sc_vm *vm) {
 /* Compiles r on the executing thread (--jit-threads=0) and installs it:
  * the VM's own profiles and globals are read in place, no snapshot. */
 static void compile_here(sc_vm *vm, sc_vfunc *vf, creq *r) {
-  for (uint32_t i = 0; i < vm->prog->nfuncs; i++) sc_interp_flush_counts(vm, i);
+  sc_jit *j = vm->jit;
+  reach(vm, r->func);
+  for (uint32_t q = 0; q < j->nneed; q++) sc_interp_flush_counts(vm, j->need[q]);
   r->prof = *vf->prof;
   if (r->spec) {
     r->gvals = vm->globals;
@@ -807,6 +899,10 @@ void sc_jit_free(sc_vm *vm) {
   free(j->secs);
   free(j->osr);
   free(j->gdeps);
+  free(j->fmark);
+  free(j->gmark);
+  free(j->need);
+  free(j->gneed);
   if (vm->prog->nglobals) memset(vm->gwatch, 0, vm->prog->nglobals);
   free(j);
   vm->jit = NULL;

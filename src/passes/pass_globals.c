@@ -36,8 +36,9 @@ bool sc_pass_globals(sc_irfunc *f) {
     sc_ins *in = &f->ins[i];
     if (in->dead || in->op != IR_LoadGlobal) continue;
     int32_t g = in->aux;
-    if (f->gstores[g] > 1 || stores(f, g)) continue;
-    sc_value v = f->gvals[g];
+    int64_t at = sc_snapidx_at(&f->gidx, (uint32_t)g);
+    if (at < 0 || f->gstores[at] > 1 || stores(f, g)) continue;
+    sc_value v = f->gvals[at];
     sc_ty ty;
     int64_t imm;
     switch (v.tag) {

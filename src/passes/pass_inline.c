@@ -48,6 +48,7 @@ typedef struct ret {
 typedef struct inliner {
   sc_irfunc *f;
   const sc_profile *profiles;
+  sc_snapidx pidx;
   uint32_t budget, depth, max_size, used;
   int32_t recursion;
   site *sites;
@@ -94,7 +95,8 @@ static callee *callee_of(inliner *I, uint32_t k) {
     c->tried = true;
     const sc_program *p = I->f->prog;
     if (p->funcs[k]->ncode) {
-      c->g = sc_lift(I->f->arena, p, k, I->profiles ? &I->profiles[k] : NULL);
+      int64_t at = I->profiles ? sc_snapidx_at(&I->pidx, k) : -1;
+      c->g = sc_lift(I->f->arena, p, k, at >= 0 ? &I->profiles[at] : NULL);
       if (c->g) c->count = block_counts(c->g);
     }
   }
@@ -402,7 +404,7 @@ bool sc_pass_inline(sc_irfunc *f) {
   const sc_pipeline_opts *o = f->opts;
   sc_inline_options io = o ? o->inl : (sc_inline_options){0};
   if (io.off || !f->prog || f->func >= f->prog->nfuncs) return false;
-  inliner I = {.f = f, .profiles = o ? o->profiles : NULL};
+  inliner I = {.f = f, .profiles = o ? o->profiles : NULL, .pidx = o ? o->pidx : (sc_snapidx){0}};
   I.budget = io.budget ? io.budget : SC_DEFAULT_INLINE_BUDGET;
   I.depth = io.depth ? io.depth : SC_DEFAULT_INLINE_DEPTH;
   I.max_size = io.max_size ? io.max_size : SC_DEFAULT_INLINE_MAX_SIZE;

@@ -27,10 +27,12 @@ typedef struct sc_pipeline_opts {
   uint32_t osr_pc; /* sc_pipeline_lift: 0, or an OSR entry at this loop header */
   const sc_value *globals; /* sc_pipeline_lift: globals' values and store counts */
   const uint8_t *gstores;  /* the globals pass may assume (NULL: none) */
+  sc_snapidx gidx;         /* which globals those hold */
   /* inline: every function's profile (prog->nfuncs; callees are lifted
    * with theirs), or NULL: no feedback, no speculation on call targets.
    * Read only, never the interpreter's state: a snapshot will do. */
   const sc_profile *profiles;
+  sc_snapidx pidx; /* which functions' profiles those are */
   sc_inline_options inl;
 } sc_pipeline_opts;
 

@@ -144,6 +144,7 @@ sc_irfunc *sc_pipeline_lift(sc_arena *a, const sc_program *p, uint32_t func, con
   if (o->globals && o->gstores) {
     f->gvals = o->globals;
     f->gstores = o->gstores;
+    f->gidx = o->gidx;
   }
   if (after(f, "lift", now_ms() - t0, o)) return NULL;
   return sc_pipeline_run(f, pipeline, o) ? NULL : f;
