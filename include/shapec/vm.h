@@ -46,7 +46,13 @@ typedef struct sc_vm_options {
   int jit_wait;            /* TIERED with threads: the executing thread waits for
                               each compilation it requests (reproducible runs) */
   sc_inline_options inl;   /* inlining in compiled code */
+  uint32_t compile_budget; /* IR instructions one compilation may hand to the
+                              backend, inlined code included (0: the default,
+                              SC_DEFAULT_COMPILE_BUDGET); a function over it
+                              stays interpreted, in every tier */
 } sc_vm_options;
+
+#define SC_DEFAULT_COMPILE_BUDGET 3000
 
 #define SC_JIT_SYNC (-1)
 #define SC_MAX_JIT_THREADS 16

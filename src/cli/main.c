@@ -14,6 +14,7 @@ static const char sc_usage[] =
     "                      [--jit=off|eager|tiered] [--backend=mir|llvm] [--stats]\n"
     "                      [--tier-threshold N] [--osr-threshold N] [--deopt-stress P[:SEED]]\n"
     "                      [--jit-threads N] [--jit-wait] [--trace-deopt] [--trace-tiering]\n"
+    "                      [--compile-budget N]\n"
     "                      [--no-inline] [--inline-budget N] [--inline-depth N]\n"
     "                      [--inline-max-size N] [--inline-recursion N]\n"
     "       shapec check FILE.sasm\n"
@@ -61,6 +62,8 @@ static const char sc_help[] =
     "  --trace-tiering     log compilations, OSR entries and invalidations on stderr\n"
     "  --backend=mir|llvm  native code generator (default: mir if built, else llvm)\n"
     "  --stats             compilation and tiering statistics on stderr after the run\n"
+    "  --compile-budget N  IR instructions one compilation may give the backend\n"
+    "                      (default 3000); larger functions stay interpreted\n"
     "\n"
     "inlining (run, --emit=ssa|mir|llvm, opt):\n"
     "  --no-inline         compile every call as a call\n"
@@ -163,7 +166,7 @@ static int command(int argc, char **argv) {
   const char *emit = NULL, *dump = NULL;
   const char *pos[3];
   int npos = 0, profile = 1, jit = -1, jit_threads = 0, jit_wait = 0, stats = 0, trace_deopt = 0, trace_tier = 0;
-  uint32_t tier_threshold = 0, osr_threshold = 0;
+  uint32_t tier_threshold = 0, osr_threshold = 0, compile_budget = 0;
   double stress = 0;
   uint64_t seed = 0;
   const char *backend = NULL;
@@ -240,6 +243,11 @@ static int command(int argc, char **argv) {
         return usage_error("--backend=%s: this shapec was built without it (see ./configure --help)", backend);
     } else if (!strcmp(a, "--stats")) {
       stats = 1;
+    } else if (!strcmp(a, "--compile-budget") || !strncmp(a, "--compile-budget=", 17)) {
+      const char *v = a[16] == '=' ? a + 17 : i + 1 < argc ? argv[++i] : NULL;
+      if (!v) return usage_error("%s needs a number", a);
+      if (!parse_frames(v, &compile_budget))
+        return usage_error("--compile-budget expects a number from 1 to 100000000, got '%s'", v);
     } else if ((r = sc_cli_inline_option(argc, argv, &i, &inl))) {
       if (r < 0) return SC_EXIT_BAD_PROGRAM;
     } else if (a[0] == '-' && a[1]) {
@@ -305,7 +313,8 @@ static int command(int argc, char **argv) {
                         .tier_threshold = tier_threshold, .osr_threshold = osr_threshold,
                         .deopt_stress = stress, .stress_seed = seed,
                         .trace_deopt = trace_deopt ? stderr : NULL, .trace_tiering = trace_tier ? stderr : NULL,
-                        .jit_threads = jit_threads, .jit_wait = jit_wait, .inl = inl};
+                        .jit_threads = jit_threads, .jit_wait = jit_wait, .inl = inl,
+                        .compile_budget = compile_budget};
   sc_vm *vm = sc_vm_new(p, &opts);
   int status = sc_vm_run_main(vm);
   if (dump_out) {

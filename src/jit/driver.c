@@ -15,6 +15,11 @@ bool sc_jit_build(const sc_backend_impl *be, void *ctx, const sc_job *job, sc_jo
                   void (*describe)(sc_irfunc *f, void *arg), void *arg) {
   double t0 = now();
   memset(r, 0, sizeof *r);
+  if (job->cancel && atomic_load_explicit(job->cancel, memory_order_relaxed)) {
+    r->cancelled = true;
+    snprintf(r->err, sizeof r->err, "cancelled");
+    return false;
+  }
   sc_arena a;
   sc_arena_init(&a);
   sc_pipeline_opts o = {.out = stderr, .err = stderr, .osr_pc = job->osr_pc, .globals = job->globals,
@@ -33,7 +38,27 @@ bool sc_jit_build(const sc_backend_impl *be, void *ctx, const sc_job *job, sc_jo
     r->guards_removed = f->guards_removed;
     r->guards_hoisted = f->guards_hoisted;
     r->inlined = f->inlined;
+    for (uint32_t i = 1; i < f->nins; i++) r->ir_size += !f->ins[i].dead;
+    if (job->budget && r->ir_size > job->budget) {
+      /* code generation grows faster than the IR: big functions stay
+       * interpreted rather than stall a compile thread for seconds */
+      r->over_budget = true;
+      snprintf(r->err, sizeof r->err, "over the compile budget: %u IR instructions, at most %u", r->ir_size,
+               job->budget);
+      sc_arena_drop(&a);
+      r->secs = now() - t0;
+      return false;
+    }
     if (describe) describe(f, arg);
+    /* lifting and the passes take milliseconds; code generation may take
+     * longer: a stopping VM does not wait for it to start */
+    if (job->cancel && atomic_load_explicit(job->cancel, memory_order_relaxed)) {
+      r->cancelled = true;
+      snprintf(r->err, sizeof r->err, "cancelled");
+      sc_arena_drop(&a);
+      r->secs = now() - t0;
+      return false;
+    }
     r->fn = be->compile(ctx, f, job->dump, &r->handle, r->err, sizeof r->err);
     if (r->fn && f->ngdeps) {
       r->gdeps = malloc(f->ngdeps * sizeof *r->gdeps);

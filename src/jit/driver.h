@@ -5,6 +5,7 @@
 #ifndef SC_JIT_DRIVER_H
 #define SC_JIT_DRIVER_H
 
+#include <stdatomic.h>
 #include <stdio.h>
 
 #include "backend/backend.h"
@@ -21,6 +22,8 @@ typedef struct sc_job {
   sc_snapidx pidx, gidx;    /* which functions and globals profs and globals hold */
   sc_inline_options inl;
   const char *pipeline;     /* NULL: speculative with prof, else the default */
+  uint32_t budget;          /* IR instructions the backend may get (0: any) */
+  const atomic_bool *cancel; /* when it becomes true, stop at the next step (NULL: never) */
   bool verify;              /* the IR verifier after every pass */
   FILE *dump;               /* the lowered code is printed there (NULL: not) */
 } sc_job;
@@ -28,6 +31,9 @@ typedef struct sc_job {
 typedef struct sc_job_result {
   sc_native_fn fn;          /* NULL: failed, err says why */
   bool rejected;            /* the IR verifier rejected it (no code was generated) */
+  bool over_budget;         /* the optimized IR was larger than job->budget */
+  bool cancelled;           /* job->cancel was set before code generation */
+  uint32_t ir_size;         /* live IR instructions given (or not) to the backend */
   void *handle;             /* the backend's, for release */
   uint32_t guards_emitted, guards_removed, guards_hoisted, inlined;
   uint32_t *gdeps, ngdeps;  /* globals the code assumes (malloc'd; free them) */

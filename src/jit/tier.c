@@ -73,6 +73,7 @@ typedef struct sc_jit {
   double *secs;   /* per function: lift + passes + codegen (the last compile) */
   double total;   /* all compilations */
   double t_start; /* when the VM started running */
+  uint32_t nover; /* compilations over the compile budget */
   uint32_t ncompiled, nosr, nosr_entries, ndeopts, ninvalidated, nfailed, nstale, nrequests;
   uint32_t guards_emitted, guards_removed, guards_hoisted, ndep_invalidated, inlined;
   gdep *gdeps;
@@ -91,6 +92,7 @@ typedef struct sc_jit {
   pthread_cond_t cv, cv_done;
   creq *queue, *qtail, *done;
   bool stop;
+  atomic_bool cancel; /* the VM stops: builds in flight end at their next step */
   atomic_int ndone;
   /* what a request needs (reach()): marks per function and global, equal
    * to epoch when in the current set, and the set itself */
@@ -135,11 +137,12 @@ static void trace(sc_vm *vm, const char *fmt, ...) {
 /* Native code for r (an OSR entry when r->osr_pc), with speculation on
  * r->prof when r->spec. Reads only the program, r and constant VM fields,
  * so that it can run on a worker thread with that thread's context. */
-static void build(const sc_jit *j, void *ctx, int owner, creq *r, FILE *dump) {
+static void build(const sc_jit *j, void *ctx, int owner, creq *r, FILE *dump, bool budget) {
   sc_job job = {.prog = j->vm->prog, .func = r->func, .osr_pc = r->osr_pc, .prof = r->spec ? &r->prof : NULL,
                 .profs = r->profs, .globals = r->gvals, .gstores = r->gstores, .pidx = r->pidx,
                 .gidx = r->gidx, .inl = j->vm->opts.inl,
-                .dump = dump};
+                .budget = !budget ? 0 : j->vm->opts.compile_budget ? j->vm->opts.compile_budget : SC_DEFAULT_COMPILE_BUDGET,
+                .dump = dump, .cancel = &j->cancel};
 #ifdef SC_CHECKING
   job.verify = true;
 #endif
@@ -171,7 +174,7 @@ static void *worker_main(void *arg) {
     j->queue = r->next;
     if (!j->queue) j->qtail = NULL;
     pthread_mutex_unlock(&j->mu);
-    build(j, w->ctx, w->index, r, NULL);
+    build(j, w->ctx, w->index, r, NULL, true);
     pthread_mutex_lock(&j->mu);
     j->be->stats(w->ctx, &w->bs);
     r->next = j->done;
@@ -270,6 +273,7 @@ bool sc_jit_init(sc_vm *vm) {
   pthread_cond_init(&j->cv, NULL);
   pthread_cond_init(&j->cv_done, NULL);
   atomic_init(&j->ndone, 0);
+  atomic_init(&j->cancel, false);
   vm->jit = j;
   int nt = vm->opts.jit_threads;
   if (vm->opts.jit == SC_JIT_TIERED && nt != SC_JIT_SYNC) {
@@ -303,25 +307,33 @@ static void account(sc_jit *j, const creq *r) {
   if (r->res.fn) {
     j->secs[r->func] = r->res.secs;
     j->ncompiled++;
+  } else if (r->res.over_budget) {
+    j->nover++;
   } else {
     j->nfailed++;
   }
 }
 
-bool sc_jit_compile(sc_vm *vm, uint32_t func, FILE *dump, char *err, size_t errlen) {
+/* Compiles func without speculation on the executing thread and installs
+ * it; budget: within the compile budget. false with the reason in *r. */
+static bool compile_generic(sc_vm *vm, uint32_t func, FILE *dump, bool budget, creq *r) {
   sc_jit *j = vm->jit;
-  creq r = {.func = func};
-  build(j, j->ctx, -1, &r, dump);
-  account(j, &r);
-  free(r.res.gdeps); /* no globals were given: none */
-  if (!r.res.fn) {
-    snprintf(err, errlen, "%s", r.res.err);
-    return false;
-  }
+  *r = (creq){.func = func};
+  build(j, j->ctx, -1, r, dump, budget);
+  account(j, r);
+  free(r->res.gdeps); /* no globals were given: none */
+  if (!r->res.fn) return false;
   drop(vm, j->code[func]);
-  vm->funcs[func].native = r.res.fn;
-  j->code[func] = r.code;
+  vm->funcs[func].native = r->res.fn;
+  j->code[func] = r->code;
   return true;
+}
+
+bool sc_jit_compile(sc_vm *vm, uint32_t func, FILE *dump, char *err, size_t errlen) {
+  creq r;
+  if (compile_generic(vm, func, dump, false, &r)) return true; /* inspection: whatever the size */
+  snprintf(err, errlen, "%s", r.res.err);
+  return false;
 }
 
 /* Code that will not be entered again; activations of it may still be
@@ -700,7 +712,7 @@ static void compile_here(sc_vm *vm, sc_vfunc *vf, creq *r) {
     r->gstores = vm->gstores;
     r->profs = vm->profiles;
   }
-  build(vm->jit, vm->jit->ctx, -1, r, NULL);
+  build(vm->jit, vm->jit->ctx, -1, r, NULL, true);
   r->prof.slots = NULL;
   install(vm, r);
   free_req(r);
@@ -793,12 +805,15 @@ void sc_jit_deopted(sc_vm *vm, sc_vfunc *vf, const sc_func *at, uint32_t bpc, ui
 
 bool sc_jit_compile_all(sc_vm *vm) {
   for (uint32_t i = 0; i < vm->prog->nfuncs; i++) {
-    char err[512] = "";
-    if (!sc_jit_compile(vm, i, NULL, err, sizeof err)) {
-      fprintf(vm->opts.err, "shapec: error: cannot compile function %s with %s: %s\n", vm->prog->funcs[i]->name,
-              vm->jit->be->name, err);
-      return false;
+    creq r;
+    if (compile_generic(vm, i, NULL, true, &r)) continue;
+    if (r.res.over_budget) { /* never the user's error: it runs interpreted */
+      trace(vm, "%s: not compiled (%s): stays interpreted", vm->prog->funcs[i]->name, r.res.err);
+      continue;
     }
+    fprintf(vm->opts.err, "shapec: error: cannot compile function %s with %s: %s\n", vm->prog->funcs[i]->name,
+            vm->jit->be->name, r.res.err);
+    return false;
   }
   return true;
 }
@@ -833,9 +848,9 @@ void sc_jit_print_stats(sc_vm *vm, FILE *out) {
   fprintf(out, "jit: backend %s, %u functions compiled in %.3f ms; per function median %.3f ms, p90 %.3f ms, max %.3f ms\n",
           j->be->name, n, total * 1e3, s[n / 2] * 1e3, s[(n * 9) / 10 < n ? (n * 9) / 10 : n - 1] * 1e3,
           s[n - 1] * 1e3);
-  fprintf(out, "jit: %u compilations (%u failed) in %.3f ms, %u OSR compilations, %u OSR entries, %u deopts, "
+  fprintf(out, "jit: %u compilations (%u failed, %u over the compile budget) in %.3f ms, %u OSR compilations, %u OSR entries, %u deopts, "
           "%u invalidations (%u by changed globals), %u guards emitted, %u removed, %u hoisted, %u call sites "
-          "inlined\n", j->ncompiled, j->nfailed, j->total * 1e3, j->nosr, j->nosr_entries, j->ndeopts,
+          "inlined\n", j->ncompiled, j->nfailed, j->nover, j->total * 1e3, j->nosr, j->nosr_entries, j->ndeopts,
           j->ninvalidated, j->ndep_invalidated, j->guards_emitted, j->guards_removed, j->guards_hoisted, j->inlined);
   sc_backend_stats bs = {0};
   if (j->ctx) j->be->stats(j->ctx, &bs);
@@ -855,7 +870,7 @@ void sc_jit_print_stats(sc_vm *vm, FILE *out) {
   double run = now() - j->t_start;
   if (vm->opts.jit == SC_JIT_TIERED)
     fprintf(out, "jit: run %.3f ms; %u requests (%u discarded as stale, %u unfinished at exit); compiling %.3f ms "
-            "= %.1f%% of the run, %s\n", run * 1e3, j->nrequests, j->nstale, j->nrequests - j->ncompiled - j->nfailed, j->total * 1e3,
+            "= %.1f%% of the run, %s\n", run * 1e3, j->nrequests, j->nstale, j->nrequests - j->ncompiled - j->nfailed - j->nover, j->total * 1e3,
             run > 0 ? 100 * j->total / run : 0.0,
             j->nworkers ? "on background threads" : "on the executing thread");
   for (uint32_t i = 0; i < vm->prog->nfuncs; i++)
@@ -876,6 +891,10 @@ void sc_jit_free(sc_vm *vm) {
   }
   pthread_mutex_lock(&j->mu);
   j->stop = true;
+  /* the program has ended: what is queued is dropped and what is being
+   * built stops before code generation (exit waits for at most one code
+   * generation in flight per worker, bounded by the compile budget) */
+  atomic_store_explicit(&j->cancel, true, memory_order_relaxed);
   pthread_cond_broadcast(&j->cv);
   pthread_mutex_unlock(&j->mu);
   for (uint32_t i = 0; i < j->nworkers; i++) pthread_join(j->workers[i].th, NULL);
