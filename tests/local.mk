@@ -29,4 +29,5 @@ examples_embed_SOURCES = examples/embed.c
 examples_embed_CFLAGS = $(AM_CFLAGS) -I$(top_srcdir)/include
 examples_embed_LDADD = libshapec.la $(GC_LIBS) -lm
 include tests/tiering/local.mk
+include tests/api/local.mk
 include tests/fuzz/local.mk

@@ -1,0 +1,9 @@
+# Host programs of the public API (include/shapec), each checking itself.
+#   compile_reuse  sc_compile 1,000 times with fresh feedback (also under
+#                  valgrind: tests/valgrind.sh)
+check_PROGRAMS += tests/api/compile_reuse
+TESTS += tests/api/compile_reuse
+tests_api_compile_reuse_SOURCES = tests/api/compile_reuse.c
+tests_api_compile_reuse_LDADD = libshapec.la $(GC_LIBS) -lm
+# a real binary (not libtool's wrapper script), for valgrind
+tests_api_compile_reuse_LDFLAGS = $(AM_LDFLAGS) -no-install
