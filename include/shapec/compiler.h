@@ -115,11 +115,17 @@ typedef struct sc_compile_result {
  * default. Prepares vm for native code. NULL with a message in err when
  * the backend is not built or cannot start. */
 sc_compiler *sc_compiler_new(sc_vm *vm, const char *backend, char *err, size_t errlen);
-/* Compiles; returns res->status. A request that names no function, an
- * OSR pc that is not reachable, or feedback that is malformed (slot
- * states, counts, tags, shapes the VM never made, function indices) is
- * SC_COMPILE_BAD_REQUEST; feedback that is well formed but wrong only
- * makes guards fail at run time. */
+/* Compiles; returns res->status. c or req NULL, a request that names no
+ * function, an OSR pc that is not a reachable loop header, feedback (its
+ * own or any function's in profiles) that is malformed (slot states and
+ * entry counts, unknown flags, tags, shapes the VM never made, function
+ * indices), globals without store counts or of an unknown tag or naming
+ * no function, inline options over 1000000, or a pipeline that does not
+ * parse is SC_COMPILE_BAD_REQUEST with the reason in res->error; feedback
+ * that is well formed but wrong only makes guards fail at run time.
+ * Heap values among the globals are not read (and cannot be checked:
+ * they must be this VM's). SC_COMPILE_FAILED is a compiler limit or bug.
+ * res NULL: SC_COMPILE_BAD_REQUEST, nothing else done. */
 int sc_compile(sc_compiler *c, const sc_compile_request *req, sc_compile_result *res);
 /* Frees the result's arrays (not its code: that lives with the compiler). */
 void sc_compile_result_free(sc_compile_result *res);
