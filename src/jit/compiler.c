@@ -18,6 +18,8 @@ struct sc_compiler {
 };
 
 sc_compiler *sc_compiler_new(sc_vm *vm, const char *backend, char *err, size_t errlen) {
+  char ignored[256];
+  if (!err || !errlen) err = ignored, errlen = sizeof ignored;
   const sc_backend_impl *be = backend ? sc_backend_find(backend) : sc_backend_default();
   if (!vm) {
     snprintf(err, errlen, "no VM");
@@ -176,17 +178,6 @@ static bool check_globals(const sc_program *prog, const sc_value *g, sc_compile_
   return true;
 }
 
-/* Inlining limits as the command line takes them (larger ones only make
- * compilations run for minutes). */
-#define SC_INLINE_LIMIT 1000000
-static bool check_inline(const sc_inline_options *o, sc_compile_result *res) {
-  if (o->budget > SC_INLINE_LIMIT || o->depth > SC_INLINE_LIMIT || o->max_size > SC_INLINE_LIMIT ||
-      o->recursion > SC_INLINE_LIMIT)
-    return bad(res, "inline options: budget %u, depth %u, max size %u, recursion %d (at most %u each)", o->budget,
-               o->depth, o->max_size, o->recursion, SC_INLINE_LIMIT) == 0;
-  return true;
-}
-
 static bool is_loop_header(const sc_func *fn, uint32_t pc) {
   for (uint32_t k = 0; k < fn->ncode; k++)
     if ((sc_op_flags((sc_op)fn->code[k].op) & SC_OPF_JUMP) && (uint32_t)fn->code[k].a == pc && pc <= k) return true;
@@ -284,7 +275,8 @@ int sc_compile(sc_compiler *c, const sc_compile_request *req, sc_compile_result 
   if (req->profiles)
     for (uint32_t i = 0; i < prog->nfuncs; i++)
       if (!check_feedback(vm, prog->funcs[i], &req->profiles[i], res)) return res->status;
-  if (req->inline_options && !check_inline(req->inline_options, res)) return res->status;
+  if (req->inline_options && !sc_jit_inline_check(req->inline_options, msg, sizeof msg))
+    return bad(res, "%s", msg);
   sc_job job = {.prog = prog, .func = req->func, .osr_pc = req->osr_pc, .prof = req->feedback,
                 .profs = req->profiles, .globals = req->global_stores ? req->globals : NULL,
                 .gstores = req->globals ? req->global_stores : NULL, .pipeline = pipeline, .verify = true,
