@@ -18,6 +18,9 @@ include tests/gen/local.mk
 include tests/backend/local.mk
 # Every command reports a failed write of its output.
 TESTS += tests/cli/write-errors.sh
+# Diagnostics escape control bytes from their input.
+TESTS += tests/cli/escape.sh
+EXTRA_DIST += tests/cli/escape.sh
 EXTRA_DIST += tests/cli/write-errors.sh
 # Background compilation under load (and, in a --enable-tsan build, races).
 TESTS += tests/tier-stress.sh
@@ -29,4 +32,5 @@ examples_embed_SOURCES = examples/embed.c
 examples_embed_CFLAGS = $(AM_CFLAGS) -I$(top_srcdir)/include
 examples_embed_LDADD = libshapec.la $(GC_LIBS) -lm
 include tests/tiering/local.mk
+include tests/api/local.mk
 include tests/fuzz/local.mk

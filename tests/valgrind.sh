@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Memcheck over the program tests and the bad-input corpus, interpreter only:
+# Memcheck over the compile API reused (tests/api/compile_reuse: 1,000
+# compilations with MIR, 50 with LLVM alone, which is slow under valgrind),
+# then over the program tests and the bad-input corpus, interpreter only:
 #   tests/valgrind.sh [FILTER]...      (from the build directory)
 # Every `shapec run --jit=off` (and `shapec check`) runs under valgrind, which
 # makes the run fail on any invalid read or write, use of uninitialised
@@ -29,4 +31,15 @@ cat >"$tmp/shapec" <<EOF
 exec valgrind -q --error-exitcode=99 $origins --suppressions=$here/valgrind.supp "$shapec" "\$@"
 EOF
 chmod +x "$tmp/shapec"
+vg="valgrind -q --error-exitcode=99 $origins --suppressions=$here/valgrind.supp"
+reuse=$(pwd)/tests/api/compile_reuse
+[ -x "$reuse" ] || { echo "FAIL: no $reuse (make check builds it)"; exit 1; }
+args=
+if "$reuse" mir 0 >/dev/null; then args="mir 1000"
+elif "$reuse" llvm 0 >/dev/null; then args="llvm 50"
+fi
+if [ -n "$args" ]; then
+  echo "valgrind: tests/api/compile_reuse $args"
+  $vg "$reuse" $args || { echo "FAIL: compile_reuse $args under valgrind (status $?)"; exit 1; }
+fi
 SHAPEC=$tmp/shapec SC_TEST_MODES='--jit=off' exec "$here/run-programs.sh" "$@"

@@ -95,7 +95,9 @@ typedef struct sc_program {
   void *index;        /* the builder's private lookup tables */
 } sc_program;
 
-/* Static operand/stack information, from opcodes.def. */
+/* Static operand/stack information, from opcodes.def. An opcode, builtin
+ * or kind out of range: "?", SC_OPND_NONE, no flags, argc -1; a NULL or
+ * unknown name: -1; a NULL instruction pops and pushes 0. */
 const char *sc_op_name(sc_op op);
 int sc_op_by_name(const char *name); /* -1 if unknown */
 sc_operand sc_op_operand(sc_op op);
@@ -108,7 +110,10 @@ int sc_builtin_argc(sc_builtin b);
 const char *sc_kind_name(sc_kind k);
 
 /* Building programs in C. All memory is on the GC heap: a program lives as
- * long as something refers to it. */
+ * long as something refers to it. A NULL program or function makes these
+ * do nothing and return NULL, UINT32_MAX or (the finds) -1; a NULL name is
+ * "". Operands are not checked here: sc_verify (and so sc_vm_new) reports
+ * what is wrong, two functions or globals of one name included. */
 sc_program *sc_program_new(const char *filename);
 sc_func *sc_func_add(sc_program *p, const char *name, uint32_t arity);
 uint32_t sc_func_add_local(sc_func *f, const char *name, sc_kind kind);
@@ -137,18 +142,25 @@ typedef struct sc_diags {
  * as `FILE: error: MSG` (a program built in C, a whole-run summary). */
 #define SC_DIAG_NOPOS UINT32_MAX
 
+/* d NULL: the diagnostic is dropped. */
 void sc_diag_add(sc_diags *d, uint32_t line, uint32_t col, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* Prints in source order, control characters and malformed UTF-8 in the
+ * messages as \xNN. d NULL: nothing; out NULL: stderr. */
 void sc_diags_print(const sc_diags *d, FILE *out);
 
-/* Assemble .sasm text. Returns NULL and fills diags on any error. */
+/* Assemble .sasm text. Returns NULL and fills diags on any error. diags
+ * NULL: the diagnostics are dropped (NULL is still returned); src NULL:
+ * empty text; filename NULL: "<program>"; path NULL: NULL, "no file name". */
 sc_program *sc_assemble(const char *filename, const char *src, size_t len, sc_diags *diags);
 sc_program *sc_assemble_file(const char *path, sc_diags *diags);
-/* Verify (and complete: max_stack, feedback slot numbering). 0 on success. */
+/* Verify (and complete: max_stack, feedback slot numbering). 0 on success;
+ * p NULL: -1, "no program"; diags NULL: the diagnostics are dropped. */
 int sc_verify(sc_program *p, sc_diags *diags);
-/* Print as .sasm text that reassembles to the same bytecode. */
+/* Print as .sasm text that reassembles to the same bytecode. p NULL:
+ * nothing; out NULL: stdout. */
 void sc_disassemble(const sc_program *p, FILE *out);
-/* A constant as a .sasm literal. */
+/* A constant as a .sasm literal (out NULL: stdout). */
 void sc_print_literal(FILE *out, sc_value v);
 
 #endif

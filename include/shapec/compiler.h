@@ -112,27 +112,38 @@ typedef struct sc_compile_result {
 
 /* A compiler for the programs run by vm (the code bakes in the VM's
  * addresses and runs only with it); backend "mir", "llvm" or NULL for the
- * default. Prepares vm for native code. NULL with a message in err when
- * the backend is not built or cannot start. */
+ * default. Prepares vm for native code. NULL with a message in err (when
+ * err is not NULL) when vm is NULL or the backend is not built or cannot
+ * start. */
 sc_compiler *sc_compiler_new(sc_vm *vm, const char *backend, char *err, size_t errlen);
-/* Compiles; returns res->status. A request that names no function, an
- * OSR pc that is not reachable, or feedback that is malformed (slot
- * states, counts, tags, shapes the VM never made, function indices) is
- * SC_COMPILE_BAD_REQUEST; feedback that is well formed but wrong only
- * makes guards fail at run time. */
+/* Compiles; returns res->status. c or req NULL, a request that names no
+ * function, an OSR pc that is not a reachable loop header, feedback (its
+ * own or any function's in profiles) that is malformed (slot states and
+ * entry counts, unknown flags, tags, shapes the VM never made, function
+ * indices), globals without store counts or of an unknown tag or naming
+ * no function, inline options over 1000000, or a pipeline that does not
+ * parse is SC_COMPILE_BAD_REQUEST with the reason in res->error; feedback
+ * that is well formed but wrong only makes guards fail at run time.
+ * Heap values among the globals are not read (and cannot be checked:
+ * they must be this VM's). SC_COMPILE_FAILED is a compiler limit or bug.
+ * res NULL: SC_COMPILE_BAD_REQUEST, nothing else done. */
 int sc_compile(sc_compiler *c, const sc_compile_request *req, sc_compile_result *res);
-/* Frees the result's arrays (not its code: that lives with the compiler). */
+/* Frees the result's arrays (not its code: that lives with the compiler).
+ * NULL: nothing. */
 void sc_compile_result_free(sc_compile_result *res);
 /* The code of res will never run again (uninstalled, no activation left
  * in it): its memory goes back (one MIR context holds many functions; it
- * goes when all of them are released). Same thread rules as sc_compile. */
+ * goes when all of them are released). Same thread rules as sc_compile.
+ * c or res NULL, or res without code: nothing. */
 void sc_compile_release_code(sc_compiler *c, sc_compile_result *res);
-/* Frees the compiler and all the code it made: uninstall it first. */
+/* Frees the compiler and all the code it made: uninstall it first.
+ * NULL: nothing. */
 void sc_compiler_free(sc_compiler *c);
 
 /* Makes vm's interpreter call res->code for every call of function func
  * (whole-function code only); res == NULL uninstalls. false when the
- * result is not installable there. */
+ * result is not installable there (vm NULL, no such function, a result
+ * that is not OK or is OSR code). */
 bool sc_vm_install(sc_vm *vm, uint32_t func, const sc_compile_result *res);
 
 #endif

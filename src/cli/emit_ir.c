@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "runtime/runtime.h"
 #include "config.h"
 #include "passes/passes.h"
 #include "jit/tier.h"
@@ -17,7 +18,7 @@
 
 static int fail(const char *fmt, const char *arg) {
   fputs("shapec: error: ", stderr);
-  fprintf(stderr, fmt, arg);
+  sc_fprint_escaped(stderr, fmt, arg);
   fputc('\n', stderr);
   return 2;
 }
@@ -128,8 +129,8 @@ int sc_cli_opt(const char *path, int argc, char **argv, const sc_inline_options 
     found = true;
     sc_diags vd = {.filename = path};
     if (sc_ir_verify(f, &vd)) {
-      fprintf(stderr, "%s: error: the IR of '%s' is malformed:\n", path, f->name);
-      for (uint32_t k = 0; k < vd.n; k++) fprintf(stderr, "  %s\n", vd.v[k].msg);
+      sc_fprint_escaped(stderr, "%s: error: the IR of '%s' is malformed:\n", path, f->name);
+      for (uint32_t k = 0; k < vd.n; k++) sc_fprint_escaped(stderr, "  %s\n", vd.v[k].msg);
       status = 2;
       break;
     }
@@ -153,7 +154,7 @@ static int emit_native(const char *backend, sc_program *p, int fi, const sc_inli
     if (fi >= 0 && i != (uint32_t)fi) continue;
     char err[512] = "";
     if (!sc_jit_compile(vm, i, stdout, err, sizeof err)) {
-      fprintf(stderr, "shapec: error: cannot compile function %s with %s: %s\n", p->funcs[i]->name, backend, err);
+      sc_fprint_escaped(stderr, "shapec: error: cannot compile function %s with %s: %s\n", p->funcs[i]->name, backend, err);
       status = 3;
     }
   }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "runtime/runtime.h"
 
 /* --name=N or --name N: N from 0 to 1000000 into *out. */
 static int number(const char *name, int argc, char **argv, int *i, uint32_t *out) {
@@ -14,14 +15,14 @@ static int number(const char *name, int argc, char **argv, int *i, uint32_t *out
   if (a[n] == '=') v = a + n + 1;
   else if (*i + 1 < argc) v = argv[++*i];
   else {
-    fprintf(stderr, "shapec: error: %s needs a number\n", name);
+    sc_fprint_escaped(stderr, "shapec: error: %s needs a number\n", name);
     return -1;
   }
   char *end;
   errno = 0;
   unsigned long long x = strtoull(v, &end, 10);
   if (!*v || *end || errno || v[0] == '-' || x > 1000000) {
-    fprintf(stderr, "shapec: error: %s expects a number from 0 to 1000000, got '%s'\n", name, v);
+    sc_fprint_escaped(stderr, "shapec: error: %s expects a number from 0 to 1000000, got '%s'\n", name, v);
     return -1;
   }
   *out = (uint32_t)x;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "runtime/runtime.h"
 #include "shapec/shapec.h"
 
 static const char sc_usage[] =
@@ -78,7 +79,7 @@ static const char sc_help[] =
 
 static int usage_error(const char *fmt, const char *arg) {
   fputs("shapec: error: ", stderr);
-  fprintf(stderr, fmt, arg);
+  sc_fprint_escaped(stderr, fmt, arg);
   fputc('\n', stderr);
   fputs(sc_usage, stderr);
   return SC_EXIT_BAD_PROGRAM;
@@ -88,7 +89,7 @@ static int usage_error(const char *fmt, const char *arg) {
 static char *read_file(const char *path, size_t *len) {
   FILE *f = fopen(path, "rb");
   if (!f) {
-    fprintf(stderr, "shapec: error: cannot read %s: %s\n", path, strerror(errno));
+    sc_fprint_escaped(stderr, "shapec: error: cannot read %s: %s\n", path, strerror(errno));
     return NULL;
   }
   size_t cap = 1 << 16, n = 0;
@@ -110,7 +111,7 @@ static char *read_file(const char *path, size_t *len) {
   int err = errno;
   fclose(f);
   if (!buf || bad) {
-    fprintf(stderr, "shapec: error: cannot read %s: %s\n", path, buf ? strerror(err) : "out of memory");
+    sc_fprint_escaped(stderr, "shapec: error: cannot read %s: %s\n", path, buf ? strerror(err) : "out of memory");
     free(buf);
     return NULL;
   }
@@ -147,7 +148,7 @@ static bool output_ok(FILE *f, const char *what) {
   errno = 0;
   bool bad = fflush(f) != 0 || ferror(f);
   /* errno is lost when the error came earlier (the VM flushes at its end) */
-  if (bad) fprintf(stderr, "shapec: error: writing %s: %s\n", what, errno ? strerror(errno) : "a write failed");
+  if (bad) sc_fprint_escaped(stderr, "shapec: error: writing %s: %s\n", what, errno ? strerror(errno) : "a write failed");
   return !bad;
 }
 
@@ -297,7 +298,7 @@ static int command(int argc, char **argv) {
   if (dump && !strcmp(cmd, "run")) {
     if (!strcmp(dump, "-")) dump_out = stdout;
     else if (!(dump_out = fopen(dump, "w"))) {
-      fprintf(stderr, "shapec: error: cannot write %s: %s\n", dump, strerror(errno));
+      sc_fprint_escaped(stderr, "shapec: error: cannot write %s: %s\n", dump, strerror(errno));
       return SC_EXIT_BAD_PROGRAM;
     }
   }
@@ -322,7 +323,7 @@ static int command(int argc, char **argv) {
     if (dump_out != stdout) {
       bool ok = output_ok(dump_out, dump);
       if (fclose(dump_out) && ok) {
-        fprintf(stderr, "shapec: error: writing %s: %s\n", dump, strerror(errno));
+        sc_fprint_escaped(stderr, "shapec: error: writing %s: %s\n", dump, strerror(errno));
         ok = false;
       }
       if (!ok && status == 0) status = 1;

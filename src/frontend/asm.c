@@ -796,6 +796,8 @@ static void init_ops(asm_state *st) {
 }
 
 sc_program *sc_assemble(const char *filename, const char *src, size_t len, sc_diags *diags) {
+  sc_diags none = {0}; /* a host that does not want the diagnostics */
+  if (!diags) diags = &none;
   asm_state st;
   memset(&st, 0, sizeof st);
   st.p = sc_program_new(filename);
@@ -826,6 +828,12 @@ sc_program *sc_assemble(const char *filename, const char *src, size_t len, sc_di
 }
 
 sc_program *sc_assemble_file(const char *path, sc_diags *diags) {
+  sc_diags none = {0};
+  if (!diags) diags = &none;
+  if (!path) {
+    sc_diag_add(diags, SC_DIAG_NOPOS, 0, "no file name");
+    return NULL;
+  }
   diags->filename = path;
   FILE *fp = fopen(path, "rb");
   if (!fp) {

@@ -9,6 +9,7 @@
 #include "shapec/bytecode.h"
 
 void sc_diag_add(sc_diags *d, uint32_t line, uint32_t col, const char *fmt, ...) {
+  if (!d) return;
   if (d->n >= d->cap || !d->v) {
     uint32_t nc = d->n >= 4 ? d->n * 2 : 8;
     sc_diag *v = sc_gc_alloc(nc * sizeof *v);
@@ -48,7 +49,8 @@ static void msort(const sc_diag **v, const sc_diag **tmp, uint32_t n) {
 }
 
 void sc_diags_print(const sc_diags *d, FILE *out) {
-  if (!d->n || !d->v) return;
+  if (!d || !d->n || !d->v) return;
+  if (!out) out = stderr;
   const sc_diag **v = malloc(2 * (size_t)d->n * sizeof *v);
   if (!v) return;
   for (uint32_t i = 0; i < d->n; i++) v[i] = &d->v[i];
@@ -56,8 +58,8 @@ void sc_diags_print(const sc_diags *d, FILE *out) {
   const char *file = d->filename ? d->filename : "<input>";
   for (uint32_t i = 0; i < d->n; i++) {
     const char *m = v[i]->msg ? v[i]->msg : "";
-    if (v[i]->line == SC_DIAG_NOPOS) fprintf(out, "%s: error: %s\n", file, m);
-    else fprintf(out, "%s:%u:%u: error: %s\n", file, v[i]->line, v[i]->col, m);
+    if (v[i]->line == SC_DIAG_NOPOS) sc_fprint_escaped(out, "%s: error: %s\n", file, m);
+    else sc_fprint_escaped(out, "%s:%u:%u: error: %s\n", file, v[i]->line, v[i]->col, m);
   }
   free(v);
 }

@@ -28,6 +28,7 @@ static bool names_ok(const char *const *names, uint32_t n) {
 }
 
 void sc_print_literal(FILE *out, sc_value v) {
+  if (!out) out = stdout;
   char buf[40];
   switch (v.tag) {
   case SC_NULL: fputs("null", out); break;
@@ -157,6 +158,8 @@ static void print_func(const dctx *c, uint32_t fi) {
 }
 
 void sc_disassemble(const sc_program *p, FILE *out) {
+  if (!p) return;
+  if (!out) out = stdout;
   dctx c = {p, out, true, names_ok(p->global_names, p->nglobals)};
   if (p->nfuncs && !p->funcs) return;
   /* function names: distinct identifiers, and main is called main */

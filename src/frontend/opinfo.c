@@ -38,6 +38,7 @@ unsigned sc_op_flags(sc_op op) { return (unsigned)op < SC_NOPS ? ops[op].flags :
 /* Variable arity is resolved from the operands. Garbage operands (which the
  * verifier rejects) give a harmless value rather than overflow. */
 int sc_op_pops(const sc_insn *in) {
+  if (!in) return 0;
   switch (in->op) {
   case SC_OP_Call: case SC_OP_CallBuiltin: return in->b;
   case SC_OP_CallValue: return in->a < 0 || in->a == INT32_MAX ? in->a : in->a + 1;
@@ -46,7 +47,7 @@ int sc_op_pops(const sc_insn *in) {
   }
 }
 
-int sc_op_pushes(const sc_insn *in) { return in->op < SC_NOPS ? ops[in->op].pushes : 0; }
+int sc_op_pushes(const sc_insn *in) { return in && in->op < SC_NOPS ? ops[in->op].pushes : 0; }
 
 const char *sc_builtin_name(sc_builtin b) { return (unsigned)b < SC_NBUILTINS ? builtins[b].name : "?"; }
 

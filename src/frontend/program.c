@@ -107,6 +107,7 @@ sc_program *sc_program_new(const char *filename) {
 }
 
 sc_func *sc_func_add(sc_program *p, const char *name, uint32_t arity) {
+  if (!p) return NULL;
   pindex *x = idx(p);
   sc_func *f = sc_gc_alloc(sizeof *f);
   f->name = sc_gc_strdup(nn(name));
@@ -125,6 +126,7 @@ sc_func *sc_func_add(sc_program *p, const char *name, uint32_t arity) {
 }
 
 uint32_t sc_func_add_local(sc_func *f, const char *name, sc_kind kind) {
+  if (!f) return UINT32_MAX;
   /* names and kinds grow together; capacity is the next power of two */
   uint32_t n = f->nlocals;
   if ((n & (n - 1)) == 0 || !f->local_names || !f->local_kinds) {
@@ -144,6 +146,7 @@ uint32_t sc_func_add_local(sc_func *f, const char *name, sc_kind kind) {
 }
 
 uint32_t sc_global_add(sc_program *p, const char *name) {
+  if (!p) return UINT32_MAX;
   pindex *x = idx(p);
   GROW(p->global_names, p->nglobals, p->cglobals);
   const char *s = p->global_names[p->nglobals] = sc_gc_strdup(nn(name));
@@ -152,6 +155,7 @@ uint32_t sc_global_add(sc_program *p, const char *name) {
 }
 
 uint32_t sc_const_add(sc_program *p, sc_value v) {
+  if (!p) return UINT32_MAX;
   pindex *x = idx(p);
   ctab *t = &x->consts;
   if (t->cap) {
@@ -176,7 +180,9 @@ uint32_t sc_name_intern_n(sc_program *p, const char *name, size_t len) {
   return p->nnames++;
 }
 
-uint32_t sc_name_intern(sc_program *p, const char *name) { return sc_name_intern_n(p, nn(name), strlen(nn(name))); }
+uint32_t sc_name_intern(sc_program *p, const char *name) {
+  if (!p) return UINT32_MAX;
+  return sc_name_intern_n(p, nn(name), strlen(nn(name))); }
 
 int sc_func_find_n(const sc_program *p, const char *name, size_t len) {
   if (p->index) return sc_symtab_get(&((const pindex *)p->index)->funcs, name, len);
@@ -194,10 +200,13 @@ int sc_global_find_n(const sc_program *p, const char *name, size_t len) {
   return -1;
 }
 
-int sc_func_find(const sc_program *p, const char *name) { return sc_func_find_n(p, nn(name), strlen(nn(name))); }
-int sc_global_find(const sc_program *p, const char *name) { return sc_global_find_n(p, nn(name), strlen(nn(name))); }
+int sc_func_find(const sc_program *p, const char *name) { return p ? sc_func_find_n(p, nn(name), strlen(nn(name))) : -1; }
+int sc_global_find(const sc_program *p, const char *name) {
+  return p ? sc_global_find_n(p, nn(name), strlen(nn(name))) : -1;
+}
 
 uint32_t sc_emit(sc_func *f, sc_op op, int32_t a, uint16_t b, uint32_t line, uint32_t col) {
+  if (!f) return UINT32_MAX;
   if (f->ncode >= f->ccode || !f->code || !f->lines || !f->cols) {
     uint32_t nc = f->ncode >= 8 ? f->ncode * 2 : 16;
     sc_insn *c = sc_gc_alloc_atomic(nc * sizeof *c);

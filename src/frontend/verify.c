@@ -73,6 +73,44 @@ static void check_tables(vctx *v) {
     if (!p->global_names[i]) at(v, NOPC, "the name of global %u is missing", i);
 }
 
+/* Names are lookup keys (calls, PushFunc, a host's sc_func_find): two
+ * functions or two globals of one name are an error, reported at the
+ * later one. Sorted copies keep it n log n. */
+typedef struct named {
+  const char *name;
+  uint32_t i;
+} named;
+
+static int by_name(const void *a, const void *b) {
+  const named *x = a, *y = b;
+  int c = strcmp(x->name, y->name);
+  return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+static void check_unique_names(vctx *v) {
+  const sc_program *p = v->p;
+  uint32_t n = p->nfuncs > p->nglobals ? p->nfuncs : p->nglobals, m = 0;
+  named *ix = malloc((n ? n : 1) * sizeof *ix);
+  if (!ix) return;
+  for (uint32_t i = 0; i < p->nfuncs; i++)
+    if (p->funcs[i] && p->funcs[i]->name && p->funcs[i]->index == i) ix[m++] = (named){p->funcs[i]->name, i};
+  qsort(ix, m, sizeof *ix, by_name);
+  for (uint32_t k = 1; k < m; k++)
+    if (!strcmp(ix[k].name, ix[k - 1].name)) {
+      v->f = p->funcs[ix[k].i];
+      at(v, NOPC, "duplicate function '%s' (also function %u)", ix[k].name, ix[k - 1].i);
+    }
+  v->f = NULL;
+  m = 0;
+  for (uint32_t i = 0; p->global_names && i < p->nglobals; i++)
+    if (p->global_names[i]) ix[m++] = (named){p->global_names[i], i};
+  qsort(ix, m, sizeof *ix, by_name);
+  for (uint32_t k = 1; k < m; k++)
+    if (!strcmp(ix[k].name, ix[k - 1].name))
+      at(v, NOPC, "duplicate global '%s' (globals %u and %u)", ix[k].name, ix[k - 1].i, ix[k].i);
+  free(ix);
+}
+
 /* The header of function i; returns its arity, or -1 if it is unusable. */
 static int32_t check_header(vctx *v, uint32_t i) {
   const sc_func *f = v->p->funcs[i];
@@ -259,6 +297,8 @@ static void check_func(vctx *v) {
 }
 
 int sc_verify(sc_program *p, sc_diags *diags) {
+  sc_diags none = {0};
+  if (!diags) diags = &none;
   if (!p) {
     sc_diag_add(diags, SC_DIAG_NOPOS, 0, "no program");
     return -1;
@@ -276,6 +316,7 @@ int sc_verify(sc_program *p, sc_diags *diags) {
     return -1;
   }
   for (uint32_t i = 0; i < p->nfuncs; i++) v.arity[i] = check_header(&v, i);
+  check_unique_names(&v);
   for (uint32_t i = 0; i < p->nfuncs; i++)
     if (v.arity[i] >= 0) {
       v.f = p->funcs[i];

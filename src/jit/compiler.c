@@ -18,6 +18,8 @@ struct sc_compiler {
 };
 
 sc_compiler *sc_compiler_new(sc_vm *vm, const char *backend, char *err, size_t errlen) {
+  char ignored[256];
+  if (!err || !errlen) err = ignored, errlen = sizeof ignored;
   const sc_backend_impl *be = backend ? sc_backend_find(backend) : sc_backend_default();
   if (!vm) {
     snprintf(err, errlen, "no VM");
@@ -122,7 +124,13 @@ static bool check_feedback(sc_vm *vm, const sc_func *fn, const sc_profile *p, sc
     bool shape_ok = true;
     if (s->state > SC_FB_MEGA || s->n > SC_FB_MAX || (s->state == SC_FB_UNINIT) != (s->n == 0) ||
         (s->state == SC_FB_MONO && s->n != 1) || (s->state == SC_FB_POLY && s->n < 2)) {
-      ok = bad(res, "feedback slot %d (pc %u): state %u with %u entries", in->fb, pc, s->state, s->n) == 0;
+      ok = bad(res, "function %s: feedback slot %d (pc %u): state %u with %u entries", fn->name, in->fb, pc,
+               s->state, s->n) == 0;
+      break;
+    }
+    if (s->flags >> SC_FB_NFLAGS) {
+      ok = bad(res, "function %s: feedback slot %d (pc %u): unknown flags 0x%x", fn->name, in->fb, pc,
+               s->flags) == 0;
       break;
     }
     for (uint32_t k = 0; k < s->n && ok; k++) {
@@ -155,6 +163,19 @@ static bool check_feedback(sc_vm *vm, const sc_func *fn, const sc_profile *p, sc
   }
   free(shapes.v);
   return ok;
+}
+
+/* Globals the globals pass may fold: a value of a known tag, a function
+ * value naming a function. Heap values are never read at compile time
+ * (and cannot be checked: they must be this VM's). */
+static bool check_globals(const sc_program *prog, const sc_value *g, sc_compile_result *res) {
+  for (uint32_t k = 0; k < prog->nglobals; k++) {
+    if (g[k].tag >= SC_NTAGS) return bad(res, "global %s: value of tag %u", prog->global_names[k], (unsigned)g[k].tag) == 0;
+    if (g[k].tag == SC_FUNC && (uint64_t)g[k].i >= prog->nfuncs)
+      return bad(res, "global %s: function %lld of %u", prog->global_names[k], (long long)g[k].i,
+                 prog->nfuncs) == 0;
+  }
+  return true;
 }
 
 static bool is_loop_header(const sc_func *fn, uint32_t pc) {
@@ -250,6 +271,12 @@ int sc_compile(sc_compiler *c, const sc_compile_request *req, sc_compile_result 
   char msg[200];
   if (sc_pipeline_check(pipeline, msg, sizeof msg)) return bad(res, "pipeline: %s", msg);
   if (req->globals && !req->global_stores) return bad(res, "globals without their store counts");
+  if (req->globals && !check_globals(prog, req->globals, res)) return res->status;
+  if (req->profiles)
+    for (uint32_t i = 0; i < prog->nfuncs; i++)
+      if (!check_feedback(vm, prog->funcs[i], &req->profiles[i], res)) return res->status;
+  if (req->inline_options && !sc_jit_inline_check(req->inline_options, msg, sizeof msg))
+    return bad(res, "%s", msg);
   sc_job job = {.prog = prog, .func = req->func, .osr_pc = req->osr_pc, .prof = req->feedback,
                 .profs = req->profiles, .globals = req->global_stores ? req->globals : NULL,
                 .gstores = req->globals ? req->global_stores : NULL, .pipeline = pipeline, .verify = true,

@@ -46,4 +46,10 @@ typedef struct sc_job_result {
 bool sc_jit_build(const sc_backend_impl *be, void *ctx, const sc_job *job, sc_job_result *r,
                   void (*describe)(sc_irfunc *f, void *arg), void *arg);
 
+/* Inlining limits a request or a VM may set (the command line's bound;
+ * larger ones only make compilations run for minutes): false with the
+ * reason in err. */
+#define SC_MAX_INLINE_LIMIT 1000000
+bool sc_jit_inline_check(const sc_inline_options *o, char *err, size_t errlen);
+
 #endif

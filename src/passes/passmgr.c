@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "passes/passes.h"
+#include "runtime/runtime.h"
 
 static bool lift_nop(sc_irfunc *f) {
   (void)f;
@@ -116,7 +117,7 @@ int sc_pipeline_run(sc_irfunc *f, const char *pipeline, const sc_pipeline_opts *
   char msg[200];
   int n = split(pipeline, ps, msg, sizeof msg);
   if (n < 0) {
-    fprintf(o->err, "shapec: error: %s\n", msg);
+    sc_fprint_escaped(o->err, "shapec: error: %s\n", msg);
     return -1;
   }
   f->opts = o;

@@ -85,6 +85,8 @@ static void print_flags(FILE *out, unsigned flags) {
 }
 
 void sc_vm_dump_feedback(const sc_vm *vm, FILE *out) {
+  if (!vm) return;
+  if (!out) out = stdout;
   const sc_program *p = vm->prog;
   for (uint32_t i = 0; i < p->nfuncs; i++) {
     const sc_func *f = p->funcs[i];

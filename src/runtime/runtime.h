@@ -34,6 +34,13 @@ void *sc_gc_alloc_atomic(size_t n); /* no pointers; not zeroed */
 void *sc_gc_realloc(void *p, size_t n);
 char *sc_gc_strdup(const char *s);
 
+/* Diagnostics (escape.c): n bytes of s, or a formatted message (a final
+ * newline stays one), written with control characters and malformed UTF-8
+ * as \xNN. Every printer of an error message or a trace line writes
+ * through these. */
+void sc_fput_escaped(FILE *out, const char *s, size_t n);
+void sc_fprint_escaped(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* Strings */
 sc_str *sc_str_new(const char *s, int64_t len);
 sc_str *sc_str_concat(const sc_str *a, const sc_str *b);

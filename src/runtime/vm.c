@@ -97,15 +97,35 @@ sc_vm *sc_vm_create(sc_program *p, const sc_vm_options *opts) {
   return vm;
 }
 
+void sc_vm_free(sc_vm *vm) {
+  if (!vm) return;
+  for (sc_vm *r = running; r; r = r->next_running)
+    if (r == vm) return; /* still running (documented: not allowed) */
+  if (vm->hooks) vm->hooks->stop(vm); /* a tier manager left over: its threads and code */
+  /* the VM's own blocks go back now; the program's values go when
+   * unreachable, as the collector finds */
+  for (uint32_t i = 0; i < vm->prog->nfuncs; i++) GC_FREE(vm->funcs[i].code);
+  GC_FREE(vm->funcs);
+  GC_FREE(vm->profiles);
+  GC_FREE(vm->globals);
+  GC_FREE(vm->gstores);
+  GC_FREE(vm->stack);
+  GC_FREE(vm->frames);
+  memset(vm, 0, sizeof *vm);
+  GC_FREE(vm);
+}
+
 void sc_vm_global_stored(sc_vm *vm, uint32_t g) {
   vm->gstores[g]++;
   if (vm->gwatch[g] && vm->hooks) vm->hooks->global_stored(vm, g);
 }
 
-void sc_vm_set_output(sc_vm *vm, FILE *out) { vm->opts.out = out ? out : stdout; }
+void sc_vm_set_output(sc_vm *vm, FILE *out) {
+  if (vm) vm->opts.out = out ? out : stdout;
+}
 
 const sc_profile *sc_vm_profile(const sc_vm *vm, uint32_t func_index) {
-  if (func_index >= vm->prog->nfuncs) return NULL;
+  if (!vm || func_index >= vm->prog->nfuncs) return NULL;
   return &vm->profiles[func_index];
 }
 
@@ -137,11 +157,12 @@ static int run(sc_vm *vm) {
 }
 
 int sc_vm_run_main(sc_vm *vm) {
+  if (!vm) return SC_EXIT_BAD_PROGRAM;
   vm->rt.has_error = 0;
   if (vm->prog->main_index < 0 || (uint32_t)vm->prog->main_index >= vm->prog->nfuncs) {
     sc_rt_error(&vm->rt, "program has no main function");
     fflush(vm->opts.out);
-    fprintf(vm->opts.err, "runtime error: %s\n", vm->rt.errmsg);
+    sc_fprint_escaped(vm->opts.err, "runtime error: %s\n", vm->rt.errmsg);
     return SC_EXIT_RUNTIME_ERROR;
   }
   const sc_jit_hooks *h = vm->opts.jit != SC_JIT_OFF ? vm->hooks : NULL;
@@ -223,8 +244,7 @@ bool sc_rt_check_callee(sc_rt *rt, sc_value fn, uint32_t argc, uint32_t *index) 
 
 void sc_vm_trace_line(const sc_vm *vm, FILE *err, const sc_func *f, uint32_t bpc) {
   uint32_t line = f->lines && bpc < f->ncode ? f->lines[bpc] : 0;
-  fprintf(err, "  at %s (%s:%u)\n", f->name, vm->prog->filename ? vm->prog->filename : "?",
-          line);
+  sc_fprint_escaped(err, "  at %s (%s:%u)\n", f->name, vm->prog->filename ? vm->prog->filename : "?", line);
 }
 
 #define SC_TRACE_KEEP 20 /* frames shown at each end of a long trace */
@@ -232,7 +252,7 @@ void sc_vm_trace_line(const sc_vm *vm, FILE *err, const sc_func *f, uint32_t bpc
 void sc_vm_report_error(sc_vm *vm, const sc_frame *fp, const sc_tinsn *pc) {
   FILE *err = vm->opts.err;
   fflush(vm->opts.out);
-  fprintf(err, "runtime error: %s\n", vm->rt.errmsg);
+  sc_fprint_escaped(err, "runtime error: %s\n", vm->rt.errmsg);
   uint32_t n = (uint32_t)(fp - vm->frames); /* frames 1..n; 0 is the sentinel */
   for (uint32_t k = 0; k < n; k++) {
     if (n > 2 * SC_TRACE_KEEP && k == SC_TRACE_KEEP) {

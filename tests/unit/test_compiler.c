@@ -145,3 +145,50 @@ Test(compiler, requests_carry_profiles_globals_and_inlining) {
   free(profs);
   sc_compiler_free(x.c);
 }
+
+/* Whatever a request carries is checked before the pipeline reads it. */
+Test(compiler, malformed_requests_are_refused_with_a_reason) {
+  fixture x = setup_fixture();
+  const sc_func *f = x.p->funcs[x.sum];
+  sc_profile *profs = calloc(x.p->nfuncs, sizeof *profs);
+  sc_fb_slot *slots = calloc(f->nfeedback, sizeof *slots);
+  for (uint32_t i = 0; i < x.p->nfuncs; i++) profs[i] = *sc_vm_profile(x.vm, i);
+  memcpy(slots, profs[x.sum].slots, f->nfeedback * sizeof *slots);
+  profs[x.sum].slots = slots;
+  sc_compile_result r;
+  sc_compile_request rq = {.func = x.add, .profiles = profs};
+  /* a callee's profile, not the request's own feedback */
+  slots[0].flags = 0x80;
+  cr_assert_eq(sc_compile(x.c, &rq, &r), SC_COMPILE_BAD_REQUEST);
+  cr_assert(strstr(r.error, "function sum") && strstr(r.error, "unknown flags"), "%s", r.error);
+  slots[0].flags = 0;
+  slots[0].state = SC_FB_POLY;
+  slots[0].n = 1;
+  cr_assert_eq(sc_compile(x.c, &rq, &r), SC_COMPILE_BAD_REQUEST);
+  cr_assert(strstr(r.error, "state 2 with 1 entries"), "%s", r.error);
+  profs[x.sum] = *sc_vm_profile(x.vm, x.sum);
+  cr_assert_eq(sc_compile(x.c, &rq, &r), SC_COMPILE_OK, "%s", r.error);
+  sc_compile_release_code(x.c, &r);
+  sc_compile_result_free(&r);
+  /* globals: a tag that does not exist, a function that does not */
+  sc_value g = {.tag = 99};
+  uint8_t stores = 1;
+  rq = (sc_compile_request){.func = x.scale, .globals = &g, .global_stores = &stores};
+  cr_assert_eq(sc_compile(x.c, &rq, &r), SC_COMPILE_BAD_REQUEST);
+  cr_assert(strstr(r.error, "global k: value of tag 99"), "%s", r.error);
+  g = sc_funcval(x.p->nfuncs);
+  cr_assert_eq(sc_compile(x.c, &rq, &r), SC_COMPILE_BAD_REQUEST);
+  cr_assert(strstr(r.error, "global k: function"), "%s", r.error);
+  /* inlining limits past the command line's */
+  sc_inline_options big = {.budget = 2000000};
+  rq = (sc_compile_request){.func = x.sum, .inline_options = &big};
+  cr_assert_eq(sc_compile(x.c, &rq, &r), SC_COMPILE_BAD_REQUEST);
+  cr_assert(strstr(r.error, "inline options"), "%s", r.error);
+  /* no compiler, no request, no result */
+  cr_assert_eq(sc_compile(NULL, &rq, &r), SC_COMPILE_BAD_REQUEST);
+  cr_assert_eq(sc_compile(x.c, NULL, &r), SC_COMPILE_BAD_REQUEST);
+  cr_assert_eq(sc_compile(x.c, &rq, NULL), SC_COMPILE_BAD_REQUEST);
+  free(slots);
+  free(profs);
+  sc_compiler_free(x.c);
+}

@@ -182,7 +182,7 @@ Test(roundtrip, c_built_with_unusable_names) {
   sc_program *p = sc_program_new("host");
   sc_func *h = sc_func_add(p, "helper fn", 2);
   sc_func *m = sc_func_add(p, "main", 0);
-  sc_func *d = sc_func_add(p, "helper fn", 0); /* a duplicate name */
+  sc_func *d = sc_func_add(p, "helper fn!", 0); /* not an identifier either (duplicates do not verify) */
   sc_global_add(p, "a-b");
   sc_global_add(p, "ok");
   sc_func_add_local(m, "x", SC_KIND_INT);
