@@ -19,6 +19,8 @@ include tests/backend/local.mk
 # Every command reports a failed write of its output.
 TESTS += tests/cli/write-errors.sh
 EXTRA_DIST += tests/cli/write-errors.sh
+TESTS += tests/cli/limits.sh
+EXTRA_DIST += tests/cli/limits.sh tests/limits
 # Background compilation under load (and, in a --enable-tsan build, races).
 TESTS += tests/tier-stress.sh
 EXTRA_DIST += tests/tier-stress.sh tests/tsan.supp tests/tier_many.sasm tests/tier_many.stdout

@@ -175,6 +175,7 @@ static int command(int argc, char **argv);
  * close_stdout): a write error is exit status 1 unless the command failed
  * for its own reason already. */
 int main(int argc, char **argv) {
+  sc_cli_flush_on_signals();
   int status = command(argc, argv);
   if (!output_ok(stdout, "output") && status == 0) status = 1;
   return status;
