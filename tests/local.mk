@@ -22,6 +22,8 @@ TESTS += tests/cli/write-errors.sh
 TESTS += tests/cli/escape.sh
 EXTRA_DIST += tests/cli/escape.sh
 EXTRA_DIST += tests/cli/write-errors.sh
+TESTS += tests/cli/limits.sh
+EXTRA_DIST += tests/cli/limits.sh tests/limits
 # Background compilation under load (and, in a --enable-tsan build, races).
 TESTS += tests/tier-stress.sh
 EXTRA_DIST += tests/tier-stress.sh tests/tsan.supp tests/tier_many.sasm tests/tier_many.stdout

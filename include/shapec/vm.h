@@ -52,9 +52,15 @@ typedef struct sc_vm_options {
                               backend, inlined code included (0: the default,
                               SC_DEFAULT_COMPILE_BUDGET); a function over it
                               stays interpreted, in every tier */
+  size_t max_heap;         /* GC heap limit in bytes (the heap is per process:
+                              the last VM created with one sets it); 0: keep the
+                              current limit, initially half of physical memory.
+                              Beyond it: `runtime error: out of memory` */
+  int verbose_gc;          /* show the collector's warnings on stderr */
 } sc_vm_options;
 
 #define SC_DEFAULT_COMPILE_BUDGET 3000
+#define SC_MIN_MAX_HEAP ((size_t)16 << 20) /* the smallest max_heap taken */
 
 #define SC_JIT_SYNC (-1)
 #define SC_MAX_JIT_THREADS 16

@@ -20,4 +20,8 @@ int sc_cli_opt(const char *path, int argc, char **argv, const sc_inline_options 
  * reporting a bad value. */
 int sc_cli_inline_option(int argc, char **argv, int *i, sc_inline_options *o);
 
+/* On SIGINT and SIGTERM, flush stdout before the signal ends the process
+ * (signals.c). Call first in main, before any thread starts. */
+void sc_cli_flush_on_signals(void);
+
 #endif

@@ -18,6 +18,7 @@ static const char sc_usage[] =
     "                      [--compile-budget N]\n"
     "                      [--no-inline] [--inline-budget N] [--inline-depth N]\n"
     "                      [--inline-max-size N] [--inline-recursion N]\n"
+    "                      [--max-heap SIZE] [--verbose-gc]\n"
     "       shapec check FILE.sasm\n"
     "       shapec opt FILE.ssa [--passes=P] [--print-after=NAME] [--print-after-all]\n"
     "       shapec --emit=bytecode|ssa|dot|mir|llvm FILE.sasm\n"
@@ -45,6 +46,11 @@ static const char sc_help[] =
     "  --no-profile        interpret without collecting type feedback and counters\n"
     "  --dump-feedback OUT write the collected profile to OUT (- for stdout) after the run\n"
     "  --max-frames N      call depth limit (default 100000); deeper is `stack overflow`\n"
+    "                      (so is running out of native stack: see docs/limits.md)\n"
+    "  --max-heap SIZE     GC heap limit, bytes or with K, M or G (default half of\n"
+    "                      physical memory, at least 16M); beyond it an allocation\n"
+    "                      is `runtime error: out of memory`\n"
+    "  --verbose-gc        show the garbage collector's warnings on stderr\n"
     "  --jit=off           interpreter only (the default with --no-profile,\n"
     "                      --dump-feedback, or when no backend is built)\n"
     "  --jit=eager         compile every function to native code before running\n"
@@ -134,6 +140,21 @@ static sc_program *load(const char *path) {
   return NULL;
 }
 
+/* SIZE: bytes, or with a K, M or G suffix (powers of 1024). */
+static bool parse_size(const char *s, size_t *out) {
+  char *end;
+  errno = 0;
+  unsigned long long v = strtoull(s, &end, 10);
+  if (end == s || errno || s[0] == '-') return false;
+  int shift = 0;
+  if (*end == 'K' || *end == 'k') shift = 10, end++;
+  else if (*end == 'M' || *end == 'm') shift = 20, end++;
+  else if (*end == 'G' || *end == 'g') shift = 30, end++;
+  if (*end || v > (SIZE_MAX >> shift)) return false;
+  *out = (size_t)v << shift;
+  return *out >= SC_MIN_MAX_HEAP;
+}
+
 static bool parse_frames(const char *s, uint32_t *out) {
   char *end;
   errno = 0;
@@ -158,6 +179,7 @@ static int command(int argc, char **argv);
  * close_stdout): a write error is exit status 1 unless the command failed
  * for its own reason already. */
 int main(int argc, char **argv) {
+  sc_cli_flush_on_signals();
   int status = command(argc, argv);
   if (!output_ok(stdout, "output") && status == 0) status = 1;
   return status;
@@ -172,6 +194,8 @@ static int command(int argc, char **argv) {
   uint64_t seed = 0;
   const char *backend = NULL;
   uint32_t max_frames = 0;
+  size_t max_heap = 0;
+  int verbose_gc = 0;
   sc_inline_options inl = {0};
   char **rest = calloc((size_t)argc + 1, sizeof *rest);
   int nrest = 0;
@@ -200,6 +224,13 @@ static int command(int argc, char **argv) {
       if (!v) return usage_error("%s needs a number", a);
       if (!parse_frames(v, &max_frames))
         return usage_error("--max-frames expects a number from 1 to 100000000, got '%s'", v);
+    } else if (!strcmp(a, "--max-heap") || !strncmp(a, "--max-heap=", 11)) {
+      const char *v = a[10] == '=' ? a + 11 : i + 1 < argc ? argv[++i] : NULL;
+      if (!v) return usage_error("%s needs a size", a);
+      if (!parse_size(v, &max_heap))
+        return usage_error("--max-heap expects a size of at least 16M (bytes, or with K, M or G), got '%s'", v);
+    } else if (!strcmp(a, "--verbose-gc")) {
+      verbose_gc = 1;
     } else if (!strncmp(a, "--jit=", 6)) {
       if (!strcmp(a + 6, "off")) jit = SC_JIT_OFF;
       else if (!strcmp(a + 6, "eager")) jit = SC_JIT_EAGER;
@@ -315,7 +346,7 @@ static int command(int argc, char **argv) {
                         .deopt_stress = stress, .stress_seed = seed,
                         .trace_deopt = trace_deopt ? stderr : NULL, .trace_tiering = trace_tier ? stderr : NULL,
                         .jit_threads = jit_threads, .jit_wait = jit_wait, .inl = inl,
-                        .compile_budget = compile_budget};
+                        .compile_budget = compile_budget, .max_heap = max_heap, .verbose_gc = verbose_gc};
   sc_vm *vm = sc_vm_new(p, &opts);
   int status = sc_vm_run_main(vm);
   if (dump_out) {

@@ -34,8 +34,9 @@ bool sc_jh_unary(sc_vm *vm, uint32_t op, sc_jt at, sc_jp ap, sc_value *out) {
 bool sc_jh_truthy(sc_jt t, sc_jp p) { return sc_truthy(V(t, p)); }
 
 bool sc_jh_new_array(sc_vm *vm, const sc_value *elems, uint32_t n, sc_value *out) {
-  (void)vm;
-  *out = sc_ptr(SC_ARRAY, sc_array_from(elems, n));
+  sc_array *a = sc_array_from(elems, n);
+  if (!a) sc_vm_fatal_oom(vm);
+  *out = sc_ptr(SC_ARRAY, a);
   return true;
 }
 
@@ -60,7 +61,9 @@ bool sc_jh_array_push(sc_vm *vm, sc_jt at, sc_jp ap, sc_jt vt, sc_jp vp) {
 }
 
 bool sc_jh_new_object(sc_vm *vm, sc_value *out) {
-  *out = sc_ptr(SC_OBJECT, sc_object_new(&vm->rt));
+  sc_object *o = sc_object_new(&vm->rt);
+  if (!o) sc_vm_fatal_oom(vm);
+  *out = sc_ptr(SC_OBJECT, o);
   return true;
 }
 
@@ -73,13 +76,14 @@ bool sc_jh_set_prop(sc_vm *vm, sc_jt ot, sc_jp op, uint32_t name, sc_jt vt, sc_j
 }
 
 bool sc_jh_add_field(sc_object *o, sc_shape *ns, sc_jt vt, sc_jp vp) {
-  sc_object_add_field_shape(o, ns, V(vt, vp));
+  if (!sc_object_add_field_shape(o, ns, V(vt, vp))) sc_vm_fatal_oom(NULL);
   return true;
 }
 
 bool sc_jh_new_map(sc_vm *vm, sc_value *out) {
-  (void)vm;
-  *out = sc_ptr(SC_MAP, sc_map_new());
+  sc_map *m = sc_map_new();
+  if (!m) sc_vm_fatal_oom(vm);
+  *out = sc_ptr(SC_MAP, m);
   return true;
 }
 
@@ -123,9 +127,19 @@ static int call(sc_vm *vm, sc_frame *fp, uint32_t bpc, const sc_vfunc *cf, uint3
                 sc_value *out) {
   fp->pc = fp->vf->code + bpc; /* for traces */
   sc_frame *nf = fp + 1;
-  if (nf == vm->frames + vm->frames_cap) return SC_JH_LEAVE; /* the interpreter raises stack overflow */
+  /* the interpreter raises stack overflow (frames, or native stack when
+   * the callee is compiled) */
+  if (nf == vm->frames + vm->frames_cap || !sc_vm_native_room(vm)) return SC_JH_LEAVE;
   sc_value *nb = fp->base + fp->vf->frame_size;
-  if (nb + cf->frame_size > vm->stack_end) nb += sc_vm_grow_stack(vm, fp, (size_t)(nb - vm->stack) + cf->frame_size);
+  if (nb + cf->frame_size > vm->stack_end) {
+    ptrdiff_t d;
+    /* no room: the interpreter raises stack overflow at the call */
+    if (!sc_vm_try_grow_stack(vm, fp, (size_t)(nb - vm->stack) + cf->frame_size, &d)) {
+      leave(vm);
+      return SC_JH_LEAVE;
+    }
+    nb += d;
+  }
   memcpy(nb, args, argc * sizeof *args);
   for (uint32_t k = argc; k < cf->nlocals; k++) nb[k] = sc_null();
   nf->base = nb;
@@ -138,6 +152,12 @@ static int call(sc_vm *vm, sc_frame *fp, uint32_t bpc, const sc_vfunc *cf, uint3
   int st = cf->native(vm, nf);
   if (st == SC_ST_DEOPT) st = sc_interp_resume(vm, nf);
   return st;
+}
+
+int sc_jh_stack_overflow(sc_vm *vm, sc_frame *fp) {
+  sc_rt_stack_overflow(&vm->rt);
+  sc_vm_report_error(vm, fp - 1, fp[-1].pc);
+  return SC_ST_ERROR;
 }
 
 int sc_jh_call_finish(sc_vm *vm, sc_frame *nf, int st) {

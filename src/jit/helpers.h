@@ -42,6 +42,11 @@ int sc_jh_call(sc_vm *vm, sc_frame *fp, uint32_t bpc, uint32_t callee, uint32_t 
 int sc_jh_call_value(sc_vm *vm, sc_frame *fp, uint32_t bpc, sc_jt ft, sc_jp fpay, uint32_t argc,
                      const sc_value *args, sc_value *out);
 
+/* A compiled function's entry found no native stack room
+ * (vm->native_limit): reports `stack overflow` at the caller's call, as the
+ * interpreter does at the frame limit; returns SC_ST_ERROR. */
+int sc_jh_stack_overflow(sc_vm *vm, sc_frame *fp);
+
 /* After compiled code called compiled code directly (frame nf pushed as
  * sc_jh_call would) and got status st != RET: finish a deopted callee in
  * the interpreter; the final status (RET: the result is in *nf->ret). */

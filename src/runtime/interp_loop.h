@@ -246,7 +246,9 @@
     const sc_vfunc *cf_ = (CF);                                           \
     sc_value *nb_ = (NB), *ret_ = (RET);                                  \
     if (UNLIKELY(nb_ + cf_->frame_size > vm->stack_end)) {                \
-      ptrdiff_t d_ = sc_vm_grow_stack(vm, fp, (size_t)(nb_ - vm->stack) + cf_->frame_size); \
+      ptrdiff_t d_;                                                       \
+      if (!sc_vm_try_grow_stack(vm, fp, (size_t)(nb_ - vm->stack) + cf_->frame_size, &d_)) \
+        goto L_error;                                                     \
       sp += d_;                                                           \
       base += d_;                                                         \
       nb_ += d_;                                                          \
@@ -601,6 +603,10 @@ L_Halt:
 L_NewArray: {
   uint32_t n = (uint32_t)pc->a;
   sc_array *a = sc_array_from(sp - n, n);
+  if (UNLIKELY(!a)) {
+    sc_rt_oom(rt);
+    goto L_error;
+  }
   sp -= n;
   *sp++ = sc_ptr(SC_ARRAY, a);
   NEXT(1);
@@ -640,7 +646,10 @@ L_SetIndex: {
     if (a->kind == SC_ELEMS_INT && v.tag == SC_INT) a->d.i[iv.i] = v.i;
     else if (a->kind == SC_ELEMS_FLOAT && v.tag == SC_FLOAT) a->d.f[iv.i] = v.f;
     else if (a->kind == SC_ELEMS_ANY) a->d.v[iv.i] = v;
-    else sc_array_store(a, iv.i, v);
+    else if (UNLIKELY(!sc_array_store(a, iv.i, v))) {
+      sc_rt_oom(rt);
+      goto L_error;
+    }
     sp -= 3;
     NEXT(1);
   }
@@ -670,9 +679,15 @@ L_ArrayPush: {
 }
 
   /* ---- objects: the feedback slot is the inline cache (shape -> slot) ---- */
-L_NewObject:
-  *sp++ = sc_ptr(SC_OBJECT, sc_object_new(rt));
+L_NewObject: {
+  sc_object *o = sc_object_new(rt);
+  if (UNLIKELY(!o)) {
+    sc_rt_oom(rt);
+    goto L_error;
+  }
+  *sp++ = sc_ptr(SC_OBJECT, o);
   NEXT(1);
+}
 L_GetProp: {
   sc_value o = sp[-1];
   sc_fb_slot *s = SC_FBSLOT(pc);
@@ -710,7 +725,10 @@ L_SetProp: {
         uint32_t aux = s->aux[k];
         IC_HIT(s);
         if (!(aux & SC_FB_ADDS_FIELD)) ob->slots[aux] = v;
-        else sc_object_add_field(rt, ob, (uint32_t)pc->a, v);
+        else if (UNLIKELY(!sc_object_add_field(rt, ob, (uint32_t)pc->a, v))) {
+          sc_rt_oom(rt);
+          goto L_error;
+        }
         sp -= 2;
         NEXT(1);
       }
@@ -720,7 +738,10 @@ L_SetProp: {
       ob->slots[idx] = v;
     } else {
       sc_fb_record(s, sh, SC_FB_ADDS_FIELD | ob->shape->nfields);
-      sc_object_add_field(rt, ob, (uint32_t)pc->a, v);
+      if (UNLIKELY(!sc_object_add_field(rt, ob, (uint32_t)pc->a, v))) {
+        sc_rt_oom(rt);
+        goto L_error;
+      }
     }
     sp -= 2;
     NEXT(1);
@@ -732,9 +753,15 @@ L_SetProp: {
 }
 
   /* ---- maps, strings, builtins, output ---- */
-L_NewMap:
-  *sp++ = sc_ptr(SC_MAP, sc_map_new());
+L_NewMap: {
+  sc_map *m = sc_map_new();
+  if (UNLIKELY(!m)) {
+    sc_rt_oom(rt);
+    goto L_error;
+  }
+  *sp++ = sc_ptr(SC_MAP, m);
   NEXT(1);
+}
 L_MapGet: {
   sc_value r;
   if (!sc_rt_map_get(rt, sp[-2], sp[-1], &r)) goto L_error;
@@ -786,6 +813,12 @@ L_osr: {
 #endif
   /* ENTER found compiled code for the frame it pushed. */
 L_native_call:
+  if (UNLIKELY(!sc_vm_native_room(vm))) {
+    fp--; /* raised at the call, as at the frame limit */
+    pc = fp->pc;
+    sc_rt_stack_overflow(rt);
+    goto L_error;
+  }
   nfn = fp->vf->native;
 L_native_run:
   __attribute__((unused)); /* only OSR jumps here, in the profiling build */

@@ -33,9 +33,11 @@ static inline bool key_eq(sc_value a, sc_value b) {
 }
 
 sc_map *sc_map_new(void) {
-  sc_map *m = sc_gc_alloc(sizeof *m);
+  sc_map_entry *e = sc_gc_try_alloc((size_t)SC_MAP_MIN_CAP * sizeof *e);
+  sc_map *m = e ? sc_gc_try_alloc(sizeof *m) : NULL;
+  if (!m) return NULL;
   m->cap = SC_MAP_MIN_CAP;
-  m->e = sc_gc_alloc((size_t)m->cap * sizeof *m->e);
+  m->e = e;
   return m;
 }
 
@@ -49,12 +51,14 @@ static inline sc_map_entry *find(const sc_map *m, sc_value k) {
   }
 }
 
-static void grow(sc_map *m) {
+static bool grow(sc_map *m) {
   sc_map_entry *old = m->e;
   int64_t oc = m->cap;
   uint64_t mask = (uint64_t)oc * 2 - 1;
+  sc_map_entry *ne = sc_gc_try_alloc((size_t)oc * 2 * sizeof *ne);
+  if (!ne) return false;
   m->cap = oc * 2;
-  m->e = sc_gc_alloc((size_t)m->cap * sizeof *m->e);
+  m->e = ne;
   for (int64_t j = 0; j < oc; j++) {
     if (old[j].key.tag == SC_NULL) continue;
     /* keys are distinct: just find a free entry */
@@ -62,6 +66,7 @@ static void grow(sc_map *m) {
     while (m->e[i].key.tag != SC_NULL) i = (i + 1) & mask;
     m->e[i] = old[j];
   }
+  return true;
 }
 
 bool sc_rt_map_get(sc_rt *rt, sc_value m, sc_value key, sc_value *out) {
@@ -86,7 +91,7 @@ bool sc_rt_map_set(sc_rt *rt, sc_value m, sc_value key, sc_value v) {
   sc_map_entry *e = find(mp, key);
   if (e->key.tag == SC_NULL) {
     if ((mp->count + 1) * 2 > mp->cap) {
-      grow(mp);
+      if (!grow(mp)) return sc_rt_oom(rt);
       e = find(mp, key);
     }
     e->key = key;

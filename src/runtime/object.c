@@ -59,28 +59,31 @@ int sc_shape_lookup(const sc_shape *s, uint32_t name) {
 
 sc_object *sc_object_new(sc_rt *rt) {
   /* one block: the header, then the first slots */
-  sc_object *o = sc_gc_alloc(sizeof *o + SC_OBJECT_INLINE_SLOTS * sizeof(sc_value));
+  sc_object *o = sc_gc_try_alloc(sizeof *o + SC_OBJECT_INLINE_SLOTS * sizeof(sc_value));
+  if (!o) return NULL;
   o->shape = rt->root_shape;
   o->cap = SC_OBJECT_INLINE_SLOTS;
   o->slots = (sc_value *)(o + 1);
   return o;
 }
 
-void sc_object_add_field(sc_rt *rt, sc_object *o, uint32_t name, sc_value v) {
-  sc_object_add_field_shape(o, sc_shape_transition(rt, o->shape, name), v);
+bool sc_object_add_field(sc_rt *rt, sc_object *o, uint32_t name, sc_value v) {
+  return sc_object_add_field_shape(o, sc_shape_transition(rt, o->shape, name), v);
 }
 
-void sc_object_add_field_shape(sc_object *o, sc_shape *ns, sc_value v) {
+bool sc_object_add_field_shape(sc_object *o, sc_shape *ns, sc_value v) {
   uint32_t n = o->shape->nfields;
   if (n == o->cap) {
     uint32_t nc = o->cap * 2;
-    sc_value *sl = sc_gc_alloc(nc * sizeof *sl);
+    sc_value *sl = sc_gc_try_alloc(nc * sizeof *sl);
+    if (!sl) return false;
     memcpy(sl, o->slots, n * sizeof *sl);
     o->slots = sl;
     o->cap = nc;
   }
   o->slots[n] = v;
   o->shape = ns;
+  return true;
 }
 
 static const char *prop_name(const sc_rt *rt, uint32_t name) {
@@ -99,6 +102,6 @@ bool sc_rt_set_prop(sc_rt *rt, sc_value obj, uint32_t name, sc_value v) {
   if (obj.tag != SC_OBJECT) return sc_rt_error(rt, "SetProp on %s", sc_tag_name(obj.tag));
   int k = sc_shape_lookup(obj.o->shape, name);
   if (k >= 0) obj.o->slots[k] = v;
-  else sc_object_add_field(rt, obj.o, name, v);
+  else if (!sc_object_add_field(rt, obj.o, name, v)) return sc_rt_oom(rt);
   return true;
 }

@@ -114,7 +114,9 @@ bool sc_rt_binary(sc_rt *rt, sc_op op, sc_value a, sc_value b, sc_value *out) {
   switch (op) {
   case SC_OP_Add:
     if (a.tag == SC_STR && b.tag == SC_STR) {
-      *out = sc_ptr(SC_STR, sc_str_concat(a.s, b.s));
+      sc_str *r = sc_str_concat(a.s, b.s);
+      if (!r) return sc_rt_oom(rt);
+      *out = sc_ptr(SC_STR, r);
       return true;
     }
     /* fall through */

@@ -28,3 +28,5 @@ const char *sc_tag_name(sc_tag t) {
                                               "array", "object", "map",    "function"};
   return (unsigned)t < SC_NTAGS ? names[t] : "invalid";
 }
+
+bool sc_rt_oom(sc_rt *rt) { return sc_rt_error(rt, SC_RT_OOM); }

@@ -28,9 +28,25 @@ void sc_rt_init(sc_rt *rt, const sc_program *prog);
 bool sc_rt_error(sc_rt *rt, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 const char *sc_tag_name(sc_tag t); /* "null", "bool", "int", "float", "string", ... */
 
-/* GC allocation wrappers (Boehm); never return NULL (abort on OOM). */
+/* GC allocation wrappers (Boehm). sc_gc_alloc* never return NULL: when
+ * the heap limit is reached they end the process as a runtime error
+ * (`runtime error: out of memory`, exit 1, output flushed, no trace).
+ * Allocations whose size the program chooses (strings, array and map
+ * storage, objects) use sc_gc_try_alloc* and report SC_RT_OOM as a runtime
+ * error with its trace. */
 void *sc_gc_alloc(size_t n);        /* may contain pointers; zeroed */
 void *sc_gc_alloc_atomic(size_t n); /* no pointers; not zeroed */
+void *sc_gc_try_alloc(size_t n);    /* NULL when the heap limit forbids it */
+void *sc_gc_try_alloc_atomic(size_t n);
+#define SC_RT_OOM "out of memory"
+bool sc_rt_oom(sc_rt *rt); /* sets `out of memory`; returns false */
+/* Heap limit (0: keep the current one, default sc_gc_default_max_heap)
+ * and GC warnings on stderr (verbose); process-wide, as the heap is. Also
+ * sizes the initial heap. */
+void sc_gc_configure(size_t max_heap, int verbose);
+size_t sc_gc_default_max_heap(void);
+size_t sc_gc_collections(void); /* since the process started */
+void sc_gc_print_stats(FILE *out); /* --stats: `gc: N collections, ...` */
 void *sc_gc_realloc(void *p, size_t n);
 char *sc_gc_strdup(const char *s);
 
@@ -49,30 +65,33 @@ bool sc_str_eq(const sc_str *a, const sc_str *b);
 int sc_str_cmp(const sc_str *a, const sc_str *b); /* bytewise: <0, 0, >0 */
 
 /* Arrays (elements kinds in value.h) */
+/* NULL, or false: out of memory (nothing changed) */
 sc_array *sc_array_new(int64_t cap);                  /* empty, kind INT */
 sc_array *sc_array_from(const sc_value *v, int64_t n); /* NewArray */
 bool sc_array_fill(sc_rt *rt, sc_value len, sc_value fill, sc_value *out); /* ArrayNew */
 sc_value sc_array_at(const sc_array *a, int64_t i);    /* unchecked */
-void sc_array_store(sc_array *a, int64_t i, sc_value v); /* unchecked, transitions kind */
-void sc_array_push(sc_array *a, sc_value v);
+bool sc_array_store(sc_array *a, int64_t i, sc_value v); /* unchecked, transitions kind */
+bool sc_array_push(sc_array *a, sc_value v);
 bool sc_rt_get_index(sc_rt *rt, sc_value arr, sc_value idx, sc_value *out);
 bool sc_rt_set_index(sc_rt *rt, sc_value arr, sc_value idx, sc_value v);
 bool sc_rt_array_len(sc_rt *rt, sc_value arr, sc_value *out);
 bool sc_rt_array_push(sc_rt *rt, sc_value arr, sc_value v);
 
 /* Shapes and objects */
-sc_shape *sc_shape_transition(sc_rt *rt, sc_shape *s, uint32_t name); /* find or add child */
+/* sc_shape_transition: find or add child */
 int sc_shape_lookup(const sc_shape *s, uint32_t name); /* slot index or -1 */
+/* NULL, or false: out of memory (nothing changed) */
+sc_shape *sc_shape_transition(sc_rt *rt, sc_shape *s, uint32_t name);
 sc_object *sc_object_new(sc_rt *rt);
-void sc_object_add_field(sc_rt *rt, sc_object *o, uint32_t name, sc_value v); /* name absent */
+bool sc_object_add_field(sc_rt *rt, sc_object *o, uint32_t name, sc_value v); /* name absent */
 /* The same when the transition is already known (ns->parent == o->shape),
  * as an inline cache or compiled code remembers it: no transition search. */
-void sc_object_add_field_shape(sc_object *o, sc_shape *ns, sc_value v);
+bool sc_object_add_field_shape(sc_object *o, sc_shape *ns, sc_value v);
 bool sc_rt_get_prop(sc_rt *rt, sc_value obj, uint32_t name, sc_value *out);
 bool sc_rt_set_prop(sc_rt *rt, sc_value obj, uint32_t name, sc_value v);
 
 /* Maps */
-sc_map *sc_map_new(void);
+sc_map *sc_map_new(void); /* NULL: out of memory */
 bool sc_rt_map_get(sc_rt *rt, sc_value m, sc_value key, sc_value *out);
 bool sc_rt_map_set(sc_rt *rt, sc_value m, sc_value key, sc_value v);
 bool sc_rt_map_has(sc_rt *rt, sc_value m, sc_value key, sc_value *out);

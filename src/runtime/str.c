@@ -4,7 +4,7 @@
 #include "runtime/runtime.h"
 
 sc_str *sc_str_new(const char *s, int64_t len) {
-  sc_str *r = sc_gc_alloc_atomic(sizeof *r + (size_t)len + 1);
+  sc_str *r = sc_gc_alloc_atomic(sizeof *r + (size_t)len + 1); /* constants only */
   r->len = len;
   r->hash = 0;
   if (len) memcpy(r->data, s, (size_t)len);
@@ -13,12 +13,13 @@ sc_str *sc_str_new(const char *s, int64_t len) {
 }
 
 /* Strings are immutable and compared by content, so an empty operand lets
- * the other one be returned as is. */
+ * the other one be returned as is. NULL: out of memory. */
 sc_str *sc_str_concat(const sc_str *a, const sc_str *b) {
   if (b->len == 0) return (sc_str *)a;
   if (a->len == 0) return (sc_str *)b;
   int64_t n = a->len + b->len;
-  sc_str *r = sc_gc_alloc_atomic(sizeof *r + (size_t)n + 1);
+  sc_str *r = sc_gc_try_alloc_atomic(sizeof *r + (size_t)n + 1);
+  if (!r) return NULL;
   r->len = n;
   r->hash = 0;
   memcpy(r->data, a->data, (size_t)a->len);

@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "runtime/vm_internal.h"
 
@@ -35,6 +36,7 @@ static void install_roots(void) {
 
 sc_vm *sc_vm_create(sc_program *p, const sc_vm_options *opts) {
   sc_runtime_init();
+  sc_gc_configure(opts ? opts->max_heap : 0, opts && opts->verbose_gc);
   sc_diags d = {.filename = p ? p->filename : NULL};
   if (sc_verify(p, &d)) {
     sc_diags_print(&d, opts && opts->err ? opts->err : stderr);
@@ -134,9 +136,33 @@ const sc_profile *sc_vm_profile(const sc_vm *vm, uint32_t func_index) {
  * stack is big enough for that (reserved, touched only as used). */
 #define SC_NATIVE_STACK ((size_t)1 << 30)
 
+/* SHAPEC_NATIVE_STACK=SIZE (bytes, or K/M/G) sizes the execution thread's
+ * stack instead, so that tests reach its end quickly. */
+static size_t native_stack_size(void) {
+  const char *e = getenv("SHAPEC_NATIVE_STACK");
+  if (!e || !*e) return SC_NATIVE_STACK;
+  char *end;
+  unsigned long long v = strtoull(e, &end, 10);
+  int shift = *end == 'K' ? 10 : *end == 'M' ? 20 : *end == 'G' ? 30 : 0;
+  if (shift) end++;
+  size_t n = (size_t)v << shift;
+  return *end || n < 2 * SC_NATIVE_RESERVE ? SC_NATIVE_STACK : n;
+}
+
 static void *run_thread(void *arg) {
   sc_vm *vm = arg;
+  pthread_attr_t at;
+  void *lo = NULL;
+  size_t size = 0;
+  if (!pthread_getattr_np(pthread_self(), &at)) {
+    if (pthread_attr_getstack(&at, &lo, &size)) lo = NULL;
+    pthread_attr_destroy(&at);
+  }
+  /* the stack grows down from lo + size; without its bounds, count from here */
+  uintptr_t low = lo ? (uintptr_t)lo : (uintptr_t)__builtin_frame_address(0) - native_stack_size();
+  vm->native_limit = low + SC_NATIVE_RESERVE;
   vm->run_status = sc_interp_run(vm);
+  vm->native_limit = 0;
   return NULL;
 }
 
@@ -145,7 +171,7 @@ static int run(sc_vm *vm) {
   pthread_attr_t at;
   pthread_t th;
   pthread_attr_init(&at);
-  pthread_attr_setstacksize(&at, SC_NATIVE_STACK);
+  pthread_attr_setstacksize(&at, native_stack_size());
   int e = pthread_create(&th, &at, run_thread, vm);
   pthread_attr_destroy(&at);
   if (e) {
@@ -186,16 +212,24 @@ int sc_vm_run_main(sc_vm *vm) {
   for (uint32_t i = 0; i < vm->prog->nfuncs; i++) sc_interp_flush_counts(vm, i);
   fflush(vm->opts.out);
   if (h && vm->opts.stats) h->stats(vm, vm->opts.stats);
+  if (vm->opts.stats) sc_gc_print_stats(vm->opts.stats);
   /* stop the compile threads before anything else goes away */
   if (h) h->stop(vm);
   return status;
 }
 
 ptrdiff_t sc_vm_grow_stack(sc_vm *vm, sc_frame *fp, size_t need) {
+  ptrdiff_t d;
+  if (!sc_vm_try_grow_stack(vm, fp, need, &d)) sc_vm_fatal_oom(vm);
+  return d;
+}
+
+bool sc_vm_try_grow_stack(sc_vm *vm, sc_frame *fp, size_t need, ptrdiff_t *disp) {
   size_t cap = (size_t)(vm->stack_end - vm->stack);
   size_t ncap = cap * 2;
   while (ncap < need) ncap *= 2;
-  sc_value *ns = sc_gc_alloc_atomic(ncap * sizeof(sc_value));
+  sc_value *ns = sc_gc_try_alloc_atomic(ncap * sizeof(sc_value));
+  if (!ns) return sc_rt_stack_overflow(&vm->rt);
   /* copy up to the GC extent; zero the rest so no stale bits get scanned */
   size_t live = (size_t)(vm->stack_top - vm->stack);
   if (live > cap) live = cap;
@@ -215,20 +249,31 @@ ptrdiff_t sc_vm_grow_stack(sc_vm *vm, sc_frame *fp, size_t need) {
   vm->stack_end = ns + ncap;
   vm->stack_top = ns + live;
   GC_FREE(old);
-  return d;
+  *disp = d;
+  return true;
 }
 
 bool sc_vm_grow_frames(sc_vm *vm, sc_frame **fp) {
   uint32_t limit = vm->max_frames + 1; /* + the sentinel */
   if (vm->frames_cap >= limit) return sc_rt_stack_overflow(&vm->rt);
   uint32_t ncap = vm->frames_cap > limit / 2 ? limit : vm->frames_cap * 2;
-  sc_frame *nf = sc_gc_alloc_atomic((size_t)ncap * sizeof(sc_frame));
+  sc_frame *nf = sc_gc_try_alloc_atomic((size_t)ncap * sizeof(sc_frame));
+  if (!nf) return sc_rt_stack_overflow(&vm->rt); /* the heap limit is the depth limit */
   memcpy(nf, vm->frames, (size_t)vm->frames_cap * sizeof(sc_frame));
   *fp = nf + (*fp - vm->frames);
   GC_FREE(vm->frames);
   vm->frames = nf;
   vm->frames_cap = ncap;
   return true;
+}
+
+_Noreturn void sc_vm_fatal_oom(sc_vm *vm) {
+  fflush(vm ? vm->opts.out : stdout);
+  fflush(NULL);
+  FILE *err = vm ? vm->opts.err : stderr;
+  fprintf(err, "runtime error: %s\n", SC_RT_OOM);
+  fflush(err);
+  _exit(SC_EXIT_RUNTIME_ERROR); /* compile threads may be running: no atexit work */
 }
 
 bool sc_rt_stack_overflow(sc_rt *rt) { return sc_rt_error(rt, "stack overflow"); }

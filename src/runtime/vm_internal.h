@@ -158,7 +158,22 @@ struct sc_vm {
    * frees it (activations of dropped code finish in it). */
   uint32_t native_depth;
   bool code_dropped;
+  /* Native stack room: an address below which the execution thread's stack
+   * must not go (SC_NATIVE_RESERVE above its end); 0 when the run is not on
+   * that thread (interpreter only: no native recursion). Compiled
+   * functions' entries, the call helper and the interpreter's calls into
+   * compiled code compare their frame against it: `stack overflow`. */
+  uintptr_t native_limit;
 };
+
+/* Native stack kept free below native_limit: for the helpers, the runtime,
+ * a collection and the error report running below the last check, and the
+ * frame of the compiled function that checks (its buffers included). */
+#define SC_NATIVE_RESERVE ((size_t)4 << 20)
+
+static inline bool sc_vm_native_room(const sc_vm *vm) {
+  return (uintptr_t)__builtin_frame_address(0) >= vm->native_limit;
+}
 
 /* Globals never stored or stored once may be assumed constant by the
  * compiler; one stored more often varies. */
@@ -194,9 +209,18 @@ void sc_interp_flush_counts(sc_vm *vm, uint32_t func);
  * displacement applied to all pointers into it; fp is the innermost frame
  * (NULL before main is entered). */
 ptrdiff_t sc_vm_grow_stack(sc_vm *vm, sc_frame *fp, size_t need);
+/* The same, false (with `stack overflow` set: the heap limit is reached)
+ * when it cannot; else *disp is the displacement. */
+bool sc_vm_try_grow_stack(sc_vm *vm, sc_frame *fp, size_t need, ptrdiff_t *disp);
 /* Grow the frame array; returns false (with `stack overflow` set) when the
- * depth limit is reached. *fp is relocated. */
+ * depth limit or the heap limit is reached. *fp is relocated. */
 bool sc_vm_grow_frames(sc_vm *vm, sc_frame **fp);
+
+/* An allocation in compiled code that has no error exit (NewObject,
+ * NewArray, NewMap, a field added with a known transition) failed: flushes
+ * the output, reports `runtime error: out of memory` (without a trace) and
+ * ends the process with status 1. vm may be NULL (stdout, stderr). */
+_Noreturn void sc_vm_fatal_oom(sc_vm *vm);
 
 /* Errors with the texts every tier must share. */
 bool sc_rt_stack_overflow(sc_rt *rt);
