@@ -7,7 +7,9 @@
  * The generic instruction v keeps its id and becomes `box` of the typed
  * result, so its users need no rewriting; the unbox pass then removes the
  * box/unbox pairs and unboxes phis.
- *  - Arithmetic and compares: one tag seen, the int or float op; ints and
+ *  - Arithmetic and compares: one tag seen (typed int and float ops and
+ *    the bitwise ops, which only take ints, need no feedback), the int or
+ *    float op; ints and
  *    floats mixed (a site that saw int+float, or int+int and float+int...),
  *    the float op on the operands converted, when that is what the
  *    interpreter computes: never for int+int arithmetic (an int result), and
@@ -134,6 +136,9 @@ static int mono_tag(const sc_ins *in, sc_op bc) {
   case SC_OP_NegInt: case SC_OP_LtInt: case SC_OP_LeInt: case SC_OP_GtInt: case SC_OP_GeInt:
   case SC_OP_EqInt: case SC_OP_NeInt:
     return fb && (fb->s.flags & SC_FBF_OVERFLOW) ? -1 : SC_INT;
+  case SC_OP_BitAnd: case SC_OP_BitOr: case SC_OP_BitXor: case SC_OP_Shl: case SC_OP_Shr:
+  case SC_OP_BitNot: /* int only, never overflow: no feedback slot needed */
+    return SC_INT;
   case SC_OP_AddNumber: case SC_OP_SubNumber: case SC_OP_MulNumber: case SC_OP_DivNumber:
   case SC_OP_ModNumber: case SC_OP_NegNumber: case SC_OP_LtNumber: case SC_OP_LeNumber:
   case SC_OP_GtNumber: case SC_OP_GeNumber: case SC_OP_EqNumber: case SC_OP_NeNumber:
