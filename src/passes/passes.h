@@ -70,12 +70,14 @@ bool sc_pass_guards(sc_irfunc *f);
 bool sc_pass_globals(sc_irfunc *f);
 bool sc_pass_hoist(sc_irfunc *f);
 bool sc_pass_inline(sc_irfunc *f);
+bool sc_pass_osr(sc_irfunc *f);
 
 #define SC_DEFAULT_PIPELINE "lift,phis,simplify,inline,phis,simplify,dce"
-/* With feedback: assume stable globals, inline, speculate, unbox, drop
+/* With feedback: assume stable globals, inline, speculate (an OSR entry
+ * types the frame's values once), unbox, drop
  * redundant guards, hoist loop invariant ones (then what they dominate
  * folds). */
 #define SC_SPECULATIVE_PIPELINE \
-  "lift,globals,phis,simplify,inline,phis,simplify,specialize,unbox,guards,hoist,guards,unbox,dce"
+  "lift,globals,phis,simplify,inline,phis,simplify,specialize,osr,unbox,guards,hoist,guards,unbox,dce"
 
 #endif
