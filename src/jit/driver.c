@@ -17,7 +17,8 @@ bool sc_jit_build(const sc_backend_impl *be, void *ctx, const sc_job *job, sc_jo
   memset(r, 0, sizeof *r);
   sc_arena a;
   sc_arena_init(&a);
-  sc_pipeline_opts o = {.out = stderr, .err = stderr, .osr_pc = job->osr_pc, .globals = job->globals,
+  sc_pipeline_opts o = {.out = stderr, .err = stderr, .osr_pc = job->osr_pc, .osr_tags = job->osr_tags,
+                        .nosr_tags = job->nosr_tags, .globals = job->globals,
                         .gstores = job->gstores, .inl = job->inl, .verify = job->verify};
   if (job->prof) o.profiles = job->profs; /* the inliner lifts callees with their feedback */
   const char *pipeline = job->pipeline ? job->pipeline : job->prof ? SC_SPECULATIVE_PIPELINE : SC_DEFAULT_PIPELINE;

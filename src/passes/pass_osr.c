@@ -9,8 +9,12 @@
  *    in phis, and the tag guards and unboxes on it and on
  *    those phis (specialize's, from feedback). Values used at several tags,
  *    or at none, stay as they are.
- * The guard leaves at the OSR pc with the params as the frame: a wrong
- * guess resumes the interpreter where it was. The param's uses
+ * and, when the tier manager says what the frame held when it asked for
+ * the compilation (pipeline option osr_tags), only where the slot had
+ * that tag then (a kinded local still null, a value of another tag: a
+ * guard that would fail at every entry). The guard leaves at the OSR pc
+ * with the params as the frame: a wrong guess resumes the interpreter
+ * where it was. The param's uses
  * then read `box (unbox param)`, and the unbox pass makes the phis typed
  * and folds the in-loop checks. Runs after specialize, before unbox; does
  * nothing for a compilation entered at the function's start. */
@@ -149,7 +153,8 @@ bool sc_pass_osr(sc_irfunc *f) {
       for (uint32_t v = 0; v < f->nins; v++) seen[v] = 0;
       tag = used_tag(f, &u, p, seen, work);
     }
-    if (tag < 0) continue;
+    const sc_pipeline_opts *o = f->opts;
+    if (tag < 0 || (o && o->osr_tags && (slot >= o->nosr_tags || o->osr_tags[slot] != tag))) continue;
     uint32_t c = at_entry(f, &pos, IR_istag, SC_TY_BOOL, p);
     f->ins[c].aux = tag;
     uint32_t g = at_entry(f, &pos, IR_guard, SC_TY_VOID, c);

@@ -25,6 +25,11 @@ typedef struct sc_pipeline_opts {
   FILE *out;   /* where printing goes */
   FILE *err;   /* timing and verifier failures */
   uint32_t osr_pc; /* sc_pipeline_lift: 0, or an OSR entry at this loop header */
+  /* With osr_pc: the sc_tag of each frame slot (locals, then the operand
+   * stack) when the OSR compilation was asked for, nosr_tags of them, for
+   * the osr pass; NULL: not known */
+  const uint8_t *osr_tags;
+  uint32_t nosr_tags;
   const sc_value *globals; /* sc_pipeline_lift: globals' values and store counts */
   const uint8_t *gstores;  /* the globals pass may assume (NULL: none) */
   /* inline: every function's profile (prog->nfuncs; callees are lifted
