@@ -2,7 +2,8 @@
  * shapec opt FILE.ssa [options]               run passes on IR text
  * Options: --func NAME, --passes=P, --print-after=NAME, --print-after-all,
  * --print-loops, --time-passes, --verify-each, --check-roundtrip,
- * --feedback-from-run (emit only), --list-passes; the inlining options are
+ * --feedback-from-run and --osr=PC (emit only: the OSR compilation entered
+ * at loop header PC), --list-passes; the inlining options are
  * main's (cli.h). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +59,12 @@ static int parse_opts(emit_opts *e, int argc, char **argv, bool lifting) {
     else if (!strcmp(a, "--verify-each")) e->o.verify = true;
     else if (!strcmp(a, "--check-roundtrip")) e->o.check_roundtrip = true;
     else if (lifting && !strcmp(a, "--feedback-from-run")) e->from_run = true;
+    else if (lifting && (v = value("--osr", argc, argv, &i))) {
+      char *end;
+      unsigned long pc = strtoul(v, &end, 10);
+      if (!*v || *end || pc == 0 || pc > UINT32_MAX) return fail("--osr needs a loop header pc, got '%s'", v);
+      e->o.osr_pc = (uint32_t)pc;
+    }
     else if (!strcmp(a, "--list-passes")) {
       size_t n;
       const sc_pass *ps = sc_pass_list(&n);
@@ -168,6 +175,7 @@ int sc_cli_emit_ir(const char *what, sc_program *p, int argc, char **argv, const
   int st = parse_opts(&e, argc, argv, true);
   if (st) return st < 0 ? 0 : st;
   int fi = -1;
+  if (e.o.osr_pc && !e.func) e.func = "main"; /* a pc names a loop of one function */
   if (e.func && (fi = sc_func_find(p, e.func)) < 0) return fail("no function '%s' in the program", e.func);
   if (!strcmp(what, "mir") || !strcmp(what, "llvm")) return emit_native(what, p, fi, inl);
   sc_vm *vm = NULL;

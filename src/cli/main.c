@@ -40,6 +40,8 @@ static const char sc_help[] =
     "  --print-after=NAME  print the IR after pass NAME; --print-after-all after each\n"
     "  --time-passes       time each pass; --verify-each verifies after each pass\n"
     "  --feedback-from-run run main in the interpreter first, so the IR carries feedback\n"
+    "  --osr=PC            the OSR compilation entered at the loop header at PC (of\n"
+    "                      --func, default main)\n"
     "  --check-roundtrip   check that the printed IR parses back to the same IR\n"
     "\n"
     "run options:\n"

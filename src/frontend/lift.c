@@ -468,12 +468,13 @@ static void fill_block(lifter *L, uint32_t blk) {
     f->ins[t].fb = copy_feedback(L, op, in);
     v = emit(L, blk, end, IR_br, SC_TY_VOID, 1);
     f->ins[v].args[0] = t;
-    uint32_t taken = (uint32_t)L->blk_of_pc[in->a], next = (uint32_t)L->blk_of_pc[end + 1];
+    const uint32_t *s = &L->succ[2 * blk]; /* fall-through first, then the target */
+    uint32_t taken = s[1], next = s[0];
     f->ins[v].succ[0] = op == SC_OP_JumpIfTrue ? taken : next;
     f->ins[v].succ[1] = op == SC_OP_JumpIfTrue ? next : taken;
   } else if (op == SC_OP_Jump) {
     v = emit(L, blk, end, IR_jmp, SC_TY_VOID, 0);
-    f->ins[v].succ[0] = (uint32_t)L->blk_of_pc[in->a];
+    f->ins[v].succ[0] = L->succ[2 * blk];
   } else if (op == SC_OP_ReturnValue) {
     v = emit(L, blk, end, IR_ret, SC_TY_VOID, 1);
     f->ins[v].args[0] = L->stack[--L->sp];
@@ -485,7 +486,7 @@ static void fill_block(lifter *L, uint32_t blk) {
     emit(L, blk, end, IR_halt, SC_TY_VOID, 0);
   } else {
     v = emit(L, blk, end, IR_jmp, SC_TY_VOID, 0);
-    f->ins[v].succ[0] = (uint32_t)L->blk_of_pc[end + 1];
+    f->ins[v].succ[0] = L->succ[2 * blk];
   }
   for (uint32_t i = 0; i < L->sp; i++) write_cur(L, nl + i, blk, L->stack[i]);
   flush(L, blk);
@@ -559,6 +560,121 @@ static void liveness(lifter *L, const uint32_t *order, uint32_t no) {
   }
 }
 
+/* An OSR entry E inside loops L1 > L2 > ... > Ld (headers H1..Hd, not E)
+ * would enter every enclosing cycle at E: with one entry from outside, E
+ * would be the header of one loop merging them all, and nothing invariant
+ * in an inner loop (a guard on a row of a matrix) could leave it. So the
+ * rest of the current iteration of each enclosing loop is peeled: level l
+ * is a copy of the blocks of Ll but its header (SCC l: the blocks of the
+ * strongly connected component of E in Ll-1 without Hl-1, entered at Hl
+ * alone); the entry goes to level d's E, and an edge of a level-l block
+ * goes to the deepest level m <= l holding its target (level 0: the
+ * original blocks), so a back-edge to Hl enters loop Ll of level l-1 from
+ * outside, as a preheader would. Every loop is then entered at its header.
+ * Levels stop where a component has several entries (irreducible) or E
+ * heads it. Returns the entry's block. */
+#define SC_OSR_PEEL_MAX 8
+
+static uint32_t peel_osr(lifter *L, uint32_t E) {
+  sc_irfunc *f = L->f;
+  sc_arena *a = f->arena;
+  uint32_t nb = f->nblk, S0 = (uint32_t)L->blk_of_pc[0];
+  /* predecessors of the original blocks */
+  uint32_t *np = sc_arena_alloc(a, (nb + 1) * sizeof *np), *ps = sc_arena_alloc(a, (nb + 2) * sizeof *ps);
+  for (uint32_t b = 1; b < nb; b++)
+    for (uint32_t k = 0; k < L->nsucc[b]; k++) np[L->succ[2 * b + k]]++;
+  for (uint32_t b = 0; b < nb; b++) ps[b + 1] = ps[b] + np[b];
+  uint32_t *pl = sc_arena_alloc(a, (ps[nb] + 1) * sizeof *pl), *at = sc_arena_alloc(a, (nb + 1) * sizeof *at);
+  for (uint32_t b = 0; b < nb; b++) at[b] = ps[b];
+  for (uint32_t b = 1; b < nb; b++)
+    for (uint32_t k = 0; k < L->nsucc[b]; k++) pl[at[L->succ[2 * b + k]]++] = b;
+  /* lvl[b]: the deepest level whose set holds b (0: only the original) */
+  uint8_t *in = sc_arena_alloc(a, nb + 1), *fw = sc_arena_alloc(a, nb + 1), *bw = sc_arena_alloc(a, nb + 1);
+  uint8_t *lvl = sc_arena_alloc(a, nb + 1);
+  uint32_t *st = sc_arena_alloc(a, (nb + 1) * sizeof *st);
+  for (uint32_t b = 1; b < nb; b++) in[b] = 1;
+  uint32_t d = 0, prevh = 0;
+  while (d < SC_OSR_PEEL_MAX) {
+    /* the component of E within `in`: reached from E and reaching E */
+    memset(fw, 0, nb);
+    memset(bw, 0, nb);
+    uint32_t sp = 0;
+    fw[E] = 1, st[sp++] = E;
+    while (sp) {
+      uint32_t b = st[--sp];
+      for (uint32_t k = 0; k < L->nsucc[b]; k++) {
+        uint32_t c = L->succ[2 * b + k];
+        if (in[c] && !fw[c]) fw[c] = 1, st[sp++] = c;
+      }
+    }
+    bw[E] = 1, st[sp++] = E;
+    while (sp) {
+      uint32_t b = st[--sp];
+      for (uint32_t k = ps[b]; k < ps[b + 1]; k++) {
+        uint32_t c = pl[k];
+        if (in[c] && !bw[c]) bw[c] = 1, st[sp++] = c;
+      }
+    }
+    /* its entries: blocks with a predecessor outside it (the function's
+     * entry, or the enclosing header, count as outside) */
+    uint32_t h = 0, nentries = 0, size = 0;
+    bool cycle = false;
+    for (uint32_t b = 1; b < nb; b++) {
+      if (!(fw[b] && bw[b])) continue;
+      size++;
+      bool entry = b == S0;
+      for (uint32_t k = ps[b]; k < ps[b + 1]; k++) {
+        uint32_t c = pl[k];
+        if (fw[c] && bw[c]) cycle = true;
+        else if (in[c] || c == prevh || d == 0) entry = true;
+      }
+      if (entry) h = b, nentries++;
+    }
+    if (!cycle || nentries != 1 || h == E) break;
+    /* level d + 1: the component without its header */
+    for (uint32_t b = 1; b < nb; b++) in[b] = fw[b] && bw[b] && b != h;
+    for (uint32_t b = 1; b < nb; b++)
+      if (in[b]) lvl[b] = (uint8_t)(d + 1);
+    prevh = h;
+    d++;
+    (void)size;
+  }
+  if (!d) return E;
+  /* the copies: ver[l * nb + b], block b at level l */
+  uint32_t *ver = sc_arena_alloc(a, ((size_t)(d + 1) * nb + 1) * sizeof *ver);
+  for (uint32_t b = 0; b < nb; b++) ver[b] = b;
+  uint32_t ncopies = 0;
+  for (uint32_t b = 1; b < nb; b++) ncopies += lvl[b];
+  uint32_t total = nb + ncopies;
+  uint32_t *end_pc = sc_arena_alloc(a, (total + 1) * sizeof *end_pc);
+  uint32_t *succ = sc_arena_alloc(a, (2 * (size_t)total + 2) * sizeof *succ);
+  uint8_t *nsucc = sc_arena_alloc(a, total + 1);
+  memcpy(end_pc, L->end_pc, nb * sizeof *end_pc);
+  memcpy(succ, L->succ, 2 * (size_t)nb * sizeof *succ);
+  memcpy(nsucc, L->nsucc, nb);
+  for (uint32_t l = 1; l <= d; l++)
+    for (uint32_t b = 1; b < nb; b++)
+      if (lvl[b] >= l) {
+        uint32_t c = ver[(size_t)l * nb + b] = sc_ir_block(f);
+        f->blk[c].bcpc = f->blk[b].bcpc;
+        end_pc[c] = L->end_pc[b];
+      }
+  for (uint32_t l = 1; l <= d; l++)
+    for (uint32_t b = 1; b < nb; b++) {
+      if (lvl[b] < l) continue;
+      uint32_t c = ver[(size_t)l * nb + b];
+      nsucc[c] = L->nsucc[b];
+      for (uint32_t k = 0; k < L->nsucc[b]; k++) {
+        uint32_t t = L->succ[2 * b + k];
+        succ[2 * c + k] = ver[(size_t)(lvl[t] < l ? lvl[t] : l) * nb + t];
+      }
+    }
+  L->end_pc = end_pc;
+  L->succ = succ;
+  L->nsucc = nsucc;
+  return ver[(size_t)d * nb + E];
+}
+
 /* entry: 0, or the loop header pc of an OSR compilation, whose entry block
  * takes every live local and operand stack slot from the frame. */
 static sc_irfunc *lift(sc_arena *a, const sc_program *prog, uint32_t fi, const sc_profile *prof, uint32_t entry) {
@@ -625,9 +741,7 @@ static sc_irfunc *lift(sc_arena *a, const sc_program *prog, uint32_t fi, const s
   L.end_pc = sc_arena_alloc(a, (nb + 1) * sizeof *L.end_pc);
   L.succ = sc_arena_alloc(a, (2 * (size_t)nb + 2) * sizeof *L.succ);
   L.nsucc = sc_arena_alloc(a, nb + 1);
-  L.succ[0] = (uint32_t)L.blk_of_pc[entry];
   L.nsucc[0] = 1;
-  sc_ir_add_pred(f, (uint32_t)L.blk_of_pc[entry], 0);
   /* Each block's extent and edges; predecessors in pc order. */
   for (uint32_t b = 1; b < nb; b++) {
     uint32_t pc = (uint32_t)f->blk[b].bcpc;
@@ -642,6 +756,13 @@ static sc_irfunc *lift(sc_arena *a, const sc_program *prog, uint32_t fi, const s
     } else if (!(fl & SC_OPF_TERM))
       s[L.nsucc[b]++] = (uint32_t)L.blk_of_pc[pc + 1];
   }
+  uint32_t eb = (uint32_t)L.blk_of_pc[entry];
+  if (entry) {
+    eb = peel_osr(&L, eb);
+    nb = f->nblk;
+  }
+  L.succ[0] = eb;
+  sc_ir_add_pred(f, eb, 0);
   /* An OSR entry leaves the code before the loop unreachable: drop it, so
    * that the blocks it joined only wait for reachable predecessors. */
   uint8_t *reach = sc_arena_alloc(a, nb + 1);
@@ -698,7 +819,7 @@ static sc_irfunc *lift(sc_arena *a, const sc_program *prog, uint32_t fi, const s
   }
   /* b0: parameters, and null for the other locals, where live at the
    * entry; an OSR entry takes locals and stack slots from the frame. */
-  const uint64_t *lin = L.live_in + (size_t)L.blk_of_pc[entry] * L.W;
+  const uint64_t *lin = L.live_in + (size_t)eb * L.W;
   bool osr = entry != 0;
   for (uint32_t i = 0; i < bf->nlocals; i++) {
     if (!(lin[i / 64] >> (i % 64) & 1)) continue;
@@ -714,7 +835,7 @@ static sc_irfunc *lift(sc_arena *a, const sc_program *prog, uint32_t fi, const s
   }
   if (osr) f->osr_pc = (int32_t)entry;
   uint32_t j = sc_ir_append(f, 0, IR_jmp, SC_TY_VOID, 0);
-  f->ins[j].succ[0] = (uint32_t)L.blk_of_pc[entry];
+  f->ins[j].succ[0] = eb;
   L.sealed[0] = L.filled[0] = 1;
   for (uint32_t i = 1; i < no; i++) {
     uint32_t b = order[i];

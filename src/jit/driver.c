@@ -22,8 +22,9 @@ bool sc_jit_build(const sc_backend_impl *be, void *ctx, const sc_job *job, sc_jo
   }
   sc_arena a;
   sc_arena_init(&a);
-  sc_pipeline_opts o = {.out = stderr, .err = stderr, .osr_pc = job->osr_pc, .globals = job->globals,
-                        .gstores = job->gstores, .gidx = job->gidx, .inl = job->inl, .verify = job->verify};
+  sc_pipeline_opts o = {.out = stderr, .err = stderr, .osr_pc = job->osr_pc, .osr_tags = job->osr_tags,
+                        .nosr_tags = job->nosr_tags, .globals = job->globals, .gstores = job->gstores,
+                        .gidx = job->gidx, .inl = job->inl, .verify = job->verify};
   if (job->prof) { /* the inliner lifts callees with their feedback */
     o.profiles = job->profs;
     o.pidx = job->pidx;

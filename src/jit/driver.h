@@ -15,6 +15,8 @@ typedef struct sc_job {
   const sc_program *prog;
   uint32_t func;
   uint32_t osr_pc;          /* 0: the whole function; else its loop at this header */
+  const uint8_t *osr_tags;  /* with osr_pc: the frame slots' tags at the request (NULL: unknown) */
+  uint32_t nosr_tags;
   const sc_profile *prof;   /* the function's feedback; NULL: no speculation */
   const sc_profile *profs;  /* every function's, for the inliner (NULL: none) */
   const sc_value *globals;  /* globals' values and store counts the code may */

@@ -37,6 +37,8 @@ typedef struct creq {
   struct creq *next;
   uint32_t func, osr_pc, gen;
   bool spec;
+  uint8_t *osr_tags; /* OSR: each frame slot's tag at the request (malloc'd) */
+  uint32_t nosr_tags;
   sc_profile prof;
   sc_profile *profs; /* for the inliner (NULL: none): pidx says whose */
   uint32_t nprofs;   /* profs are copies (background), to free */
@@ -138,7 +140,8 @@ static void trace(sc_vm *vm, const char *fmt, ...) {
  * r->prof when r->spec. Reads only the program, r and constant VM fields,
  * so that it can run on a worker thread with that thread's context. */
 static void build(const sc_jit *j, void *ctx, int owner, creq *r, FILE *dump, bool budget) {
-  sc_job job = {.prog = j->vm->prog, .func = r->func, .osr_pc = r->osr_pc, .prof = r->spec ? &r->prof : NULL,
+  sc_job job = {.prog = j->vm->prog, .func = r->func, .osr_pc = r->osr_pc, .osr_tags = r->osr_tags,
+                .nosr_tags = r->nosr_tags, .prof = r->spec ? &r->prof : NULL,
                 .profs = r->profs, .globals = r->gvals, .gstores = r->gstores, .pidx = r->pidx,
                 .gidx = r->gidx, .inl = j->vm->opts.inl,
                 .budget = !budget ? 0 : j->vm->opts.compile_budget ? j->vm->opts.compile_budget : SC_DEFAULT_COMPILE_BUDGET,
@@ -513,6 +516,7 @@ static void free_req(creq *r) {
   free((uint32_t *)r->pidx.idx);
   free((uint32_t *)r->gidx.idx);
   free(r->res.gdeps);
+  free(r->osr_tags);
   free(r);
 }
 
@@ -750,6 +754,11 @@ sc_native_fn sc_jit_osr(sc_vm *vm, sc_frame *fp, uint32_t pc, uint32_t *again) {
   if (!e) e = osr_add(j, vf->index, pc);
   if (e->state == OSR_NONE) {
     creq *r = request(vm, vf, pc);
+    /* the frame's tags now: what the OSR code may expect to be entered with */
+    const sc_func *bf = vf->f;
+    r->nosr_tags = bf->nlocals + bf->max_stack;
+    r->osr_tags = malloc(r->nosr_tags + 1);
+    for (uint32_t k = 0; k < r->nosr_tags; k++) r->osr_tags[k] = (uint8_t)fp->base[k].tag;
     e->state = OSR_PENDING;
     if (!j->nworkers) {
       compile_here(vm, vf, r);

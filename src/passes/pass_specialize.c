@@ -7,7 +7,9 @@
  * The generic instruction v keeps its id and becomes `box` of the typed
  * result, so its users need no rewriting; the unbox pass then removes the
  * box/unbox pairs and unboxes phis.
- *  - Arithmetic and compares: one tag seen, the int or float op; ints and
+ *  - Arithmetic and compares: one tag seen (typed int and float ops and
+ *    the bitwise ops, which only take ints, need no feedback), the int or
+ *    float op; ints and
  *    floats mixed (a site that saw int+float, or int+int and float+int...),
  *    the float op on the operands converted, when that is what the
  *    interpreter computes: never for int+int arithmetic (an int result), and
@@ -15,6 +17,8 @@
  *  - Properties: up to SC_FB_MAX receiver shapes become a chain of shape
  *    tests, one slot access (or field addition) per shape; a shape the
  *    interpreter never saw leaves at the last test.
+ *  - Generic Add, Sub, Mul that saw int op int and floats as well: a tag
+ *    dispatch in the code, the int op (overflow to float) and the float op.
  * Megamorphic sites and ints that overflowed stay generic. */
 #include <string.h>
 
@@ -134,6 +138,9 @@ static int mono_tag(const sc_ins *in, sc_op bc) {
   case SC_OP_NegInt: case SC_OP_LtInt: case SC_OP_LeInt: case SC_OP_GtInt: case SC_OP_GeInt:
   case SC_OP_EqInt: case SC_OP_NeInt:
     return fb && (fb->s.flags & SC_FBF_OVERFLOW) ? -1 : SC_INT;
+  case SC_OP_BitAnd: case SC_OP_BitOr: case SC_OP_BitXor: case SC_OP_Shl: case SC_OP_Shr:
+  case SC_OP_BitNot: /* int only, never overflow: no feedback slot needed */
+    return SC_INT;
   case SC_OP_AddNumber: case SC_OP_SubNumber: case SC_OP_MulNumber: case SC_OP_DivNumber:
   case SC_OP_ModNumber: case SC_OP_NegNumber: case SC_OP_LtNumber: case SC_OP_LeNumber:
   case SC_OP_GtNumber: case SC_OP_GeNumber: case SC_OP_EqNumber: case SC_OP_NeNumber:
@@ -413,6 +420,131 @@ static bool mixed(sc_irfunc *f, uint32_t v) {
   return true;
 }
 
+/* ---- ints and floats both ways: a tag dispatch ---- */
+
+static void become(sc_irfunc *f, uint32_t v, sc_irop op, sc_ty ty, uint32_t nargs, const uint32_t *args, int32_t aux);
+
+/* At the end of blk: x (int or float, else leave at v's state) as an f64,
+ * in the block returned (x's own tag decides the conversion). */
+static uint32_t f64_of(sc_irfunc *f, uint32_t *blk, uint32_t v, uint32_t x, uint32_t *out) {
+  uint32_t bi = sc_ir_block(f), bf = sc_ir_block(f), join = sc_ir_block(f);
+  uint32_t t = add(f, *blk, v, IR_istag, SC_TY_BOOL, 1);
+  f->ins[t].args[0] = x;
+  f->ins[t].aux = SC_INT;
+  branch2(f, *blk, t, bi, bf, v);
+  uint32_t u = add(f, bi, v, IR_unbox, SC_TY_I64, 1);
+  f->ins[u].args[0] = x;
+  uint32_t ci = add(f, bi, v, IR_i2f, SC_TY_F64, 1);
+  f->ins[ci].args[0] = u;
+  jump(f, bi, join, v);
+  uint32_t tf = add(f, bf, v, IR_istag, SC_TY_BOOL, 1);
+  f->ins[tf].args[0] = x;
+  f->ins[tf].aux = SC_FLOAT;
+  guard_in(f, bf, v, tf, SC_RS_TAG);
+  uint32_t cf = add(f, bf, v, IR_unbox, SC_TY_F64, 1);
+  f->ins[cf].args[0] = x;
+  jump(f, bf, join, v);
+  uint32_t phi = sc_ir_append(f, join, IR_phi, SC_TY_F64, 2);
+  f->ins[phi].args[0] = ci;
+  f->ins[phi].args[1] = cf;
+  *blk = join;
+  return *out = phi;
+}
+
+static uint32_t op2(sc_irfunc *f, uint32_t blk, uint32_t v, sc_irop op, sc_ty ty, uint32_t a, uint32_t b) {
+  uint32_t r = add(f, blk, v, op, ty, 2);
+  f->ins[r].args[0] = a;
+  f->ins[r].args[1] = b;
+  return r;
+}
+
+/* Generic Add, Sub or Mul whose site saw int op int and floats too (02's
+ * Fibonacci numbers overflow to floats): the interpreter's cases inline
+ * instead of the runtime helper. Two ints: the int op, and on overflow
+ * (Add, Sub: the sign test on the wrapped result) the float op on the
+ * converted operands, the spec's rule; Mul leaves on overflow (a site
+ * that overflowed stays generic). Otherwise each operand, int or float
+ * (else leave), as a double, and the float op. v becomes the phi of the
+ * boxed results. */
+static bool poly_arith(sc_irfunc *f, uint32_t v) {
+  const sc_ins *in = &f->ins[v];
+  const sc_irfb *fb = in->fb;
+  int bc = sc_irop_bcop(in->op);
+  if (in->nargs != 2 || in->fs < 0 || !fb || (fb->s.state != SC_FB_MONO && fb->s.state != SC_FB_POLY)) return false;
+  sc_irop iop, fop;
+  switch (bc) {
+  case SC_OP_Add: iop = IR_iadd, fop = IR_fadd; break;
+  case SC_OP_Sub: iop = IR_isub, fop = IR_fsub; break;
+  case SC_OP_Mul:
+    if (fb->s.flags & SC_FBF_OVERFLOW) return false;
+    iop = IR_imul_ovf, fop = IR_fmul;
+    break;
+  default: return false;
+  }
+  bool intint = false, other = false;
+  for (unsigned k = 0; k < fb->s.n; k++) {
+    sc_tag a = SC_FB_PAIR_A(fb->s.e[k]), b = SC_FB_PAIR_B(fb->s.e[k]);
+    if ((a != SC_INT && a != SC_FLOAT) || (b != SC_INT && b != SC_FLOAT)) return false;
+    if (a == SC_INT && b == SC_INT) intint = true;
+    else other = true;
+  }
+  if (!intint || !other) return false;
+  uint32_t x = in->args[0], y = in->args[1];
+  uint32_t b = f->ins[v].blk, join = split_before(f, v);
+  uint32_t bx = sc_ir_block(f), bii = sc_ir_block(f), bint = sc_ir_block(f), bovf = sc_ir_block(f);
+  uint32_t bf = sc_ir_block(f);
+  /* both ints? */
+  uint32_t tx = add(f, b, v, IR_istag, SC_TY_BOOL, 1);
+  f->ins[tx].args[0] = x;
+  f->ins[tx].aux = SC_INT;
+  branch2(f, b, tx, bx, bf, v);
+  uint32_t tyi = add(f, bx, v, IR_istag, SC_TY_BOOL, 1);
+  f->ins[tyi].args[0] = y;
+  f->ins[tyi].aux = SC_INT;
+  branch2(f, bx, tyi, bii, bf, v);
+  uint32_t ux = add(f, bii, v, IR_unbox, SC_TY_I64, 1);
+  f->ins[ux].args[0] = x;
+  uint32_t uy = add(f, bii, v, IR_unbox, SC_TY_I64, 1);
+  f->ins[uy].args[0] = y;
+  uint32_t r = op2(f, bii, v, iop, SC_TY_I64, ux, uy), res[3], nres = 0;
+  if (iop == IR_imul_ovf) {
+    f->ins[r].fs = f->ins[v].fs;
+    jump(f, bii, bint, v);
+    f->blk[bovf].dead = 1;
+  } else {
+    /* signed overflow: the result's sign differs from both operands' (add),
+     * from the minuend's where the operands' signs differ (sub) */
+    uint32_t s1 = op2(f, bii, v, IR_ixor, SC_TY_I64, ux, r);
+    uint32_t s2 = iop == IR_iadd ? op2(f, bii, v, IR_ixor, SC_TY_I64, uy, r) : op2(f, bii, v, IR_ixor, SC_TY_I64, ux, uy);
+    uint32_t m = op2(f, bii, v, IR_iand, SC_TY_I64, s1, s2);
+    uint32_t z = add(f, bii, v, IR_const, SC_TY_I64, 0);
+    uint32_t o = op2(f, bii, v, IR_icmp, SC_TY_BOOL, m, z);
+    f->ins[o].aux = SC_CC_LT;
+    branch2(f, bii, o, bovf, bint, v);
+    uint32_t cx = add(f, bovf, v, IR_i2f, SC_TY_F64, 1);
+    f->ins[cx].args[0] = ux;
+    uint32_t cy = add(f, bovf, v, IR_i2f, SC_TY_F64, 1);
+    f->ins[cy].args[0] = uy;
+    uint32_t fr = op2(f, bovf, v, fop, SC_TY_F64, cx, cy);
+    res[nres++] = add(f, bovf, v, IR_box, SC_TY_VAL, 1);
+    f->ins[res[nres - 1]].args[0] = fr;
+    jump(f, bovf, join, v);
+  }
+  res[nres++] = add(f, bint, v, IR_box, SC_TY_VAL, 1);
+  f->ins[res[nres - 1]].args[0] = r;
+  jump(f, bint, join, v);
+  /* not both ints: doubles */
+  uint32_t blk = bf, fx, fy;
+  f64_of(f, &blk, v, x, &fx);
+  f64_of(f, &blk, v, y, &fy);
+  uint32_t fr = op2(f, blk, v, fop, SC_TY_F64, fx, fy);
+  res[nres++] = add(f, blk, v, IR_box, SC_TY_VAL, 1);
+  f->ins[res[nres - 1]].args[0] = fr;
+  jump(f, blk, join, v);
+  become(f, v, IR_phi, SC_TY_VAL, nres, res, 0); /* join's predecessors are in the order of res */
+  return true;
+}
+
 /* ---- properties ---- */
 
 /* One receiver shape of a GetProp/SetProp site: the field's slot, and for
@@ -663,7 +795,7 @@ bool sc_pass_specialize(sc_irfunc *f) {
     case IR_GetIndex: case IR_SetIndex: case IR_ArrayLen: changed |= index_ops(f, v); break;
     case IR_CallValue: changed |= callee(f, v); break;
     default:
-      if (sc_irop_bcop(in->op) >= 0) changed |= arith(f, v) || mixed(f, v);
+      if (sc_irop_bcop(in->op) >= 0) changed |= arith(f, v) || mixed(f, v) || poly_arith(f, v);
     }
   }
   if (changed) sc_ir_compact(f);

@@ -25,6 +25,11 @@ typedef struct sc_pipeline_opts {
   FILE *out;   /* where printing goes */
   FILE *err;   /* timing and verifier failures */
   uint32_t osr_pc; /* sc_pipeline_lift: 0, or an OSR entry at this loop header */
+  /* With osr_pc: the sc_tag of each frame slot (locals, then the operand
+   * stack) when the OSR compilation was asked for, nosr_tags of them, for
+   * the osr pass; NULL: not known */
+  const uint8_t *osr_tags;
+  uint32_t nosr_tags;
   const sc_value *globals; /* sc_pipeline_lift: globals' values and store counts */
   const uint8_t *gstores;  /* the globals pass may assume (NULL: none) */
   sc_snapidx gidx;         /* which globals those hold */
@@ -72,12 +77,14 @@ bool sc_pass_guards(sc_irfunc *f);
 bool sc_pass_globals(sc_irfunc *f);
 bool sc_pass_hoist(sc_irfunc *f);
 bool sc_pass_inline(sc_irfunc *f);
+bool sc_pass_osr(sc_irfunc *f);
 
 #define SC_DEFAULT_PIPELINE "lift,phis,simplify,inline,phis,simplify,dce"
-/* With feedback: assume stable globals, inline, speculate, unbox, drop
+/* With feedback: assume stable globals, inline, speculate (an OSR entry
+ * types the frame's values once), unbox, drop
  * redundant guards, hoist loop invariant ones (then what they dominate
  * folds). */
 #define SC_SPECULATIVE_PIPELINE \
-  "lift,globals,phis,simplify,inline,phis,simplify,specialize,unbox,guards,hoist,guards,unbox,dce"
+  "lift,globals,phis,simplify,inline,phis,simplify,specialize,osr,unbox,guards,hoist,guards,unbox,dce"
 
 #endif

@@ -21,6 +21,8 @@ static const sc_pass passes[] = {
     {"preheaders", "give every reducible loop a preheader", sc_pass_preheaders},
     {"specialize", "generic ops to typed ops on unboxed values behind tag guards, from feedback",
      sc_pass_specialize},
+    {"osr", "an OSR entry guards and unboxes each value it takes from the frame once, by declared kind or use",
+     sc_pass_osr},
     {"unbox", "typed phis, box/unbox folding, known tags; frame states keep raw values", sc_pass_unbox},
     {"guards", "tag checks dominated by a guard on the same value fold; redundant guards go", sc_pass_guards},
     {"globals", "loads of globals stored at most once become their value (leaf code; the code depends on it)",
