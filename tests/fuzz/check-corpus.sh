@@ -5,7 +5,7 @@
 set -u
 src=${abs_top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 status=0
-for t in asm ir pipeline; do
+for t in asm ir pipeline compile; do
   bin=./tests/fuzz/fuzz_$t
   if [ ! -x "$bin" ]; then
     echo "FAIL: $t: no $bin"

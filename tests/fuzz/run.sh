@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs one libFuzzer target of a fuzzer build for a while:
 #   tests/fuzz/run.sh TARGET SECONDS [BUILDDIR] [-- LIBFUZZER-OPTIONS...]
-# TARGET is asm, ir or pipeline (tests/fuzz/fuzz_TARGET.c); BUILDDIR is a
+# TARGET is asm, ir, pipeline or compile (tests/fuzz/fuzz_TARGET.c); BUILDDIR is a
 # build configured with
 #   CONFIGURE/PATH/configure CC=clang --enable-fuzzers CFLAGS="-g -O0" [--with-mir=...]
 # (default: $FUZZ_BUILD, else the build directory this is run from, else the
@@ -27,7 +27,7 @@ if [ $# -gt 0 ] && [ "$1" != -- ]; then build=$1; shift; fi
 if [ -z "$build" ]; then
   if [ -f ./Makefile ] && grep -q '^FUZZ_LDFLAGS = -fsanitize=fuzzer' ./Makefile; then build=$(pwd); else build=$root; fi
 fi
-case "$target" in asm|ir|pipeline) ;; *) echo "run.sh: unknown target '$target' (asm, ir or pipeline)" >&2; exit 2 ;; esac
+case "$target" in asm|ir|pipeline|compile) ;; *) echo "run.sh: unknown target '$target' (asm, ir, pipeline or compile)" >&2; exit 2 ;; esac
 case "$secs" in ''|*[!0-9]*) echo "run.sh: SECONDS must be a number, got '$secs'" >&2; exit 2 ;; esac
 build=$(cd "$build" && pwd)
 if [ ! -f "$build/Makefile" ] || ! grep -q '^FUZZ_LDFLAGS = -fsanitize=fuzzer' "$build/Makefile"; then
@@ -52,14 +52,16 @@ dict=$build/fuzz/$target.dict
     ir) sed -n 's/^IROP(\([A-Za-z_]*\),.*/"\1"/p' "$root/src/ssa/irops.def"
         printf '"%s"\n' func locals state val i64 f64 bool ptr '!fs' '!fb' '!backedges' '!entry' mono poly mega \
           '<-' '; RUN: --passes=' phis simplify dce preheaders specialize unbox guards globals hoist inline ;;
-    pipeline) ;;
+    pipeline|compile) ;;
   esac
 } | sort -u > "$dict"
+[ "$target" = compile ] && : > "$dict" # binary input: no words
 [ -s "$dict" ] && dictopt=-dict=$dict || dictopt=
 maxlen="-max_len=4096"
 # pipeline: slow executions, so libFuzzer's length control would keep the
 # inputs (the programs) tiny for hours; allow the full length at once
 [ "$target" = pipeline ] && maxlen="-max_len=1024 -len_control=0"
+[ "$target" = compile ] && maxlen="-max_len=512"
 # One core: no -jobs/-workers. Timeouts and memory as for the test suite.
 "$bin" "$corpus" $dictopt -max_total_time="$secs" $maxlen -timeout=30 -rss_limit_mb=4096 \
   -artifact_prefix="$crashes/" -print_final_stats=1 "$@" 2>&1 |
