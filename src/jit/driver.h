@@ -21,6 +21,7 @@ typedef struct sc_job {
   sc_inline_options inl;
   const char *pipeline;     /* NULL: speculative with prof, else the default */
   bool verify;              /* the IR verifier after every pass */
+  bool deopt_stress;        /* guards also leave when sc_jh_stress says so */
   FILE *dump;               /* the lowered code is printed there (NULL: not) */
 } sc_job;
 

@@ -133,7 +133,7 @@ static void trace(sc_vm *vm, const char *fmt, ...) {
 static void build(const sc_jit *j, void *ctx, int owner, creq *r, FILE *dump) {
   sc_job job = {.prog = j->vm->prog, .func = r->func, .osr_pc = r->osr_pc, .prof = r->spec ? &r->prof : NULL,
                 .profs = r->profs, .globals = r->gvals, .gstores = r->gstores, .inl = j->vm->opts.inl,
-                .dump = dump};
+                .dump = dump, .deopt_stress = j->vm->stress_p > 0};
 #ifdef SC_CHECKING
   job.verify = true;
 #endif
