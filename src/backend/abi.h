@@ -24,7 +24,7 @@
  * stack may move: reload fp->base); frames never move while compiled code
  * runs (sc_jit_prepare makes the frame array full-size up front).
  *
- * The helpers are listed in abi.def. Helpers take values as (tag, payload) pairs of 64-bit integers, so both
+ * The helpers are listed in ssa/helpers.def. Helpers take values as (tag, payload) pairs of 64-bit integers, so both
  * backends call them with scalar arguments only, and return bool: false
  * means "leave at this instruction's frame state". Results go to *out. */
 #ifndef SC_BACKEND_ABI_H
@@ -33,28 +33,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "runtime/vm_internal.h"
+#include "runtime/layout.h"
 
 typedef uint64_t sc_jt; /* a tag */
 typedef uint64_t sc_jp; /* a payload's bits */
 
-/* A call helper's status: the call must run in the interpreter to raise
- * its error (not a function, arity, stack overflow); otherwise SC_ST_*. */
-#define SC_JH_LEAVE 4
 
-/* The helpers (abi.def), by number. */
-enum {
-#define HELPER(n, s, f) SC_H_##n,
-#include "backend/abi.def"
-#undef HELPER
-  SC_NHELPERS
-};
-
-typedef struct sc_abi_helper {
-  const char *name; /* abi.def's name */
-  const char *sig;  /* abi.def's signature */
-} sc_abi_helper;
-extern const sc_abi_helper sc_abi_helpers[SC_NHELPERS];
+#include "ssa/ir.h"
 
 /* What a backend context is given by whoever implements the helpers (the
  * tier manager): their addresses, by number. */

@@ -25,3 +25,37 @@ const sc_backend_impl *sc_backend_default(void) {
   return NULL;
 #endif
 }
+
+const void *sc_lir_addr(const sc_vm *vm, const sc_ins *in) {
+  switch (in->op) {
+  case IR_vfunc: return sc_vm_addr(vm, SC_VA_VFUNC, (uint32_t)in->imm, 0);
+  case IR_rpc: return sc_vm_addr(vm, SC_VA_RESUME_PC, (uint32_t)in->imm, (uint32_t)in->aux);
+  case IR_framesend: return sc_vm_addr(vm, SC_VA_FRAMES_END, 0, 0);
+  case IR_stackend: return sc_vm_addr(vm, SC_VA_STACK_END, 0, 0);
+  case IR_stacktop: return sc_vm_addr(vm, SC_VA_STACK_TOP, 0, 0);
+  default: return sc_vm_addr(vm, SC_VA_GLOBAL, (uint32_t)in->aux, 0);
+  }
+}
+
+bool sc_lir_check(const sc_irfunc *f, char *err, size_t errlen) {
+  for (uint32_t k = 0; k < f->nrpo; k++) {
+    const sc_blk *bl = &f->blk[f->rpo[k]];
+    if (!bl->nins || !(sc_irop_flags(f->ins[bl->ins[bl->nins - 1]].op) & IRF_TERM)) {
+      snprintf(err, errlen, "b%u has no terminator", f->rpo[k]);
+      return false;
+    }
+    for (uint32_t i = 0; i < bl->nins; i++) {
+      const sc_ins *in = &f->ins[bl->ins[i]];
+      if (!sc_irop_in_lir(in->op)) {
+        snprintf(err, errlen, "v%u: %s is not LIR (pass lower rewrites it)", bl->ins[i], sc_irop_name(in->op));
+        return false;
+      }
+      bool leaves = sc_irop_flags(in->op) & IRF_THROW;
+      if ((leaves || in->fs >= 0) && (in->fs < 0 || (uint32_t)in->fs >= f->nfs)) {
+        snprintf(err, errlen, "v%u: %s may leave but has no frame state", bl->ins[i], sc_irop_name(in->op));
+        return false;
+      }
+    }
+  }
+  return true;
+}

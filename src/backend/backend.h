@@ -1,40 +1,24 @@
 /* Native code generation: one interface, two implementations (MIR: fast
  * compilation; LLVM: peak code quality).
  *
- * A backend turns one verified SSA function (ssa/ir.h) of a VM's program
- * into an sc_native_fn with the calling convention of backend/abi.h.
- * Compiled code belongs to that VM: it bakes in addresses (globals, the
- * function table, threaded code for trace pcs, constants).
+ * A backend translates one LIR function (pass lower, passes/pass_lower.c:
+ * the typed SSA of ssa/ir.h with memory, helper calls, direct calls and
+ * returns made explicit) of a VM's program into an sc_native_fn with the
+ * calling convention of backend/abi.h, op by op. Compiled code belongs to
+ * that VM: it bakes in the addresses LIR names (sc_lir_addr) and the
+ * helpers' (sc_abi).
  *
- * Lowering rules both backends follow:
+ * What is left to the backends:
  *  - Types: val is a pair (tag: i64, payload: i64); i64, f64 as such; bool
- *    as an integer 0/1 (LLVM: i1); ptr as i64.
- *  - Entry: `param k` loads fp->base[k] (tag at +0, payload at +8).
+ *    as an integer 0/1 (LLVM: i1); ptr as i64 (LLVM: i8*).
  *  - `const`: val constants are prog->consts[imm] as immediates.
- *  - Generic ops (GENOP) call the sc_jh_* helper with (tag, payload)
- *    scalars and an out slot in the native frame; a false result leaves at
- *    the instruction's frame state (unary ops: sc_jh_unary, binary ones and
- *    every compare: sc_jh_binary, with the bytecode op, sc_irop_bcop).
- *    LoadGlobal/StoreGlobal and truthy/box/unbox/tagof/istag are inline.
- *  - Leaving at frame state fs: box every value (dead local: null) into a
- *    native buffer in order (locals, then operand stack), return
- *    sc_jh_deopt(vm, fp, fs.pc, buf, n, reason). With --deopt-stress
- *    (vm->stress_p > 0 when compiling) a guard also leaves when
- *    sc_jh_stress(vm) says so.
- *  - Leaving at a frame state with parents (code inlined from other
- *    functions): every frame of the chain, outermost first, as a header
- *    slot and its values into the buffer, return sc_jh_deopt_inlined(vm,
- *    fp, buf, frames, reason).
- *  - Calls: sc_jh_call / sc_jh_call_value; status RET: the result is in the
- *    out slot; SC_JH_LEAVE: leave at the call's frame state; anything else
- *    (ERROR, HALT): return it unchanged. A call in inlined code first
- *    writes the frames of the chain above fp (function, the pc of the call
- *    each is at, locals after the previous frame's), as the interpreter
- *    would have them for traces and the depth limit, and calls from the
- *    innermost of them. `framecheck` leaves unless fp + frames of its
- *    chain is below the end of the frame array.
- *  - `ret v`: store v to *fp->ret, return SC_ST_RET. `halt`: return
- *    SC_ST_HALT. `deopt`: leave at its frame state. `guard c`: leave unless c.
+ *  - Leaving at frame state fs (check, callst, the typed ops that leave,
+ *    deopt): box every value (dead local: null) into a native buffer in
+ *    order (locals, then operand stack), return sc_jh_deopt(vm, fp, fs.pc,
+ *    buf, n, reason); at a frame state with parents (code inlined from
+ *    other functions): every frame of the chain, outermost first, as a
+ *    header slot and its values, return sc_jh_deopt_inlined(vm, fp, buf,
+ *    frames, reason). Exits are keyed by frame state and reason.
  *  - Checked integer ops leave on overflow; idiv leaves on 0 and
  *    INT64_MIN / -1; imod leaves on 0 and gives 0 for x % -1; f2i leaves
  *    unless -2^63 <= x < 2^63. Shift counts are taken modulo 64.
@@ -46,6 +30,7 @@
 #include <stdio.h>
 
 #include "backend/abi.h"
+#include "runtime/layout.h"
 #include "ssa/ir.h"
 
 /* What a backend context holds, for tests and --stats. */
@@ -82,7 +67,7 @@ typedef struct sc_backend_impl {
  * frame state and reason, and sc_jh_deopt gets the reason. */
 static inline uint32_t sc_leave_reason(const sc_ins *in) {
   switch (in->op) {
-  case IR_guard: case IR_deopt: return (uint32_t)in->aux;
+  case IR_guard: case IR_deopt: case IR_check: return (uint32_t)in->aux;
   case IR_iadd_ovf: case IR_isub_ovf: case IR_imul_ovf: case IR_ineg_ovf: return SC_RS_OVERFLOW;
   default: return SC_RS_CHECK;
   }
@@ -118,6 +103,19 @@ extern const sc_backend_impl sc_backend_mir;
 #ifdef HAVE_LLVM
 extern const sc_backend_impl sc_backend_llvm;
 #endif
+
+/* Whether the backends can translate f: LIR, a terminator ending every
+ * block, a frame state on whatever may leave; else false with a message. */
+bool sc_lir_check(const sc_irfunc *f, char *err, size_t errlen);
+
+/* Is op one of the VM address ops (sc_lir_addr)? */
+static inline bool sc_lir_is_addr(unsigned op) {
+  return op == IR_vfunc || op == IR_rpc || op == IR_framesend || op == IR_stackend || op == IR_stacktop ||
+         op == IR_gaddr;
+}
+/* The VM address LIR op `in` (vfunc, rpc, framesend, stackend, stacktop,
+ * gaddr) stands for in vm. */
+const void *sc_lir_addr(const sc_vm *vm, const sc_ins *in);
 
 /* By name ("mir", "llvm"); NULL if that backend is not built. */
 const sc_backend_impl *sc_backend_find(const char *name);

@@ -1,6 +1,6 @@
 # src/backend: native code through MIR and LLVM
 libshapec_la_SOURCES += src/backend/backend.h src/backend/backend.c
-libshapec_la_SOURCES += src/backend/abi.h src/backend/abi.def src/backend/abi.c
+libshapec_la_SOURCES += src/backend/abi.h
 if HAVE_MIR
 libshapec_la_SOURCES += src/backend/lower_mir.c
 endif

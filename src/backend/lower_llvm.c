@@ -52,7 +52,7 @@ static LLVMCodeGenOptLevel codegen_level(void) {
 
 /* The symbol compiled code calls helper h by (an absolute symbol). */
 static const char *helper_symbol(char *buf, size_t n, int h) {
-  snprintf(buf, n, "sc_jh_%s", sc_abi_helpers[h].name);
+  snprintf(buf, n, "sc_jh_%s", sc_helpers[h].name);
   return buf;
 }
 
@@ -197,7 +197,7 @@ static LLVMTypeRef sigty(lw *w, char c) {
 
 static void declare_helpers(lw *w) {
   for (int i = 0; i < SC_NHELPERS; i++) {
-    const char *s = sc_abi_helpers[i].sig;
+    const char *s = sc_helpers[i].sig;
     LLVMTypeRef ps[12];
     unsigned n = (unsigned)strlen(s) - 1;
     for (unsigned k = 0; k < n; k++) ps[k] = sigty(w, s[k + 1]);
@@ -208,7 +208,7 @@ static void declare_helpers(lw *w) {
 }
 
 static LLVMValueRef hcall(lw *w, int h, LLVMValueRef *args) {
-  unsigned n = (unsigned)strlen(sc_abi_helpers[h].sig) - 1;
+  unsigned n = (unsigned)strlen(sc_helpers[h].sig) - 1;
   return LLVMBuildCall2(w->B, w->hty[h], w->hfn[h], args, n, "");
 }
 
@@ -218,16 +218,18 @@ static LLVMValueRef at(lw *w, LLVMValueRef p, uint64_t off) {
   LLVMValueRef q = off ? LLVMBuildGEP2(w->B, w->i8, p, &idx, 1, "") : p;
   return LLVMBuildPointerCast(w->B, q, w->p64, "");
 }
-static LLVMValueRef ld(lw *w, LLVMValueRef p, uint64_t off) { return LLVMBuildLoad2(w->B, w->i64, at(w, p, off), ""); }
 static void st(lw *w, LLVMValueRef p, uint64_t off, LLVMValueRef v) { LLVMBuildStore(w->B, v, at(w, p, off)); }
-static LLVMValueRef ldp(lw *w, LLVMValueRef p, uint64_t off) {
-  return LLVMBuildIntToPtr(w->B, ld(w, p, off), w->p8, "");
+/* Address `off` bytes into p (an i8*), as a pointer to t. */
+static LLVMValueRef addr(lw *w, LLVMValueRef p, int32_t off, LLVMTypeRef t) {
+  LLVMValueRef idx = K(w, (uint64_t)off);
+  LLVMValueRef q = off ? LLVMBuildGEP2(w->B, w->i8, p, &idx, 1, "") : p;
+  return LLVMBuildPointerCast(w->B, q, LLVMPointerType(t, 0), "");
 }
 static LLVMValueRef ptrk(lw *w, const void *p) {
   return LLVMConstIntToPtr(K(w, (uint64_t)(uintptr_t)p), w->p8);
 }
 static LLVMValueRef slot(lw *w, LLVMValueRef arr, uint32_t k) { /* &arr[k] as i8* */
-  LLVMValueRef idx = K(w, (uint64_t)k * sizeof(sc_value));
+  LLVMValueRef idx = K(w, (uint64_t)k * sc_layout_info.value_size);
   return LLVMBuildGEP2(w->B, w->i8, arr, &idx, 1, "");
 }
 
@@ -259,9 +261,6 @@ static void set_val(lw *w, uint32_t v, LLVMValueRef t, LLVMValueRef p) {
   w->tag[v] = t;
   w->pay[v] = p;
 }
-
-/* Loads the out slot as v's value. */
-static void take_out(lw *w, uint32_t v) { set_val(w, v, ld(w, w->out, 0), ld(w, w->out, 8)); }
 
 /* The block that leaves at in's frame state, for in's reason. */
 static LLVMBasicBlockRef exit_block(lw *w, const sc_ins *in) {
@@ -321,9 +320,6 @@ static void check(lw *w, const sc_ins *in, LLVMValueRef ok) {
   LLVMBuildCondBr(w->B, ok, cont, ex);
   LLVMPositionBuilderAtEnd(w->B, cont);
 }
-static void check_b(lw *w, const sc_ins *in, LLVMValueRef r8) {
-  check(w, in, LLVMBuildICmp(w->B, LLVMIntNE, r8, LLVMConstInt(w->i8, 0, false), ""));
-}
 
 static LLVMValueRef TT(lw *w, uint32_t v) { return w->tag[v]; }
 static LLVMValueRef PP(lw *w, uint32_t v) { return w->pay[v]; }
@@ -350,275 +346,15 @@ static LLVMRealPredicate fpred(int c) {
   return p[c];
 }
 
-/* Arguments args[from..) into buf; returns the count. */
-static uint32_t spill_args(lw *w, const sc_ins *in, uint32_t from) {
-  for (uint32_t k = from; k < in->nargs; k++) store_val(w, w->buf, k - from, in->args[k]);
-  return in->nargs - from;
-}
-
-static void lower_call_status(lw *w, uint32_t v, const sc_ins *in, LLVMValueRef st) {
-  LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(w->C, w->fn, "");
-  LLVMBasicBlockRef notok = LLVMAppendBasicBlockInContext(w->C, w->fn, "");
-  LLVMBuildCondBr(w->B, LLVMBuildICmp(w->B, LLVMIntEQ, st, K32(w, SC_ST_RET), ""), ok, notok);
-  LLVMPositionBuilderAtEnd(w->B, notok);
-  LLVMBasicBlockRef unwind = LLVMAppendBasicBlockInContext(w->C, w->fn, "");
-  LLVMBuildCondBr(w->B, LLVMBuildICmp(w->B, LLVMIntEQ, st, K32(w, SC_JH_LEAVE), ""), exit_block(w, in),
-                  unwind);
-  LLVMPositionBuilderAtEnd(w->B, unwind);
-  LLVMBuildRet(w->B, st);
-  LLVMPositionBuilderAtEnd(w->B, ok);
-  take_out(w, v);
-}
-
-/* The frame call `in` runs from, its function and the call's pc: fp, or
- * for a call in inlined code the innermost frame of its chain, once the
- * chain's frames above fp are written. Nothing returns into those: their
- * ret stays unset. */
-static LLVMValueRef call_frame(lw *w, const sc_ins *in, const sc_vfunc **self, uint32_t *bpc) {
-  const sc_irfunc *f = w->f;
-  sc_vm *vm = w->c->vm;
-  uint32_t n = in->fs >= 0 ? sc_fs_frames(f, in->fs) : 1;
-  if (n <= 1) {
-    *self = &vm->funcs[f->func];
-    *bpc = in->pc >= 0 ? (uint32_t)in->pc : in->fs >= 0 ? f->fs[in->fs].pc : 0;
-    return w->fp;
-  }
-  LLVMBuilderRef B = w->B;
-  int32_t *chain = sc_arena_alloc(f->arena, n * sizeof *chain);
-  sc_fs_chain(f, in->fs, chain, n);
-  LLVMValueRef base = ldp(w, w->fp, offsetof(sc_frame, base)), fr = w->fp;
-  uint64_t off = 0;
-  for (uint32_t j = 0; j < n; j++) {
-    const sc_fs *c = &f->fs[chain[j]];
-    const sc_vfunc *cf = &vm->funcs[c->func];
-    if (j) {
-      LLVMValueRef fo = K(w, (uint64_t)j * sizeof(sc_frame)), bo = K(w, off);
-      fr = LLVMBuildGEP2(B, w->i8, w->fp, &fo, 1, "");
-      st(w, fr, offsetof(sc_frame, base), LLVMBuildPtrToInt(B, LLVMBuildGEP2(B, w->i8, base, &bo, 1, ""), w->i64, ""));
-      st(w, fr, offsetof(sc_frame, vf), K(w, (uint64_t)(uintptr_t)cf));
-    }
-    st(w, fr, offsetof(sc_frame, pc), K(w, (uint64_t)(uintptr_t)(cf->code + c->pc)));
-    off += (uint64_t)cf->frame_size * sizeof(sc_value);
-    *self = cf;
-    *bpc = c->pc;
-  }
-  return fr;
-}
-
-/* Call of function k: when k has compiled code, the frame depth and the
- * value stack allow it, push the frame here and call the code directly
- * (what sc_jh_call does, without the helper); else the helper. */
-static bool direct_call(lw *w, uint32_t v, const sc_ins *in) {
-  sc_vm *vm = w->c->vm;
-  const sc_irfunc *f = w->f;
-  uint32_t k = (uint32_t)in->imm, bpc;
-  if (f->func >= vm->prog->nfuncs || k >= vm->prog->nfuncs) return false;
-  const sc_vfunc *cf = &vm->funcs[k], *self;
-  if (in->nargs != cf->f->arity) return false;
-  LLVMBuilderRef B = w->B;
-  LLVMValueRef fr = call_frame(w, in, &self, &bpc);
-  LLVMValueRef cfp = ptrk(w, cf);
-  LLVMValueRef native = ld(w, cfp, offsetof(sc_vfunc, native));
-  LLVMValueRef base = ldp(w, fr, offsetof(sc_frame, base));
-  LLVMValueRef noff = K(w, (uint64_t)self->frame_size * sizeof(sc_value));
-  LLVMValueRef nb = LLVMBuildGEP2(B, w->i8, base, &noff, 1, "");
-  LLVMValueRef eoff = K(w, (uint64_t)cf->frame_size * sizeof(sc_value));
-  LLVMValueRef nend = LLVMBuildPtrToInt(B, LLVMBuildGEP2(B, w->i8, nb, &eoff, 1, ""), w->i64, "");
-  LLVMValueRef stack_end = ld(w, ptrk(w, &vm->stack_end), 0);
-  LLVMValueRef fpi = LLVMBuildPtrToInt(B, fr, w->i64, "");
-  LLVMValueRef nfi = LLVMBuildAdd(B, fpi, K(w, sizeof(sc_frame)), "");
-  LLVMValueRef last = K(w, (uint64_t)(uintptr_t)(vm->frames + vm->frames_cap));
-  LLVMValueRef ok = LLVMBuildAnd(B, LLVMBuildICmp(B, LLVMIntNE, native, K(w, 0), ""),
-                                 LLVMBuildAnd(B, LLVMBuildICmp(B, LLVMIntNE, nfi, last, ""),
-                                              LLVMBuildICmp(B, LLVMIntULE, nend, stack_end, ""), ""), "");
-  LLVMBasicBlockRef fast = LLVMAppendBasicBlockInContext(w->C, w->fn, "direct");
-  LLVMBasicBlockRef slow = LLVMAppendBasicBlockInContext(w->C, w->fn, "viahelper");
-  LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(w->C, w->fn, "called");
-  LLVMBuildCondBr(B, ok, fast, slow);
-  /* direct: arguments, nulls for the other locals, the frame, the call */
-  LLVMPositionBuilderAtEnd(B, fast);
-  for (uint32_t j = 0; j < cf->nlocals; j++) {
-    LLVMValueRef t, p, s = slot(w, nb, j);
-    if (j < in->nargs) boxed(w, in->args[j], &t, &p);
-    else t = K(w, SC_NULL), p = K(w, 0);
-    st(w, s, 0, t);
-    st(w, s, 8, p);
-  }
-  st(w, fr, offsetof(sc_frame, pc), K(w, (uint64_t)(uintptr_t)(self->code + bpc)));
-  LLVMValueRef nf = LLVMBuildIntToPtr(B, nfi, w->p8, "");
-  st(w, nf, offsetof(sc_frame, pc), K(w, 0));
-  st(w, nf, offsetof(sc_frame, base), LLVMBuildPtrToInt(B, nb, w->i64, ""));
-  st(w, nf, offsetof(sc_frame, ret), LLVMBuildPtrToInt(B, w->out, w->i64, ""));
-  st(w, nf, offsetof(sc_frame, vf), K(w, (uint64_t)(uintptr_t)cf));
-  st(w, ptrk(w, &vm->stack_top), 0, nend);
-  LLVMTypeRef ps[2] = {w->p8, w->p8};
-  LLVMTypeRef fty = LLVMFunctionType(w->i32, ps, 2, false);
-  LLVMValueRef args[2] = {w->vm, nf};
-  LLVMValueRef st1 = LLVMBuildCall2(B, fty, LLVMBuildIntToPtr(B, native, LLVMPointerType(fty, 0), ""), args, 2, "");
-  LLVMBasicBlockRef fin = LLVMAppendBasicBlockInContext(w->C, w->fn, "");
-  LLVMBasicBlockRef fast_end = LLVMGetInsertBlock(B);
-  LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntEQ, st1, K32(w, SC_ST_RET), ""), done, fin);
-  LLVMPositionBuilderAtEnd(B, fin);
-  LLVMValueRef fa[3] = {w->vm, nf, st1};
-  LLVMValueRef st2 = hcall(w, SC_H_call_finish, fa);
-  LLVMBasicBlockRef fin_end = LLVMGetInsertBlock(B);
-  LLVMBuildBr(B, done);
-  /* the helper: checks, growth, interpreted callees */
-  LLVMPositionBuilderAtEnd(B, slow);
-  uint32_t n = spill_args(w, in, 0);
-  LLVMValueRef x[7] = {w->vm, fr, K32(w, bpc), K32(w, k), K32(w, n), w->buf, w->out};
-  LLVMValueRef st3 = hcall(w, SC_H_call, x);
-  LLVMBasicBlockRef slow_end = LLVMGetInsertBlock(B);
-  LLVMBuildBr(B, done);
-  LLVMPositionBuilderAtEnd(B, done);
-  LLVMValueRef stp = LLVMBuildPhi(B, w->i32, "");
-  LLVMValueRef iv[3] = {st1, st2, st3};
-  LLVMBasicBlockRef ib[3] = {fast_end, fin_end, slow_end};
-  LLVMAddIncoming(stp, iv, ib, 3);
-  lower_call_status(w, v, in, stp);
-  return true;
-}
-
-static void lower_generic(lw *w, uint32_t v, const sc_ins *in) {
-  const uint32_t *a = in->args;
-  sc_vm *vm = w->c->vm;
-  LLVMValueRef r = NULL;
-  switch (in->op) {
-  case IR_LoadGlobal:
-    set_val(w, v, ld(w, ptrk(w, &vm->globals[in->aux]), 0), ld(w, ptrk(w, &vm->globals[in->aux]), 8));
-    return;
-  case IR_StoreGlobal: { /* through the runtime: code may depend on the old value */
-    LLVMValueRef t, p;
-    boxed(w, a[0], &t, &p);
-    LLVMValueRef x[4] = {w->vm, K32(w, (uint32_t)in->aux), t, p};
-    hcall(w, SC_H_store_global, x);
-    return;
-  }
-  case IR_NewArray: {
-    uint32_t n = spill_args(w, in, 0);
-    LLVMValueRef x[4] = {w->vm, w->buf, K32(w, n), w->out};
-    hcall(w, SC_H_new_array, x);
-    take_out(w, v);
-    return;
-  }
-  case IR_ArrayNew: {
-    LLVMValueRef x[6] = {w->vm, TT(w, a[0]), PP(w, a[0]), TT(w, a[1]), PP(w, a[1]), w->out};
-    r = hcall(w, SC_H_array_new, x);
-    break;
-  }
-  case IR_GetIndex: {
-    LLVMValueRef x[6] = {w->vm, TT(w, a[0]), PP(w, a[0]), TT(w, a[1]), PP(w, a[1]), w->out};
-    r = hcall(w, SC_H_get_index, x);
-    break;
-  }
-  case IR_SetIndex: {
-    LLVMValueRef x[7] = {w->vm, TT(w, a[0]), PP(w, a[0]), TT(w, a[1]), PP(w, a[1]), TT(w, a[2]), PP(w, a[2])};
-    check_b(w, in, hcall(w, SC_H_set_index, x));
-    return;
-  }
-  case IR_ArrayLen: {
-    LLVMValueRef x[4] = {w->vm, TT(w, a[0]), PP(w, a[0]), w->out};
-    r = hcall(w, SC_H_array_len, x);
-    break;
-  }
-  case IR_ArrayPush: {
-    LLVMValueRef x[5] = {w->vm, TT(w, a[0]), PP(w, a[0]), TT(w, a[1]), PP(w, a[1])};
-    check_b(w, in, hcall(w, SC_H_array_push, x));
-    return;
-  }
-  case IR_NewObject: {
-    LLVMValueRef x[2] = {w->vm, w->out};
-    hcall(w, SC_H_new_object, x);
-    take_out(w, v);
-    return;
-  }
-  case IR_GetProp: {
-    LLVMValueRef x[5] = {w->vm, TT(w, a[0]), PP(w, a[0]), K32(w, (uint32_t)in->aux), w->out};
-    r = hcall(w, SC_H_get_prop, x);
-    break;
-  }
-  case IR_SetProp: {
-    LLVMValueRef x[6] = {w->vm, TT(w, a[0]), PP(w, a[0]), K32(w, (uint32_t)in->aux), TT(w, a[1]), PP(w, a[1])};
-    check_b(w, in, hcall(w, SC_H_set_prop, x));
-    return;
-  }
-  case IR_NewMap: {
-    LLVMValueRef x[2] = {w->vm, w->out};
-    hcall(w, SC_H_new_map, x);
-    take_out(w, v);
-    return;
-  }
-  case IR_MapGet:
-  case IR_MapHas: {
-    LLVMValueRef x[6] = {w->vm, TT(w, a[0]), PP(w, a[0]), TT(w, a[1]), PP(w, a[1]), w->out};
-    r = hcall(w, in->op == IR_MapGet ? SC_H_map_get : SC_H_map_has, x);
-    break;
-  }
-  case IR_MapSet: {
-    LLVMValueRef x[7] = {w->vm, TT(w, a[0]), PP(w, a[0]), TT(w, a[1]), PP(w, a[1]), TT(w, a[2]), PP(w, a[2])};
-    check_b(w, in, hcall(w, SC_H_map_set, x));
-    return;
-  }
-  case IR_Print: {
-    LLVMValueRef t, p;
-    boxed(w, a[0], &t, &p);
-    LLVMValueRef x[3] = {w->vm, t, p};
-    hcall(w, SC_H_print, x);
-    return;
-  }
-  case IR_CallBuiltin: {
-    spill_args(w, in, 0);
-    LLVMValueRef x[4] = {w->vm, K32(w, (uint32_t)in->aux), w->buf, w->out};
-    r = hcall(w, SC_H_builtin, x);
-    break;
-  }
-  case IR_Call:
-  case IR_CallValue: {
-    if (in->op == IR_Call && direct_call(w, v, in)) return;
-    const sc_vfunc *self;
-    uint32_t bpc;
-    LLVMValueRef fr = call_frame(w, in, &self, &bpc);
-    if (in->op == IR_Call) {
-      uint32_t n = spill_args(w, in, 0);
-      LLVMValueRef x[7] = {w->vm, fr, K32(w, bpc), K32(w, (uint32_t)in->imm), K32(w, n), w->buf, w->out};
-      lower_call_status(w, v, in, hcall(w, SC_H_call, x));
-    } else {
-      uint32_t n = spill_args(w, in, 1);
-      LLVMValueRef x[8] = {w->vm, fr, K32(w, bpc), TT(w, a[0]), PP(w, a[0]), K32(w, n), w->buf, w->out};
-      lower_call_status(w, v, in, hcall(w, SC_H_call_value, x));
-    }
-    return;
-  }
-  default: {
-    int bc = sc_irop_bcop(in->op);
-    if (bc < 0) {
-      fail(w, "no lowering for %s", sc_irop_name(in->op));
-      return;
-    }
-    if (in->nargs == 1) {
-      LLVMValueRef x[5] = {w->vm, K32(w, (uint32_t)bc), TT(w, a[0]), PP(w, a[0]), w->out};
-      r = hcall(w, SC_H_unary, x);
-    } else {
-      LLVMValueRef x[7] = {w->vm, K32(w, (uint32_t)bc), TT(w, a[0]), PP(w, a[0]), TT(w, a[1]), PP(w, a[1]), w->out};
-      r = hcall(w, SC_H_binary, x);
-    }
-  }
-  }
-  if (sc_irop_flags(in->op) & IRF_THROW) check_b(w, in, r);
-  take_out(w, v);
-}
-
 static void lower_ins(lw *w, uint32_t v) {
   const sc_ins *in = &w->f->ins[v];
   const uint32_t *a = in->args;
   LLVMBuilderRef B = w->B;
-  switch (in->op) {
-  case IR_param: {
-    LLVMValueRef base = ldp(w, w->fp, offsetof(sc_frame, base));
-    uint64_t off = (uint64_t)in->imm * sizeof(sc_value);
-    set_val(w, v, ld(w, base, off), ld(w, base, off + 8));
+  if (sc_lir_is_addr(in->op)) { /* addresses in the VM, which never move while it lives */
+    w->pay[v] = ptrk(w, sc_lir_addr(w->c->vm, in));
     return;
   }
+  switch (in->op) {
   case IR_const:
     switch (in->ty) {
     case SC_TY_VAL: {
@@ -699,7 +435,6 @@ static void lower_ins(lw *w, uint32_t v) {
   case IR_fsub: w->pay[v] = LLVMBuildFSub(B, PP(w, a[0]), PP(w, a[1]), ""); return;
   case IR_fmul: w->pay[v] = LLVMBuildFMul(B, PP(w, a[0]), PP(w, a[1]), ""); return;
   case IR_fdiv: w->pay[v] = LLVMBuildFDiv(B, PP(w, a[0]), PP(w, a[1]), ""); return;
-  case IR_fmod: w->pay[v] = LLVMBuildFRem(B, PP(w, a[0]), PP(w, a[1]), ""); return;
   case IR_fneg: w->pay[v] = LLVMBuildFNeg(B, PP(w, a[0]), ""); return;
   case IR_fcmp: w->pay[v] = LLVMBuildFCmp(B, fpred(in->aux), PP(w, a[0]), PP(w, a[1]), ""); return;
   case IR_i2f: w->pay[v] = LLVMBuildSIToFP(B, PP(w, a[0]), w->f64, ""); return;
@@ -712,127 +447,80 @@ static void lower_ins(lw *w, uint32_t v) {
     return;
   }
   case IR_bnot: w->pay[v] = LLVMBuildNot(B, PP(w, a[0]), ""); return;
-  case IR_guard: {
-    LLVMValueRef ok = PP(w, a[0]);
-    if (w->c->vm->stress_p > 0) {
-      LLVMValueRef x[1] = {w->vm};
-      LLVMValueRef fail = LLVMBuildICmp(B, LLVMIntNE, hcall(w, SC_H_stress, x), LLVMConstInt(w->i8, 0, false), "");
-      ok = LLVMBuildAnd(B, ok, LLVMBuildNot(B, fail, ""), "");
-    }
-    check(w, in, ok);
+  case IR_check: check(w, in, PP(w, a[0])); return;
+  case IR_callst: {
+    LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(w->C, w->fn, "");
+    LLVMBasicBlockRef notok = LLVMAppendBasicBlockInContext(w->C, w->fn, "");
+    LLVMBasicBlockRef unwind = LLVMAppendBasicBlockInContext(w->C, w->fn, "");
+    LLVMValueRef st = PP(w, a[0]);
+    LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntEQ, st, K(w, SC_ST_RET), ""), ok, notok);
+    LLVMPositionBuilderAtEnd(B, notok);
+    LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntEQ, st, K(w, SC_JH_LEAVE), ""), exit_block(w, in), unwind);
+    LLVMPositionBuilderAtEnd(B, unwind);
+    LLVMBuildRet(B, LLVMBuildTrunc(B, st, w->i32, ""));
+    LLVMPositionBuilderAtEnd(B, ok);
     return;
   }
-  case IR_checkkind: {
-    LLVMValueRef t, p;
-    boxed(w, a[0], &t, &p);
-    LLVMValueRef x[5] = {w->vm, w->fp, K32(w, (uint32_t)in->aux), t, p};
-    check_b(w, in, hcall(w, SC_H_check_kind, x));
+  case IR_callh: {
+    const char *s = sc_helpers[in->aux].sig;
+    LLVMValueRef x[12];
+    for (uint32_t k = 0; k < in->nargs && k < 12; k++)
+      x[k] = s[k + 1] == 'w' ? LLVMBuildTrunc(B, PP(w, a[k]), w->i32, "") : PP(w, a[k]);
+    LLVMValueRef r = hcall(w, in->aux, x);
+    if (s[0] == 'b') r = LLVMBuildICmp(B, LLVMIntNE, r, LLVMConstInt(w->i8, 0, false), "");
+    else if (s[0] == 'w') r = LLVMBuildSExt(B, r, w->i64, "");
+    w->pay[v] = r;
     return;
   }
-  case IR_hasshape: {
+  case IR_retst: LLVMBuildRet(B, LLVMBuildTrunc(B, PP(w, a[0]), w->i32, "")); return;
+  case IR_vm: w->pay[v] = w->vm; return;
+  case IR_outslot: w->pay[v] = w->out; return;
+  case IR_argbuf: w->pay[v] = w->buf; return;
+  case IR_frame: w->pay[v] = w->fp; return;
+  case IR_vpay: w->pay[v] = PP(w, a[0]); return;
+  case IR_i2p: w->pay[v] = LLVMBuildIntToPtr(B, PP(w, a[0]), w->p8, ""); return;
+  case IR_mkval: set_val(w, v, PP(w, a[0]), PP(w, a[1])); return;
+  case IR_p2i: w->pay[v] = LLVMBuildPtrToInt(B, PP(w, a[0]), w->i64, ""); return;
+  case IR_band: w->pay[v] = LLVMBuildAnd(B, PP(w, a[0]), PP(w, a[1]), ""); return;
+  case IR_calln: {
+    LLVMTypeRef ps[2] = {w->p8, w->p8};
+    LLVMTypeRef fty = LLVMFunctionType(w->i32, ps, 2, false);
+    LLVMValueRef x[2] = {PP(w, a[1]), PP(w, a[2])};
+    LLVMValueRef fn = LLVMBuildPointerCast(B, PP(w, a[0]), LLVMPointerType(fty, 0), "");
+    w->pay[v] = LLVMBuildSExt(B, LLVMBuildCall2(B, fty, fn, x, 2, ""), w->i64, "");
+    return;
+  }
+  case IR_shapek:
     if (!in->imm) {
-      fail(w, "hasshape without its shape (IR from text)%s", "");
+      fail(w, "shapek without its shape (IR from text)%s", "");
       return;
     }
-    LLVMValueRef o = LLVMBuildIntToPtr(B, PP(w, a[0]), w->p8, "");
-    w->pay[v] = LLVMBuildICmp(B, LLVMIntEQ, ld(w, o, offsetof(sc_object, shape)), K(w, (uint64_t)in->imm), "");
+    w->pay[v] = K(w, (uint64_t)in->imm);
+    return;
+  case IR_padd: {
+    LLVMValueRef off = LLVMBuildShl(B, PP(w, a[1]), K(w, (uint64_t)in->aux), "");
+    w->pay[v] = LLVMBuildGEP2(B, w->i8, PP(w, a[0]), &off, 1, "");
     return;
   }
-  case IR_ldslot:
-  case IR_stslot: {
-    LLVMValueRef o = LLVMBuildIntToPtr(B, PP(w, a[0]), w->p8, "");
-    LLVMValueRef s = ldp(w, o, offsetof(sc_object, slots));
-    uint64_t off = (uint64_t)in->aux * sizeof(sc_value);
-    if (in->op == IR_ldslot) {
-      set_val(w, v, ld(w, s, off), ld(w, s, off + 8));
-    } else {
-      LLVMValueRef t, p;
-      boxed(w, a[1], &t, &p);
-      st(w, s, off, t);
-      st(w, s, off + 8, p);
-    }
+  case IR_ld:
+  case IR_ld32: {
+    LLVMTypeRef t = in->op == IR_ld32 ? w->i32 : in->ty == SC_TY_F64 ? w->f64 : w->i64;
+    LLVMValueRef x = LLVMBuildLoad2(B, t, addr(w, PP(w, a[0]), in->aux, t), "");
+    if (in->op == IR_ld32) x = LLVMBuildZExt(B, x, w->i64, "");
+    else if (in->ty == SC_TY_PTR) x = LLVMBuildIntToPtr(B, x, w->p8, "");
+    w->pay[v] = x;
     return;
   }
-  case IR_elemkind: {
-    LLVMValueRef o = LLVMBuildIntToPtr(B, PP(w, a[0]), w->p8, "");
-    LLVMValueRef idx = K(w, offsetof(sc_array, kind));
-    LLVMValueRef q = LLVMBuildPointerCast(B, LLVMBuildGEP2(B, w->i8, o, &idx, 1, ""), LLVMPointerType(w->i32, 0), "");
-    w->pay[v] = LLVMBuildZExt(B, LLVMBuildLoad2(B, w->i32, q, ""), w->i64, "");
-    return;
-  }
-  case IR_arrlen: w->pay[v] = ld(w, LLVMBuildIntToPtr(B, PP(w, a[0]), w->p8, ""), offsetof(sc_array, len)); return;
-  case IR_ldelem:
-  case IR_stelem: {
-    LLVMValueRef o = LLVMBuildIntToPtr(B, PP(w, a[0]), w->p8, "");
-    LLVMValueRef d = ldp(w, o, offsetof(sc_array, d));
-    uint8_t ety = in->op == IR_ldelem ? in->ty : w->f->ins[a[2]].ty;
-    LLVMValueRef off = LLVMBuildMul(B, PP(w, a[1]), K(w, ety == SC_TY_VAL ? 16 : 8), "");
-    LLVMValueRef e = LLVMBuildGEP2(B, w->i8, d, &off, 1, "");
-    LLVMTypeRef lt = ety == SC_TY_F64 ? w->f64 : w->i64;
-    LLVMValueRef ep = LLVMBuildPointerCast(B, e, LLVMPointerType(lt, 0), "");
-    if (in->op == IR_ldelem) {
-      if (ety == SC_TY_VAL) set_val(w, v, ld(w, e, 0), ld(w, e, 8));
-      else w->pay[v] = LLVMBuildLoad2(B, lt, ep, "");
-    } else if (ety == SC_TY_VAL) {
-      st(w, e, 0, TT(w, a[2]));
-      st(w, e, 8, PP(w, a[2]));
-    } else {
-      LLVMBuildStore(B, PP(w, a[2]), ep);
-    }
-    return;
-  }
-  case IR_addslot: {
-    /* room in the slots: store, then the new shape; else the runtime grows them */
-    const sc_shape *ns = (const sc_shape *)(uintptr_t)in->imm;
-    if (!ns || !ns->nfields) {
-      fail(w, "addslot without its shape (IR from text)%s", "");
-      return;
-    }
-    uint32_t slot = ns->nfields - 1;
-    LLVMValueRef o = LLVMBuildIntToPtr(B, PP(w, a[0]), w->p8, ""), t, p;
-    LLVMValueRef idx = K(w, offsetof(sc_object, cap));
-    LLVMValueRef cp = LLVMBuildPointerCast(B, LLVMBuildGEP2(B, w->i8, o, &idx, 1, ""), LLVMPointerType(w->i32, 0), "");
-    LLVMValueRef room = LLVMBuildICmp(B, LLVMIntUGT, LLVMBuildLoad2(B, w->i32, cp, ""), K32(w, slot), "");
-    LLVMBasicBlockRef fast = LLVMAppendBasicBlockInContext(w->C, w->fn, "");
-    LLVMBasicBlockRef slow = LLVMAppendBasicBlockInContext(w->C, w->fn, "");
-    LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(w->C, w->fn, "");
-    LLVMBuildCondBr(B, room, fast, slow);
-    LLVMPositionBuilderAtEnd(B, fast);
-    boxed(w, a[1], &t, &p);
-    LLVMValueRef s = ldp(w, o, offsetof(sc_object, slots));
-    st(w, s, (uint64_t)slot * sizeof(sc_value), t);
-    st(w, s, (uint64_t)slot * sizeof(sc_value) + 8, p);
-    st(w, o, offsetof(sc_object, shape), K(w, (uint64_t)(uintptr_t)ns));
-    LLVMBuildBr(B, done);
-    LLVMPositionBuilderAtEnd(B, slow);
-    boxed(w, a[1], &t, &p);
-    LLVMValueRef x[4] = {o, ptrk(w, ns), t, p};
-    hcall(w, SC_H_add_field, x);
-    LLVMBuildBr(B, done);
-    LLVMPositionBuilderAtEnd(B, done);
+  case IR_st: {
+    LLVMValueRef x = PP(w, a[1]);
+    if (w->f->ins[a[1]].ty == SC_TY_PTR) x = LLVMBuildPtrToInt(B, x, w->i64, "");
+    LLVMBuildStore(B, x, addr(w, PP(w, a[0]), in->aux, LLVMTypeOf(x)));
     return;
   }
   case IR_jmp: LLVMBuildBr(B, w->bb[in->succ[0]]); return;
   case IR_br: LLVMBuildCondBr(B, PP(w, a[0]), w->bb[in->succ[0]], w->bb[in->succ[1]]); return;
-  case IR_ret: {
-    LLVMValueRef t, p, r = ldp(w, w->fp, offsetof(sc_frame, ret));
-    boxed(w, a[0], &t, &p);
-    st(w, r, 0, t);
-    st(w, r, 8, p);
-    LLVMBuildRet(B, K32(w, SC_ST_RET));
-    return;
-  }
-  case IR_halt: LLVMBuildRet(B, K32(w, SC_ST_HALT)); return;
-  case IR_framecheck: {
-    /* frames fp .. fp + n - 1 are the chain's: the callee needs fp + n */
-    sc_vm *vm = w->c->vm;
-    uint64_t n = sc_fs_frames(w->f, in->fs);
-    uintptr_t end = (uintptr_t)(vm->frames + vm->frames_cap) - n * sizeof(sc_frame);
-    check(w, in, LLVMBuildICmp(B, LLVMIntULT, LLVMBuildPtrToInt(B, w->fp, w->i64, ""), K(w, end), ""));
-    return;
-  }
   case IR_deopt: LLVMBuildBr(B, exit_block(w, in)); return;
-  default: lower_generic(w, v, in); return;
+  default: fail(w, "%s is not LIR (run pass lower first)", sc_irop_name(in->op)); return;
   }
 }
 
@@ -840,6 +528,7 @@ static LLVMTypeRef llty(lw *w, uint8_t ty) {
   switch (ty) {
   case SC_TY_F64: return w->f64;
   case SC_TY_BOOL: return w->i1;
+  case SC_TY_PTR: return w->p8;
   default: return w->i64;
   }
 }
@@ -849,12 +538,15 @@ static uint32_t scratch_need(sc_irfunc *f) {
   uint32_t n = 1;
   for (uint32_t i = 1; i < f->nins; i++)
     if (!f->ins[i].dead && f->ins[i].nargs > n) n = f->ins[i].nargs;
+    else if (!f->ins[i].dead && f->ins[i].op == IR_argbuf && (uint32_t)f->ins[i].aux / 16 > n) n = (uint32_t)f->ins[i].aux / 16;
   return n; /* exits have buffers of their own */
 }
 
 static sc_native_fn compile(void *ctx, sc_irfunc *f, FILE *dump, void **handle, char *err, size_t errlen) {
   llctx *c = ctx;
   *handle = NULL;
+  if (!f->rpo) sc_ir_dom(f);
+  if (!sc_lir_check(f, err, errlen)) return NULL;
   LLVMOrcThreadSafeContextRef tsc = LLVMOrcCreateNewThreadSafeContext();
   lw W = {.c = c, .f = f, .err = err, .errlen = errlen}, *w = &W;
   w->C = LLVMOrcThreadSafeContextGetContext(tsc);
@@ -903,7 +595,7 @@ static sc_native_fn compile(void *ctx, sc_irfunc *f, FILE *dump, void **handle, 
   w->out = LLVMBuildPointerCast(w->B, LLVMBuildAlloca(w->B, LLVMArrayType(w->i64, 2), "out"), w->p8, "");
   if (f->osr_pc < 0 && w->c->vm) { /* native stack room (an OSR entry runs in its frame's place) */
     LLVMBasicBlockRef over = LLVMAppendBasicBlockInContext(w->C, w->fn, "stackoverflow");
-    LLVMValueRef lim = ld(w, ptrk(w, &w->c->vm->native_limit), 0);
+    LLVMValueRef lim = LLVMBuildLoad2(w->B, w->i64, addr(w, ptrk(w, sc_vm_addr(w->c->vm, SC_VA_NATIVE_LIMIT, 0, 0)), 0, w->i64), "");
     LLVMValueRef here = LLVMBuildPtrToInt(w->B, w->buf, w->i64, "");
     LLVMBuildCondBr(w->B, LLVMBuildICmp(w->B, LLVMIntUGE, here, lim, ""), w->bb[0], over);
     LLVMPositionBuilderAtEnd(w->B, over);

@@ -271,7 +271,7 @@ static MIR_type_t sigty(char ch) {
  * result register, widened: C only defines the low 8 bits of a bool and
  * the low 32 of an int. */
 static MIR_reg_t hcall(lw *w, int h, const MIR_op_t *args) {
-  const char *s = sc_abi_helpers[h].sig;
+  const char *s = sc_helpers[h].sig;
   size_t n = strlen(s) - 1;
   MIR_type_t rt = s[0] == 'd' ? MIR_T_D : MIR_T_I64;
   if (!w->proto[h]) {
@@ -282,11 +282,11 @@ static MIR_reg_t hcall(lw *w, int h, const MIR_op_t *args) {
       ps[k] = (MIR_var_t){.type = sigty(s[k + 1]), .name = pn[k]};
     }
     char name[32];
-    snprintf(name, sizeof name, "p_%s", sc_abi_helpers[h].name);
+    snprintf(name, sizeof name, "p_%s", sc_helpers[h].name);
     w->proto[h] = MIR_new_proto_arr(w->m, name, 1, &rt, n, ps);
   }
   char an[32]; /* the address register is named after the helper, for dumps */
-  snprintf(an, sizeof an, "%s_%u", sc_abi_helpers[h].name, w->ntmp++);
+  snprintf(an, sizeof an, "%s_%u", sc_helpers[h].name, w->ntmp++);
   MIR_reg_t fa = MIR_new_func_reg(w->m, w->F, MIR_T_I64, an), r = tmp(w, rt);
   INS(w, MIR_MOV, R(w, fa), MIR_new_uint_op(w->m, (uint64_t)(uintptr_t)w->c->abi->helper[h]));
   MIR_op_t ops[16];
@@ -300,7 +300,7 @@ static MIR_reg_t hcall(lw *w, int h, const MIR_op_t *args) {
   return r;
 }
 
-/* The label that leaves at in's frame state (checked by supported(); the
+/* The label that leaves at in's frame state (checked by sc_lir_check(); the
  * exit block is emitted last). */
 static MIR_label_t exit_label(lw *w, const sc_ins *in) {
   uint32_t key = (uint32_t)in->fs * SC_NREASONS + sc_leave_reason(in);
@@ -335,260 +335,10 @@ static void emit_exit(lw *w, uint32_t key) {
   emit(w, MIR_new_ret_insn(w->m, 1, R(w, hcall(w, SC_H_deopt_inlined, a))));
 }
 
-/* Continue when r (an i64 0/1) is true, else leave at in's frame state. */
-static void check(lw *w, const sc_ins *in, MIR_reg_t r) { INS(w, MIR_BF, L(w, exit_label(w, in)), R(w, r)); }
-
-/* The out slot as v's value. */
-static void take_out(lw *w, uint32_t v) {
-  INS(w, MIR_MOV, TT(w, v), MEM(w, MIR_T_I64, OUT, w->buf));
-  INS(w, MIR_MOV, PP(w, v), MEM(w, MIR_T_I64, OUT + 8, w->buf));
-}
-
-/* Arguments args[from..) into the argument buffer; returns the count. */
-static uint32_t spill_args(lw *w, const sc_ins *in, uint32_t from) {
-  for (uint32_t k = from; k < in->nargs; k++) store_boxed(w, w->buf, ARGS + 16 * (int64_t)(k - from), in->args[k]);
-  return in->nargs - from;
-}
-
-/* A call's status: RET goes on with the result, LEAVE leaves at the call's
- * frame state, anything else unwinds. */
-static void call_status(lw *w, uint32_t v, const sc_ins *in, MIR_reg_t st) {
-  MIR_label_t ok = MIR_new_label(w->m);
-  INS(w, MIR_BEQ, L(w, ok), R(w, st), K(w, SC_ST_RET));
-  INS(w, MIR_BEQ, L(w, exit_label(w, in)), R(w, st), K(w, SC_JH_LEAVE));
-  emit(w, MIR_new_ret_insn(w->m, 1, R(w, st)));
-  emit(w, ok);
-  take_out(w, v);
-}
-
-static uint32_t call_pc(const sc_irfunc *f, const sc_ins *in) {
-  if (in->pc >= 0) return (uint32_t)in->pc;
-  return in->fs >= 0 ? f->fs[in->fs].pc : 0;
-}
-
-/* The frame call `in` runs from, its function and the call's pc: fp, or
- * for a call in inlined code the innermost frame of its chain, once the
- * chain's frames above fp are written. Nothing returns into those: their
- * ret stays unset. */
-static MIR_reg_t call_frame(lw *w, const sc_ins *in, const sc_vfunc **self, uint32_t *bpc) {
-  const sc_irfunc *f = w->f;
-  sc_vm *vm = w->c->vm;
-  uint32_t n = in->fs >= 0 ? sc_fs_frames(f, in->fs) : 1;
-  if (n <= 1) {
-    *self = &vm->funcs[f->func];
-    *bpc = call_pc(f, in);
-    return w->fp;
-  }
-  int32_t *chain = sc_arena_alloc(f->arena, n * sizeof *chain);
-  sc_fs_chain(f, in->fs, chain, n);
-  MIR_reg_t base = tmp(w, MIR_T_I64), fr = w->fp;
-  INS(w, MIR_MOV, R(w, base), MEM(w, MIR_T_I64, offsetof(sc_frame, base), w->fp));
-  int64_t off = 0;
-  for (uint32_t j = 0; j < n; j++) {
-    const sc_fs *c = &f->fs[chain[j]];
-    const sc_vfunc *cf = &vm->funcs[c->func];
-    if (j) {
-      fr = tmp(w, MIR_T_I64);
-      MIR_reg_t b = tmp(w, MIR_T_I64);
-      INS(w, MIR_ADD, R(w, fr), R(w, w->fp), K(w, (int64_t)j * (int64_t)sizeof(sc_frame)));
-      INS(w, MIR_ADD, R(w, b), R(w, base), K(w, off));
-      INS(w, MIR_MOV, MEM(w, MIR_T_I64, offsetof(sc_frame, base), fr), R(w, b));
-      INS(w, MIR_MOV, MEM(w, MIR_T_I64, offsetof(sc_frame, vf), fr), MIR_new_uint_op(w->m, (uint64_t)(uintptr_t)cf));
-    }
-    INS(w, MIR_MOV, MEM(w, MIR_T_I64, offsetof(sc_frame, pc), fr),
-        MIR_new_uint_op(w->m, (uint64_t)(uintptr_t)(cf->code + c->pc)));
-    off += (int64_t)cf->frame_size * (int64_t)sizeof(sc_value);
-    *self = cf;
-    *bpc = c->pc;
-  }
-  return fr;
-}
-
-/* Call of function k: when k has compiled code, the frame depth and the
- * value stack allow it, push the frame here and call the code directly
- * (what sc_jh_call does, without the helper); else the helper. */
-static bool direct_call(lw *w, uint32_t v, const sc_ins *in) {
-  sc_vm *vm = w->c->vm;
-  const sc_irfunc *f = w->f;
-  uint32_t k = (uint32_t)in->imm, bpc;
-  if (f->func >= vm->prog->nfuncs || k >= vm->prog->nfuncs) return false;
-  const sc_vfunc *cf = &vm->funcs[k], *self;
-  if (in->nargs != cf->f->arity) return false;
-  MIR_reg_t fr = call_frame(w, in, &self, &bpc);
-  MIR_label_t slow = MIR_new_label(w->m), done = MIR_new_label(w->m);
-  MIR_reg_t nat = tmp(w, MIR_T_I64), nf = tmp(w, MIR_T_I64), t = tmp(w, MIR_T_I64);
-  MIR_reg_t nb = tmp(w, MIR_T_I64), nend = tmp(w, MIR_T_I64), st = tmp(w, MIR_T_I64);
-  INS(w, MIR_MOV, R(w, nat), MIR_new_uint_op(w->m, (uint64_t)(uintptr_t)cf));
-  INS(w, MIR_MOV, R(w, nat), MEM(w, MIR_T_I64, offsetof(sc_vfunc, native), nat));
-  INS(w, MIR_BEQ, L(w, slow), R(w, nat), K(w, 0));
-  INS(w, MIR_ADD, R(w, nf), R(w, fr), K(w, sizeof(sc_frame)));
-  INS(w, MIR_MOV, R(w, t), MIR_new_uint_op(w->m, (uint64_t)(uintptr_t)(vm->frames + vm->frames_cap)));
-  INS(w, MIR_BEQ, L(w, slow), R(w, nf), R(w, t));
-  INS(w, MIR_MOV, R(w, nb), MEM(w, MIR_T_I64, offsetof(sc_frame, base), fr));
-  INS(w, MIR_ADD, R(w, nb), R(w, nb), K(w, (int64_t)self->frame_size * (int64_t)sizeof(sc_value)));
-  INS(w, MIR_ADD, R(w, nend), R(w, nb), K(w, (int64_t)cf->frame_size * (int64_t)sizeof(sc_value)));
-  INS(w, MIR_MOV, R(w, t), MIR_new_uint_op(w->m, (uint64_t)(uintptr_t)&vm->stack_end));
-  INS(w, MIR_MOV, R(w, t), MEM(w, MIR_T_I64, 0, t));
-  INS(w, MIR_UBGT, L(w, slow), R(w, nend), R(w, t));
-  for (uint32_t j = 0; j < cf->nlocals; j++) {
-    if (j < in->nargs) {
-      store_boxed(w, nb, 16 * (int64_t)j, in->args[j]);
-    } else {
-      INS(w, MIR_MOV, MEM(w, MIR_T_I64, 16 * (int64_t)j, nb), K(w, SC_NULL));
-      INS(w, MIR_MOV, MEM(w, MIR_T_I64, 16 * (int64_t)j + 8, nb), K(w, 0));
-    }
-  }
-  INS(w, MIR_MOV, MEM(w, MIR_T_I64, offsetof(sc_frame, pc), fr),
-      MIR_new_uint_op(w->m, (uint64_t)(uintptr_t)(self->code + bpc)));
-  INS(w, MIR_MOV, MEM(w, MIR_T_I64, offsetof(sc_frame, pc), nf), K(w, 0));
-  INS(w, MIR_MOV, MEM(w, MIR_T_I64, offsetof(sc_frame, base), nf), R(w, nb));
-  INS(w, MIR_MOV, MEM(w, MIR_T_I64, offsetof(sc_frame, ret), nf), R(w, w->out));
-  INS(w, MIR_MOV, MEM(w, MIR_T_I64, offsetof(sc_frame, vf), nf), MIR_new_uint_op(w->m, (uint64_t)(uintptr_t)cf));
-  INS(w, MIR_MOV, R(w, t), MIR_new_uint_op(w->m, (uint64_t)(uintptr_t)&vm->stack_top));
-  INS(w, MIR_MOV, MEM(w, MIR_T_I64, 0, t), R(w, nend));
-  if (!w->native_proto) {
-    MIR_type_t rt = MIR_T_I64;
-    MIR_var_t ps[2] = {{.type = MIR_T_I64, .name = "vm"}, {.type = MIR_T_I64, .name = "fp"}};
-    w->native_proto = MIR_new_proto_arr(w->m, "p_native", 1, &rt, 2, ps);
-  }
-  emit(w, MIR_new_call_insn(w->m, 5, MIR_new_ref_op(w->m, w->native_proto), R(w, nat), R(w, st), R(w, w->vm),
-                            R(w, nf)));
-  INS(w, MIR_EXT32, R(w, st), R(w, st));
-  INS(w, MIR_BEQ, L(w, done), R(w, st), K(w, SC_ST_RET));
-  MIR_op_t fa[3] = {R(w, w->vm), R(w, nf), R(w, st)};
-  INS(w, MIR_MOV, R(w, st), R(w, hcall(w, SC_H_call_finish, fa)));
-  INS(w, MIR_JMP, L(w, done));
-  emit(w, slow);
-  uint32_t n = spill_args(w, in, 0);
-  MIR_op_t x[7] = {R(w, w->vm), R(w, fr), K(w, bpc), K(w, k), K(w, n), R(w, w->args), R(w, w->out)};
-  INS(w, MIR_MOV, R(w, st), R(w, hcall(w, SC_H_call, x)));
-  emit(w, done);
-  call_status(w, v, in, st);
-  return true;
-}
-
-static void lower_generic(lw *w, uint32_t v, const sc_ins *in) {
-  const uint32_t *a = in->args;
-  MIR_op_t vm = R(w, w->vm), out = R(w, w->out);
-  MIR_reg_t r = 0;
-  switch (in->op) {
-  case IR_StoreGlobal: { /* through the runtime: code may depend on the old value */
-    MIR_op_t x[4] = {vm, K(w, (uint32_t)in->aux)};
-    boxed(w, a[0], &x[2], &x[3]);
-    hcall(w, SC_H_store_global, x);
-    return;
-  }
-  case IR_LoadGlobal: {
-    /* globals never move while the VM lives */
-    MIR_reg_t g = tmp(w, MIR_T_I64);
-    INS(w, MIR_MOV, R(w, g), MIR_new_uint_op(w->m, (uint64_t)(uintptr_t)&w->c->vm->globals[in->aux]));
-    if (in->op == IR_LoadGlobal) {
-      INS(w, MIR_MOV, TT(w, v), MEM(w, MIR_T_I64, 0, g));
-      INS(w, MIR_MOV, PP(w, v), MEM(w, MIR_T_I64, 8, g));
-    } else {
-      store_boxed(w, g, 0, a[0]);
-    }
-    return;
-  }
-  case IR_NewArray: {
-    uint32_t n = spill_args(w, in, 0);
-    MIR_op_t x[4] = {vm, R(w, w->args), K(w, n), out};
-    hcall(w, SC_H_new_array, x);
-    take_out(w, v);
-    return;
-  }
-  case IR_NewObject:
-  case IR_NewMap: {
-    MIR_op_t x[2] = {vm, out};
-    hcall(w, in->op == IR_NewObject ? SC_H_new_object : SC_H_new_map, x);
-    take_out(w, v);
-    return;
-  }
-  case IR_ArrayNew:
-  case IR_GetIndex:
-  case IR_MapGet:
-  case IR_MapHas: {
-    MIR_op_t x[6] = {vm, TT(w, a[0]), PP(w, a[0]), TT(w, a[1]), PP(w, a[1]), out};
-    int h = in->op == IR_ArrayNew ? SC_H_array_new : in->op == IR_GetIndex ? SC_H_get_index
-            : in->op == IR_MapGet  ? SC_H_map_get
-                                   : SC_H_map_has;
-    r = hcall(w, h, x);
-    break;
-  }
-  case IR_SetIndex:
-  case IR_MapSet: {
-    MIR_op_t x[7] = {vm, TT(w, a[0]), PP(w, a[0]), TT(w, a[1]), PP(w, a[1]), TT(w, a[2]), PP(w, a[2])};
-    check(w, in, hcall(w, in->op == IR_SetIndex ? SC_H_set_index : SC_H_map_set, x));
-    return;
-  }
-  case IR_ArrayLen: {
-    MIR_op_t x[4] = {vm, TT(w, a[0]), PP(w, a[0]), out};
-    r = hcall(w, SC_H_array_len, x);
-    break;
-  }
-  case IR_ArrayPush: {
-    MIR_op_t x[5] = {vm, TT(w, a[0]), PP(w, a[0]), TT(w, a[1]), PP(w, a[1])};
-    check(w, in, hcall(w, SC_H_array_push, x));
-    return;
-  }
-  case IR_GetProp: {
-    MIR_op_t x[5] = {vm, TT(w, a[0]), PP(w, a[0]), K(w, (uint32_t)in->aux), out};
-    r = hcall(w, SC_H_get_prop, x);
-    break;
-  }
-  case IR_SetProp: {
-    MIR_op_t x[6] = {vm, TT(w, a[0]), PP(w, a[0]), K(w, (uint32_t)in->aux), TT(w, a[1]), PP(w, a[1])};
-    check(w, in, hcall(w, SC_H_set_prop, x));
-    return;
-  }
-  case IR_Print: {
-    MIR_op_t x[3] = {vm};
-    boxed(w, a[0], &x[1], &x[2]);
-    hcall(w, SC_H_print, x);
-    return;
-  }
-  case IR_CallBuiltin: {
-    spill_args(w, in, 0);
-    MIR_op_t x[4] = {vm, K(w, (uint32_t)in->aux), R(w, w->args), out};
-    r = hcall(w, SC_H_builtin, x);
-    break;
-  }
-  case IR_Call: {
-    if (direct_call(w, v, in)) return;
-    const sc_vfunc *self;
-    uint32_t bpc;
-    MIR_reg_t fr = call_frame(w, in, &self, &bpc);
-    uint32_t n = spill_args(w, in, 0);
-    MIR_op_t x[7] = {vm, R(w, fr), K(w, bpc), K(w, (uint32_t)in->imm), K(w, n), R(w, w->args), out};
-    call_status(w, v, in, hcall(w, SC_H_call, x));
-    return;
-  }
-  case IR_CallValue: {
-    const sc_vfunc *self;
-    uint32_t bpc;
-    MIR_reg_t fr = call_frame(w, in, &self, &bpc);
-    uint32_t n = spill_args(w, in, 1);
-    MIR_op_t x[8] = {vm, R(w, fr), K(w, bpc), TT(w, a[0]), PP(w, a[0]), K(w, n), R(w, w->args), out};
-    call_status(w, v, in, hcall(w, SC_H_call_value, x));
-    return;
-  }
-  default: {
-    int bc = sc_irop_bcop(in->op);
-    if (bc < 0 || in->nargs < 1 || in->nargs > 2) {
-      fail(w, "no MIR lowering for %s", sc_irop_name(in->op));
-      return;
-    }
-    if (in->nargs == 1) {
-      MIR_op_t x[5] = {vm, K(w, bc), TT(w, a[0]), PP(w, a[0]), out};
-      r = hcall(w, SC_H_unary, x);
-    } else {
-      MIR_op_t x[7] = {vm, K(w, bc), TT(w, a[0]), PP(w, a[0]), TT(w, a[1]), PP(w, a[1]), out};
-      r = hcall(w, SC_H_binary, x);
-    }
-  }
-  }
-  if (sc_irop_flags(in->op) & IRF_THROW) check(w, in, r);
-  take_out(w, v);
+/* An operand: an i64 constant as an immediate, else its register. */
+static MIR_op_t O(lw *w, uint32_t a) {
+  const sc_ins *x = &w->f->ins[a];
+  return x->op == IR_const && x->ty == SC_TY_I64 ? K(w, x->imm) : PP(w, a);
 }
 
 /* dst = src, both of dst's type. */
@@ -603,16 +353,11 @@ static const MIR_insn_code_t fcmp_code[SC_NCONDS] = {MIR_DEQ, MIR_DNE, MIR_DLT, 
 static void lower_ins(lw *w, uint32_t v) {
   const sc_ins *in = &w->f->ins[v];
   const uint32_t *a = in->args;
-  switch (in->op) {
-  case IR_param: {
-    /* the value stack may have moved since entry: no cached base */
-    MIR_reg_t base = tmp(w, MIR_T_I64);
-    int64_t off = in->imm * (int64_t)sizeof(sc_value);
-    INS(w, MIR_MOV, R(w, base), MEM(w, MIR_T_I64, offsetof(sc_frame, base), w->fp));
-    if (in->ty == SC_TY_VAL) INS(w, MIR_MOV, TT(w, v), MEM(w, MIR_T_I64, off, base));
-    INS(w, is_f64(w, v) ? MIR_DMOV : MIR_MOV, PP(w, v), MEM(w, is_f64(w, v) ? MIR_T_D : MIR_T_I64, off + 8, base));
+  if (sc_lir_is_addr(in->op)) { /* addresses in the VM, which never move while it lives */
+    INS(w, MIR_MOV, PP(w, v), MIR_new_uint_op(w->m, (uint64_t)(uintptr_t)sc_lir_addr(w->c->vm, in)));
     return;
   }
+  switch (in->op) {
   case IR_const:
     switch (in->ty) {
     case SC_TY_VAL: {
@@ -656,7 +401,6 @@ static void lower_ins(lw *w, uint32_t v) {
     else if (in->ty == SC_TY_BOOL) INS(w, MIR_NE, PP(w, v), PP(w, a[0]), K(w, 0));
     else INS(w, MIR_MOV, PP(w, v), PP(w, a[0]));
     return;
-  case IR_tagof: INS(w, MIR_MOV, PP(w, v), TT(w, a[0])); return;
   case IR_istag: INS(w, MIR_EQ, PP(w, v), TT(w, a[0]), K(w, in->aux)); return;
   case IR_truthy: {
     /* null: false; bool, int: payload != 0; float: not +-0.0 (NaN is
@@ -739,11 +483,6 @@ static void lower_ins(lw *w, uint32_t v) {
   case IR_fsub: INS(w, MIR_DSUB, PP(w, v), PP(w, a[0]), PP(w, a[1])); return;
   case IR_fmul: INS(w, MIR_DMUL, PP(w, v), PP(w, a[0]), PP(w, a[1])); return;
   case IR_fdiv: INS(w, MIR_DDIV, PP(w, v), PP(w, a[0]), PP(w, a[1])); return;
-  case IR_fmod: {
-    MIR_op_t x[2] = {PP(w, a[0]), PP(w, a[1])};
-    INS(w, MIR_DMOV, PP(w, v), R(w, hcall(w, SC_H_fmod, x)));
-    return;
-  }
   case IR_fneg: INS(w, MIR_DNEG, PP(w, v), PP(w, a[0])); return;
   case IR_i2f: INS(w, MIR_I2D, PP(w, v), PP(w, a[0])); return;
   case IR_f2i: {
@@ -752,129 +491,64 @@ static void lower_ins(lw *w, uint32_t v) {
     INS(w, MIR_DGE, R(w, lo), PP(w, a[0]), MIR_new_double_op(w->m, -0x1p63));
     INS(w, MIR_DLT, R(w, hi), PP(w, a[0]), MIR_new_double_op(w->m, 0x1p63));
     INS(w, MIR_AND, R(w, lo), R(w, lo), R(w, hi));
-    check(w, in, lo);
+    INS(w, MIR_BF, L(w, exit_label(w, in)), R(w, lo));
     INS(w, MIR_D2I, PP(w, v), PP(w, a[0]));
     return;
   }
   case IR_bnot: INS(w, MIR_XOR, PP(w, v), PP(w, a[0]), K(w, 1)); return;
-  case IR_guard:
-    check(w, in, P(w, a[0]));
-    if (w->c->vm->stress_p > 0) { /* --deopt-stress: leave at random too */
-      MIR_op_t x[1] = {R(w, w->vm)};
-      MIR_reg_t r = hcall(w, SC_H_stress, x);
-      INS(w, MIR_BT, L(w, exit_label(w, in)), R(w, r));
-    }
-    return;
-  case IR_checkkind: {
-    /* StoreLocal accepts exactly the kind's tag: on a mismatch leave, and
-     * the interpreter raises the error */
-    static const int64_t want[] = {[SC_KIND_INT] = SC_INT, [SC_KIND_FLOAT] = SC_FLOAT, [SC_KIND_BOOL] = SC_BOOL};
-    const sc_irfunc *f = w->f;
-    if (f->local_kinds && in->aux >= 0 && (uint32_t)in->aux < f->nlocals && f->ins[a[0]].ty == SC_TY_VAL) {
-      unsigned k = f->local_kinds[in->aux];
-      if (k == SC_KIND_ANY) return;
-      if (k < sizeof want / sizeof *want) {
-        INS(w, MIR_BNE, L(w, exit_label(w, in)), TT(w, a[0]), K(w, want[k]));
-        return;
-      }
-    }
-    MIR_op_t x[5] = {R(w, w->vm), R(w, w->fp), K(w, (uint32_t)in->aux)};
-    boxed(w, a[0], &x[3], &x[4]);
-    check(w, in, hcall(w, SC_H_check_kind, x));
+  case IR_check: INS(w, MIR_BF, L(w, exit_label(w, in)), PP(w, a[0])); return;
+  case IR_callst: {
+    MIR_label_t ok = MIR_new_label(w->m);
+    INS(w, MIR_BEQ, L(w, ok), PP(w, a[0]), K(w, SC_ST_RET));
+    INS(w, MIR_BEQ, L(w, exit_label(w, in)), PP(w, a[0]), K(w, SC_JH_LEAVE));
+    emit(w, MIR_new_ret_insn(w->m, 1, PP(w, a[0])));
+    emit(w, ok);
     return;
   }
-  case IR_ret: {
-    MIR_reg_t r = tmp(w, MIR_T_I64);
-    INS(w, MIR_MOV, R(w, r), MEM(w, MIR_T_I64, offsetof(sc_frame, ret), w->fp));
-    store_boxed(w, r, 0, a[0]);
-    emit(w, MIR_new_ret_insn(w->m, 1, K(w, SC_ST_RET)));
+  case IR_callh: {
+    MIR_op_t x[12];
+    for (uint32_t k = 0; k < in->nargs && k < 12; k++) x[k] = O(w, a[k]);
+    INS(w, is_f64(w, v) ? MIR_DMOV : MIR_MOV, PP(w, v), R(w, hcall(w, in->aux, x)));
     return;
   }
-  case IR_halt: emit(w, MIR_new_ret_insn(w->m, 1, K(w, SC_ST_HALT))); return;
-  case IR_framecheck: {
-    /* frames fp .. fp + n - 1 are the chain's: the callee needs fp + n */
-    sc_vm *vm = w->c->vm;
-    uint64_t n = sc_fs_frames(w->f, in->fs);
-    uintptr_t end = (uintptr_t)(vm->frames + vm->frames_cap) - n * sizeof(sc_frame);
-    INS(w, MIR_UBGE, L(w, exit_label(w, in)), R(w, w->fp), MIR_new_uint_op(w->m, end));
-    return;
-  }
+  case IR_retst: emit(w, MIR_new_ret_insn(w->m, 1, O(w, a[0]))); return;
   case IR_deopt: INS(w, MIR_JMP, L(w, exit_label(w, in))); return;
-  case IR_hasshape: {
+  case IR_frame: case IR_vpay: case IR_i2p: case IR_mkval: case IR_tagof: /* alias_regs */
+  case IR_vm: case IR_outslot: case IR_argbuf: case IR_p2i: return;
+  case IR_band: INS(w, MIR_AND, PP(w, v), PP(w, a[0]), PP(w, a[1])); return;
+  case IR_calln:
+    if (!w->native_proto) {
+      MIR_type_t rt = MIR_T_I64;
+      MIR_var_t ps[2] = {{.type = MIR_T_I64, .name = "vm"}, {.type = MIR_T_I64, .name = "fp"}};
+      w->native_proto = MIR_new_proto_arr(w->m, "p_native", 1, &rt, 2, ps);
+    }
+    emit(w, MIR_new_call_insn(w->m, 5, MIR_new_ref_op(w->m, w->native_proto), PP(w, a[0]), PP(w, v), PP(w, a[1]),
+                              PP(w, a[2])));
+    INS(w, MIR_EXT32, PP(w, v), PP(w, v));
+    return;
+  case IR_shapek:
     if (!in->imm) {
-      fail(w, "v%u: hasshape without its shape (IR from text)", v);
+      fail(w, "v%u: shapek without its shape (IR from text)", v);
       return;
     }
-    MIR_reg_t sh = tmp(w, MIR_T_I64);
-    INS(w, MIR_MOV, R(w, sh), MEM(w, MIR_T_I64, offsetof(sc_object, shape), P(w, a[0])));
-    INS(w, MIR_EQ, PP(w, v), R(w, sh), MIR_new_uint_op(w->m, (uint64_t)in->imm));
+    INS(w, MIR_MOV, PP(w, v), MIR_new_uint_op(w->m, (uint64_t)in->imm));
+    return;
+  case IR_padd: {
+    MIR_reg_t e = tmp(w, MIR_T_I64);
+    INS(w, MIR_LSH, R(w, e), PP(w, a[1]), K(w, in->aux));
+    INS(w, MIR_ADD, PP(w, v), R(w, e), PP(w, a[0]));
     return;
   }
-  case IR_ldslot:
-  case IR_stslot: {
-    MIR_reg_t sl = tmp(w, MIR_T_I64);
-    int64_t off = (int64_t)in->aux * (int64_t)sizeof(sc_value);
-    INS(w, MIR_MOV, R(w, sl), MEM(w, MIR_T_I64, offsetof(sc_object, slots), P(w, a[0])));
-    if (in->op == IR_ldslot) {
-      INS(w, MIR_MOV, TT(w, v), MEM(w, MIR_T_I64, off, sl));
-      INS(w, MIR_MOV, PP(w, v), MEM(w, MIR_T_I64, off + 8, sl));
-    } else {
-      store_boxed(w, sl, off, a[1]);
-    }
+  case IR_ld:
+    if (is_f64(w, v)) INS(w, MIR_DMOV, PP(w, v), MEM(w, MIR_T_D, in->aux, P(w, a[0])));
+    else INS(w, MIR_MOV, PP(w, v), MEM(w, MIR_T_I64, in->aux, P(w, a[0])));
     return;
-  }
-  case IR_elemkind: INS(w, MIR_MOV, PP(w, v), MEM(w, MIR_T_U32, offsetof(sc_array, kind), P(w, a[0]))); return;
-  case IR_arrlen: INS(w, MIR_MOV, PP(w, v), MEM(w, MIR_T_I64, offsetof(sc_array, len), P(w, a[0]))); return;
-  case IR_ldelem:
-  case IR_stelem: {
-    uint8_t ety = in->op == IR_ldelem ? in->ty : w->f->ins[a[2]].ty;
-    MIR_reg_t d = tmp(w, MIR_T_I64), e = tmp(w, MIR_T_I64);
-    INS(w, MIR_MOV, R(w, d), MEM(w, MIR_T_I64, offsetof(sc_array, d), P(w, a[0])));
-    INS(w, MIR_LSH, R(w, e), PP(w, a[1]), K(w, ety == SC_TY_VAL ? 4 : 3));
-    INS(w, MIR_ADD, R(w, e), R(w, e), R(w, d));
-    if (in->op == IR_ldelem) {
-      if (ety == SC_TY_VAL) {
-        INS(w, MIR_MOV, TT(w, v), MEM(w, MIR_T_I64, 0, e));
-        INS(w, MIR_MOV, PP(w, v), MEM(w, MIR_T_I64, 8, e));
-      } else if (ety == SC_TY_F64) {
-        INS(w, MIR_DMOV, PP(w, v), MEM(w, MIR_T_D, 0, e));
-      } else {
-        INS(w, MIR_MOV, PP(w, v), MEM(w, MIR_T_I64, 0, e));
-      }
-    } else if (ety == SC_TY_VAL) {
-      store_boxed(w, e, 0, a[2]);
-    } else if (ety == SC_TY_F64) {
-      INS(w, MIR_DMOV, MEM(w, MIR_T_D, 0, e), PP(w, a[2]));
-    } else {
-      INS(w, MIR_MOV, MEM(w, MIR_T_I64, 0, e), PP(w, a[2]));
-    }
+  case IR_ld32: INS(w, MIR_MOV, PP(w, v), MEM(w, MIR_T_U32, in->aux, P(w, a[0]))); return;
+  case IR_st:
+    if (is_f64(w, a[1])) INS(w, MIR_DMOV, MEM(w, MIR_T_D, in->aux, P(w, a[0])), PP(w, a[1]));
+    else INS(w, MIR_MOV, MEM(w, MIR_T_I64, in->aux, P(w, a[0])), PP(w, a[1]));
     return;
-  }
-  case IR_addslot: {
-    /* room in the slots: store, then the new shape; else the runtime grows them */
-    const sc_shape *ns = (const sc_shape *)(uintptr_t)in->imm;
-    if (!ns || !ns->nfields) {
-      fail(w, "addslot[#%d] without its shape (IR from text)", in->aux);
-      return;
-    }
-    uint32_t slot = ns->nfields - 1;
-    MIR_label_t slow = MIR_new_label(w->m), done = MIR_new_label(w->m);
-    MIR_reg_t cap = tmp(w, MIR_T_I64), sl = tmp(w, MIR_T_I64);
-    MIR_op_t shape = MIR_new_uint_op(w->m, (uint64_t)(uintptr_t)ns);
-    INS(w, MIR_MOV, R(w, cap), MEM(w, MIR_T_U32, offsetof(sc_object, cap), P(w, a[0])));
-    INS(w, MIR_UBLE, L(w, slow), R(w, cap), K(w, slot));
-    INS(w, MIR_MOV, R(w, sl), MEM(w, MIR_T_I64, offsetof(sc_object, slots), P(w, a[0])));
-    store_boxed(w, sl, (int64_t)slot * (int64_t)sizeof(sc_value), a[1]);
-    INS(w, MIR_MOV, MEM(w, MIR_T_I64, offsetof(sc_object, shape), P(w, a[0])), shape);
-    INS(w, MIR_JMP, L(w, done));
-    emit(w, slow);
-    MIR_op_t x[4] = {PP(w, a[0]), shape};
-    boxed(w, a[1], &x[2], &x[3]);
-    hcall(w, SC_H_add_field, x);
-    emit(w, done);
-    return;
-  }
-  default: lower_generic(w, v, in); return;
+  default: fail(w, "v%u: %s is not LIR (run pass lower first)", v, sc_irop_name(in->op)); return;
   }
 }
 
@@ -1060,40 +734,35 @@ static uint32_t scratch_need(const sc_irfunc *f) {
   uint32_t n = 1;
   for (uint32_t i = 1; i < f->nins; i++)
     if (!f->ins[i].dead && f->ins[i].nargs > n) n = f->ins[i].nargs;
+    else if (!f->ins[i].dead && f->ins[i].op == IR_argbuf && (uint32_t)f->ins[i].aux / 16 > n) n = (uint32_t)f->ins[i].aux / 16;
   for (uint32_t s = 0; s < f->nfs; s++)
     if (sc_fs_exit_slots(f, (int32_t)s) > n) n = sc_fs_exit_slots(f, (int32_t)s);
   return n;
 }
 
-/* Rejects what the lowering cannot handle before MIR sees any of it. */
-static bool supported(lw *w) {
+/* LIR ops that only rename registers get their operands' registers, in
+ * reverse post-order (operands first): a value's registers are written
+ * once, and edges carry phi moves on split critical edges, so sharing
+ * them is what copy propagation on SSA does. */
+static void alias_regs(lw *w) {
   const sc_irfunc *f = w->f;
   for (uint32_t k = 0; k < f->nrpo; k++) {
     const sc_blk *bl = &f->blk[f->rpo[k]];
-    if (!bl->nins || !(sc_irop_flags(f->ins[bl->ins[bl->nins - 1]].op) & IRF_TERM)) {
-      fail(w, "b%u has no terminator", f->rpo[k]);
-      return false;
-    }
     for (uint32_t i = 0; i < bl->nins; i++) {
-      const sc_ins *in = &f->ins[bl->ins[i]];
-      if (in->op >= IR_NOPS || in->ty == SC_TY_PTR) {
-        fail(w, "v%u: unsupported %s", bl->ins[i], in->op < IR_NOPS ? "ptr value" : "opcode");
-        return false;
-      }
-      /* generic ops read their operands as (tag, payload) registers */
-      for (uint32_t j = 0; sc_irop_bcop(in->op) >= 0 && j < in->nargs; j++)
-        if (f->ins[in->args[j]].ty != SC_TY_VAL) {
-          fail(w, "v%u: operand %u of %s is not a val", bl->ins[i], j, sc_irop_name(in->op));
-          return false;
-        }
-      bool leaves = sc_irop_flags(in->op) & IRF_THROW;
-      if ((leaves || in->fs >= 0) && (in->fs < 0 || (uint32_t)in->fs >= f->nfs)) {
-        fail(w, "v%u: %s may leave but has no frame state", bl->ins[i], sc_irop_name(in->op));
-        return false;
+      uint32_t v = bl->ins[i];
+      const uint32_t *a = f->ins[v].args;
+      switch (f->ins[v].op) {
+      case IR_frame: w->pay[v] = w->fp; break;
+      case IR_vm: w->pay[v] = w->vm; break;
+      case IR_outslot: w->pay[v] = w->out; break;
+      case IR_argbuf: w->pay[v] = w->args; break;
+      case IR_vpay: case IR_i2p: case IR_p2i: w->pay[v] = P(w, a[0]); break;
+      case IR_tagof: w->pay[v] = T(w, a[0]); break;
+      case IR_mkval: w->tag[v] = P(w, a[0]), w->pay[v] = P(w, a[1]); break;
+      default: break;
       }
     }
   }
-  return true;
 }
 
 static void lower_func(lw *w, const char *name) {
@@ -1120,13 +789,14 @@ static void lower_func(lw *w, const char *name) {
   if (f->osr_pc < 0 && w->c->vm) { /* native stack room (an OSR entry runs in its frame's place) */
     MIR_reg_t lim = tmp(w, MIR_T_I64);
     MIR_label_t ok = MIR_new_label(w->m);
-    INS(w, MIR_MOV, R(w, lim), MIR_new_uint_op(w->m, (uint64_t)(uintptr_t)&w->c->vm->native_limit));
+    INS(w, MIR_MOV, R(w, lim), MIR_new_uint_op(w->m, (uint64_t)(uintptr_t)sc_vm_addr(w->c->vm, SC_VA_NATIVE_LIMIT, 0, 0)));
     INS(w, MIR_MOV, R(w, lim), MEM(w, MIR_T_I64, 0, lim));
     INS(w, MIR_UBGE, L(w, ok), R(w, w->buf), R(w, lim));
     MIR_op_t x[2] = {R(w, w->vm), R(w, w->fp)};
     emit(w, MIR_new_ret_insn(w->m, 1, R(w, hcall(w, SC_H_stack_overflow, x))));
     emit(w, ok);
   }
+  alias_regs(w);
   uint32_t *order = block_layout(f);
   if (!order) {
     fail(w, "the block layout lost blocks (stale loop analysis?)");
@@ -1161,7 +831,7 @@ static sc_native_fn compile(void *ctx, sc_irfunc *f, FILE *dump, void **handle, 
   lw *volatile w = sc_arena_alloc(f->arena, sizeof *w);
   w->c = c;
   w->f = f;
-  if (!supported(w)) return NULL;
+  if (!sc_lir_check(f, err, errlen)) return NULL; /* before MIR sees any of it */
   unit *volatile u = current(c); /* volatile: kept across setjmp */
   w->m = u->m;
 

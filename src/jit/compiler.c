@@ -280,7 +280,7 @@ int sc_compile(sc_compiler *c, const sc_compile_request *req, sc_compile_result 
   sc_job job = {.prog = prog, .func = req->func, .osr_pc = req->osr_pc, .prof = req->feedback,
                 .profs = req->profiles, .globals = req->global_stores ? req->globals : NULL,
                 .gstores = req->globals ? req->global_stores : NULL, .pipeline = pipeline, .verify = true,
-                .dump = req->dump};
+                .dump = req->dump, .deopt_stress = c->vm->stress_p > 0};
   job.inl = req->inline_options ? *req->inline_options : c->vm->opts.inl;
   sc_job_result jr;
   sc_jit_build(c->be, c->ctx, &job, &jr, describe, res);

@@ -60,7 +60,15 @@ bool sc_jit_build(const sc_backend_impl *be, void *ctx, const sc_job *job, sc_jo
       r->secs = now() - t0;
       return false;
     }
-    r->fn = be->compile(ctx, f, job->dump, &r->handle, r->err, sizeof r->err);
+    sc_lower(f, job->deopt_stress); /* the backends translate LIR */
+    sc_diags d = {.filename = "ir"};
+    if (job->verify && sc_ir_verify(f, &d)) {
+      fprintf(stderr, "shapec: error: the IR verifier failed after pass 'lower' on function '%s':\n", f->name);
+      for (uint32_t k = 0; k < d.n; k++) fprintf(stderr, "  %s\n", d.v[k].msg);
+      r->rejected = true;
+      snprintf(r->err, sizeof r->err, "the IR verifier rejected it");
+    } else
+      r->fn = be->compile(ctx, f, job->dump, &r->handle, r->err, sizeof r->err);
     if (r->fn && f->ngdeps) {
       r->gdeps = malloc(f->ngdeps * sizeof *r->gdeps);
       memcpy(r->gdeps, f->gdeps, f->ngdeps * sizeof *r->gdeps);

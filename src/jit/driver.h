@@ -27,6 +27,7 @@ typedef struct sc_job {
   uint32_t budget;          /* IR instructions the backend may get (0: any) */
   const atomic_bool *cancel; /* when it becomes true, stop at the next step (NULL: never) */
   bool verify;              /* the IR verifier after every pass */
+  bool deopt_stress;        /* guards also leave when sc_jh_stress says so */
   FILE *dump;               /* the lowered code is printed there (NULL: not) */
 } sc_job;
 

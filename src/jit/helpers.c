@@ -1,4 +1,4 @@
-/* Helpers that compiled code calls (helpers.h, backend/abi.def): the generic operations
+/* Helpers that compiled code calls (helpers.h, ssa/helpers.def): the generic operations
  * on boxed values, calls, and the deoptimization exit. Failures only report
  * "leave here": the interpreter then runs the instruction again and raises
  * the error itself, so messages and traces are the interpreter's. */
@@ -240,9 +240,9 @@ int sc_jh_deopt_inlined(sc_vm *vm, sc_frame *fp, const sc_value *buf, uint32_t n
   return SC_ST_DEOPT;
 }
 
-/* abi.def's C functions, for backend contexts. */
+/* helpers.def's C functions, for backend contexts. */
 const sc_abi sc_jit_abi = {{
 #define HELPER(n, s, f) [SC_H_##n] = (const void *)f,
-#include "backend/abi.def"
+#include "ssa/helpers.def"
 #undef HELPER
 }};

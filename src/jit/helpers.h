@@ -1,9 +1,10 @@
-/* The helpers compiled code calls (backend/abi.def lists them; abi.h is
+/* The helpers compiled code calls (ssa/helpers.def lists them; abi.h is
  * the calling convention): their C prototypes. */
 #ifndef SC_JIT_HELPERS_H
 #define SC_JIT_HELPERS_H
 
 #include "backend/abi.h"
+#include "runtime/vm_internal.h"
 
 bool sc_jh_binary(sc_vm *vm, uint32_t op, sc_jt at, sc_jp ap, sc_jt bt, sc_jp bp, sc_value *out);
 bool sc_jh_unary(sc_vm *vm, uint32_t op, sc_jt at, sc_jp ap, sc_value *out);

@@ -145,7 +145,7 @@ static void build(const sc_jit *j, void *ctx, int owner, creq *r, FILE *dump, bo
                 .profs = r->profs, .globals = r->gvals, .gstores = r->gstores, .pidx = r->pidx,
                 .gidx = r->gidx, .inl = j->vm->opts.inl,
                 .budget = !budget ? 0 : j->vm->opts.compile_budget ? j->vm->opts.compile_budget : SC_DEFAULT_COMPILE_BUDGET,
-                .dump = dump, .cancel = &j->cancel};
+                .dump = dump, .cancel = &j->cancel, .deopt_stress = j->vm->stress_p > 0};
 #ifdef SC_CHECKING
   job.verify = true;
 #endif

@@ -21,6 +21,7 @@ typedef struct sc_pipeline_opts {
   bool print_loops; /* with each printed function, its loop forest */
   bool time_passes;
   bool verify; /* run the verifier after every pass (on in checking builds) */
+  bool deopt_stress; /* lower: guards also leave when sc_jh_stress says so */
   bool check_roundtrip; /* every printed function must parse back to itself */
   FILE *out;   /* where printing goes */
   FILE *err;   /* timing and verifier failures */
@@ -78,6 +79,11 @@ bool sc_pass_globals(sc_irfunc *f);
 bool sc_pass_hoist(sc_irfunc *f);
 bool sc_pass_inline(sc_irfunc *f);
 bool sc_pass_osr(sc_irfunc *f);
+/* Typed SSA to LIR (pass_lower.c): what the backends translate. */
+bool sc_pass_lower(sc_irfunc *f);
+/* The same, with every guard also leaving when sc_jh_stress says so
+ * (--deopt-stress) when stress is set. */
+bool sc_lower(sc_irfunc *f, bool stress);
 
 #define SC_DEFAULT_PIPELINE "lift,phis,simplify,inline,phis,simplify,dce"
 /* With feedback: assume stable globals, inline, speculate (an OSR entry

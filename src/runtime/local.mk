@@ -1,5 +1,6 @@
 libshapec_la_SOURCES += src/runtime/gc.c
 libshapec_la_SOURCES += src/runtime/vm_internal.h src/runtime/vm.c
+libshapec_la_SOURCES += src/runtime/layout.h src/runtime/layout.def src/runtime/layout.c
 libshapec_la_SOURCES += src/runtime/interp.c src/runtime/interp_loop.h
 libshapec_la_SOURCES += src/runtime/feedback.c
 libshapec_la_SOURCES += src/runtime/escape.c

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "runtime/layout.h"
 #include "runtime/runtime.h"
 #include "shapec/feedback.h"
 #include "shapec/vm.h"
@@ -61,11 +62,7 @@ static inline void sc_vm_slot_clear(sc_fb_slot *s) {
   s->e[0] = SC_FB_NO_ENTRY;
 }
 
-/* Statuses of an interpreter run and of compiled code (backend/abi.h). */
-enum { SC_ST_RET, SC_ST_ERROR, SC_ST_HALT, SC_ST_DEOPT };
 
-struct sc_frame;
-typedef int (*sc_native_fn)(sc_vm *vm, struct sc_frame *fp);
 struct sc_vfunc;
 
 /* What the runtime asks of the tier manager (src/jit), the layer above

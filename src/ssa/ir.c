@@ -28,6 +28,22 @@ const char *sc_irop_sig(unsigned op) { return op < IR_NOPS ? ops[op].sig : ""; }
 int sc_irop_bcop(unsigned op) { return op < IR_NOPS ? ops[op].bcop : -1; }
 sc_static_kind sc_irop_static(unsigned op) { return op < IR_NOPS ? (sc_static_kind)ops[op].sk : SC_SK_NONE; }
 
+const sc_helper_info sc_helpers[SC_NHELPERS] = {
+#define HELPER(n, s, f) {#n, s},
+#include "ssa/helpers.def"
+#undef HELPER
+};
+
+bool sc_irop_in_lir(unsigned op) {
+  if (op >= IR_NOPS || ops[op].bcop >= 0) return false;
+  switch (op) {
+  case IR_param: case IR_hasshape: case IR_ldslot: case IR_stslot: case IR_elemkind: case IR_arrlen:
+  case IR_ldelem: case IR_stelem: case IR_addslot: case IR_guard: case IR_checkkind: case IR_fmod:
+  case IR_ret: case IR_halt: case IR_framecheck: return false;
+  default: return true;
+  }
+}
+
 int sc_irop_by_name(const char *name, size_t len) {
   for (unsigned k = 0; k < IR_NOPS; k++)
     if (strlen(ops[k].name) == len && !memcmp(ops[k].name, name, len)) return (int)k;

@@ -233,9 +233,28 @@ typedef enum sc_static_kind {
   SC_SK_NAME,    /* aux: a property name id, by name */
   SC_SK_BUILTIN, /* aux: sc_builtin */
   SC_SK_NUM,     /* aux: a number written #n (a slot, a shape id) */
-  SC_SK_FUNC     /* imm: a function of the program, by name */
+  SC_SK_FUNC,    /* imm: a function of the program, by name */
+  SC_SK_HELPER   /* aux: a helper compiled code calls (helpers.def), by name */
 } sc_static_kind;
 sc_static_kind sc_irop_static(unsigned op);
+/* May op appear in LIR (after pass lower)? Not the generic ops and the
+ * typed ops lower rewrites (param, guard, ldslot, Call, ret, ...). */
+bool sc_irop_in_lir(unsigned op);
+/* Is op one only LIR has (vpay and after)? */
+static inline bool sc_irop_lir_only(unsigned op) { return op >= IR_vpay && op < IR_NOPS; }
+
+/* The helpers compiled code calls (ssa/helpers.def), by number. */
+enum {
+#define HELPER(n, s, f) SC_H_##n,
+#include "ssa/helpers.def"
+#undef HELPER
+  SC_NHELPERS
+};
+typedef struct sc_helper_info {
+  const char *name; /* helpers.def's name */
+  const char *sig;  /* helpers.def's signature */
+} sc_helper_info;
+extern const sc_helper_info sc_helpers[SC_NHELPERS];
 static inline unsigned sc_ir_flags(const sc_ins *in) { return sc_irop_flags(in->op); }
 const char *sc_ty_name(sc_ty t);
 const char *sc_cond_name(sc_cond c);

@@ -6,6 +6,7 @@
  * defined before its use on every path. */
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "ssa/ir.h"
 
@@ -52,9 +53,44 @@ static sc_ty ty_of_letter(char c) {
 
 static bool is_raw(uint8_t t) { return t == SC_TY_I64 || t == SC_TY_F64 || t == SC_TY_BOOL; }
 
+/* A signature letter of helpers.def as a type. */
+static sc_ty ty_of_sig(char c) {
+  switch (c) {
+  case 'p': return SC_TY_PTR;
+  case 'd': return SC_TY_F64;
+  case 'b': return SC_TY_BOOL;
+  default: return SC_TY_I64;
+  }
+}
+
+/* callh: result and operands against the helper's signature. */
+static void check_callh(vstate *v, uint32_t id, const sc_ins *in) {
+  if (in->aux < 0 || in->aux >= SC_NHELPERS) return; /* check_static says so */
+  const char *sig = sc_helpers[in->aux].sig;
+  uint32_t n = (uint32_t)strlen(sig) - 1;
+  if (in->ty != ty_of_sig(sig[0]))
+    err(v, "%s: %s gives %s, not %s", desc(v, id), sc_helpers[in->aux].name, sc_ty_name(ty_of_sig(sig[0])),
+        sc_ty_name((sc_ty)in->ty));
+  if (in->nargs != n) {
+    err(v, "%s: %s takes %u operands, not %u", desc(v, id), sc_helpers[in->aux].name, n, in->nargs);
+    return;
+  }
+  for (uint32_t k = 0; k < n; k++) {
+    uint32_t a = in->args[k];
+    if (!a || a >= v->f->nins) err(v, "%s: operand %u is not a value (v%u)", desc(v, id), k + 1, a);
+    else if (v->f->ins[a].ty != ty_of_sig(sig[k + 1]))
+      err(v, "%s: operand %u must be %s, v%u is %s", desc(v, id), k + 1, sc_ty_name(ty_of_sig(sig[k + 1])), a,
+          sc_ty_name((sc_ty)v->f->ins[a].ty));
+  }
+}
+
 /* Result type, operand types and count against irops.def. */
 static void check_types(vstate *v, uint32_t id, const sc_ins *in) {
   sc_irfunc *f = v->f;
+  if (in->op == IR_callh) {
+    check_callh(v, id, in);
+    return;
+  }
   char res = sc_irop_result(in->op);
   if (res == 't') {
     bool ok;
@@ -62,6 +98,7 @@ static void check_types(vstate *v, uint32_t id, const sc_ins *in) {
     case IR_param: ok = in->ty == SC_TY_VAL; break;
     case IR_const: ok = in->ty == SC_TY_VAL || is_raw(in->ty); break;
     case IR_unbox: ok = is_raw(in->ty); break;
+    case IR_ld: ok = in->ty == SC_TY_I64 || in->ty == SC_TY_F64 || in->ty == SC_TY_PTR; break;
     default: ok = in->ty != SC_TY_VOID; break;
     }
     if (!ok) err(v, "%s cannot have type %s", desc(v, id), sc_ty_name((sc_ty)in->ty));
@@ -108,6 +145,8 @@ static void check_types(vstate *v, uint32_t id, const sc_ins *in) {
             sc_ty_name((sc_ty)at));
     } else if (want == '?') {
       if (in->op == IR_box && !is_raw(at)) err(v, "%s: box of v%u, which is %s (not i64, f64 or bool)", desc(v, id), a, sc_ty_name((sc_ty)at));
+      if (in->op == IR_st && at != SC_TY_I64 && at != SC_TY_F64 && at != SC_TY_PTR)
+        err(v, "%s: stores v%u, which is %s (not i64, f64 or ptr)", desc(v, id), a, sc_ty_name((sc_ty)at));
     } else if (at != ty_of_letter(want))
       err(v, "%s: operand %u must be %s, v%u is %s", desc(v, id), k + 1, sc_ty_name(ty_of_letter(want)), a,
           sc_ty_name((sc_ty)at));
@@ -138,6 +177,9 @@ static void check_static(vstate *v, uint32_t id, const sc_ins *in, uint32_t b) {
     break;
   case SC_SK_NAME:
     if (!(ok = p && in->aux >= 0 && (uint32_t)in->aux < p->nnames)) err(v, "%s: no property name #%d", desc(v, id), in->aux);
+    break;
+  case SC_SK_HELPER:
+    if (!(ok = in->aux >= 0 && in->aux < SC_NHELPERS)) err(v, "%s: no helper #%d", desc(v, id), in->aux);
     break;
   case SC_SK_BUILTIN:
     if (!(ok = in->aux >= 0 && in->aux < SC_NBUILTINS)) err(v, "%s: no builtin #%d", desc(v, id), in->aux);
@@ -172,6 +214,15 @@ static void check_static(vstate *v, uint32_t id, const sc_ins *in, uint32_t b) {
   case IR_CallBuiltin:
     if (ok && (uint32_t)sc_builtin_argc((sc_builtin)in->aux) != in->nargs)
       err(v, "%s: %s takes %d arguments, not %u", desc(v, id), sc_builtin_name((sc_builtin)in->aux), sc_builtin_argc((sc_builtin)in->aux), in->nargs);
+    break;
+  case IR_ld: case IR_ld32: case IR_st:
+    if (in->aux < 0) err(v, "%s: negative offset %d", desc(v, id), in->aux);
+    break;
+  case IR_rpc:
+    if (ok && (in->aux < 0 || (uint32_t)in->aux >= p->funcs[in->imm]->ncode)) err(v, "%s: %s has no pc %d", desc(v, id), p->funcs[in->imm]->name, in->aux);
+    break;
+  case IR_padd:
+    if (in->aux < 0 || in->aux > 4) err(v, "%s: shift %d (0 to 4)", desc(v, id), in->aux);
     break;
   case IR_checkkind:
     if (ok && f->local_kinds[in->aux] == SC_KIND_ANY) err(v, "%s: checkkind of %s, which has no declared kind", desc(v, id), f->local_names[in->aux]);
@@ -258,6 +309,9 @@ int sc_ir_verify(sc_irfunc *f, sc_diags *d) {
   uint32_t *pos = calloc(f->nins + 1, sizeof *pos);
   uint8_t *placed = calloc(f->nins + 1, 1);
   if (f->blk[0].npreds) err(&v, "the entry block b0 has predecessors");
+  /* LIR (an op only pass lower writes is there) has none of the ops lower rewrites */
+  bool lir = false;
+  for (uint32_t i = 1; i < f->nins && !lir; i++) lir = !f->ins[i].dead && sc_irop_lir_only(f->ins[i].op);
   for (uint32_t b = 0; b < f->nblk; b++) {
     sc_blk *bl = &f->blk[b];
     if (bl->dead) continue;
@@ -290,6 +344,7 @@ int sc_ir_verify(sc_irfunc *f, sc_diags *d) {
         seen_nonphi = true;
       check_types(&v, id, in);
       check_static(&v, id, in, b);
+      if (lir && !sc_irop_in_lir(in->op)) err(&v, "%s in LIR (pass lower rewrites it)", desc(&v, id));
       if ((fl & IRF_THROW) && in->fs < 0) err(&v, "%s may leave compiled code but has no frame state", desc(&v, id));
       if (!(fl & IRF_THROW) && in->fs >= 0) err(&v, "%s has a frame state but cannot leave compiled code", desc(&v, id));
       if (in->fs >= 0) check_fs(&v, in->fs, id);

@@ -417,6 +417,7 @@ static const char *builtin_n(unsigned k) { return sc_builtin_name((sc_builtin)k)
 static const char *state_n(unsigned k) { return sc_fb_state_name(k); }
 static const char *flag_n(unsigned k) { return sc_fb_flag_name(k, true); }
 static const char *elems_n(unsigned k) { return sc_elems_names[k]; }
+static const char *helper_n(unsigned h) { return sc_helpers[h].name; }
 static const char *kind_n(unsigned k) { return sc_kind_name((sc_kind)k); }
 
 static bool enum_word(parser *P, const char *(*name)(unsigned), unsigned n, const char *what, int *out) {
@@ -456,6 +457,7 @@ static bool parse_static(parser *P, sc_ins *in) {
   case SC_SK_COND: ok = enum_word(P, cond_n, SC_NCONDS, "condition", &x); in->aux = x; break;
   case SC_SK_REASON: ok = enum_word(P, reason_n, SC_NREASONS, "reason", &x); in->aux = x; break;
   case SC_SK_BUILTIN: ok = enum_word(P, builtin_n, SC_NBUILTINS, "builtin", &x); in->aux = x; break;
+  case SC_SK_HELPER: ok = enum_word(P, helper_n, SC_NHELPERS, "helper", &x); in->aux = x; break;
   case SC_SK_FUNC: ok = func_operand(P, &in->imm); break;
   default: /* LOCAL, GLOBAL, NAME, NUM: #n, or a name */
     if (accept(P, '#')) {
@@ -794,6 +796,12 @@ static bool parse_ins(parser *P, uint32_t b) {
   bool ok = true;
   switch (op) {
   case IR_param: ok = number(P, &in->imm); break;
+  case IR_rpc: {
+    int64_t pc;
+    ok = number(P, &pc);
+    in->aux = (int32_t)pc;
+    break;
+  }
   case IR_const: ok = parse_const(P, in); break;
   case IR_func: ok = func_operand(P, &in->imm); break;
   case IR_jmp: ok = block_ref(P, &f->ins[id].succ[0]); break;

@@ -89,6 +89,7 @@ static void print_static(const sc_irfunc *f, const sc_ins *in, FILE *out) {
   case SC_SK_NAME: print_name(out, p ? p->names : NULL, p ? p->nnames : 0, in->aux); break;
   case SC_SK_BUILTIN: fprintf(out, "[%s]", sc_builtin_name((sc_builtin)in->aux)); break;
   case SC_SK_NUM: fprintf(out, "[#%d]", in->aux); break;
+  case SC_SK_HELPER: fprintf(out, "[%s]", (unsigned)in->aux < SC_NHELPERS ? sc_helpers[in->aux].name : "?"); break;
   case SC_SK_FUNC: {
     const char *fn = func_name(f, (uint64_t)in->imm);
     if (fn) fprintf(out, "[%s]", fn);
@@ -125,6 +126,7 @@ void sc_ir_print_ins(sc_irfunc *f, uint32_t id, FILE *out) {
   const char *fn;
   switch (in->op) {
   case IR_param: fprintf(out, " %" PRId64, in->imm); break;
+  case IR_rpc: fprintf(out, " %d", in->aux); break;
   case IR_const: putc(' ', out); print_const(f, in, out); break;
   case IR_func:
     if ((fn = func_name(f, (uint64_t)in->imm))) fprintf(out, " %s", fn);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "backend/backend.h"
+#include "passes/passes.h"
 #include "jit/helpers.h"
 #include "jit/tier.h"
 
@@ -65,6 +66,11 @@ int main(int argc, char **argv) {
   }
   for (uint32_t i = 0; i < nf; i++) {
     sc_diags vd = {.filename = argv[3]};
+    if (sc_ir_verify(fs[i], &vd)) {
+      sc_diags_print(&vd, stderr);
+      return 2;
+    }
+    sc_pass_lower(fs[i]); /* the backends translate LIR */
     if (sc_ir_verify(fs[i], &vd)) {
       sc_diags_print(&vd, stderr);
       return 2;

@@ -1,0 +1,433 @@
+/* lower: typed SSA to LIR (irops.def's last group), the one lowering both
+ * backends share:
+ *  - parameters, globals, object slots and shapes, array lengths, kinds
+ *    and elements become loads and stores at [ptr + offset], with the
+ *    offsets of the runtime's layout table; vals are taken apart (tagof,
+ *    vpay) and put together (mkval);
+ *  - generic ops call their helper (callh, helpers.def) with (tag, payload)
+ *    operands, arguments in the argument buffer, the result in the out
+ *    slot, and leave at their frame state when it returns false (check);
+ *  - guards become checks (and, with --deopt-stress, a check of
+ *    sc_jh_stress), checkkind a tag check or the helper, fmod the helper,
+ *    ret and halt a store of the result and a status to return (retst).
+ * Control flow is unchanged: the dominator and loop analyses stay valid.
+ * LIR ops and ops it does not rewrite stay as they are, so running it
+ * twice changes nothing the second time. */
+#include "passes/passes.h"
+#include "runtime/layout.h"
+
+typedef struct lc {
+  sc_irfunc *f;
+  uint32_t b, at; /* inserting before index `at` of block b */
+  int32_t pc;
+  uint32_t *fwd, nfwd; /* the replacement of each lowered value */
+  bool stress;         /* --deopt-stress: guards also ask sc_jh_stress */
+} lc;
+
+static uint32_t fwd(lc *c, uint32_t v) {
+  while (v < c->nfwd && c->fwd[v]) v = c->fwd[v];
+  return v;
+}
+
+/* A new instruction before the one being lowered. */
+static uint32_t emit(lc *c, sc_irop op, sc_ty ty, int32_t aux, uint32_t a0, uint32_t a1) {
+  uint32_t n = a1 ? 2 : a0 ? 1 : 0;
+  uint32_t v = sc_ir_insert(c->f, c->b, c->at++, op, ty, n);
+  sc_ins *in = &c->f->ins[v];
+  in->aux = aux;
+  in->pc = c->pc;
+  if (n > 0) in->args[0] = fwd(c, a0);
+  if (n > 1) in->args[1] = fwd(c, a1);
+  return v;
+}
+
+/* callh[h] with operands x[0..n) (the helper's signature says the types). */
+static uint32_t callh(lc *c, int h, uint32_t n, const uint32_t *x) {
+  static const sc_ty res[128] = {['b'] = SC_TY_BOOL, ['w'] = SC_TY_I64, ['d'] = SC_TY_F64};
+  uint32_t v = sc_ir_insert(c->f, c->b, c->at++, IR_callh, res[(unsigned char)sc_helpers[h].sig[0]], n);
+  sc_ins *in = &c->f->ins[v];
+  in->aux = h;
+  in->pc = c->pc;
+  for (uint32_t k = 0; k < n; k++) in->args[k] = fwd(c, x[k]);
+  return v;
+}
+
+static uint32_t iconst(lc *c, int64_t k) {
+  uint32_t v = emit(c, IR_const, SC_TY_I64, 0, 0, 0);
+  c->f->ins[v].imm = k;
+  return v;
+}
+
+/* Leaves at fs (for reason) unless b. */
+static void check(lc *c, uint32_t b, int32_t fs, int32_t reason) {
+  uint32_t v = emit(c, IR_check, SC_TY_VOID, reason, b, 0);
+  c->f->ins[v].fs = fs;
+}
+
+static uint32_t tag(lc *c, uint32_t x) { return emit(c, IR_tagof, SC_TY_I64, 0, x, 0); }
+static uint32_t pay(lc *c, uint32_t x) { return emit(c, IR_vpay, SC_TY_I64, 0, x, 0); }
+
+static uint32_t ld(lc *c, sc_ty ty, uint32_t p, uint32_t off) { return emit(c, IR_ld, ty, (int32_t)off, p, 0); }
+
+/* The pointer in a val's payload (an object or array). */
+static uint32_t payload_ptr(lc *c, uint32_t x) {
+  return emit(c, IR_i2p, SC_TY_PTR, 0, emit(c, IR_vpay, SC_TY_I64, 0, x, 0), 0);
+}
+
+/* The val at [p + off]. */
+static uint32_t ld_val(lc *c, uint32_t p, uint32_t off) {
+  uint32_t t = ld(c, SC_TY_I64, p, off);
+  uint32_t y = ld(c, SC_TY_I64, p, off + sc_layout_info.value_payload);
+  return emit(c, IR_mkval, SC_TY_VAL, 0, t, y);
+}
+
+/* [p + off] = x: a val as its tag and payload, a raw value as it is. */
+static void st_val(lc *c, uint32_t p, uint32_t off, uint32_t x) {
+  if (c->f->ins[fwd(c, x)].ty != SC_TY_VAL) {
+    emit(c, IR_st, SC_TY_VOID, (int32_t)off, p, x);
+    return;
+  }
+  emit(c, IR_st, SC_TY_VOID, (int32_t)off, p, emit(c, IR_tagof, SC_TY_I64, 0, x, 0));
+  emit(c, IR_st, SC_TY_VOID, (int32_t)(off + sc_layout_info.value_payload), p,
+       emit(c, IR_vpay, SC_TY_I64, 0, x, 0));
+}
+
+/* Element i's address in array a's storage: 16-byte vals, 8-byte raw. */
+static uint32_t elem_addr(lc *c, uint32_t a, uint32_t i, uint8_t ety) {
+  uint32_t d = ld(c, SC_TY_PTR, payload_ptr(c, a), sc_layout_info.array_d);
+  return emit(c, IR_padd, SC_TY_PTR, ety == SC_TY_VAL ? 4 : 3, d, i);
+}
+
+/* The val a helper left in the out slot. */
+static uint32_t take_out(lc *c, uint32_t out) { return ld_val(c, out, 0); }
+
+/* Values args[from..) into a new argument buffer. */
+static uint32_t spill(lc *c, const sc_ins *in, uint32_t from) {
+  uint32_t n = in->nargs - from;
+  uint32_t b = emit(c, IR_argbuf, SC_TY_PTR, (int32_t)((n ? n : 1) * sc_layout_info.value_size), 0, 0);
+  for (uint32_t k = 0; k < n; k++) st_val(c, b, k * sc_layout_info.value_size, in->args[from + k]);
+  return b;
+}
+
+/* A generic op: its helper's call; 0 if it is not one lowered here.
+ * Operands are emitted one after the other (never as sibling arguments
+ * of a C call, whose order C leaves open), so the text is the same with
+ * every compiler. */
+static uint32_t lower_generic(lc *c, uint32_t v, const sc_ins *in) {
+  const uint32_t *a = in->args;
+  uint32_t x[8], n = 0, out = 0, ok;
+  int h;
+#define VAL(y) (x[n] = tag(c, y), x[n + 1] = pay(c, y), n += 2)
+#define K(k) (x[n] = iconst(c, k), n++)
+#define OUT() (x[n++] = out = emit(c, IR_outslot, SC_TY_PTR, 0, 0, 0))
+  x[n++] = emit(c, IR_vm, SC_TY_PTR, 0, 0, 0);
+  switch (in->op) {
+  case IR_StoreGlobal: h = SC_H_store_global, K(in->aux), VAL(a[0]); break; /* code may depend on the old value */
+  case IR_Print: h = SC_H_print, VAL(a[0]); break;
+  case IR_NewArray: x[n++] = spill(c, in, 0), h = SC_H_new_array, K(in->nargs), OUT(); break;
+  case IR_NewObject: h = SC_H_new_object, OUT(); break;
+  case IR_NewMap: h = SC_H_new_map, OUT(); break;
+  case IR_ArrayNew: h = SC_H_array_new, VAL(a[0]), VAL(a[1]), OUT(); break;
+  case IR_GetIndex: h = SC_H_get_index, VAL(a[0]), VAL(a[1]), OUT(); break;
+  case IR_MapGet: h = SC_H_map_get, VAL(a[0]), VAL(a[1]), OUT(); break;
+  case IR_MapHas: h = SC_H_map_has, VAL(a[0]), VAL(a[1]), OUT(); break;
+  case IR_SetIndex: h = SC_H_set_index, VAL(a[0]), VAL(a[1]), VAL(a[2]); break;
+  case IR_MapSet: h = SC_H_map_set, VAL(a[0]), VAL(a[1]), VAL(a[2]); break;
+  case IR_ArrayLen: h = SC_H_array_len, VAL(a[0]), OUT(); break;
+  case IR_ArrayPush: h = SC_H_array_push, VAL(a[0]), VAL(a[1]); break;
+  case IR_GetProp: h = SC_H_get_prop, VAL(a[0]), K(in->aux), OUT(); break;
+  case IR_SetProp: h = SC_H_set_prop, VAL(a[0]), K(in->aux), VAL(a[1]); break;
+  case IR_CallBuiltin: h = SC_H_builtin, K(in->aux), x[n++] = spill(c, in, 0), OUT(); break;
+  default:
+    if (in->nargs < 1 || in->nargs > 2) return 0;
+    h = in->nargs == 1 ? SC_H_unary : SC_H_binary, K(sc_irop_bcop(in->op)), VAL(a[0]);
+    if (in->nargs == 2) VAL(a[1]);
+    OUT();
+  }
+#undef VAL
+#undef K
+#undef OUT
+  ok = callh(c, h, n, x);
+  if (sc_irop_flags(in->op) & IRF_THROW) check(c, ok, in->fs, SC_RS_CHECK);
+  return out ? take_out(c, out) : v;
+}
+
+static void st(lc *c, uint32_t p, uint32_t off, uint32_t x) { emit(c, IR_st, SC_TY_VOID, (int32_t)off, p, x); }
+
+static uint32_t op_func(lc *c, sc_irop op, uint32_t func, int32_t aux) {
+  uint32_t v = emit(c, op, SC_TY_PTR, aux, 0, 0);
+  c->f->ins[v].imm = func;
+  return v;
+}
+
+static uint32_t frame_bytes(const sc_irfunc *f, uint32_t func) {
+  const sc_func *fn = f->prog->funcs[func];
+  return (fn->nlocals + fn->max_stack) * sc_layout_info.value_size;
+}
+
+/* Appends terminator op (br on cond, or jmp) to block b. */
+static void term(lc *c, uint32_t b, sc_irop op, uint32_t cond, uint32_t s0, uint32_t s1) {
+  uint32_t v = sc_ir_append(c->f, b, op, SC_TY_VOID, op == IR_br);
+  sc_ins *in = &c->f->ins[v];
+  in->pc = c->pc;
+  in->succ[0] = s0;
+  sc_ir_add_pred(c->f, s0, b);
+  if (op == IR_br) {
+    in->args[0] = cond;
+    in->succ[1] = s1;
+    sc_ir_add_pred(c->f, s1, b);
+  }
+}
+
+/* The frame call `in` runs from, its function and the call's pc: fp, or
+ * for a call in inlined code the innermost frame of its chain, once the
+ * chain's frames above fp are written as the interpreter would have them
+ * (traces, the depth limit). Nothing returns into those: their ret stays
+ * unset. */
+static uint32_t call_frame(lc *c, const sc_ins *in, uint32_t *self, uint32_t *bpc) {
+  const sc_irfunc *f = c->f;
+  const sc_layout *L = &sc_layout_info;
+  uint32_t n = 0, fp = emit(c, IR_frame, SC_TY_PTR, 0, 0, 0);
+  for (int32_t s = in->fs; s >= 0; s = f->fs[s].parent) n++;
+  if (n <= 1) {
+    *self = f->func;
+    *bpc = in->pc >= 0 ? (uint32_t)in->pc : in->fs >= 0 ? f->fs[in->fs].pc : 0;
+    return fp;
+  }
+  int32_t *chain = sc_arena_alloc(f->arena, n * sizeof *chain);
+  int32_t s = in->fs;
+  for (uint32_t j = n; j--; s = f->fs[s].parent) chain[j] = s;
+  uint32_t base = ld(c, SC_TY_PTR, fp, L->frame_base), fr = fp, off = 0;
+  for (uint32_t j = 0; j < n; j++) {
+    const sc_fs *cs = &f->fs[chain[j]];
+    if (j) {
+      uint32_t k = iconst(c, (int64_t)j * L->frame_size);
+      fr = emit(c, IR_padd, SC_TY_PTR, 0, fp, k);
+      k = iconst(c, off);
+      st(c, fr, L->frame_base, emit(c, IR_padd, SC_TY_PTR, 0, base, k));
+      st(c, fr, L->frame_vf, op_func(c, IR_vfunc, cs->func, 0));
+    }
+    st(c, fr, L->frame_pc, op_func(c, IR_rpc, cs->func, (int32_t)cs->pc));
+    off += frame_bytes(f, cs->func);
+    *self = cs->func;
+    *bpc = cs->pc;
+  }
+  return fr;
+}
+
+/* Call and CallValue. A Call of a function taking that many arguments
+ * pushes the callee's frame here and calls its compiled code directly when
+ * it has some and the frame array and the value stack have room (what
+ * sc_jh_call does, without the helper); else, and for CallValue, the
+ * helper runs the call. The status: RET goes on with the result in the
+ * out slot, LEAVE leaves at the call's frame state, others return. */
+static uint32_t lower_call(lc *c, uint32_t v, const sc_ins *in) {
+  sc_irfunc *f = c->f;
+  const sc_layout *L = &sc_layout_info;
+  const uint32_t *a = in->args;
+  uint32_t self, bpc, k = (uint32_t)in->imm, x[8], n = 0;
+  uint32_t fr = call_frame(c, in, &self, &bpc);
+  uint32_t vm = emit(c, IR_vm, SC_TY_PTR, 0, 0, 0), out = emit(c, IR_outslot, SC_TY_PTR, 0, 0, 0);
+  x[n++] = vm, x[n++] = fr, x[n++] = iconst(c, bpc);
+  if (in->op == IR_CallValue) {
+    x[n++] = tag(c, a[0]), x[n++] = pay(c, a[0]), x[n++] = iconst(c, in->nargs - 1), x[n++] = spill(c, in, 1);
+    x[n++] = out;
+    uint32_t r = callh(c, SC_H_call_value, n, x);
+    emit(c, IR_callst, SC_TY_VOID, 0, r, 0);
+    f->ins[f->blk[c->b].ins[c->at - 1]].fs = in->fs;
+    return take_out(c, out);
+  }
+  const sc_func *cf = f->prog->funcs[k];
+  /* the checks: compiled code, a frame left, room on the value stack */
+  uint32_t vf = op_func(c, IR_vfunc, k, 0);
+  uint32_t nat = ld(c, SC_TY_I64, vf, L->vfunc_native), t = iconst(c, 0);
+  uint32_t ok = emit(c, IR_icmp, SC_TY_BOOL, SC_CC_NE, nat, t);
+  t = iconst(c, L->frame_size);
+  uint32_t nf = emit(c, IR_padd, SC_TY_PTR, 0, fr, t), nfi = emit(c, IR_p2i, SC_TY_I64, 0, nf, 0);
+  t = emit(c, IR_p2i, SC_TY_I64, 0, emit(c, IR_framesend, SC_TY_PTR, 0, 0, 0), 0);
+  ok = emit(c, IR_band, SC_TY_BOOL, 0, ok, emit(c, IR_icmp, SC_TY_BOOL, SC_CC_NE, nfi, t));
+  uint32_t base = ld(c, SC_TY_PTR, fr, L->frame_base);
+  t = iconst(c, frame_bytes(f, self));
+  uint32_t nb = emit(c, IR_padd, SC_TY_PTR, 0, base, t);
+  t = iconst(c, frame_bytes(f, k));
+  uint32_t nend = emit(c, IR_padd, SC_TY_PTR, 0, nb, t), nendi = emit(c, IR_p2i, SC_TY_I64, 0, nend, 0);
+  t = emit(c, IR_p2i, SC_TY_I64, 0, ld(c, SC_TY_PTR, emit(c, IR_stackend, SC_TY_PTR, 0, 0, 0), 0), 0);
+  ok = emit(c, IR_band, SC_TY_BOOL, 0, ok, emit(c, IR_icmp, SC_TY_BOOL, SC_CC_LE, nendi, t));
+  /* b: the checks | fast: push, call | fin: after a non-RET status | slow: the helper | rest */
+  uint32_t b = c->b, rest = sc_ir_split_block(f, b, c->at);
+  uint32_t fast = sc_ir_block(f), fin = sc_ir_block(f), slow = sc_ir_block(f);
+  term(c, b, IR_br, ok, fast, slow);
+  c->b = fast, c->at = 0;
+  for (uint32_t j = 0; j < cf->nlocals; j++) { /* the arguments, nulls for the other locals */
+    if (j < in->nargs) {
+      st_val(c, nb, j * L->value_size, a[j]);
+      continue;
+    }
+    st(c, nb, j * L->value_size, iconst(c, SC_NULL));
+    st(c, nb, j * L->value_size + L->value_payload, iconst(c, 0));
+  }
+  st(c, fr, L->frame_pc, op_func(c, IR_rpc, self, (int32_t)bpc));
+  st(c, nf, L->frame_pc, iconst(c, 0));
+  st(c, nf, L->frame_base, nb);
+  st(c, nf, L->frame_ret, out);
+  st(c, nf, L->frame_vf, vf);
+  st(c, emit(c, IR_stacktop, SC_TY_PTR, 0, 0, 0), 0, nend);
+  uint32_t p = emit(c, IR_i2p, SC_TY_PTR, 0, nat, 0);
+  uint32_t st1 = sc_ir_insert(f, fast, c->at++, IR_calln, SC_TY_I64, 3);
+  f->ins[st1].args[0] = p, f->ins[st1].args[1] = vm, f->ins[st1].args[2] = nf, f->ins[st1].pc = c->pc;
+  t = iconst(c, SC_ST_RET);
+  term(c, fast, IR_br, emit(c, IR_icmp, SC_TY_BOOL, SC_CC_EQ, st1, t), rest, fin);
+  c->b = fin, c->at = 0;
+  uint32_t y[3] = {vm, nf, st1};
+  uint32_t st2 = callh(c, SC_H_call_finish, 3, y);
+  term(c, fin, IR_jmp, 0, rest, 0);
+  c->b = slow, c->at = 0;
+  x[n++] = iconst(c, k), x[n++] = iconst(c, in->nargs), x[n++] = spill(c, in, 0), x[n++] = out;
+  uint32_t st3 = callh(c, SC_H_call, n, x);
+  term(c, slow, IR_jmp, 0, rest, 0);
+  uint32_t phi = sc_ir_append(f, rest, IR_phi, SC_TY_I64, 3);
+  f->ins[phi].args[0] = st1, f->ins[phi].args[1] = st2, f->ins[phi].args[2] = st3;
+  c->b = rest, c->at = 1; /* v, after the phi */
+  emit(c, IR_callst, SC_TY_VOID, 0, phi, 0);
+  f->ins[f->blk[c->b].ins[c->at - 1]].fs = in->fs;
+  return take_out(c, out);
+}
+
+/* The value replacing v (0: v stays). */
+static uint32_t lower(lc *c, uint32_t v) {
+  const sc_layout *L = &sc_layout_info;
+  sc_ins in = c->f->ins[v]; /* a copy: inserting moves the array */
+  uint32_t a0 = in.nargs > 0 ? in.args[0] : 0, a1 = in.nargs > 1 ? in.args[1] : 0;
+  switch (in.op) {
+  case IR_param: {
+    /* the value stack may move: frame->base is read where it is needed */
+    uint32_t base = ld(c, SC_TY_PTR, emit(c, IR_frame, SC_TY_PTR, 0, 0, 0), L->frame_base);
+    return ld_val(c, base, (uint32_t)in.imm * L->value_size);
+  }
+  case IR_LoadGlobal: return ld_val(c, emit(c, IR_gaddr, SC_TY_PTR, in.aux, 0, 0), 0);
+  case IR_hasshape: {
+    uint32_t s = ld(c, SC_TY_I64, payload_ptr(c, a0), L->object_shape);
+    uint32_t k = emit(c, IR_shapek, SC_TY_I64, in.aux, 0, 0);
+    c->f->ins[k].imm = in.imm;
+    uint32_t r = emit(c, IR_icmp, SC_TY_BOOL, SC_CC_EQ, s, k);
+    return r;
+  }
+  case IR_ldslot:
+    return ld_val(c, ld(c, SC_TY_PTR, payload_ptr(c, a0), L->object_slots), (uint32_t)in.aux * L->value_size);
+  case IR_stslot:
+    st_val(c, ld(c, SC_TY_PTR, payload_ptr(c, a0), L->object_slots), (uint32_t)in.aux * L->value_size, a1);
+    return v;
+  case IR_elemkind: return emit(c, IR_ld32, SC_TY_I64, (int32_t)L->array_kind, payload_ptr(c, a0), 0);
+  case IR_arrlen: return ld(c, SC_TY_I64, payload_ptr(c, a0), L->array_len);
+  case IR_ldelem: {
+    uint32_t e = elem_addr(c, a0, a1, in.ty);
+    return in.ty == SC_TY_VAL ? ld_val(c, e, 0) : ld(c, (sc_ty)in.ty, e, 0);
+  }
+  case IR_stelem: {
+    uint32_t x = in.args[2];
+    st_val(c, elem_addr(c, a0, a1, c->f->ins[fwd(c, x)].ty), 0, x);
+    return v;
+  }
+  case IR_guard:
+    check(c, a0, in.fs, in.aux);
+    if (c->stress) { /* --deopt-stress: leave at random too */
+      uint32_t vm = emit(c, IR_vm, SC_TY_PTR, 0, 0, 0);
+      check(c, emit(c, IR_bnot, SC_TY_BOOL, 0, callh(c, SC_H_stress, 1, &vm), 0), in.fs, in.aux);
+    }
+    return v;
+  case IR_checkkind: {
+    /* StoreLocal accepts exactly the kind's tag: on a mismatch leave, and
+     * the interpreter raises the error */
+    static const int64_t want[] = {[SC_KIND_INT] = SC_INT, [SC_KIND_FLOAT] = SC_FLOAT, [SC_KIND_BOOL] = SC_BOOL};
+    const sc_irfunc *f = c->f;
+    unsigned k = f->local_kinds && in.aux >= 0 && (uint32_t)in.aux < f->nlocals ? f->local_kinds[in.aux] : SC_KIND_ANY;
+    if (k == SC_KIND_ANY) return v;
+    uint32_t ok, x[5];
+    if (k < sizeof want / sizeof *want) {
+      x[0] = tag(c, a0);
+      ok = emit(c, IR_icmp, SC_TY_BOOL, SC_CC_EQ, x[0], iconst(c, want[k]));
+    } else {
+      x[0] = emit(c, IR_vm, SC_TY_PTR, 0, 0, 0), x[1] = emit(c, IR_frame, SC_TY_PTR, 0, 0, 0);
+      x[2] = iconst(c, in.aux), x[3] = tag(c, a0), x[4] = pay(c, a0);
+      ok = callh(c, SC_H_check_kind, 5, x);
+    }
+    check(c, ok, in.fs, SC_RS_CHECK);
+    return v;
+  }
+  case IR_fmod: {
+    uint32_t x[2] = {a0, a1};
+    return callh(c, SC_H_fmod, 2, x);
+  }
+  case IR_ret:
+    st_val(c, ld(c, SC_TY_PTR, emit(c, IR_frame, SC_TY_PTR, 0, 0, 0), L->frame_ret), 0, a0);
+    emit(c, IR_retst, SC_TY_VOID, 0, iconst(c, SC_ST_RET), 0);
+    return v;
+  case IR_halt: emit(c, IR_retst, SC_TY_VOID, 0, iconst(c, SC_ST_HALT), 0); return v;
+  case IR_Call: case IR_CallValue: return lower_call(c, v, &in);
+  case IR_framecheck: {
+    /* frames fp .. fp + n - 1 are the chain's: the callee needs fp + n */
+    uint32_t n = 0;
+    for (int32_t s = in.fs; s >= 0; s = c->f->fs[s].parent) n++;
+    uint32_t end = emit(c, IR_p2i, SC_TY_I64, 0, emit(c, IR_framesend, SC_TY_PTR, 0, 0, 0), 0);
+    uint32_t k = iconst(c, (int64_t)n * L->frame_size);
+    uint32_t lim = emit(c, IR_isub, SC_TY_I64, 0, end, k);
+    uint32_t fp = emit(c, IR_p2i, SC_TY_I64, 0, emit(c, IR_frame, SC_TY_PTR, 0, 0, 0), 0);
+    check(c, emit(c, IR_icmp, SC_TY_BOOL, SC_CC_LT, fp, lim), in.fs, SC_RS_CHECK);
+    return v;
+  }
+  case IR_addslot: {
+    /* room in the slots: store, then the new shape; else the runtime grows them */
+    const sc_shape *ns = (const sc_shape *)(uintptr_t)in.imm;
+    uint32_t slot = ns ? ns->nfields - 1 : 0; /* from text: the backend says it lacks the shape */
+    uint32_t o = payload_ptr(c, a0), cap = emit(c, IR_ld32, SC_TY_I64, (int32_t)L->object_cap, o, 0);
+    uint32_t k = iconst(c, slot), room = emit(c, IR_icmp, SC_TY_BOOL, SC_CC_GT, cap, k);
+    uint32_t sh = emit(c, IR_shapek, SC_TY_I64, in.aux, 0, 0);
+    c->f->ins[sh].imm = in.imm;
+    uint32_t b = c->b, rest = sc_ir_split_block(c->f, b, c->at);
+    uint32_t fast = sc_ir_block(c->f), slow = sc_ir_block(c->f);
+    term(c, b, IR_br, room, fast, slow);
+    c->b = fast, c->at = 0;
+    st_val(c, ld(c, SC_TY_PTR, o, L->object_slots), slot * L->value_size, a1);
+    st(c, o, L->object_shape, sh);
+    term(c, fast, IR_jmp, 0, rest, 0);
+    c->b = slow, c->at = 0;
+    uint32_t x[4] = {o, emit(c, IR_i2p, SC_TY_PTR, 0, sh, 0)};
+    x[2] = tag(c, a1), x[3] = pay(c, a1);
+    callh(c, SC_H_add_field, 4, x);
+    term(c, slow, IR_jmp, 0, rest, 0);
+    c->b = rest, c->at = 0;
+    return v;
+  }
+  default: return sc_irop_bcop(in.op) >= 0 ? lower_generic(c, v, &in) : 0;
+  }
+}
+
+bool sc_lower(sc_irfunc *f, bool stress) {
+  if (!f->rpo) sc_ir_dom(f);
+  lc c = {.f = f, .nfwd = f->nins, .stress = stress};
+  c.fwd = sc_arena_alloc(f->arena, (c.nfwd + 1) * sizeof *c.fwd);
+  bool changed = false;
+  /* calls split blocks (which drops the analyses): the rest of a block
+   * split at a call is lowered next, then the blocks after it */
+  const uint32_t *rpo = f->rpo, nrpo = f->nrpo;
+  for (uint32_t k = 0; k < nrpo; k++) {
+    c.b = rpo[k];
+    for (c.at = 0; c.at < f->blk[c.b].nins; c.at++) {
+      uint32_t v = f->blk[c.b].ins[c.at];
+      if (v >= c.nfwd || f->ins[v].dead) continue;
+      c.pc = f->ins[v].pc;
+      uint32_t r = lower(&c, v);
+      if (!r) continue;
+      changed = true;
+      if (r != v) c.fwd[v] = r;
+      f->ins[v].dead = 1;
+    }
+  }
+  if (changed) {
+    sc_ir_forward(f, c.fwd, c.nfwd);
+    sc_ir_compact(f);
+  }
+  return changed;
+}
+
+bool sc_pass_lower(sc_irfunc *f) { return sc_lower(f, f->opts && f->opts->deopt_stress); }
