@@ -230,9 +230,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 d->nlocals == S.p->funcs[d->func]->nlocals,
             "a deopt point that does not exist", &rq);
     }
-    for (uint32_t k = 0; k < res.nguards; k++)
-      check(res.guards[k].deopt < res.ndeopts && res.guards[k].pc < f->ncode, "a guard without its deopt point",
-            &rq);
+    for (uint32_t k = 0; k < res.nguards; k++) {
+      /* a guard in inlined code is at a pc of the callee its deopt point resumes */
+      const sc_guard_info *g = &res.guards[k];
+      check(g->deopt < res.ndeopts && g->pc < S.p->funcs[res.deopts[g->deopt].func]->ncode,
+            "a guard without its deopt point", &rq);
+    }
     for (uint32_t k = 0; k < res.nosr_exits; k++) check(res.osr_exits[k] < f->ncode, "an OSR exit", &rq);
     if ((what & 0xc0) == 0xc0 && !rq.osr_pc && !rq.globals) {
       /* (code assuming globals the host made up may print anything) */
