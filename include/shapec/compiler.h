@@ -28,6 +28,9 @@
 #include "bytecode.h"
 #include "feedback.h"
 #include "vm.h"
+#include "api.h"
+
+SC_BEGIN_DECLS
 
 typedef struct sc_compiler sc_compiler;
 struct sc_frame;
@@ -114,25 +117,27 @@ typedef struct sc_compile_result {
  * addresses and runs only with it); backend "mir", "llvm" or NULL for the
  * default. Prepares vm for native code. NULL with a message in err when
  * the backend is not built or cannot start. */
-sc_compiler *sc_compiler_new(sc_vm *vm, const char *backend, char *err, size_t errlen);
+SC_API sc_compiler *sc_compiler_new(sc_vm *vm, const char *backend, char *err, size_t errlen);
 /* Compiles; returns res->status. A request that names no function, an
  * OSR pc that is not reachable, or feedback that is malformed (slot
  * states, counts, tags, shapes the VM never made, function indices) is
  * SC_COMPILE_BAD_REQUEST; feedback that is well formed but wrong only
  * makes guards fail at run time. */
-int sc_compile(sc_compiler *c, const sc_compile_request *req, sc_compile_result *res);
+SC_API int sc_compile(sc_compiler *c, const sc_compile_request *req, sc_compile_result *res);
 /* Frees the result's arrays (not its code: that lives with the compiler). */
-void sc_compile_result_free(sc_compile_result *res);
+SC_API void sc_compile_result_free(sc_compile_result *res);
 /* The code of res will never run again (uninstalled, no activation left
  * in it): its memory goes back (one MIR context holds many functions; it
  * goes when all of them are released). Same thread rules as sc_compile. */
-void sc_compile_release_code(sc_compiler *c, sc_compile_result *res);
+SC_API void sc_compile_release_code(sc_compiler *c, sc_compile_result *res);
 /* Frees the compiler and all the code it made: uninstall it first. */
-void sc_compiler_free(sc_compiler *c);
+SC_API void sc_compiler_free(sc_compiler *c);
 
 /* Makes vm's interpreter call res->code for every call of function func
  * (whole-function code only); res == NULL uninstalls. false when the
  * result is not installable there. */
-bool sc_vm_install(sc_vm *vm, uint32_t func, const sc_compile_result *res);
+SC_API bool sc_vm_install(sc_vm *vm, uint32_t func, const sc_compile_result *res);
+
+SC_END_DECLS
 
 #endif

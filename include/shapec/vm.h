@@ -6,6 +6,9 @@
 
 #include "bytecode.h"
 #include "feedback.h"
+#include "api.h"
+
+SC_BEGIN_DECLS
 
 typedef struct sc_vm sc_vm;
 
@@ -75,20 +78,22 @@ typedef struct sc_vm_options {
 
 /* Initializes the GC; call once per process before anything else
  * (sc_vm_new calls it too). */
-void sc_runtime_init(void);
+SC_API void sc_runtime_init(void);
 
 /* A VM for program p; opts may be NULL for defaults. p is verified here
  * (again: a host may have changed it since): NULL, with the verifier's
  * diagnostics on opts->err (stderr by default), when it does not verify. */
-sc_vm *sc_vm_new(sc_program *p, const sc_vm_options *opts);
+SC_API sc_vm *sc_vm_new(sc_program *p, const sc_vm_options *opts);
 /* Runs main(); returns SC_EXIT_OK, or SC_EXIT_RUNTIME_ERROR after writing
  * `runtime error: MSG` and the stack trace to opts->err. Halt returns OK. */
-int sc_vm_run_main(sc_vm *vm);
+SC_API int sc_vm_run_main(sc_vm *vm);
 /* Where Print writes from now on (opts.out). */
-void sc_vm_set_output(sc_vm *vm, FILE *out);
+SC_API void sc_vm_set_output(sc_vm *vm, FILE *out);
 /* Whether a backend ("mir", "llvm"; NULL: any) is built into this library. */
-int sc_backend_available(const char *name);
-const sc_profile *sc_vm_profile(const sc_vm *vm, uint32_t func_index);
-void sc_vm_dump_feedback(const sc_vm *vm, FILE *out);
+SC_API int sc_backend_available(const char *name);
+SC_API const sc_profile *sc_vm_profile(const sc_vm *vm, uint32_t func_index);
+SC_API void sc_vm_dump_feedback(const sc_vm *vm, FILE *out);
+
+SC_END_DECLS
 
 #endif

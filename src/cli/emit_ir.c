@@ -22,51 +22,35 @@ static int fail(const char *fmt, const char *arg) {
   return 2;
 }
 
-/* --opt=VALUE or --opt VALUE */
-static const char *value(const char *opt, int argc, char **argv, int *i) {
-  size_t n = strlen(opt);
-  if (!strncmp(argv[*i], opt, n) && argv[*i][n] == '=') return argv[*i] + n + 1;
-  if (!strcmp(argv[*i], opt) && *i + 1 < argc) return argv[++*i];
-  return NULL;
-}
-
 typedef struct emit_opts {
   const char *func, *pipeline;
   sc_pipeline_opts o;
   bool from_run;
 } emit_opts;
 
-/* Options shared by --emit=ssa|dot and opt: 0 when fine, -1 when done
- * (--list-passes), else an exit status. */
-static int parse_opts(emit_opts *e, int argc, char **argv, bool lifting) {
-  const char *v;
-  e->pipeline = SC_DEFAULT_PIPELINE;
+void sc_cli_list_passes(FILE *out) {
+  size_t n;
+  const sc_pass *ps = sc_pass_list(&n);
+  for (size_t k = 0; k < n; k++) fprintf(out, "%-11s %s\n", ps[k].name, ps[k].help);
+}
+
+/* The pipeline options of the command line: 0, or an exit status. */
+static int parse_opts(emit_opts *e, const sc_cli_opts *c, bool lifting) {
+  e->pipeline = c->passes ? c->passes : SC_DEFAULT_PIPELINE;
+  e->func = c->func;
+  e->from_run = c->feedback_from_run;
   e->o.out = stdout;
   e->o.err = stderr;
+  e->o.inl = sc_cli_inline(c);
+  e->o.print_after = c->print_after;
+  e->o.print_after_all = c->print_after_all;
+  e->o.print_loops = c->print_loops;
+  e->o.time_passes = c->time_passes;
+  e->o.verify = c->verify_each;
+  e->o.check_roundtrip = c->check_roundtrip;
 #ifdef SC_CHECKING
   e->o.verify = true;
 #endif
-  for (int i = 0; i < argc; i++) {
-    const char *a = argv[i];
-    if ((v = value("--func", argc, argv, &i))) e->func = v;
-    else if ((v = value("--passes", argc, argv, &i))) e->pipeline = v;
-    else if ((v = value("--print-after", argc, argv, &i))) e->o.print_after = v;
-    else if (!strcmp(a, "--print-after-all")) e->o.print_after_all = true;
-    else if (!strcmp(a, "--print-loops")) e->o.print_loops = true;
-    else if (!strcmp(a, "--time-passes")) e->o.time_passes = true;
-    else if (!strcmp(a, "--verify-each")) e->o.verify = true;
-    else if (!strcmp(a, "--check-roundtrip")) e->o.check_roundtrip = true;
-    else if (lifting && !strcmp(a, "--feedback-from-run")) e->from_run = true;
-    else if (!strcmp(a, "--list-passes")) {
-      size_t n;
-      const sc_pass *ps = sc_pass_list(&n);
-      for (size_t k = 0; k < n; k++) printf("%-11s %s\n", ps[k].name, ps[k].help);
-      return -1;
-    } else if (!strcmp(a, "--func") || !strcmp(a, "--passes") || !strcmp(a, "--print-after"))
-      return fail("%s needs a value", a);
-    else
-      return fail("unknown option '%s'", a);
-  }
   char msg[200];
   if (sc_pipeline_check(e->pipeline, msg, sizeof msg)) return fail("%s", msg);
   bool starts_lift = !strncmp(e->pipeline, "lift", 4) && (!e->pipeline[4] || e->pipeline[4] == ',');
@@ -87,27 +71,14 @@ static int output(sc_irfunc *f, const emit_opts *e, bool dot) {
   return 0;
 }
 
-static char *slurp(const char *path, size_t *len) {
-  FILE *fp = fopen(path, "rb");
-  if (!fp) return NULL;
-  char *src = NULL;
-  FILE *m = open_memstream(&src, len);
-  char buf[65536];
-  size_t r;
-  while ((r = fread(buf, 1, sizeof buf, fp)) > 0) fwrite(buf, 1, r, m);
-  fclose(fp);
-  fclose(m);
-  return src;
-}
-
-int sc_cli_opt(const char *path, int argc, char **argv, const sc_inline_options *inl) {
+int sc_cli_opt(const sc_cli_opts *c) {
   emit_opts e = {0};
-  e.o.inl = *inl;
-  int st = parse_opts(&e, argc, argv, false);
-  if (st) return st < 0 ? 0 : st;
+  int st = parse_opts(&e, c, false);
+  if (st) return st;
   size_t len;
-  char *src = slurp(path, &len);
-  if (!src) return fail("cannot read '%s'", path);
+  char *src = sc_cli_read(c->file, &len);
+  if (!src) return 2;
+  const char *path = sc_cli_input_name(c->file);
   sc_runtime_init();
   sc_program *prog = sc_program_new(path);
   sc_arena a;
@@ -161,14 +132,14 @@ static int emit_native(const char *backend, sc_program *p, int fi, const sc_inli
   return status;
 }
 
-int sc_cli_emit_ir(const char *what, sc_program *p, int argc, char **argv, const sc_inline_options *inl) {
+int sc_cli_emit_ir(const sc_cli_opts *c, sc_program *p) {
+  const char *what = c->emit;
   emit_opts e = {0};
-  e.o.inl = *inl;
-  int st = parse_opts(&e, argc, argv, true);
-  if (st) return st < 0 ? 0 : st;
+  int st = parse_opts(&e, c, true);
+  if (st) return st;
   int fi = -1;
   if (e.func && (fi = sc_func_find(p, e.func)) < 0) return fail("no function '%s' in the program", e.func);
-  if (!strcmp(what, "mir") || !strcmp(what, "llvm")) return emit_native(what, p, fi, inl);
+  if (!strcmp(what, "mir") || !strcmp(what, "llvm")) return emit_native(what, p, fi, &e.o.inl);
   sc_vm *vm = NULL;
   if (e.from_run) { /* profile one run of main, its output discarded */
     FILE *null = fopen("/dev/null", "w");
