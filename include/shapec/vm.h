@@ -49,7 +49,12 @@ typedef struct sc_vm_options {
   int jit_wait;            /* TIERED with threads: the executing thread waits for
                               each compilation it requests (reproducible runs) */
   sc_inline_options inl;   /* inlining in compiled code */
+  unsigned json;           /* SC_JSON_*: these outputs as JSON (docs/json.md) */
 } sc_vm_options;
+
+#define SC_JSON_STATS 1u         /* stats: one object */
+#define SC_JSON_TRACE_DEOPT 2u   /* trace_deopt: one object a line */
+#define SC_JSON_TRACE_TIERING 4u /* trace_tiering: one object a line */
 
 #define SC_JIT_SYNC (-1)
 #define SC_MAX_JIT_THREADS 16

@@ -68,8 +68,10 @@ static int command(int argc, char **argv) {
   const char *dump = o.dump_feedback;
   FILE *dump_out = NULL;
   if (dump) {
-    if (!strcmp(dump, "-")) dump_out = stdout;
-    else if (!(dump_out = fopen(dump, "w"))) {
+    if (!strcmp(dump, "-"))
+      return sc_cli_usage_error("%s", "--dump-feedback needs a FILE: on stdout the profile would mix with the "
+                                      "program's output");
+    if (!(dump_out = fopen(dump, "w"))) {
       fprintf(stderr, "shapec: error: cannot write %s: %s\n", dump, strerror(errno));
       return SC_EXIT_BAD_PROGRAM;
     }
@@ -93,19 +95,20 @@ static int command(int argc, char **argv) {
                         .tier_threshold = o.tier_threshold, .osr_threshold = o.osr_threshold,
                         .deopt_stress = o.deopt_stress.p, .stress_seed = o.deopt_stress.seed,
                         .trace_deopt = o.trace_deopt ? stderr : NULL, .trace_tiering = o.trace_tiering ? stderr : NULL,
-                        .jit_threads = jit_threads, .jit_wait = o.jit_wait, .inl = sc_cli_inline(&o)};
+                        .jit_threads = jit_threads, .jit_wait = o.jit_wait, .inl = sc_cli_inline(&o),
+                        /* FORMAT options: 2 is their second word, json */
+                        .json = (o.stats == 2 ? SC_JSON_STATS : 0) | (o.trace_deopt == 2 ? SC_JSON_TRACE_DEOPT : 0) |
+                                (o.trace_tiering == 2 ? SC_JSON_TRACE_TIERING : 0)};
   sc_vm *vm = sc_vm_new(p, &opts);
   int status = sc_vm_run_main(vm);
   if (dump_out) {
     sc_vm_dump_feedback(vm, dump_out);
-    if (dump_out != stdout) {
-      bool ok = output_ok(dump_out, dump);
-      if (fclose(dump_out) && ok) {
-        fprintf(stderr, "shapec: error: writing %s: %s\n", dump, strerror(errno));
-        ok = false;
-      }
-      if (!ok && status == 0) status = 1;
+    bool ok = output_ok(dump_out, dump);
+    if (fclose(dump_out) && ok) {
+      fprintf(stderr, "shapec: error: writing %s: %s\n", dump, strerror(errno));
+      ok = false;
     }
+    if (!ok && status == 0) status = 1;
   }
   return status;
 }

@@ -42,9 +42,12 @@ sc_native_fn sc_jit_osr(sc_vm *vm, sc_frame *fp, uint32_t pc, uint32_t *again);
 /* Global g was stored and code assumed its value: drop that code. */
 void sc_jit_global_changed(sc_vm *vm, uint32_t g);
 /* Compiled code of vf left at bpc of function `at` (vf's, or one inlined
- * into it): trace it, count it, and drop code whose guards keep failing
- * (vm->code_dropped says some is waiting for release). */
-void sc_jit_deopted(sc_vm *vm, sc_vfunc *vf, const sc_func *at, uint32_t bpc, uint32_t reason);
+ * into it) with `at`'s operand stack stack[0..nstack): trace it (what the
+ * instruction's operands were against the feedback speculated on), count
+ * it per site, and drop code whose guards keep failing (vm->code_dropped
+ * says some is waiting for release). */
+void sc_jit_deopted(sc_vm *vm, sc_vfunc *vf, const sc_func *at, uint32_t bpc, uint32_t reason,
+                    const sc_value *stack, uint32_t nstack);
 /* No compiled code is running (vm->native_depth is 0): frees the code
  * dropped since the last call. */
 void sc_jit_release_dropped(sc_vm *vm);

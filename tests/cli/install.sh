@@ -29,7 +29,7 @@ for h in shapec.h api.h value.h bytecode.h feedback.h vm.h compiler.h opcodes.de
   [ -n "$(find "$dest" -path "*/include/shapec/$h")" ] || bad "header shapec/$h not installed"
 done
 ok
-for d in README.md design.md semantics.md; do
+for d in README.md design.md semantics.md json.md; do
   [ -n "$(find "$dest" -path "*/doc/shapec/$d")" ] || bad "doc/shapec/$d not installed"
 done
 ok
