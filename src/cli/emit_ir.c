@@ -26,17 +26,22 @@ typedef struct emit_opts {
   const char *func, *pipeline;
   sc_pipeline_opts o;
   bool from_run;
+  char expanded[1024]; /* the pipeline, named pipelines spelled out */
 } emit_opts;
 
 void sc_cli_list_passes(FILE *out) {
   size_t n;
   const sc_pass *ps = sc_pass_list(&n);
   for (size_t k = 0; k < n; k++) fprintf(out, "%-11s %s\n", ps[k].name, ps[k].help);
+  const sc_named_pipeline *np = sc_pipeline_list(&n);
+  fputs("\nnamed pipelines (--passes=NAME):\n", out);
+  for (size_t k = 0; k < n; k++) fprintf(out, "%-11s %s:\n            %s\n", np[k].name, np[k].help, np[k].passes);
 }
 
 /* The pipeline options of the command line: 0, or an exit status. */
 static int parse_opts(emit_opts *e, const sc_cli_opts *c, bool lifting) {
-  e->pipeline = c->passes ? c->passes : SC_DEFAULT_PIPELINE;
+  /* by default what `run` compiles with: tier2 with feedback, else generic */
+  e->pipeline = c->passes ? c->passes : c->feedback_from_run ? "tier2" : "generic";
   e->func = c->func;
   e->from_run = c->feedback_from_run;
   e->o.out = stdout;
@@ -52,7 +57,8 @@ static int parse_opts(emit_opts *e, const sc_cli_opts *c, bool lifting) {
   e->o.verify = true;
 #endif
   char msg[200];
-  if (sc_pipeline_check(e->pipeline, msg, sizeof msg)) return fail("%s", msg);
+  if (sc_pipeline_expand(e->pipeline, e->expanded, sizeof e->expanded, msg, sizeof msg)) return fail("%s", msg);
+  e->pipeline = e->expanded;
   bool starts_lift = !strncmp(e->pipeline, "lift", 4) && (!e->pipeline[4] || e->pipeline[4] == ',');
   if (lifting && !starts_lift) return fail("a pipeline on bytecode starts with 'lift', got '%s'", e->pipeline);
   if (!lifting && starts_lift) e->pipeline = e->pipeline[4] ? e->pipeline + 5 : "";
@@ -61,9 +67,9 @@ static int parse_opts(emit_opts *e, const sc_cli_opts *c, bool lifting) {
 }
 
 /* Prints the result of the pipeline as asked. */
-static int output(sc_irfunc *f, const emit_opts *e, bool dot) {
+static int output(sc_irfunc *f, uint32_t fn, const emit_opts *e, bool dot) {
   if (e->o.check_roundtrip && !sc_ir_roundtrips(f, stderr)) return 1;
-  if (dot) sc_ir_print_dot(f, stdout);
+  if (dot) sc_ir_print_dot(f, fn, stdout);
   else if (!e->o.print_after && !e->o.print_after_all) {
     sc_ir_print(f, stdout);
     if (e->o.print_loops) sc_ir_print_loops(f, stdout);
@@ -105,25 +111,45 @@ int sc_cli_opt(const sc_cli_opts *c) {
       break;
     }
     if (sc_pipeline_run(f, e.pipeline, &e.o)) status = 1;
-    else status = output(f, &e, false);
+    else status = output(f, i, &e, false);
   }
   if (!status && e.func && !found) status = fail("no function '%s' in the input", e.func);
   sc_arena_drop(&a);
   return status;
 }
 
+/* --feedback-from-run: a VM that has run main in the profiling
+ * interpreter, its output discarded. */
+static sc_vm *profile_run(sc_program *p, const char *backend, const sc_inline_options *inl) {
+  FILE *null = fopen("/dev/null", "w");
+  if (!null) {
+    fail("cannot open %s", "/dev/null");
+    return NULL;
+  }
+  sc_vm_options vo = {.out = null, .err = null, .profile = 1, .backend = backend, .inl = *inl};
+  sc_vm *vm = sc_vm_new(p, &vo);
+  sc_vm_run_main(vm);
+  fflush(null);
+  fclose(null);
+  vm->opts.out = stdout; /* for whatever is printed later */
+  vm->opts.err = stderr;
+  return vm;
+}
+
 /* --emit=mir|llvm: each function as the backend lowers it (LLVM: after
- * its optimization pipeline), for a VM that is never run. */
-static int emit_native(const char *backend, sc_program *p, int fi, const sc_inline_options *inl) {
+ * its optimization pipeline), for a VM that is never run again; with
+ * feedback, speculative as tiering compiles hot functions. */
+static int emit_native(const char *backend, sc_program *p, int fi, const sc_inline_options *inl, bool from_run) {
   if (!sc_backend_available(backend)) return fail("--emit=%s: this shapec was built without that backend", backend);
   sc_vm_options vo = {.out = stdout, .err = stderr, .backend = backend, .inl = *inl};
-  sc_vm *vm = sc_vm_new(p, &vo);
+  sc_vm *vm = from_run ? profile_run(p, backend, inl) : sc_vm_new(p, &vo);
+  if (!vm) return 2;
   if (!sc_jit_init(vm)) return 3;
   int status = 0;
   for (uint32_t i = 0; i < p->nfuncs && !status; i++) {
     if (fi >= 0 && i != (uint32_t)fi) continue;
     char err[512] = "";
-    if (!sc_jit_compile(vm, i, stdout, err, sizeof err)) {
+    if (!(from_run ? sc_jit_compile_speculative : sc_jit_compile)(vm, i, stdout, err, sizeof err)) {
       fprintf(stderr, "shapec: error: cannot compile function %s with %s: %s\n", p->funcs[i]->name, backend, err);
       status = 3;
     }
@@ -139,19 +165,15 @@ int sc_cli_emit_ir(const sc_cli_opts *c, sc_program *p) {
   if (st) return st;
   int fi = -1;
   if (e.func && (fi = sc_func_find(p, e.func)) < 0) return fail("no function '%s' in the program", e.func);
-  if (!strcmp(what, "mir") || !strcmp(what, "llvm")) return emit_native(what, p, fi, &e.o.inl);
+  if (!strcmp(what, "mir") || !strcmp(what, "llvm")) return emit_native(what, p, fi, &e.o.inl, e.from_run);
   sc_vm *vm = NULL;
-  if (e.from_run) { /* profile one run of main, its output discarded */
-    FILE *null = fopen("/dev/null", "w");
-    if (!null) return fail("cannot open %s", "/dev/null");
-    sc_vm_options vo = {.out = null, .err = null, .profile = 1};
-    vm = sc_vm_new(p, &vo);
-    sc_vm_run_main(vm);
-    fflush(null);
-    fclose(null);
+  if (e.from_run) {
+    if (!(vm = profile_run(p, NULL, &e.o.inl))) return 2;
     e.o.profiles = sc_vm_profile(vm, 0); /* every function's: the inliner lifts callees with theirs */
   }
   int status = 0;
+  bool dot = !strcmp(what, "dot");
+  if (dot) sc_ir_dot_begin(stdout, p->filename ? p->filename : "program");
   for (uint32_t i = 0; i < p->nfuncs && !status; i++) {
     if (fi >= 0 && i != (uint32_t)fi) continue;
     sc_arena a;
@@ -161,8 +183,9 @@ int sc_cli_emit_ir(const sc_cli_opts *c, sc_program *p) {
       e.o.gstores = vm->gstores;
     }
     sc_irfunc *f = sc_pipeline_lift(&a, p, i, vm ? sc_vm_profile(vm, i) : NULL, e.pipeline, &e.o);
-    status = f ? output(f, &e, !strcmp(what, "dot")) : 1;
+    status = f ? output(f, i, &e, dot) : 1;
     sc_arena_drop(&a);
   }
+  if (dot && !status) sc_ir_dot_end(stdout);
   return status;
 }

@@ -331,12 +331,19 @@ static void account(sc_jit *j, const creq *r) {
   }
 }
 
-bool sc_jit_compile(sc_vm *vm, uint32_t func, FILE *dump, char *err, size_t errlen) {
+static bool compile_one(sc_vm *vm, uint32_t func, bool spec, FILE *dump, char *err, size_t errlen) {
   sc_jit *j = vm->jit;
-  creq r = {.func = func};
+  creq r = {.func = func, .spec = spec};
+  if (spec) { /* read in place, as compile_here */
+    for (uint32_t i = 0; i < vm->prog->nfuncs; i++) sc_interp_flush_counts(vm, i);
+    r.prof = vm->profiles[func];
+    r.profs = vm->profiles;
+    r.gvals = vm->globals;
+    r.gstores = vm->gstores;
+  }
   build(j, j->ctx, -1, &r, dump);
   account(j, &r);
-  free(r.res.gdeps); /* no globals were given: none */
+  free(r.res.gdeps); /* unused: this code is installed by hand (eager) or never runs (--emit) */
   if (!r.res.fn) {
     snprintf(err, errlen, "%s", r.res.err);
     return false;
@@ -345,6 +352,14 @@ bool sc_jit_compile(sc_vm *vm, uint32_t func, FILE *dump, char *err, size_t errl
   vm->funcs[func].native = r.res.fn;
   j->code[func] = r.code;
   return true;
+}
+
+bool sc_jit_compile(sc_vm *vm, uint32_t func, FILE *dump, char *err, size_t errlen) {
+  return compile_one(vm, func, false, dump, err, errlen);
+}
+
+bool sc_jit_compile_speculative(sc_vm *vm, uint32_t func, FILE *dump, char *err, size_t errlen) {
+  return compile_one(vm, func, true, dump, err, errlen);
 }
 
 /* Code that will not be entered again; activations of it may still be

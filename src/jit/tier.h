@@ -27,6 +27,9 @@ bool sc_jit_init(sc_vm *vm);
  * installs it. dump: print the lowered code there. false with a message in
  * err when any step fails. */
 bool sc_jit_compile(sc_vm *vm, uint32_t func, FILE *dump, char *err, size_t errlen);
+/* The same with speculation on vm's profiles and globals, as tiering
+ * compiles hot functions (--emit=mir|llvm --feedback-from-run). */
+bool sc_jit_compile_speculative(sc_vm *vm, uint32_t func, FILE *dump, char *err, size_t errlen);
 /* Compiles every function (--jit=eager); false after reporting a failure. */
 bool sc_jit_compile_all(sc_vm *vm);
 /* Prints compile-time statistics (opts.stats). */
