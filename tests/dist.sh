@@ -3,9 +3,9 @@
 # unpack it elsewhere, and run the README's two commands there, as written
 # in the README inside the tarball (command 1: install packages, build, run
 # examples/fib.sasm; command 2: make -j2 check). CI runs this
-# (.ci/run); SC_TEST_MODES and SC_DIFF_COUNT default to one mode and a
-# short campaign here so that it takes minutes: completeness is the point,
-# make check in the tree runs every mode.
+# (.ci/run); SC_TEST_MODES and SC_DIFF_* default to one mode and a short
+# campaign here so that it takes minutes: completeness is the point, make
+# check in the tree runs every mode.
 #   tests/dist.sh [BUILDDIR]
 set -euo pipefail
 build=$(cd "${1:-.}" && pwd)
@@ -28,7 +28,9 @@ echo "$c1"
 bash -euo pipefail -c "$c1" >build.log 2>&1 || { tail -40 build.log; echo "dist: command 1 failed"; exit 1; }
 tail -1 build.log
 echo "dist: command 2: $c2"
-export SC_TEST_MODES=${SC_TEST_MODES---jit=off} SC_DIFF_COUNT=${SC_DIFF_COUNT:-20}
+# (the README's configure builds LLVM only: generated programs get time)
+export SC_TEST_MODES=${SC_TEST_MODES---jit=off} SC_DIFF_COUNT=${SC_DIFF_COUNT:-10} \
+  SC_DIFF_TIMEOUT=${SC_DIFF_TIMEOUT:-180} SC_DIFF_MINIMIZE_SECONDS=${SC_DIFF_MINIMIZE_SECONDS:-30}
 if ! bash -euo pipefail -c "$c2" >check.log 2>&1; then
   grep -E '^(FAIL|ERROR)' check.log || true
   for f in $(grep -lE '^(FAIL|ERROR)' $(find . -name '*.log' ! -name config.log) 2>/dev/null); do tail -30 "$f"; done

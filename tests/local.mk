@@ -35,13 +35,13 @@ TESTS += examples/embed
 examples_embed_SOURCES = examples/embed.c
 examples_embed_CFLAGS = $(AM_CFLAGS) -I$(top_srcdir)/include
 examples_embed_LDADD = libshapec.la
-examples_embed_LDFLAGS = -no-install
+examples_embed_LDFLAGS = $(AM_LDFLAGS) -no-install
 include tests/tiering/local.mk
 include tests/fuzz/local.mk
 # A C++ host (examples/host.cpp): the public headers work in C++.
 check_PROGRAMS += examples/host
 TESTS += examples/host
 examples_host_SOURCES = examples/host.cpp
-examples_host_CXXFLAGS = -Wall -Wextra -Werror -I$(top_srcdir)/include
+examples_host_CXXFLAGS = -Wall -Wextra -Werror $(SAN_CFLAGS) -I$(top_srcdir)/include
 examples_host_LDADD = libshapec.la
-examples_host_LDFLAGS = -no-install
+examples_host_LDFLAGS = $(AM_LDFLAGS) -no-install

@@ -38,7 +38,9 @@ if [ -n "$man" ] && MANWIDTH=80 man -l "$man" 2>/dev/null | grep -q 'shapec run'
 # a C host through pkg-config, run against the installed library
 export PKG_CONFIG_PATH=$(dirname "$pc") PKG_CONFIG_SYSROOT_DIR=$dest
 flags=$(pkg-config --cflags --libs shapec) && ok || bad "pkg-config --cflags --libs shapec"
-if ${CC:-cc} -o "$dest/embed" "$root/examples/embed.c" $flags 2>"$dest/cc.err"; then ok; else
+# (a sanitizer build's library needs its runtime in the host too)
+# shellcheck disable=SC2086
+if ${CC:-cc} ${SC_SAN_CFLAGS:-} -o "$dest/embed" "$root/examples/embed.c" $flags 2>"$dest/cc.err"; then ok; else
   bad "cc examples/embed.c \$(pkg-config --cflags --libs shapec):"; cat "$dest/cc.err"; fi
 if [ -x "$dest/embed" ] && LD_LIBRARY_PATH=$libdir "$dest/embed" >"$dest/embed.out" 2>&1; then ok; else
   bad "the C host built with pkg-config does not run:"; tail "$dest/embed.out"; fi

@@ -57,17 +57,19 @@ P
 "$shapec" -V | grep -q '^shapec [0-9]' && ok || bad "-V"
 "$shapec" --list-passes >"$tmp/passes" && grep -q '^lift ' "$tmp/passes" && ok || bad "--list-passes alone"
 
-# every option --help lists, as "NAME KIND": flag, value (--x V), choice
-# (--x=A|B), format (--x[=A|B])
+# every option --help lists, as "NAME KIND [ARG]": flag, value (--x ARG),
+# choice (--x=A|B), format (--x[=A|B])
 awk '/^  (-[a-zA-Z], |    )--[a-z]/ {
   sub(/^  (-[a-zA-Z], |    )--/, ""); name = $1; k = "flag"
   if (name ~ /\[=/) k = "format"; else if (name ~ /=/) k = "choice"; else if ($2 ~ /^[A-Z]/) k = "value"
-  sub(/[[=].*/, "", name); print name, k }' "$tmp/help" >"$tmp/opts"
+  arg = $2; if (k == "choice" || k == "format") arg = ""
+  sub(/[[=].*/, "", name); print name, k, arg }' "$tmp/help" >"$tmp/opts"
 n=$(wc -l <"$tmp/opts")
 [ "$n" -ge 30 ] && ok || bad "--help lists only $n options"
 
 # a value that works for each option; and the command it applies to
 value() {
+  [ "$2" = SIZE ] && { echo 64M; return; } # bytes with a suffix (e.g. a heap limit)
   case "$1" in
     dump-feedback) echo "$tmp/fb" ;;
     func) echo f ;;
@@ -84,9 +86,9 @@ value() {
 cmd_for() {
   awk -v o="$1" '/^[a-z].*:$/ {s=$0} $0 ~ "--" o "([= ]|$)" {print s; exit}' "$tmp/help"
 }
-while read -r name kind; do
+while read -r name kind arg; do
   [ "$kind" = value ] || [ "$kind" = choice ] || continue
-  v=$(value "$name")
+  v=$(value "$name" "$arg")
   [ "$v" = none ] && { echo "skipped --$name: no backend built"; continue; }
   case "$(cmd_for "$name")" in
     "run options:") set -- run "$tmp/p.sasm" ;;
