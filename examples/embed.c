@@ -4,7 +4,7 @@
  * and OSR entry, install it, and check that bad requests are refused.
  * `make check` builds and runs it; it exits 1 on any surprise.
  *
- *   cc embed.c -lshapec -lgc -lm   (once installed: make install) */
+ *   cc embed.c $(pkg-config --cflags --libs shapec)   (once installed: make install) */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* open_memstream */
 #endif

@@ -12,6 +12,9 @@
 #include <stdio.h>
 
 #include "value.h"
+#include "api.h"
+
+SC_BEGIN_DECLS
 
 #define SC_OPF_FB 1u     /* has a feedback slot (insn.fb) */
 #define SC_OPF_TERM 2u   /* ends a basic block with no fall-through */
@@ -98,32 +101,32 @@ typedef struct sc_program {
 /* Static operand/stack information, from opcodes.def. An opcode, builtin
  * or kind out of range: "?", SC_OPND_NONE, no flags, argc -1; a NULL or
  * unknown name: -1; a NULL instruction pops and pushes 0. */
-const char *sc_op_name(sc_op op);
-int sc_op_by_name(const char *name); /* -1 if unknown */
-sc_operand sc_op_operand(sc_op op);
-unsigned sc_op_flags(sc_op op);
-int sc_op_pops(const sc_insn *in);   /* resolved for variable-arity ops */
-int sc_op_pushes(const sc_insn *in);
-const char *sc_builtin_name(sc_builtin b);
-int sc_builtin_by_name(const char *name); /* -1 if unknown */
-int sc_builtin_argc(sc_builtin b);
-const char *sc_kind_name(sc_kind k);
+SC_API const char *sc_op_name(sc_op op);
+SC_API int sc_op_by_name(const char *name); /* -1 if unknown */
+SC_API sc_operand sc_op_operand(sc_op op);
+SC_API unsigned sc_op_flags(sc_op op);
+SC_API int sc_op_pops(const sc_insn *in);   /* resolved for variable-arity ops */
+SC_API int sc_op_pushes(const sc_insn *in);
+SC_API const char *sc_builtin_name(sc_builtin b);
+SC_API int sc_builtin_by_name(const char *name); /* -1 if unknown */
+SC_API int sc_builtin_argc(sc_builtin b);
+SC_API const char *sc_kind_name(sc_kind k);
 
 /* Building programs in C. All memory is on the GC heap: a program lives as
  * long as something refers to it. A NULL program or function makes these
  * do nothing and return NULL, UINT32_MAX or (the finds) -1; a NULL name is
  * "". Operands are not checked here: sc_verify (and so sc_vm_new) reports
  * what is wrong, two functions or globals of one name included. */
-sc_program *sc_program_new(const char *filename);
-sc_func *sc_func_add(sc_program *p, const char *name, uint32_t arity);
-uint32_t sc_func_add_local(sc_func *f, const char *name, sc_kind kind);
-uint32_t sc_global_add(sc_program *p, const char *name);
-uint32_t sc_const_add(sc_program *p, sc_value v); /* dedups equal constants */
-uint32_t sc_name_intern(sc_program *p, const char *name);
-int sc_func_find(const sc_program *p, const char *name);   /* -1 if none */
-int sc_global_find(const sc_program *p, const char *name); /* -1 if none */
+SC_API sc_program *sc_program_new(const char *filename);
+SC_API sc_func *sc_func_add(sc_program *p, const char *name, uint32_t arity);
+SC_API uint32_t sc_func_add_local(sc_func *f, const char *name, sc_kind kind);
+SC_API uint32_t sc_global_add(sc_program *p, const char *name);
+SC_API uint32_t sc_const_add(sc_program *p, sc_value v); /* dedups equal constants */
+SC_API uint32_t sc_name_intern(sc_program *p, const char *name);
+SC_API int sc_func_find(const sc_program *p, const char *name);   /* -1 if none */
+SC_API int sc_global_find(const sc_program *p, const char *name); /* -1 if none */
 /* Appends an instruction; returns its pc. line/col may be 0. */
-uint32_t sc_emit(sc_func *f, sc_op op, int32_t a, uint16_t b, uint32_t line, uint32_t col);
+SC_API uint32_t sc_emit(sc_func *f, sc_op op, int32_t a, uint16_t b, uint32_t line, uint32_t col);
 
 /* Diagnostics: `FILE:LINE:COL: error: MSG`, collected rather than printed so
  * that the library never writes to stderr on its own. */
@@ -143,24 +146,26 @@ typedef struct sc_diags {
 #define SC_DIAG_NOPOS UINT32_MAX
 
 /* d NULL: the diagnostic is dropped. */
-void sc_diag_add(sc_diags *d, uint32_t line, uint32_t col, const char *fmt, ...)
+SC_API void sc_diag_add(sc_diags *d, uint32_t line, uint32_t col, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 /* Prints in source order, control characters and malformed UTF-8 in the
  * messages as \xNN. d NULL: nothing; out NULL: stderr. */
-void sc_diags_print(const sc_diags *d, FILE *out);
+SC_API void sc_diags_print(const sc_diags *d, FILE *out);
 
 /* Assemble .sasm text. Returns NULL and fills diags on any error. diags
  * NULL: the diagnostics are dropped (NULL is still returned); src NULL:
  * empty text; filename NULL: "<program>"; path NULL: NULL, "no file name". */
-sc_program *sc_assemble(const char *filename, const char *src, size_t len, sc_diags *diags);
-sc_program *sc_assemble_file(const char *path, sc_diags *diags);
+SC_API sc_program *sc_assemble(const char *filename, const char *src, size_t len, sc_diags *diags);
+SC_API sc_program *sc_assemble_file(const char *path, sc_diags *diags);
 /* Verify (and complete: max_stack, feedback slot numbering). 0 on success;
  * p NULL: -1, "no program"; diags NULL: the diagnostics are dropped. */
-int sc_verify(sc_program *p, sc_diags *diags);
+SC_API int sc_verify(sc_program *p, sc_diags *diags);
 /* Print as .sasm text that reassembles to the same bytecode. p NULL:
  * nothing; out NULL: stdout. */
-void sc_disassemble(const sc_program *p, FILE *out);
+SC_API void sc_disassemble(const sc_program *p, FILE *out);
 /* A constant as a .sasm literal (out NULL: stdout). */
-void sc_print_literal(FILE *out, sc_value v);
+SC_API void sc_print_literal(FILE *out, sc_value v);
+
+SC_END_DECLS
 
 #endif

@@ -28,6 +28,9 @@
 #include "bytecode.h"
 #include "feedback.h"
 #include "vm.h"
+#include "api.h"
+
+SC_BEGIN_DECLS
 
 typedef struct sc_compiler sc_compiler;
 struct sc_frame;
@@ -115,7 +118,7 @@ typedef struct sc_compile_result {
  * default. Prepares vm for native code. NULL with a message in err (when
  * err is not NULL) when vm is NULL or the backend is not built or cannot
  * start. */
-sc_compiler *sc_compiler_new(sc_vm *vm, const char *backend, char *err, size_t errlen);
+SC_API sc_compiler *sc_compiler_new(sc_vm *vm, const char *backend, char *err, size_t errlen);
 /* Compiles; returns res->status. c or req NULL, a request that names no
  * function, an OSR pc that is not a reachable loop header, feedback (its
  * own or any function's in profiles) that is malformed (slot states and
@@ -127,23 +130,25 @@ sc_compiler *sc_compiler_new(sc_vm *vm, const char *backend, char *err, size_t e
  * Heap values among the globals are not read (and cannot be checked:
  * they must be this VM's). SC_COMPILE_FAILED is a compiler limit or bug.
  * res NULL: SC_COMPILE_BAD_REQUEST, nothing else done. */
-int sc_compile(sc_compiler *c, const sc_compile_request *req, sc_compile_result *res);
+SC_API int sc_compile(sc_compiler *c, const sc_compile_request *req, sc_compile_result *res);
 /* Frees the result's arrays (not its code: that lives with the compiler).
  * NULL: nothing. */
-void sc_compile_result_free(sc_compile_result *res);
+SC_API void sc_compile_result_free(sc_compile_result *res);
 /* The code of res will never run again (uninstalled, no activation left
  * in it): its memory goes back (one MIR context holds many functions; it
  * goes when all of them are released). Same thread rules as sc_compile.
  * c or res NULL, or res without code: nothing. */
-void sc_compile_release_code(sc_compiler *c, sc_compile_result *res);
+SC_API void sc_compile_release_code(sc_compiler *c, sc_compile_result *res);
 /* Frees the compiler and all the code it made: uninstall it first.
  * NULL: nothing. */
-void sc_compiler_free(sc_compiler *c);
+SC_API void sc_compiler_free(sc_compiler *c);
 
 /* Makes vm's interpreter call res->code for every call of function func
  * (whole-function code only); res == NULL uninstalls. false when the
  * result is not installable there (vm NULL, no such function, a result
  * that is not OK or is OSR code). */
-bool sc_vm_install(sc_vm *vm, uint32_t func, const sc_compile_result *res);
+SC_API bool sc_vm_install(sc_vm *vm, uint32_t func, const sc_compile_result *res);
+
+SC_END_DECLS
 
 #endif

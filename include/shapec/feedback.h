@@ -19,6 +19,9 @@
 #include <stdint.h>
 
 #include "bytecode.h"
+#include "api.h"
+
+SC_BEGIN_DECLS
 
 #define SC_FB_MAX 4
 
@@ -46,8 +49,8 @@ typedef enum sc_fb_state {
 /* The one table of their names: a state's (SC_FB_*), and flag bit k's
  * (SC_FBF_* == 1u << k) as the IR text writes it (short) or as
  * --dump-feedback does; "?" out of range. */
-const char *sc_fb_state_name(unsigned state);
-const char *sc_fb_flag_name(unsigned k, bool short_form);
+SC_API const char *sc_fb_state_name(unsigned state);
+SC_API const char *sc_fb_flag_name(unsigned k, bool short_form);
 
 typedef struct sc_fb_slot {
   uint8_t state; /* sc_fb_state */
@@ -78,5 +81,7 @@ typedef struct sc_profile {
   uint32_t *backedges; /* per target pc (ncode entries): backward jumps taken */
   sc_fb_slot *slots;   /* nfeedback slots */
 } sc_profile;
+
+SC_END_DECLS
 
 #endif

@@ -11,6 +11,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "api.h"
+
+SC_BEGIN_DECLS
 
 typedef enum sc_tag {
   SC_NULL = 0,
@@ -126,5 +129,7 @@ static inline bool sc_truthy(sc_value v) {
   default: return true;
   }
 }
+
+SC_END_DECLS
 
 #endif

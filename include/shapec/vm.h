@@ -8,6 +8,9 @@
 
 #include "bytecode.h"
 #include "feedback.h"
+#include "api.h"
+
+SC_BEGIN_DECLS
 
 typedef struct sc_vm sc_vm;
 
@@ -57,10 +60,14 @@ typedef struct sc_vm_options {
                               current limit, initially half of physical memory.
                               Beyond it: `runtime error: out of memory` */
   int verbose_gc;          /* show the collector's warnings on stderr */
+  unsigned json;           /* SC_JSON_*: these outputs as JSON (docs/json.md) */
 } sc_vm_options;
 
 #define SC_DEFAULT_COMPILE_BUDGET 3000
 #define SC_MIN_MAX_HEAP ((size_t)16 << 20) /* the smallest max_heap taken */
+#define SC_JSON_STATS 1u         /* stats: one object */
+#define SC_JSON_TRACE_DEOPT 2u   /* trace_deopt: one object a line */
+#define SC_JSON_TRACE_TIERING 4u /* trace_tiering: one object a line */
 
 #define SC_JIT_SYNC (-1)
 #define SC_MAX_JIT_THREADS 16
@@ -93,39 +100,41 @@ typedef struct sc_vm_options {
 
 /* Initializes the GC; call once per process before anything else
  * (sc_vm_new calls it too). */
-void sc_runtime_init(void);
+SC_API void sc_runtime_init(void);
 
 /* Whether opts may make a VM: true for NULL; else false with the reason in
  * err (when errlen > 0) for a jit mode that is none of SC_JIT_*, a backend
  * name other than "mir" and "llvm" or one not built in, jit_threads
  * outside SC_JIT_SYNC and 0..SC_MAX_JIT_THREADS, a deopt_stress that is
  * NaN or outside [0, 1], or inline limits over 1000000. */
-bool sc_vm_options_check(const sc_vm_options *opts, char *err, size_t errlen);
+SC_API bool sc_vm_options_check(const sc_vm_options *opts, char *err, size_t errlen);
 /* A VM for program p; opts may be NULL for defaults. Options that
  * sc_vm_options_check refuses: NULL, with `shapec: error: invalid VM
  * options: REASON` on opts->err (stderr when NULL). p is verified here
  * (again: a host may have changed it since): NULL, with the verifier's
  * diagnostics on opts->err (stderr by default), when it does not verify
  * (p NULL: "no program"). */
-sc_vm *sc_vm_new(sc_program *p, const sc_vm_options *opts);
+SC_API sc_vm *sc_vm_new(sc_program *p, const sc_vm_options *opts);
 /* Runs main(); returns SC_EXIT_OK, or SC_EXIT_RUNTIME_ERROR after writing
  * `runtime error: MSG` and the stack trace to opts->err. Halt returns OK.
  * A VM may run main again (globals and feedback carry over). */
-int sc_vm_run_main(sc_vm *vm);
+SC_API int sc_vm_run_main(sc_vm *vm);
 /* Releases everything the VM holds (a tier manager's threads and code,
  * its stacks, profiles and tables) at once; values the program made go
  * when the collector finds them unreachable. Free the sc_compilers made
  * for it first; not while it runs (then nothing is done). The program
  * stays (a host may make another VM for it). NULL: nothing. */
-void sc_vm_free(sc_vm *vm);
+SC_API void sc_vm_free(sc_vm *vm);
 /* Where Print writes from now on (opts.out; NULL: stdout). */
-void sc_vm_set_output(sc_vm *vm, FILE *out);
+SC_API void sc_vm_set_output(sc_vm *vm, FILE *out);
 /* Whether a backend ("mir", "llvm"; NULL: any) is built into this library;
  * 0 for any other name. */
-int sc_backend_available(const char *name);
+SC_API int sc_backend_available(const char *name);
 /* The feedback of function func_index; NULL past the last function. */
-const sc_profile *sc_vm_profile(const sc_vm *vm, uint32_t func_index);
+SC_API const sc_profile *sc_vm_profile(const sc_vm *vm, uint32_t func_index);
 /* The feedback of every function as text (shapec run --dump-feedback). */
-void sc_vm_dump_feedback(const sc_vm *vm, FILE *out);
+SC_API void sc_vm_dump_feedback(const sc_vm *vm, FILE *out);
+
+SC_END_DECLS
 
 #endif

@@ -24,59 +24,47 @@ static int fail(const char *fmt, const char *arg) {
   return 2;
 }
 
-/* --opt=VALUE or --opt VALUE */
-static const char *value(const char *opt, int argc, char **argv, int *i) {
-  size_t n = strlen(opt);
-  if (!strncmp(argv[*i], opt, n) && argv[*i][n] == '=') return argv[*i] + n + 1;
-  if (!strcmp(argv[*i], opt) && *i + 1 < argc) return argv[++*i];
-  return NULL;
-}
-
 typedef struct emit_opts {
   const char *func, *pipeline;
   sc_pipeline_opts o;
   bool from_run;
+  char expanded[1024]; /* the pipeline, named pipelines spelled out */
 } emit_opts;
 
-/* Options shared by --emit=ssa|dot and opt: 0 when fine, -1 when done
- * (--list-passes), else an exit status. */
-static int parse_opts(emit_opts *e, int argc, char **argv, bool lifting) {
-  const char *v;
-  e->pipeline = SC_DEFAULT_PIPELINE;
+void sc_cli_list_passes(FILE *out) {
+  size_t n;
+  const sc_pass *ps = sc_pass_list(&n);
+  for (size_t k = 0; k < n; k++) fprintf(out, "%-11s %s\n", ps[k].name, ps[k].help);
+  const sc_named_pipeline *np = sc_pipeline_list(&n);
+  fputs("\nnamed pipelines (--passes=NAME):\n", out);
+  for (size_t k = 0; k < n; k++) fprintf(out, "%-11s %s:\n            %s\n", np[k].name, np[k].help, np[k].passes);
+}
+
+/* The pipeline options of the command line: 0, or an exit status. */
+static int parse_opts(emit_opts *e, const sc_cli_opts *c, bool lifting) {
+  /* by default what `run` compiles with: tier2 with feedback, else generic */
+  e->pipeline = c->passes ? c->passes : c->feedback_from_run ? "tier2" : "generic";
+  e->func = c->func;
+  e->from_run = c->feedback_from_run;
   e->o.out = stdout;
   e->o.err = stderr;
+  e->o.inl = sc_cli_inline(c);
+  e->o.print_after = c->print_after;
+  e->o.print_after_all = c->print_after_all;
+  e->o.print_loops = c->print_loops;
+  e->o.time_passes = c->time_passes;
+  e->o.verify = c->verify_each;
+  e->o.check_roundtrip = c->check_roundtrip;
 #ifdef SC_CHECKING
   e->o.verify = true;
 #endif
-  for (int i = 0; i < argc; i++) {
-    const char *a = argv[i];
-    if ((v = value("--func", argc, argv, &i))) e->func = v;
-    else if ((v = value("--passes", argc, argv, &i))) e->pipeline = v;
-    else if ((v = value("--print-after", argc, argv, &i))) e->o.print_after = v;
-    else if (!strcmp(a, "--print-after-all")) e->o.print_after_all = true;
-    else if (!strcmp(a, "--print-loops")) e->o.print_loops = true;
-    else if (!strcmp(a, "--time-passes")) e->o.time_passes = true;
-    else if (!strcmp(a, "--verify-each")) e->o.verify = true;
-    else if (!strcmp(a, "--check-roundtrip")) e->o.check_roundtrip = true;
-    else if (lifting && !strcmp(a, "--feedback-from-run")) e->from_run = true;
-    else if (lifting && (v = value("--osr", argc, argv, &i))) {
-      char *end;
-      unsigned long pc = strtoul(v, &end, 10);
-      if (!*v || *end || pc == 0 || pc > UINT32_MAX) return fail("--osr needs a loop header pc, got '%s'", v);
-      e->o.osr_pc = (uint32_t)pc;
-    }
-    else if (!strcmp(a, "--list-passes")) {
-      size_t n;
-      const sc_pass *ps = sc_pass_list(&n);
-      for (size_t k = 0; k < n; k++) printf("%-11s %s\n", ps[k].name, ps[k].help);
-      return -1;
-    } else if (!strcmp(a, "--func") || !strcmp(a, "--passes") || !strcmp(a, "--print-after"))
-      return fail("%s needs a value", a);
-    else
-      return fail("unknown option '%s'", a);
+  if (c->osr) {
+    if (!lifting) return fail("%s", "--osr names a loop of bytecode: not with opt");
+    e->o.osr_pc = c->osr;
   }
   char msg[200];
-  if (sc_pipeline_check(e->pipeline, msg, sizeof msg)) return fail("%s", msg);
+  if (sc_pipeline_expand(e->pipeline, e->expanded, sizeof e->expanded, msg, sizeof msg)) return fail("%s", msg);
+  e->pipeline = e->expanded;
   bool starts_lift = !strncmp(e->pipeline, "lift", 4) && (!e->pipeline[4] || e->pipeline[4] == ',');
   if (lifting && !starts_lift) return fail("a pipeline on bytecode starts with 'lift', got '%s'", e->pipeline);
   if (!lifting && starts_lift) e->pipeline = e->pipeline[4] ? e->pipeline + 5 : "";
@@ -85,9 +73,9 @@ static int parse_opts(emit_opts *e, int argc, char **argv, bool lifting) {
 }
 
 /* Prints the result of the pipeline as asked. */
-static int output(sc_irfunc *f, const emit_opts *e, bool dot) {
+static int output(sc_irfunc *f, uint32_t fn, const emit_opts *e, bool dot) {
   if (e->o.check_roundtrip && !sc_ir_roundtrips(f, stderr)) return 1;
-  if (dot) sc_ir_print_dot(f, stdout);
+  if (dot) sc_ir_print_dot(f, fn, stdout);
   else if (!e->o.print_after && !e->o.print_after_all) {
     sc_ir_print(f, stdout);
     if (e->o.print_loops) sc_ir_print_loops(f, stdout);
@@ -95,27 +83,14 @@ static int output(sc_irfunc *f, const emit_opts *e, bool dot) {
   return 0;
 }
 
-static char *slurp(const char *path, size_t *len) {
-  FILE *fp = fopen(path, "rb");
-  if (!fp) return NULL;
-  char *src = NULL;
-  FILE *m = open_memstream(&src, len);
-  char buf[65536];
-  size_t r;
-  while ((r = fread(buf, 1, sizeof buf, fp)) > 0) fwrite(buf, 1, r, m);
-  fclose(fp);
-  fclose(m);
-  return src;
-}
-
-int sc_cli_opt(const char *path, int argc, char **argv, const sc_inline_options *inl) {
+int sc_cli_opt(const sc_cli_opts *c) {
   emit_opts e = {0};
-  e.o.inl = *inl;
-  int st = parse_opts(&e, argc, argv, false);
-  if (st) return st < 0 ? 0 : st;
+  int st = parse_opts(&e, c, false);
+  if (st) return st;
   size_t len;
-  char *src = slurp(path, &len);
-  if (!src) return fail("cannot read '%s'", path);
+  char *src = sc_cli_read(c->file, &len);
+  if (!src) return 2;
+  const char *path = sc_cli_input_name(c->file);
   sc_runtime_init();
   sc_program *prog = sc_program_new(path);
   sc_arena a;
@@ -142,25 +117,45 @@ int sc_cli_opt(const char *path, int argc, char **argv, const sc_inline_options 
       break;
     }
     if (sc_pipeline_run(f, e.pipeline, &e.o)) status = 1;
-    else status = output(f, &e, false);
+    else status = output(f, i, &e, false);
   }
   if (!status && e.func && !found) status = fail("no function '%s' in the input", e.func);
   sc_arena_drop(&a);
   return status;
 }
 
+/* --feedback-from-run: a VM that has run main in the profiling
+ * interpreter, its output discarded. */
+static sc_vm *profile_run(sc_program *p, const char *backend, const sc_inline_options *inl) {
+  FILE *null = fopen("/dev/null", "w");
+  if (!null) {
+    fail("cannot open %s", "/dev/null");
+    return NULL;
+  }
+  sc_vm_options vo = {.out = null, .err = null, .profile = 1, .backend = backend, .inl = *inl};
+  sc_vm *vm = sc_vm_new(p, &vo);
+  sc_vm_run_main(vm);
+  fflush(null);
+  fclose(null);
+  vm->opts.out = stdout; /* for whatever is printed later */
+  vm->opts.err = stderr;
+  return vm;
+}
+
 /* --emit=mir|llvm: each function as the backend lowers it (LLVM: after
- * its optimization pipeline), for a VM that is never run. */
-static int emit_native(const char *backend, sc_program *p, int fi, const sc_inline_options *inl) {
+ * its optimization pipeline), for a VM that is never run again; with
+ * feedback, speculative as tiering compiles hot functions. */
+static int emit_native(const char *backend, sc_program *p, int fi, const sc_inline_options *inl, bool from_run) {
   if (!sc_backend_available(backend)) return fail("--emit=%s: this shapec was built without that backend", backend);
   sc_vm_options vo = {.out = stdout, .err = stderr, .backend = backend, .inl = *inl};
-  sc_vm *vm = sc_vm_new(p, &vo);
+  sc_vm *vm = from_run ? profile_run(p, backend, inl) : sc_vm_new(p, &vo);
+  if (!vm) return 2;
   if (!sc_jit_init(vm)) return 3;
   int status = 0;
   for (uint32_t i = 0; i < p->nfuncs && !status; i++) {
     if (fi >= 0 && i != (uint32_t)fi) continue;
     char err[512] = "";
-    if (!sc_jit_compile(vm, i, stdout, err, sizeof err)) {
+    if (!(from_run ? sc_jit_compile_speculative : sc_jit_compile)(vm, i, stdout, err, sizeof err)) {
       sc_fprint_escaped(stderr, "shapec: error: cannot compile function %s with %s: %s\n", p->funcs[i]->name, backend, err);
       status = 3;
     }
@@ -169,27 +164,23 @@ static int emit_native(const char *backend, sc_program *p, int fi, const sc_inli
   return status;
 }
 
-int sc_cli_emit_ir(const char *what, sc_program *p, int argc, char **argv, const sc_inline_options *inl) {
+int sc_cli_emit_ir(const sc_cli_opts *c, sc_program *p) {
+  const char *what = c->emit;
   emit_opts e = {0};
-  e.o.inl = *inl;
-  int st = parse_opts(&e, argc, argv, true);
-  if (st) return st < 0 ? 0 : st;
+  int st = parse_opts(&e, c, true);
+  if (st) return st;
   int fi = -1;
   if (e.o.osr_pc && !e.func) e.func = "main"; /* a pc names a loop of one function */
   if (e.func && (fi = sc_func_find(p, e.func)) < 0) return fail("no function '%s' in the program", e.func);
-  if (!strcmp(what, "mir") || !strcmp(what, "llvm")) return emit_native(what, p, fi, inl);
+  if (!strcmp(what, "mir") || !strcmp(what, "llvm")) return emit_native(what, p, fi, &e.o.inl, e.from_run);
   sc_vm *vm = NULL;
-  if (e.from_run) { /* profile one run of main, its output discarded */
-    FILE *null = fopen("/dev/null", "w");
-    if (!null) return fail("cannot open %s", "/dev/null");
-    sc_vm_options vo = {.out = null, .err = null, .profile = 1};
-    vm = sc_vm_new(p, &vo);
-    sc_vm_run_main(vm);
-    fflush(null);
-    fclose(null);
+  if (e.from_run) {
+    if (!(vm = profile_run(p, NULL, &e.o.inl))) return 2;
     e.o.profiles = sc_vm_profile(vm, 0); /* every function's: the inliner lifts callees with theirs */
   }
   int status = 0;
+  bool dot = !strcmp(what, "dot");
+  if (dot) sc_ir_dot_begin(stdout, p->filename ? p->filename : "program");
   for (uint32_t i = 0; i < p->nfuncs && !status; i++) {
     if (fi >= 0 && i != (uint32_t)fi) continue;
     sc_arena a;
@@ -199,8 +190,9 @@ int sc_cli_emit_ir(const char *what, sc_program *p, int argc, char **argv, const
       e.o.gstores = vm->gstores;
     }
     sc_irfunc *f = sc_pipeline_lift(&a, p, i, vm ? sc_vm_profile(vm, i) : NULL, e.pipeline, &e.o);
-    status = f ? output(f, &e, !strcmp(what, "dot")) : 1;
+    status = f ? output(f, i, &e, dot) : 1;
     sc_arena_drop(&a);
   }
+  if (dot && !status) sc_ir_dot_end(stdout);
   return status;
 }

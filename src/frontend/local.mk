@@ -1,4 +1,4 @@
 # src/frontend
-libshapec_la_SOURCES += src/frontend/opinfo.c src/frontend/symtab.c src/frontend/program.c src/frontend/diag.c \
+libshapec_core_la_SOURCES += src/frontend/opinfo.c src/frontend/symtab.c src/frontend/program.c src/frontend/diag.c \
 	src/frontend/asm.c src/frontend/verify.c src/frontend/disasm.c src/frontend/frontend.h
-libshapec_la_SOURCES += src/frontend/lift.c
+libshapec_core_la_SOURCES += src/frontend/lift.c

@@ -183,11 +183,13 @@ bool sc_jh_stress(sc_vm *vm) {
   x ^= x >> 7;
   x ^= x << 17;
   vm->stress_state = x;
-  return (double)(x >> 11) * 0x1p-53 < vm->stress_p;
+  /* a draw that fails the guard is followed by its deopt, which reads this */
+  return vm->stress_fired = (double)(x >> 11) * 0x1p-53 < vm->stress_p;
 }
 
 int sc_jh_deopt(sc_vm *vm, sc_frame *fp, uint32_t bpc, const sc_value *vals, uint32_t n, uint32_t reason) {
-  sc_jit_deopted(vm, &vm->funcs[fp->vf->index], fp->vf->f, bpc, reason);
+  uint32_t nl = fp->vf->f->nlocals;
+  sc_jit_deopted(vm, &vm->funcs[fp->vf->index], fp->vf->f, bpc, reason, vals + nl, n > nl ? n - nl : 0);
   sc_value *base = fp->base;
   memcpy(base, vals, n * sizeof *vals);
   fp->pc = fp->vf->code + bpc;
@@ -218,7 +220,7 @@ int sc_jh_deopt_inlined(sc_vm *vm, sc_frame *fp, const sc_value *buf, uint32_t n
     if (j) {
       const sc_vfunc *cf = &vm->funcs[func];
       if (F + 1 == vm->frames + vm->frames_cap) { /* no room: the interpreter raises stack overflow at the call */
-        func = pfunc, pc = ppc;
+        func = pfunc, pc = ppc, nl = pnl, ns = pns;
         break;
       }
       sc_value *nb = F->base + pnl + pns - cf->f->arity;
@@ -234,7 +236,7 @@ int sc_jh_deopt_inlined(sc_vm *vm, sc_frame *fp, const sc_value *buf, uint32_t n
     sp = F->base + nl + ns;
     vm->stack_top = F->base + F->vf->frame_size; /* the rebuilt frames are GC roots */
   }
-  sc_jit_deopted(vm, &vm->funcs[fp->vf->index], vm->prog->funcs[func], pc, reason);
+  sc_jit_deopted(vm, &vm->funcs[fp->vf->index], vm->prog->funcs[func], pc, reason, F->base + nl, ns);
   vm->deopt_fp = F;
   vm->deopt_sp = sp;
   return SC_ST_DEOPT;

@@ -47,6 +47,7 @@ typedef struct creq {
   sc_snapidx pidx, gidx; /* idx malloc'd when profs / gvals are copies */
   bool own_globals; /* a copy (background), not the VM's own (synchronous) */
   double queued_at; /* for the latency in traces */
+  uint8_t *spec_n;  /* --trace-deopt: every slot's entry count when the feedback was read */
   /* result */
   sc_job_result res;
   code_ref code; /* res.handle and the context that owns it */
@@ -68,6 +69,11 @@ typedef struct worker {
   char err[256];
 } worker;
 
+/* --stats: deopts counted by where they left and why. */
+typedef struct deopt_site {
+  uint32_t func, pc, reason, count, forced;
+} deopt_site;
+
 typedef struct sc_jit {
   const sc_backend_impl *be;
   sc_vm *vm;
@@ -78,6 +84,13 @@ typedef struct sc_jit {
   uint32_t nover; /* compilations over the compile budget */
   uint32_t ncompiled, nosr, nosr_entries, ndeopts, ninvalidated, nfailed, nstale, nrequests;
   uint32_t guards_emitted, guards_removed, guards_hoisted, ndep_invalidated, inlined;
+  deopt_site *sites;
+  uint32_t nsites, csites;
+  /* --trace-deopt: what the last code installed for each function
+   * speculated on: per slot of every function (fb_off[func] + slot), the
+   * entries it saw (the interpreter only appends entries); NULL: none */
+  uint32_t *fb_off;
+  uint8_t **spec_n;
   gdep *gdeps;
   uint32_t ngdeps, cgdeps;
   osr_entry *osr;
@@ -124,16 +137,30 @@ static double now(void) {
   return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 }
 
-static void trace(sc_vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void trace(sc_vm *vm, const char *fmt, ...) {
+/* --trace-tiering: `[tier] FUNC: MSG`, or as JSON, one object a line with
+ * the event's name (docs/json.md). pc: the loop's, for OSR events (else 0). */
+static void trace(sc_vm *vm, const char *event, const sc_vfunc *vf, uint32_t pc, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static void trace(sc_vm *vm, const char *event, const sc_vfunc *vf, uint32_t pc, const char *fmt, ...) {
   FILE *t = vm->opts.trace_tiering;
   if (!t) return;
+  char msg[512];
   va_list ap;
   va_start(ap, fmt);
-  fputs("[tier] ", t);
-  vfprintf(t, fmt, ap);
-  fputc('\n', t);
+  vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
+  if (!(vm->opts.json & SC_JSON_TRACE_TIERING)) {
+    fprintf(t, "[tier] %s: %s\n", vf->f->name, msg);
+    return;
+  }
+  fputs("{\"type\":\"tier\",\"event\":", t);
+  sc_json_str(t, event);
+  fputs(",\"func\":", t);
+  sc_json_str(t, vf->f->name);
+  if (pc) fprintf(t, ",\"loop_pc\":%u", pc);
+  fprintf(t, ",\"calls\":%llu,\"msg\":", (unsigned long long)vf->prof->calls);
+  sc_json_str(t, msg);
+  fputs("}\n", t);
 }
 
 /* Native code for r (an OSR entry when r->osr_pc), with speculation on
@@ -292,6 +319,12 @@ bool sc_jit_init(sc_vm *vm) {
       return false;
     }
   }
+  if (vm->opts.trace_deopt) {
+    uint32_t nf = vm->prog->nfuncs;
+    j->fb_off = calloc(nf + 1, sizeof *j->fb_off);
+    j->spec_n = calloc(nf ? nf : 1, sizeof *j->spec_n);
+    for (uint32_t i = 0; i < nf; i++) j->fb_off[i + 1] = j->fb_off[i] + vm->prog->funcs[i]->nfeedback;
+  }
   sc_jit_prepare_vm(vm);
   atomic_init(&j->sampler_stop, false);
   if (vm->opts.stats && !pthread_create(&j->sampler, NULL, sampler_main, j)) j->sampling = true;
@@ -317,14 +350,22 @@ static void account(sc_jit *j, const creq *r) {
   }
 }
 
-/* Compiles func without speculation on the executing thread and installs
- * it; budget: within the compile budget. false with the reason in *r. */
-static bool compile_generic(sc_vm *vm, uint32_t func, FILE *dump, bool budget, creq *r) {
+/* Compiles func on the executing thread and installs it: generic, or
+ * speculative on the VM's feedback read in place (as compile_here);
+ * budget: within the compile budget. false with the reason in *r. */
+static bool compile_one(sc_vm *vm, uint32_t func, bool spec, FILE *dump, bool budget, creq *r) {
   sc_jit *j = vm->jit;
-  *r = (creq){.func = func};
+  *r = (creq){.func = func, .spec = spec};
+  if (spec) {
+    for (uint32_t i = 0; i < vm->prog->nfuncs; i++) sc_interp_flush_counts(vm, i);
+    r->prof = vm->profiles[func];
+    r->profs = vm->profiles;
+    r->gvals = vm->globals;
+    r->gstores = vm->gstores;
+  }
   build(j, j->ctx, -1, r, dump, budget);
   account(j, r);
-  free(r->res.gdeps); /* no globals were given: none */
+  free(r->res.gdeps); /* unused: this code is installed by hand (eager) or never runs (--emit) */
   if (!r->res.fn) return false;
   drop(vm, j->code[func]);
   vm->funcs[func].native = r->res.fn;
@@ -333,8 +374,15 @@ static bool compile_generic(sc_vm *vm, uint32_t func, FILE *dump, bool budget, c
 }
 
 bool sc_jit_compile(sc_vm *vm, uint32_t func, FILE *dump, char *err, size_t errlen) {
+  creq r; /* inspection: whatever the size */
+  if (compile_one(vm, func, false, dump, false, &r)) return true;
+  snprintf(err, errlen, "%s", r.res.err);
+  return false;
+}
+
+bool sc_jit_compile_speculative(sc_vm *vm, uint32_t func, FILE *dump, char *err, size_t errlen) {
   creq r;
-  if (compile_generic(vm, func, dump, false, &r)) return true; /* inspection: whatever the size */
+  if (compile_one(vm, func, true, dump, false, &r)) return true;
   snprintf(err, errlen, "%s", r.res.err);
   return false;
 }
@@ -469,6 +517,18 @@ static uint32_t *sorted_copy(const uint32_t *v, uint32_t n) {
 }
 
 /* What the worker may read of the interpreter's state, copied now: the
+/* --trace-deopt: the entry counts of the feedback r reads now. */
+static void note_feedback(sc_vm *vm, creq *r) {
+  sc_jit *j = vm->jit;
+  if (!j->fb_off || !r->spec) return;
+  uint32_t nf = vm->prog->nfuncs;
+  r->spec_n = malloc(j->fb_off[nf] + 1);
+  if (!r->spec_n) return;
+  for (uint32_t i = 0; i < nf; i++)
+    for (uint32_t k = 0; k < vm->prog->funcs[i]->nfeedback; k++) r->spec_n[j->fb_off[i] + k] = vm->profiles[i].slots[k].n;
+}
+
+/* What the worker may read of the interpreter's state, copied now: the
  * function's profile and, when it speculates, those of the functions it
  * may inline and the globals it may assume (reach()); nothing else. */
 static void snapshot(sc_vm *vm, creq *r) {
@@ -488,6 +548,7 @@ static void snapshot(sc_vm *vm, creq *r) {
     copy_profile(&r->profs[q], &vm->profiles[fs[q]], vm->prog->funcs[fs[q]]);
   }
   copy_profile(&r->prof, &vm->profiles[r->func], vm->prog->funcs[r->func]);
+  note_feedback(vm, r);
   uint32_t *gs = sorted_copy(j->gneed, j->ngneed);
   r->gvals = malloc((j->ngneed ? j->ngneed : 1) * sizeof *r->gvals);
   r->gstores = malloc(j->ngneed ? j->ngneed : 1);
@@ -517,6 +578,7 @@ static void free_req(creq *r) {
   free((uint32_t *)r->gidx.idx);
   free(r->res.gdeps);
   free(r->osr_tags);
+  free(r->spec_n);
   free(r);
 }
 
@@ -602,10 +664,18 @@ void sc_jit_global_changed(sc_vm *vm, uint32_t g) {
     if (d.gen != vf->gen) continue; /* dropped already */
     drop_code(vm, vf);
     j->ndep_invalidated++;
-    trace(vm, "%s: invalidated: its code assumed the value of global %s, which changed", vf->f->name,
+    trace(vm, "invalidated", vf, 0, "invalidated: its code assumed the value of global %s, which changed",
           vm->prog->global_names[g]);
   }
   j->ngdeps = keep;
+}
+
+/* --trace-deopt: r's code is installed; its deopts are against r's feedback. */
+static void keep_feedback(sc_jit *j, creq *r) {
+  if (!j->spec_n) return;
+  free(j->spec_n[r->func]);
+  j->spec_n[r->func] = r->spec_n;
+  r->spec_n = NULL;
 }
 
 /* A finished compilation: install it unless its function's code was
@@ -618,7 +688,7 @@ static void install(sc_vm *vm, creq *r) {
   if (r->res.fn && r->gen == vf->gen && !take_deps(vm, r)) {
     j->nstale++;
     drop(vm, r->code);
-    trace(vm, "%s: compiled code discarded: a global it assumes changed meanwhile", vf->f->name);
+    trace(vm, "discarded", vf, r->osr_pc, "compiled code discarded: a global it assumes changed meanwhile");
     if (!r->osr_pc) vf->queued = 0;
     else {
       osr_entry *e = osr_find(j, r->func, r->osr_pc);
@@ -632,17 +702,18 @@ static void install(sc_vm *vm, creq *r) {
     if (r->gen != vf->gen) {
       j->nstale++;
       drop(vm, r->code);
-      trace(vm, "%s: compiled code discarded: the function was invalidated meanwhile", vf->f->name);
+      trace(vm, "discarded", vf, 0, "compiled code discarded: the function was invalidated meanwhile");
     } else if (!r->res.fn) {
       vf->failed = 1;
-      trace(vm, "%s: cannot compile (%s): stays interpreted", vf->f->name, r->res.err);
+      trace(vm, "failed", vf, 0, "cannot compile (%s): stays interpreted", r->res.err);
     } else {
       drop(vm, j->code[r->func]);
       vf->native = r->res.fn;
       j->code[r->func] = r->code;
       vf->deopts = 0;
-      trace(vm, "%s: installed after %llu calls (%s, %s): compiled in %.3f ms, %.3f ms after the request",
-            vf->f->name, (unsigned long long)vf->prof->calls, j->be->name, r->spec ? "speculative" : "generic",
+      keep_feedback(j, r);
+      trace(vm, "installed", vf, 0, "installed after %llu calls (%s, %s): compiled in %.3f ms, %.3f ms after the request",
+            (unsigned long long)vf->prof->calls, j->be->name, r->spec ? "speculative" : "generic",
             r->res.secs * 1e3, lat);
     }
     return;
@@ -656,18 +727,19 @@ static void install(sc_vm *vm, creq *r) {
     j->nstale++;
     drop(vm, r->code);
     e->state = OSR_NONE;
-    trace(vm, "%s: OSR code for loop pc %u discarded: the function was invalidated meanwhile", vf->f->name,
+    trace(vm, "discarded", vf, r->osr_pc, "OSR code for loop pc %u discarded: the function was invalidated meanwhile",
           r->osr_pc);
   } else if (!r->res.fn) {
     e->state = OSR_FAILED;
-    trace(vm, "%s: loop at pc %u blacklisted for OSR: %s", vf->f->name, r->osr_pc, r->res.err);
+    trace(vm, "osr_failed", vf, r->osr_pc, "loop at pc %u blacklisted for OSR: %s", r->osr_pc, r->res.err);
   } else {
     e->state = OSR_READY;
     e->fn = r->res.fn;
     e->code = r->code;
     j->nosr++;
-    trace(vm, "%s: OSR code for loop pc %u ready (%s): compiled in %.3f ms, %.3f ms after the request",
-          vf->f->name, r->osr_pc, j->be->name, r->res.secs * 1e3, lat);
+    keep_feedback(j, r);
+    trace(vm, "osr_ready", vf, r->osr_pc, "OSR code for loop pc %u ready (%s): compiled in %.3f ms, %.3f ms after the request",
+          r->osr_pc, j->be->name, r->res.secs * 1e3, lat);
   }
 }
 
@@ -716,6 +788,7 @@ static void compile_here(sc_vm *vm, sc_vfunc *vf, creq *r) {
     r->gstores = vm->gstores;
     r->profs = vm->profiles;
   }
+  note_feedback(vm, r);
   build(vm->jit, vm->jit->ctx, -1, r, NULL, true);
   r->prof.slots = NULL;
   install(vm, r);
@@ -735,7 +808,7 @@ void sc_jit_tier_up(sc_vm *vm, sc_vfunc *vf) {
     creq *r = request(vm, vf, 0);
     snapshot(vm, r);
     vf->queued = 1;
-    trace(vm, "%s: compilation requested after %llu calls (%s)", vf->f->name,
+    trace(vm, "requested", vf, 0, "compilation requested after %llu calls (%s)",
           (unsigned long long)vf->prof->calls, r->spec ? "speculative" : "generic");
     enqueue(j, r);
     if (vm->opts.jit_wait)
@@ -764,7 +837,7 @@ sc_native_fn sc_jit_osr(sc_vm *vm, sc_frame *fp, uint32_t pc, uint32_t *again) {
       compile_here(vm, vf, r);
     } else {
       snapshot(vm, r);
-      trace(vm, "%s: OSR compilation requested for loop pc %u after %u iterations", vf->f->name, pc, vm->osr_at);
+      trace(vm, "osr_requested", vf, pc, "OSR compilation requested for loop pc %u after %u iterations", pc, vm->osr_at);
       enqueue(j, r);
       if (vm->opts.jit_wait)
         while (e->state == OSR_PENDING) {
@@ -777,7 +850,7 @@ sc_native_fn sc_jit_osr(sc_vm *vm, sc_frame *fp, uint32_t pc, uint32_t *again) {
   case OSR_READY:
     j->nosr_entries++;
     *again = vm->osr_at; /* enter again when the loop gets hot again */
-    trace(vm, "%s: OSR entry at loop pc %u (%s)", vf->f->name, pc, j->be->name);
+    trace(vm, "osr_entry", vf, pc, "OSR entry at loop pc %u (%s)", pc, j->be->name);
     return e->fn;
   case OSR_PENDING: /* look again in a while */
     *again = SC_POLL_ITERS;
@@ -787,16 +860,79 @@ sc_native_fn sc_jit_osr(sc_vm *vm, sc_frame *fp, uint32_t pc, uint32_t *again) {
   }
 }
 
-void sc_jit_deopted(sc_vm *vm, sc_vfunc *vf, const sc_func *at, uint32_t bpc, uint32_t reason) {
-  sc_jit *j = vm->jit;
-  if (j) j->ndeopts++;
-  if (vm->opts.trace_deopt) {
-    fprintf(vm->opts.trace_deopt, "[deopt] %s: %s at pc %u (%s, line %u)", at->name,
-            sc_reason_text((sc_reason)reason), bpc, sc_op_name((sc_op)at->code[bpc].op),
-            at->lines && bpc < at->ncode ? at->lines[bpc] : 0);
-    if (at != vf->f) fprintf(vm->opts.trace_deopt, " inlined in %s", vf->f->name);
-    fputc('\n', vm->opts.trace_deopt);
+static void count_site(sc_jit *j, const sc_func *at, uint32_t bpc, uint32_t reason, bool forced) {
+  deopt_site *d = NULL;
+  for (uint32_t k = 0; k < j->nsites && !d; k++)
+    if (j->sites[k].func == at->index && j->sites[k].pc == bpc && j->sites[k].reason == reason) d = &j->sites[k];
+  if (!d) {
+    if (j->nsites == j->csites) {
+      uint32_t c = j->csites ? 2 * j->csites : 16;
+      deopt_site *ns = realloc(j->sites, c * sizeof *ns);
+      if (!ns) return; /* the count is lost, not the run */
+      j->sites = ns;
+      j->csites = c;
+    }
+    d = &j->sites[j->nsites++];
+    *d = (deopt_site){.func = at->index, .pc = bpc, .reason = reason};
   }
+  d->count++;
+  d->forced += forced;
+}
+
+/* --trace-deopt: where, why, the operands the instruction was about to
+ * take (seen) and the feedback the code speculated on, and whether
+ * --deopt-stress forced it (docs/json.md). */
+static void trace_deopt(sc_vm *vm, const sc_vfunc *vf, const sc_func *at, uint32_t bpc, uint32_t reason,
+                        const sc_value *stack, uint32_t nstack, bool forced) {
+  FILE *t = vm->opts.trace_deopt;
+  bool json = vm->opts.json & SC_JSON_TRACE_DEOPT;
+  const sc_insn *in = bpc < at->ncode ? &at->code[bpc] : NULL;
+  uint32_t line = at->lines && in ? at->lines[bpc] : 0;
+  int pops = in ? sc_op_pops(in) : 0;
+  uint32_t nops = pops < 0 ? 0 : (uint32_t)pops < nstack ? (uint32_t)pops : nstack;
+  const sc_profile *prof = vm->profiles ? &vm->profiles[at->index] : NULL;
+  const char *op = in ? sc_op_name((sc_op)in->op) : "?";
+  /* the entries the code was compiled with; all of them without a record */
+  const sc_jit *j = vm->jit;
+  unsigned spec = UINT32_MAX;
+  if (j && j->spec_n && j->spec_n[vf->index] && in && in->fb >= 0 && (uint32_t)in->fb < at->nfeedback)
+    spec = j->spec_n[vf->index][j->fb_off[at->index] + (uint32_t)in->fb];
+  if (!json) {
+    fprintf(t, "[deopt] %s: %s at pc %u (%s, line %u)", at->name, sc_reason_text((sc_reason)reason), bpc, op, line);
+    if (at != vf->f) fprintf(t, " inlined in %s", vf->f->name);
+    fputs(": seen ", t);
+    if (nops) sc_fb_print_values(vm->prog, stack + nstack - nops, nops, t, false);
+    else fputs("nothing", t);
+    fputs("; speculated ", t);
+    sc_fb_print_slot(vm->prog, at, prof, bpc, spec, t, false);
+    fputs(forced ? " [forced by --deopt-stress]\n" : "\n", t);
+    return;
+  }
+  fputs("{\"type\":\"deopt\",\"func\":", t);
+  sc_json_str(t, at->name);
+  fputs(",\"compiled\":", t);
+  sc_json_str(t, vf->f->name);
+  fprintf(t, ",\"pc\":%u,\"line\":%u,\"op\":", bpc, line);
+  sc_json_str(t, op);
+  fputs(",\"reason\":", t);
+  sc_json_str(t, sc_reason_name((sc_reason)reason));
+  fputs(",\"seen\":", t);
+  sc_fb_print_values(vm->prog, stack + nstack - nops, nops, t, true);
+  fputs(",\"speculated\":", t);
+  sc_fb_print_slot(vm->prog, at, prof, bpc, spec, t, true);
+  fprintf(t, ",\"stress\":%s}\n", forced ? "true" : "false");
+}
+
+void sc_jit_deopted(sc_vm *vm, sc_vfunc *vf, const sc_func *at, uint32_t bpc, uint32_t reason,
+                    const sc_value *stack, uint32_t nstack) {
+  sc_jit *j = vm->jit;
+  bool forced = vm->stress_fired;
+  vm->stress_fired = false;
+  if (j) {
+    j->ndeopts++;
+    count_site(j, at, bpc, reason, forced);
+  }
+  if (vm->opts.trace_deopt) trace_deopt(vm, vf, at, bpc, reason, stack, nstack, forced);
   /* runtime errors also leave through here: they end the program anyway */
   if (!j || vm->opts.jit != SC_JIT_TIERED || ++vf->deopts < SC_DEOPT_LIMIT) return;
   /* the guards keep failing: drop the code (activations finish in it), drop
@@ -806,22 +942,26 @@ void sc_jit_deopted(sc_vm *vm, sc_vfunc *vf, const sc_func *at, uint32_t bpc, ui
    * give the function up rather than compile it without speculation */
   if (++vf->recompiles >= SC_RECOMPILE_LIMIT) vf->failed = 1;
   if (vf->failed)
-    trace(vm, "%s: invalidated after %u deopts, %u times: stays interpreted", vf->f->name, SC_DEOPT_LIMIT,
+    trace(vm, "invalidated", vf, 0, "invalidated after %u deopts, %u times: stays interpreted", SC_DEOPT_LIMIT,
           vf->recompiles);
   else
-    trace(vm, "%s: invalidated after %u deopts; recompile %u", vf->f->name, SC_DEOPT_LIMIT, vf->recompiles);
+    trace(vm, "invalidated", vf, 0, "invalidated after %u deopts; recompile %u", SC_DEOPT_LIMIT, vf->recompiles);
 }
 
 bool sc_jit_compile_all(sc_vm *vm) {
   for (uint32_t i = 0; i < vm->prog->nfuncs; i++) {
     creq r;
-    if (compile_generic(vm, i, NULL, true, &r)) continue;
-    if (r.res.over_budget) { /* never the user's error: it runs interpreted */
-      trace(vm, "%s: not compiled (%s): stays interpreted", vm->prog->funcs[i]->name, r.res.err);
+    if (compile_one(vm, i, false, NULL, true, &r)) {
+      trace(vm, "compiled", &vm->funcs[i], 0, "compiled eagerly (%s) in %.3f ms", vm->jit->be->name,
+            vm->jit->secs[i] * 1e3);
       continue;
     }
-    fprintf(vm->opts.err, "shapec: error: cannot compile function %s with %s: %s\n", vm->prog->funcs[i]->name,
-            vm->jit->be->name, r.res.err);
+    if (r.res.over_budget) { /* never the user's error: it runs interpreted */
+      trace(vm, "failed", &vm->funcs[i], 0, "not compiled (%s): stays interpreted", r.res.err);
+      continue;
+    }
+    sc_fprint_escaped(vm->opts.err, "shapec: error: cannot compile function %s with %s: %s\n", vm->prog->funcs[i]->name,
+                      vm->jit->be->name, r.res.err);
     return false;
   }
   return true;
@@ -832,59 +972,152 @@ static int cmp_double(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
-void sc_jit_print_stats(sc_vm *vm, FILE *out) {
+static int cmp_site(const void *a, const void *b) {
+  const deopt_site *x = a, *y = b;
+  if (x->count != y->count) return x->count < y->count ? 1 : -1;
+  if (x->func != y->func) return x->func < y->func ? -1 : 1;
+  return x->pc != y->pc ? (x->pc < y->pc ? -1 : 1) : (x->reason > y->reason) - (x->reason < y->reason);
+}
+
+/* The --stats figures, gathered once for the text and the JSON forms. */
+typedef struct stats {
+  uint64_t samples_native, samples_interp;
+  uint32_t nfuncs; /* compiled */
+  double compile_ms, median_ms, p90_ms, max_ms, run_ms;
+  sc_backend_stats bs;
+} stats;
+
+static void gather(sc_vm *vm, stats *st) {
   sc_jit *j = vm->jit;
-  if (!j) {
-    fprintf(out, "jit: nothing compiled\n");
-    return;
-  }
+  memset(st, 0, sizeof *st);
   if (j->sampling) {
     atomic_store_explicit(&j->sampler_stop, true, memory_order_relaxed);
     pthread_join(j->sampler, NULL);
     j->sampling = false;
-    uint64_t n = j->samples[0] + j->samples[1];
-    if (n)
-      fprintf(out, "jit: time in native code %.1f%%, in the interpreter %.1f%% (%llu samples, every %.1f ms)\n",
-              100.0 * (double)j->samples[1] / (double)n, 100.0 * (double)j->samples[0] / (double)n,
-              (unsigned long long)n, SC_SAMPLE_NS / 1e6);
+    st->samples_interp = j->samples[0];
+    st->samples_native = j->samples[1];
   }
   double *s = malloc(vm->prog->nfuncs * sizeof *s + 8), total = 0;
   uint32_t n = 0;
   for (uint32_t i = 0; i < vm->prog->nfuncs; i++)
     if (j->secs[i] > 0) total += s[n++] = j->secs[i];
+  st->nfuncs = n;
   if (!n) s[n++] = 0;
   qsort(s, n, sizeof *s, cmp_double);
+  st->compile_ms = total * 1e3;
+  st->median_ms = s[n / 2] * 1e3;
+  st->p90_ms = s[(n * 9) / 10 < n ? (n * 9) / 10 : n - 1] * 1e3;
+  st->max_ms = s[n - 1] * 1e3;
+  free(s);
+  if (j->ctx) j->be->stats(j->ctx, &st->bs);
+  pthread_mutex_lock(&j->mu);
+  for (uint32_t i = 0; i < j->nworkers; i++) {
+    const sc_backend_stats *w = &j->workers[i].bs;
+    st->bs.compiled += w->compiled;
+    st->bs.released += w->released;
+    st->bs.units += w->units;
+    st->bs.units_max += w->units_max;
+    if (w->unit) st->bs.unit = w->unit;
+  }
+  pthread_mutex_unlock(&j->mu);
+  st->run_ms = (now() - j->t_start) * 1e3;
+  qsort(j->sites, j->nsites, sizeof *j->sites, cmp_site);
+}
+
+/* --stats=json: one object (docs/json.md). */
+static void print_stats_json(sc_vm *vm, FILE *out) {
+  sc_jit *j = vm->jit;
+  const sc_program *p = vm->prog;
+  if (!j) {
+    fputs("{\"type\":\"stats\",\"jit\":null}\n", out);
+    return;
+  }
+  stats st;
+  gather(vm, &st);
+  static const char *const tiers[] = {"off", "eager", "tiered"};
+  fputs("{\"type\":\"stats\",\"jit\":", out);
+  sc_json_str(out, vm->opts.jit >= 0 && vm->opts.jit <= 2 ? tiers[vm->opts.jit] : "?");
+  fputs(",\"backend\":", out);
+  sc_json_str(out, j->be->name);
+  fprintf(out, ",\"run_ms\":%.3f,\"samples\":{\"native\":%llu,\"interpreter\":%llu}", st.run_ms,
+          (unsigned long long)st.samples_native, (unsigned long long)st.samples_interp);
+  fprintf(out, ",\"functions_compiled\":%u,\"compile_ms\":{\"total\":%.3f,\"median\":%.3f,\"p90\":%.3f,\"max\":%.3f}",
+          st.nfuncs, st.compile_ms, st.median_ms, st.p90_ms, st.max_ms);
+  fprintf(out, ",\"compilations\":%u,\"failed\":%u,\"osr_compilations\":%u,\"osr_entries\":%u,\"requests\":%u,"
+          "\"over_budget\":%u,\"stale\":%u,\"unfinished\":%u,\"deopts\":%u,\"invalidations\":%u,\"global_invalidations\":%u,"
+          "\"guards\":{\"emitted\":%u,\"removed\":%u,\"hoisted\":%u},\"inlined_calls\":%u",
+          j->ncompiled, j->nfailed, j->nosr, j->nosr_entries, j->nrequests, j->nstale,
+          j->nrequests - j->ncompiled - j->nfailed, j->ndeopts, j->ninvalidated, j->ndep_invalidated,
+          j->guards_emitted, j->guards_removed, j->guards_hoisted, j->inlined);
+  fprintf(out, ",\"code\":{\"released\":%u,\"waiting\":%u,\"held\":%llu,\"made\":%llu,\"units\":%u,\"units_max\":%u}",
+          j->nreleased, j->ndropped, (unsigned long long)(st.bs.compiled - st.bs.released),
+          (unsigned long long)st.bs.compiled, st.bs.units, st.bs.units_max);
+  fputs(",\"function_ms\":{", out);
+  const char *sep = "";
+  for (uint32_t i = 0; i < p->nfuncs; i++)
+    if (j->secs[i] > 0) {
+      fputs(sep, out);
+      sc_json_str(out, p->funcs[i]->name);
+      fprintf(out, ":%.3f", j->secs[i] * 1e3);
+      sep = ",";
+    }
+  fputs("},\"deopt_sites\":[", out);
+  for (uint32_t k = 0; k < j->nsites; k++) {
+    const deopt_site *d = &j->sites[k];
+    const sc_func *f = p->funcs[d->func];
+    fputs(k ? ",{\"func\":" : "{\"func\":", out);
+    sc_json_str(out, f->name);
+    fprintf(out, ",\"pc\":%u,\"line\":%u,\"op\":", d->pc, f->lines && d->pc < f->ncode ? f->lines[d->pc] : 0);
+    sc_json_str(out, d->pc < f->ncode ? sc_op_name((sc_op)f->code[d->pc].op) : "?");
+    fputs(",\"reason\":", out);
+    sc_json_str(out, sc_reason_name((sc_reason)d->reason));
+    fprintf(out, ",\"count\":%u,\"forced\":%u}", d->count, d->forced);
+  }
+  fputs("]}\n", out);
+}
+
+void sc_jit_print_stats(sc_vm *vm, FILE *out) {
+  if (vm->opts.json & SC_JSON_STATS) {
+    print_stats_json(vm, out);
+    return;
+  }
+  sc_jit *j = vm->jit;
+  if (!j) {
+    fprintf(out, "jit: nothing compiled\n");
+    return;
+  }
+  stats st;
+  gather(vm, &st);
+  uint64_t n = st.samples_native + st.samples_interp;
+  if (n)
+    fprintf(out, "jit: time in native code %.1f%%, in the interpreter %.1f%% (%llu samples, every %.1f ms)\n",
+            100.0 * (double)st.samples_native / (double)n, 100.0 * (double)st.samples_interp / (double)n,
+            (unsigned long long)n, SC_SAMPLE_NS / 1e6);
   fprintf(out, "jit: backend %s, %u functions compiled in %.3f ms; per function median %.3f ms, p90 %.3f ms, max %.3f ms\n",
-          j->be->name, n, total * 1e3, s[n / 2] * 1e3, s[(n * 9) / 10 < n ? (n * 9) / 10 : n - 1] * 1e3,
-          s[n - 1] * 1e3);
+          j->be->name, st.nfuncs, st.compile_ms, st.median_ms, st.p90_ms, st.max_ms);
   fprintf(out, "jit: %u compilations (%u failed, %u over the compile budget) in %.3f ms, %u OSR compilations, %u OSR entries, %u deopts, "
           "%u invalidations (%u by changed globals), %u guards emitted, %u removed, %u hoisted, %u call sites "
           "inlined\n", j->ncompiled, j->nfailed, j->nover, j->total * 1e3, j->nosr, j->nosr_entries, j->ndeopts,
           j->ninvalidated, j->ndep_invalidated, j->guards_emitted, j->guards_removed, j->guards_hoisted, j->inlined);
-  sc_backend_stats bs = {0};
-  if (j->ctx) j->be->stats(j->ctx, &bs);
-  pthread_mutex_lock(&j->mu);
-  for (uint32_t i = 0; i < j->nworkers; i++) {
-    const sc_backend_stats *w = &j->workers[i].bs;
-    bs.compiled += w->compiled;
-    bs.released += w->released;
-    bs.units += w->units;
-    bs.units_max += w->units_max;
-    if (w->unit) bs.unit = w->unit;
-  }
-  pthread_mutex_unlock(&j->mu);
   fprintf(out, "jit: code released: %u compilations (%u waiting); %s holds %llu of %llu compilations in %u %s "
-          "(at most %u)\n", j->nreleased, j->ndropped, j->be->name, (unsigned long long)(bs.compiled - bs.released),
-          (unsigned long long)bs.compiled, bs.units, bs.unit ? bs.unit : "units", bs.units_max);
-  double run = now() - j->t_start;
+          "(at most %u)\n", j->nreleased, j->ndropped, j->be->name, (unsigned long long)(st.bs.compiled - st.bs.released),
+          (unsigned long long)st.bs.compiled, st.bs.units, st.bs.unit ? st.bs.unit : "units", st.bs.units_max);
   if (vm->opts.jit == SC_JIT_TIERED)
     fprintf(out, "jit: run %.3f ms; %u requests (%u discarded as stale, %u unfinished at exit); compiling %.3f ms "
-            "= %.1f%% of the run, %s\n", run * 1e3, j->nrequests, j->nstale, j->nrequests - j->ncompiled - j->nfailed - j->nover, j->total * 1e3,
-            run > 0 ? 100 * j->total / run : 0.0,
+            "= %.1f%% of the run, %s\n", st.run_ms, j->nrequests, j->nstale, j->nrequests - j->ncompiled - j->nfailed - j->nover, j->total * 1e3,
+            st.run_ms > 0 ? 100 * j->total * 1e3 / st.run_ms : 0.0,
             j->nworkers ? "on background threads" : "on the executing thread");
   for (uint32_t i = 0; i < vm->prog->nfuncs; i++)
     if (j->secs[i] > 0) fprintf(out, "jit: function %s %.3f ms\n", vm->prog->funcs[i]->name, j->secs[i] * 1e3);
-  free(s);
+  for (uint32_t k = 0; k < j->nsites; k++) {
+    const deopt_site *d = &j->sites[k];
+    const sc_func *f = vm->prog->funcs[d->func];
+    fprintf(out, "jit: deopts at %s pc %u (%s, line %u): %u %s", f->name, d->pc,
+            d->pc < f->ncode ? sc_op_name((sc_op)f->code[d->pc].op) : "?",
+            f->lines && d->pc < f->ncode ? f->lines[d->pc] : 0, d->count, sc_reason_text((sc_reason)d->reason));
+    if (d->forced) fprintf(out, " (%u forced by --deopt-stress)", d->forced);
+    fputc('\n', out);
+  }
 }
 
 void sc_jit_free(sc_vm *vm) {
@@ -931,6 +1164,11 @@ void sc_jit_free(sc_vm *vm) {
   free(j->gmark);
   free(j->need);
   free(j->gneed);
+  free(j->sites);
+  if (j->spec_n)
+    for (uint32_t i = 0; i < vm->prog->nfuncs; i++) free(j->spec_n[i]);
+  free(j->spec_n);
+  free(j->fb_off);
   if (vm->prog->nglobals) memset(vm->gwatch, 0, vm->prog->nglobals);
   free(j);
   vm->jit = NULL;

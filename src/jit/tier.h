@@ -27,6 +27,9 @@ bool sc_jit_init(sc_vm *vm);
  * installs it. dump: print the lowered code there. false with a message in
  * err when any step fails. */
 bool sc_jit_compile(sc_vm *vm, uint32_t func, FILE *dump, char *err, size_t errlen);
+/* The same with speculation on vm's profiles and globals, as tiering
+ * compiles hot functions (--emit=mir|llvm --feedback-from-run). */
+bool sc_jit_compile_speculative(sc_vm *vm, uint32_t func, FILE *dump, char *err, size_t errlen);
 /* Compiles every function (--jit=eager); false after reporting a failure. */
 bool sc_jit_compile_all(sc_vm *vm);
 /* Prints compile-time statistics (opts.stats). */
@@ -42,9 +45,12 @@ sc_native_fn sc_jit_osr(sc_vm *vm, sc_frame *fp, uint32_t pc, uint32_t *again);
 /* Global g was stored and code assumed its value: drop that code. */
 void sc_jit_global_changed(sc_vm *vm, uint32_t g);
 /* Compiled code of vf left at bpc of function `at` (vf's, or one inlined
- * into it): trace it, count it, and drop code whose guards keep failing
- * (vm->code_dropped says some is waiting for release). */
-void sc_jit_deopted(sc_vm *vm, sc_vfunc *vf, const sc_func *at, uint32_t bpc, uint32_t reason);
+ * into it) with `at`'s operand stack stack[0..nstack): trace it (what the
+ * instruction's operands were against the feedback speculated on), count
+ * it per site, and drop code whose guards keep failing (vm->code_dropped
+ * says some is waiting for release). */
+void sc_jit_deopted(sc_vm *vm, sc_vfunc *vf, const sc_func *at, uint32_t bpc, uint32_t reason,
+                    const sc_value *stack, uint32_t nstack);
 /* No compiled code is running (vm->native_depth is 0): frees the code
  * dropped since the last call. */
 void sc_jit_release_dropped(sc_vm *vm);

@@ -1,5 +1,5 @@
 # The pass manager and one file per pass.
-libshapec_la_SOURCES += src/passes/passes.h src/passes/passmgr.c src/passes/pass_phis.c \
+libshapec_core_la_SOURCES += src/passes/passes.h src/passes/passmgr.c src/passes/pass_phis.c \
 	src/passes/pass_simplify.c src/passes/pass_dce.c src/passes/pass_preheaders.c \
 	src/passes/pass_specialize.c src/passes/pass_unbox.c src/passes/pass_guards.c \
 	src/passes/pass_globals.c src/passes/pass_hoist.c src/passes/effects.c src/passes/pass_inline.c \

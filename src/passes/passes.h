@@ -44,6 +44,14 @@ typedef struct sc_pipeline_opts {
 
 const sc_pass *sc_pass_find(const char *name);
 const sc_pass *sc_pass_list(size_t *n);
+/* A pipeline by name (--passes=tier2): usable alone or first in a list. */
+typedef struct sc_named_pipeline {
+  const char *name, *passes, *help;
+} sc_named_pipeline;
+const sc_named_pipeline *sc_pipeline_list(size_t *n);
+/* pipeline with its named pipelines spelled out into out: 0, or -1 with
+ * a message (as sc_pipeline_check). */
+int sc_pipeline_expand(const char *pipeline, char *out, size_t outlen, char *msg, size_t msglen);
 /* Checks a pipeline; 0, or -1 with a message. `lift`, when present, must
  * come first. */
 int sc_pipeline_check(const char *pipeline, char *msg, size_t msglen);

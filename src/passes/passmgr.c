@@ -36,6 +36,17 @@ static const sc_pass passes[] = {
 
 #define NPASSES (sizeof passes / sizeof passes[0])
 
+/* Named pipelines: what the compiler runs, by name, for --passes. */
+static const sc_named_pipeline pipelines[] = {
+    {"tier2", SC_SPECULATIVE_PIPELINE, "with feedback: what tiered `run` compiles hot code with"},
+    {"generic", SC_DEFAULT_PIPELINE, "without feedback: --jit=eager, and --emit without --feedback-from-run"},
+};
+
+const sc_named_pipeline *sc_pipeline_list(size_t *n) {
+  *n = sizeof pipelines / sizeof *pipelines;
+  return pipelines;
+}
+
 const sc_pass *sc_pass_list(size_t *n) {
   *n = NPASSES;
   return passes;
@@ -63,6 +74,20 @@ static int split(const char *pipeline, const sc_pass **out, char *msg, size_t ms
     }
     memcpy(name, s, len);
     name[len] = 0;
+    const sc_named_pipeline *np = NULL;
+    for (size_t k = 0; k < sizeof pipelines / sizeof *pipelines && !np; k++)
+      if (!strcmp(pipelines[k].name, name)) np = &pipelines[k];
+    if (np) { /* its passes, in place */
+      if (n > 0) {
+        snprintf(msg, msglen, "the named pipeline '%s' (which lifts) can only come first", name);
+        return -1;
+      }
+      n = split(np->passes, out, msg, msglen);
+      if (n < 0) return -1;
+      s = e ? e + 1 : s + len;
+      if (e && !*s) break; /* malformed: reported below */
+      continue;
+    }
     if (!(out[n] = sc_pass_find(name))) {
       snprintf(msg, msglen, "unknown pass '%s' (see --list-passes)", name);
       return -1;
@@ -73,12 +98,30 @@ static int split(const char *pipeline, const sc_pass **out, char *msg, size_t ms
     }
     n++;
     s = e ? e + 1 : s + len;
-    if (e && !*s) {
-      snprintf(msg, msglen, "malformed pass pipeline '%s'", pipeline);
-      return -1;
-    }
+    if (e && !*s) break;
+  }
+  if (*pipeline && pipeline[strlen(pipeline) - 1] == ',') {
+    snprintf(msg, msglen, "malformed pass pipeline '%s'", pipeline);
+    return -1;
   }
   return n;
+}
+
+int sc_pipeline_expand(const char *pipeline, char *out, size_t outlen, char *msg, size_t msglen) {
+  const sc_pass *ps[MAXP];
+  int n = split(pipeline, ps, msg, msglen);
+  if (n < 0) return -1;
+  size_t len = 0;
+  out[0] = 0;
+  for (int k = 0; k < n; k++) {
+    int w = snprintf(out + len, outlen - len, "%s%s", k ? "," : "", ps[k]->name);
+    if (w < 0 || (size_t)w >= outlen - len) {
+      snprintf(msg, msglen, "pass pipeline '%s' too long", pipeline);
+      return -1;
+    }
+    len += (size_t)w;
+  }
+  return 0;
 }
 
 int sc_pipeline_check(const char *pipeline, char *msg, size_t msglen) {

@@ -1,6 +1,7 @@
 /* Readable dump of the interpreter's profile: per function the call count,
  * back-edge counts by target pc, then every feedback slot decoded. */
 #include <inttypes.h>
+#include <stdlib.h>
 
 #include "runtime/vm_internal.h"
 
@@ -82,6 +83,80 @@ static void print_flags(FILE *out, unsigned flags) {
       fprintf(out, "%s%s", sep, sc_fb_flag_name(k, false));
       sep = ",";
     }
+}
+
+void sc_json_str(FILE *out, const char *s) {
+  fputc('"', out);
+  for (; *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (c == '"' || c == '\\') fprintf(out, "\\%c", c);
+    else if (c < 0x20) fprintf(out, "\\u%04x", c);
+    else fputc(c, out);
+  }
+  fputc('"', out);
+}
+
+/* An entry as text, for JSON; the caller frees it. */
+static char *to_string(const sc_program *p, sc_op op, uint64_t e, uint32_t aux) {
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *m = open_memstream(&buf, &len);
+  if (!m) return NULL;
+  print_entry(p, m, op, e, aux);
+  fclose(m);
+  return buf;
+}
+
+void sc_fb_print_slot(const sc_program *p, const sc_func *f, const sc_profile *pr, uint32_t pc, unsigned limit,
+                      FILE *out, bool json) {
+  const sc_insn *in = pc < f->ncode ? &f->code[pc] : NULL;
+  const sc_fb_slot *s = in && pr && (sc_op_flags((sc_op)in->op) & SC_OPF_FB) && in->fb >= 0 &&
+                                (uint32_t)in->fb < f->nfeedback
+                            ? &pr->slots[in->fb]
+                            : NULL;
+  unsigned n = s ? (s->n < SC_FB_MAX ? s->n : SC_FB_MAX) : 0;
+  if (n > limit) n = limit;
+  if (json) fputc('[', out);
+  else if (!n) fputs("none", out);
+  for (unsigned k = 0; k < n; k++) {
+    if (json) {
+      char *t = to_string(p, (sc_op)in->op, s->e[k], s->aux[k]);
+      fputs(k ? "," : "", out);
+      sc_json_str(out, t ? t : "?");
+      free(t);
+    } else {
+      fputs(k ? " | " : "", out);
+      print_entry(p, out, (sc_op)in->op, s->e[k], s->aux[k]);
+    }
+  }
+  if (json) fputc(']', out);
+}
+
+static void print_value(const sc_program *p, FILE *out, sc_value v) {
+  if (v.tag == SC_OBJECT && v.o && v.o->shape) print_shape(p, out, v.o->shape);
+  else if (v.tag == SC_ARRAY && v.a) fprintf(out, "elems:%s", elems_name(v.a->kind));
+  else fputs(tag_name(v.tag), out);
+}
+
+void sc_fb_print_values(const sc_program *p, const sc_value *v, uint32_t n, FILE *out, bool json) {
+  if (json) fputc('[', out);
+  for (uint32_t k = 0; k < n; k++) {
+    fputs(k ? (json ? "," : ", ") : "", out);
+    if (!json) {
+      print_value(p, out, v[k]);
+      continue;
+    }
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    if (m) {
+      print_value(p, m, v[k]);
+      fclose(m);
+    }
+    sc_json_str(out, buf ? buf : "?");
+    free(buf);
+  }
+  if (json) fputc(']', out);
 }
 
 void sc_vm_dump_feedback(const sc_vm *vm, FILE *out) {

@@ -1,8 +1,8 @@
-libshapec_la_SOURCES += src/runtime/gc.c
-libshapec_la_SOURCES += src/runtime/vm_internal.h src/runtime/vm.c
-libshapec_la_SOURCES += src/runtime/layout.h src/runtime/layout.def src/runtime/layout.c
-libshapec_la_SOURCES += src/runtime/interp.c src/runtime/interp_loop.h
-libshapec_la_SOURCES += src/runtime/feedback.c
-libshapec_la_SOURCES += src/runtime/escape.c
-libshapec_la_SOURCES += src/runtime/runtime.h src/runtime/rt.c src/runtime/str.c \
+libshapec_core_la_SOURCES += src/runtime/gc.c
+libshapec_core_la_SOURCES += src/runtime/vm_internal.h src/runtime/vm.c
+libshapec_core_la_SOURCES += src/runtime/layout.h src/runtime/layout.def src/runtime/layout.c
+libshapec_core_la_SOURCES += src/runtime/interp.c src/runtime/interp_loop.h
+libshapec_core_la_SOURCES += src/runtime/feedback.c
+libshapec_core_la_SOURCES += src/runtime/escape.c
+libshapec_core_la_SOURCES += src/runtime/runtime.h src/runtime/rt.c src/runtime/str.c \
 	src/runtime/array.c src/runtime/object.c src/runtime/map.c src/runtime/ops.c src/runtime/print.c

@@ -212,6 +212,9 @@ int sc_vm_run_main(sc_vm *vm) {
   for (uint32_t i = 0; i < vm->prog->nfuncs; i++) sc_interp_flush_counts(vm, i);
   fflush(vm->opts.out);
   if (h && vm->opts.stats) h->stats(vm, vm->opts.stats);
+  else if (vm->opts.stats) /* nothing compiles without the tier manager */
+    fputs(vm->opts.json & SC_JSON_STATS ? "{\"type\":\"stats\",\"jit\":null}\n" : "jit: off (nothing compiled)\n",
+          vm->opts.stats);
   if (vm->opts.stats) sc_gc_print_stats(vm->opts.stats);
   /* stop the compile threads before anything else goes away */
   if (h) h->stop(vm);

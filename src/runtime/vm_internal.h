@@ -150,6 +150,7 @@ struct sc_vm {
   uint32_t osr_at;     /* back-edge count that asks for OSR (0: never) */
   double stress_p;     /* --deopt-stress probability */
   uint64_t stress_state;
+  bool stress_fired;   /* the last stress draw failed a guard: its deopt is forced */
   /* Activations of compiled code entered from the interpreter: when the
    * count drops to 0 and code was dropped meanwhile, hooks->release
    * frees it (activations of dropped code finish in it). */
@@ -171,6 +172,18 @@ struct sc_vm {
 static inline bool sc_vm_native_room(const sc_vm *vm) {
   return (uintptr_t)__builtin_frame_address(0) >= vm->native_limit;
 }
+
+/* Feedback slot of f's instruction at pc, as --dump-feedback writes its
+ * entries ("int,int | float,int"; "none" without a slot or an entry), the
+ * first `limit` of them; json: as a JSON array of those strings. */
+void sc_fb_print_slot(const sc_program *p, const sc_func *f, const sc_profile *pr, uint32_t pc, unsigned limit,
+                      FILE *out, bool json);
+/* The n values v as the feedback vocabulary names them (a tag; an
+ * object's shape#ID{fields}; an array's elems:KIND), comma-separated;
+ * json: a JSON array of those strings. */
+void sc_fb_print_values(const sc_program *p, const sc_value *v, uint32_t n, FILE *out, bool json);
+/* s as a JSON string, quoted and escaped. */
+void sc_json_str(FILE *out, const char *s);
 
 /* Globals never stored or stored once may be assumed constant by the
  * compiler; one stored more often varies. */

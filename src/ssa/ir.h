@@ -320,7 +320,11 @@ void sc_ir_print(sc_irfunc *f, FILE *out);
 void sc_ir_print_ins(sc_irfunc *f, uint32_t id, FILE *out); /* one line, no frame state */
 void sc_ir_print_fs(sc_irfunc *f, int32_t fs, FILE *out);   /* one `fsN = state ...` line */
 void sc_ir_print_loops(sc_irfunc *f, FILE *out);            /* the loop forest, as comments */
-void sc_ir_print_dot(sc_irfunc *f, FILE *out);              /* Graphviz CFG, loops as clusters */
+/* Graphviz: one digraph (begin, then each function's CFG as a cluster,
+ * fn distinct per function, loops as nested clusters, then end). */
+void sc_ir_dot_begin(FILE *out, const char *title);
+void sc_ir_print_dot(sc_irfunc *f, uint32_t fn, FILE *out);
+void sc_ir_dot_end(FILE *out);
 /* Parses text holding one or more functions. Names it uses (functions,
  * globals, properties, constants) are looked up in prog or added to it; a
  * function is known by its `func` line, so calls may refer to functions

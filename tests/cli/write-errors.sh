@@ -32,7 +32,7 @@ expect() {
 w='^shapec: error: writing output: '
 expect 1 "$w" run examples/fib.sasm --jit=off
 expect 1 "$w" run examples/fib.sasm
-expect 1 "$w" run examples/fib.sasm --dump-feedback -
+expect 1 "$w" run examples/fib.sasm --dump-feedback /dev/null
 expect 1 "$w" --emit=ssa examples/fib.sasm
 expect 1 "$w" --emit=dot examples/fib.sasm
 expect 1 "$w" --emit=bytecode examples/fib.sasm

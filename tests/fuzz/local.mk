@@ -15,13 +15,13 @@ TESTS += tests/fuzz/check-corpus.sh
 endif
 FUZZ_LINK = $(AM_LDFLAGS) $(FUZZ_LDFLAGS) -no-install
 tests_fuzz_fuzz_asm_SOURCES = tests/fuzz/fuzz_asm.c
-tests_fuzz_fuzz_asm_LDADD = libshapec.la $(GC_LIBS) -lm
+tests_fuzz_fuzz_asm_LDADD = libshapec_core.la $(GC_LIBS) -lm
 tests_fuzz_fuzz_asm_LDFLAGS = $(FUZZ_LINK)
 tests_fuzz_fuzz_ir_SOURCES = tests/fuzz/fuzz_ir.c
-tests_fuzz_fuzz_ir_LDADD = libshapec.la $(GC_LIBS) -lm
+tests_fuzz_fuzz_ir_LDADD = libshapec_core.la $(GC_LIBS) -lm
 tests_fuzz_fuzz_ir_LDFLAGS = $(FUZZ_LINK)
 tests_fuzz_fuzz_pipeline_SOURCES = tests/fuzz/fuzz_pipeline.c
-tests_fuzz_fuzz_pipeline_LDADD = libshapec.la $(GC_LIBS) -lm -lpthread
+tests_fuzz_fuzz_pipeline_LDADD = libshapec_core.la $(GC_LIBS) -lm -lpthread
 tests_fuzz_fuzz_pipeline_LDFLAGS = $(FUZZ_LINK)
 tests_fuzz_fuzz_compile_SOURCES = tests/fuzz/fuzz_compile.c
 tests_fuzz_fuzz_compile_LDADD = libshapec.la $(GC_LIBS) -lm -lpthread
