@@ -24,6 +24,6 @@ tests_fuzz_fuzz_pipeline_SOURCES = tests/fuzz/fuzz_pipeline.c
 tests_fuzz_fuzz_pipeline_LDADD = libshapec_core.la $(GC_LIBS) -lm -lpthread
 tests_fuzz_fuzz_pipeline_LDFLAGS = $(FUZZ_LINK)
 tests_fuzz_fuzz_compile_SOURCES = tests/fuzz/fuzz_compile.c
-tests_fuzz_fuzz_compile_LDADD = libshapec.la $(GC_LIBS) -lm -lpthread
+tests_fuzz_fuzz_compile_LDADD = libshapec_core.la $(GC_LIBS) -lm -lpthread
 tests_fuzz_fuzz_compile_LDFLAGS = $(FUZZ_LINK)
 EXTRA_DIST += tests/fuzz/run.sh tests/fuzz/check-corpus.sh tests/fuzz/corpus
