@@ -21,7 +21,7 @@ TESTS += tests/cli/write-errors.sh
 # Diagnostics escape control bytes from their input.
 TESTS += tests/cli/escape.sh
 EXTRA_DIST += tests/cli/escape.sh
-EXTRA_DIST += tests/cli/write-errors.sh
+EXTRA_DIST += tests/cli/write-errors.sh tests/cli/find-shapec.sh
 TESTS += tests/cli/limits.sh
 EXTRA_DIST += tests/cli/limits.sh tests/limits
 # The command line and its man page (options.sh); the library's exported

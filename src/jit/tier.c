@@ -516,7 +516,6 @@ static uint32_t *sorted_copy(const uint32_t *v, uint32_t n) {
   return c;
 }
 
-/* What the worker may read of the interpreter's state, copied now: the
 /* --trace-deopt: the entry counts of the feedback r reads now. */
 static void note_feedback(sc_vm *vm, creq *r) {
   sc_jit *j = vm->jit;
@@ -1046,8 +1045,8 @@ static void print_stats_json(sc_vm *vm, FILE *out) {
   fprintf(out, ",\"compilations\":%u,\"failed\":%u,\"osr_compilations\":%u,\"osr_entries\":%u,\"requests\":%u,"
           "\"over_budget\":%u,\"stale\":%u,\"unfinished\":%u,\"deopts\":%u,\"invalidations\":%u,\"global_invalidations\":%u,"
           "\"guards\":{\"emitted\":%u,\"removed\":%u,\"hoisted\":%u},\"inlined_calls\":%u",
-          j->ncompiled, j->nfailed, j->nosr, j->nosr_entries, j->nrequests, j->nstale,
-          j->nrequests - j->ncompiled - j->nfailed, j->ndeopts, j->ninvalidated, j->ndep_invalidated,
+          j->ncompiled, j->nfailed, j->nosr, j->nosr_entries, j->nrequests, j->nover, j->nstale,
+          j->nrequests - j->ncompiled - j->nfailed - j->nover, j->ndeopts, j->ninvalidated, j->ndep_invalidated,
           j->guards_emitted, j->guards_removed, j->guards_hoisted, j->inlined);
   fprintf(out, ",\"code\":{\"released\":%u,\"waiting\":%u,\"held\":%llu,\"made\":%llu,\"units\":%u,\"units_max\":%u}",
           j->nreleased, j->ndropped, (unsigned long long)(st.bs.compiled - st.bs.released),

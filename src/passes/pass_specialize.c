@@ -303,6 +303,44 @@ static void guard_exact(sc_irfunc *f, uint32_t blk, uint32_t v, uint32_t u) {
   }
 }
 
+/* At the end of block b: x (int or float, else leave at v's state) as an
+ * f64 in block *join (0: a new block after the two arms), which b's new
+ * branch reaches (x's own tag decides the conversion); exact: an int must
+ * be exact in a double; other: on the int arm, leave unless other is a
+ * float (int op int is not a float op). */
+static uint32_t f64_dispatch(sc_irfunc *f, uint32_t b, uint32_t *join, uint32_t v, uint32_t x, bool exact,
+                             uint32_t other) {
+  uint32_t bi = sc_ir_block(f), bf = sc_ir_block(f);
+  if (!*join) *join = sc_ir_block(f);
+  uint32_t t = add(f, b, v, IR_istag, SC_TY_BOOL, 1);
+  f->ins[t].args[0] = x;
+  f->ins[t].aux = SC_INT;
+  branch2(f, b, t, bi, bf, v);
+  if (other) {
+    uint32_t to = add(f, bi, v, IR_istag, SC_TY_BOOL, 1);
+    f->ins[to].args[0] = other;
+    f->ins[to].aux = SC_FLOAT;
+    guard_in(f, bi, v, to, SC_RS_TAG);
+  }
+  uint32_t u = add(f, bi, v, IR_unbox, SC_TY_I64, 1);
+  f->ins[u].args[0] = x;
+  if (exact) guard_exact(f, bi, v, u);
+  uint32_t ci = add(f, bi, v, IR_i2f, SC_TY_F64, 1);
+  f->ins[ci].args[0] = u;
+  jump(f, bi, *join, v);
+  uint32_t tf = add(f, bf, v, IR_istag, SC_TY_BOOL, 1);
+  f->ins[tf].args[0] = x;
+  f->ins[tf].aux = SC_FLOAT;
+  guard_in(f, bf, v, tf, SC_RS_TAG);
+  uint32_t cf = add(f, bf, v, IR_unbox, SC_TY_F64, 1);
+  f->ins[cf].args[0] = x;
+  jump(f, bf, *join, v);
+  uint32_t phi = sc_ir_append(f, *join, IR_phi, SC_TY_F64, 2);
+  f->ins[phi].args[0] = ci;
+  f->ins[phi].args[1] = cf;
+  return phi;
+}
+
 /* Operand x of v, which the interpreter saw with the tags in `seen` (a bit
  * per tag: int, float or both), as an f64 computed before v, the way the
  * interpreter converts it: (double)i. With `exact`, an int must convert
@@ -335,34 +373,7 @@ static uint32_t as_f64(sc_irfunc *f, uint32_t v, uint32_t x, unsigned seen, bool
   }
   /* both: test the tag, convert an int, unbox a float */
   uint32_t b = f->ins[v].blk, join = split_before(f, v);
-  uint32_t bi = sc_ir_block(f), bf = sc_ir_block(f);
-  uint32_t t = add(f, b, v, IR_istag, SC_TY_BOOL, 1);
-  f->ins[t].args[0] = x;
-  f->ins[t].aux = SC_INT;
-  branch2(f, b, t, bi, bf, v);
-  if (other) { /* int op int is not a float op: leave unless the other is a float */
-    uint32_t to = add(f, bi, v, IR_istag, SC_TY_BOOL, 1);
-    f->ins[to].args[0] = other;
-    f->ins[to].aux = SC_FLOAT;
-    guard_in(f, bi, v, to, SC_RS_TAG);
-  }
-  uint32_t u = add(f, bi, v, IR_unbox, SC_TY_I64, 1);
-  f->ins[u].args[0] = x;
-  if (exact) guard_exact(f, bi, v, u);
-  uint32_t ci = add(f, bi, v, IR_i2f, SC_TY_F64, 1);
-  f->ins[ci].args[0] = u;
-  jump(f, bi, join, v);
-  uint32_t tf = add(f, bf, v, IR_istag, SC_TY_BOOL, 1);
-  f->ins[tf].args[0] = x;
-  f->ins[tf].aux = SC_FLOAT;
-  guard_in(f, bf, v, tf, SC_RS_TAG);
-  uint32_t cf = add(f, bf, v, IR_unbox, SC_TY_F64, 1);
-  f->ins[cf].args[0] = x;
-  jump(f, bf, join, v);
-  uint32_t phi = sc_ir_append(f, join, IR_phi, SC_TY_F64, 2);
-  f->ins[phi].args[0] = ci;
-  f->ins[phi].args[1] = cf;
-  return phi;
+  return f64_dispatch(f, b, &join, v, x, exact, other);
 }
 
 /* A generic arithmetic op or compare whose operands were ints and floats
@@ -427,28 +438,10 @@ static void become(sc_irfunc *f, uint32_t v, sc_irop op, sc_ty ty, uint32_t narg
 /* At the end of blk: x (int or float, else leave at v's state) as an f64,
  * in the block returned (x's own tag decides the conversion). */
 static uint32_t f64_of(sc_irfunc *f, uint32_t *blk, uint32_t v, uint32_t x, uint32_t *out) {
-  uint32_t bi = sc_ir_block(f), bf = sc_ir_block(f), join = sc_ir_block(f);
-  uint32_t t = add(f, *blk, v, IR_istag, SC_TY_BOOL, 1);
-  f->ins[t].args[0] = x;
-  f->ins[t].aux = SC_INT;
-  branch2(f, *blk, t, bi, bf, v);
-  uint32_t u = add(f, bi, v, IR_unbox, SC_TY_I64, 1);
-  f->ins[u].args[0] = x;
-  uint32_t ci = add(f, bi, v, IR_i2f, SC_TY_F64, 1);
-  f->ins[ci].args[0] = u;
-  jump(f, bi, join, v);
-  uint32_t tf = add(f, bf, v, IR_istag, SC_TY_BOOL, 1);
-  f->ins[tf].args[0] = x;
-  f->ins[tf].aux = SC_FLOAT;
-  guard_in(f, bf, v, tf, SC_RS_TAG);
-  uint32_t cf = add(f, bf, v, IR_unbox, SC_TY_F64, 1);
-  f->ins[cf].args[0] = x;
-  jump(f, bf, join, v);
-  uint32_t phi = sc_ir_append(f, join, IR_phi, SC_TY_F64, 2);
-  f->ins[phi].args[0] = ci;
-  f->ins[phi].args[1] = cf;
+  uint32_t join = 0;
+  *out = f64_dispatch(f, *blk, &join, v, x, false, 0);
   *blk = join;
-  return *out = phi;
+  return *out;
 }
 
 static uint32_t op2(sc_irfunc *f, uint32_t blk, uint32_t v, sc_irop op, sc_ty ty, uint32_t a, uint32_t b) {

@@ -3,11 +3,7 @@
 # rest of C0, DEL, C1 and malformed UTF-8) in a file's text, a file name or
 # an argument comes out as \xNN. Output ends with `N passed, N failed`.
 set -u
-here=$(cd "$(dirname "$0")" && pwd)
-root=${abs_top_srcdir:-$(cd "$here/../.." && pwd)}
-shapec=${SHAPEC:-$(pwd)/shapec}
-[ -x "$shapec" ] || shapec=$root/shapec
-[ -x "$shapec" ] || { echo "no shapec binary"; exit 77; }
+. "$(dirname "$0")/find-shapec.sh"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/sc-escape.XXXXXX") || exit 2
 trap 'rm -rf "$tmp"' EXIT
 pass=0 fail=0

@@ -8,11 +8,7 @@
 # constraining the layout, and renders every function into one SVG.
 # Output ends with `N passed, N failed`.
 set -u
-here=$(cd "$(dirname "$0")" && pwd)
-root=${abs_top_srcdir:-$(cd "$here/../.." && pwd)}
-shapec=${SHAPEC:-$(pwd)/shapec}
-[ -x "$shapec" ] || shapec=$root/shapec
-[ -x "$shapec" ] || { echo "no shapec binary"; exit 77; }
+. "$(dirname "$0")/find-shapec.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 pass=0 fail=0

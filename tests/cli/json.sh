@@ -7,11 +7,7 @@
 # The program's output is the interpreter's throughout.
 # Output ends with `N passed, N failed`.
 set -u
-here=$(cd "$(dirname "$0")" && pwd)
-root=${abs_top_srcdir:-$(cd "$here/../.." && pwd)}
-shapec=${SHAPEC:-$(pwd)/shapec}
-[ -x "$shapec" ] || shapec=$root/shapec
-[ -x "$shapec" ] || { echo "no shapec binary"; exit 77; }
+. "$(dirname "$0")/find-shapec.sh"
 command -v python3 >/dev/null || { echo "no python3"; exit 77; }
 prog=$root/tests/programs/type_flip.sasm
 tmp=$(mktemp -d)

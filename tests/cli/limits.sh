@@ -13,11 +13,7 @@
 # - --stats counts collections.
 # Output ends with `N passed, N failed`.
 set -u
-here=$(cd "$(dirname "$0")" && pwd)
-root=${abs_top_srcdir:-$(cd "$here/../.." && pwd)}
-shapec=${SHAPEC:-$(pwd)/shapec}
-[ -x "$shapec" ] || shapec=$root/shapec
-[ -x "$shapec" ] || { echo "no shapec binary"; exit 77; }
+. "$(dirname "$0")/find-shapec.sh"
 cd "$root" || exit 2
 pass=0 fail=0
 tmp=$(mktemp -d)

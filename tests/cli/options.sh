@@ -7,12 +7,8 @@
 # (and renders without warnings).
 # Output ends with `N passed, N failed`.
 set -u
-here=$(cd "$(dirname "$0")" && pwd)
-root=${abs_top_srcdir:-$(cd "$here/../.." && pwd)}
+. "$(dirname "$0")/find-shapec.sh"
 build=$(pwd)
-shapec=${SHAPEC:-$build/shapec}
-[ -x "$shapec" ] || shapec=$root/shapec
-[ -x "$shapec" ] || { echo "no shapec binary"; exit 77; }
 man=${SC_MANPAGE:-$build/docs/shapec.1}
 [ -f "$man" ] || man=$root/docs/shapec.1
 tmp=$(mktemp -d)

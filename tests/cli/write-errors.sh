@@ -5,11 +5,7 @@
 # status); --dump-feedback FILE likewise names FILE.
 # Output ends with `N passed, N failed`.
 set -u
-here=$(cd "$(dirname "$0")" && pwd)
-root=${abs_top_srcdir:-$(cd "$here/../.." && pwd)}
-shapec=${SHAPEC:-$(pwd)/shapec}
-[ -x "$shapec" ] || shapec=$root/shapec
-[ -x "$shapec" ] || { echo "no shapec binary"; exit 77; }
+. "$(dirname "$0")/find-shapec.sh"
 [ -w /dev/full ] || { echo "no /dev/full: skipped"; exit 77; }
 cd "$root" || exit 2
 pass=0 fail=0
