@@ -112,7 +112,7 @@ typedef struct sc_jit {
   /* what a request needs (reach()): marks per function and global, equal
    * to epoch when in the current set, and the set itself */
   uint32_t *fmark, *gmark, epoch;
-  uint32_t *need, nneed, *gneed, ngneed;
+  uint32_t *need, *need_depth, nneed, *gneed, ngneed; /* need_depth: calls from the function compiled */
   /* --stats: a thread samples which tier the executing thread is in */
   pthread_t sampler;
   bool sampling;
@@ -297,6 +297,7 @@ bool sc_jit_init(sc_vm *vm) {
   j->code = calloc(vm->prog->nfuncs ? vm->prog->nfuncs : 1, sizeof *j->code);
   j->fmark = calloc(vm->prog->nfuncs ? vm->prog->nfuncs : 1, sizeof *j->fmark);
   j->need = calloc(vm->prog->nfuncs ? vm->prog->nfuncs : 1, sizeof *j->need);
+  j->need_depth = calloc(vm->prog->nfuncs ? vm->prog->nfuncs : 1, sizeof *j->need_depth);
   j->gmark = calloc(vm->prog->nglobals ? vm->prog->nglobals : 1, sizeof *j->gmark);
   j->gneed = calloc(vm->prog->nglobals ? vm->prog->nglobals : 1, sizeof *j->gneed);
   pthread_mutex_init(&j->mu, NULL);
@@ -447,10 +448,10 @@ static void copy_profile(sc_profile *to, const sc_profile *p, const sc_func *f) 
   memcpy(to->slots, p->slots, f->nfeedback * sizeof *p->slots);
 }
 
-static void reach_func(sc_jit *j, uint32_t k, uint32_t *depth, uint32_t d) {
+static void reach_func(sc_jit *j, uint32_t k, uint32_t d) {
   if (j->fmark[k] == j->epoch) return;
   j->fmark[k] = j->epoch;
-  depth[j->nneed] = d;
+  j->need_depth[j->nneed] = d;
   j->need[j->nneed++] = k;
 }
 
@@ -470,8 +471,8 @@ static void reach(sc_vm *vm, uint32_t func) {
     j->epoch = 1;
   }
   j->nneed = j->ngneed = 0;
-  uint32_t *depth = malloc((p->nfuncs ? p->nfuncs : 1) * sizeof *depth);
-  reach_func(j, func, depth, 0);
+  const uint32_t *depth = j->need_depth;
+  reach_func(j, func, 0);
   for (uint32_t q = 0; q < j->nneed; q++) {
     const sc_func *f = p->funcs[j->need[q]];
     /* its callees are inlined into the compilation only within the depth,
@@ -494,14 +495,13 @@ static void reach(sc_vm *vm, uint32_t func) {
       case SC_OP_CallValue:
         if (!expand || in->fb < 0) break;
         for (unsigned e = 0; e < slots[in->fb].n; e++)
-          if (slots[in->fb].e[e] < p->nfuncs) reach_func(j, (uint32_t)slots[in->fb].e[e], depth, depth[q] + 1);
+          if (slots[in->fb].e[e] < p->nfuncs) reach_func(j, (uint32_t)slots[in->fb].e[e], depth[q] + 1);
         break;
       default: break;
       }
-      if (expand && callee >= 0 && (uint64_t)callee < p->nfuncs) reach_func(j, (uint32_t)callee, depth, depth[q] + 1);
+      if (expand && callee >= 0 && (uint64_t)callee < p->nfuncs) reach_func(j, (uint32_t)callee, depth[q] + 1);
     }
   }
-  free(depth);
 }
 
 static int cmp_u32(const void *a, const void *b) {
@@ -1162,6 +1162,7 @@ void sc_jit_free(sc_vm *vm) {
   free(j->fmark);
   free(j->gmark);
   free(j->need);
+  free(j->need_depth);
   free(j->gneed);
   free(j->sites);
   if (j->spec_n)
