@@ -11,15 +11,19 @@ static double now(void) {
   return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 }
 
+/* Whether the job was cancelled; if so, says so in r. */
+static bool cancelled(const sc_job *job, sc_job_result *r) {
+  if (!job->cancel || !atomic_load_explicit(job->cancel, memory_order_relaxed)) return false;
+  r->cancelled = true;
+  snprintf(r->err, sizeof r->err, "cancelled");
+  return true;
+}
+
 bool sc_jit_build(const sc_backend_impl *be, void *ctx, const sc_job *job, sc_job_result *r,
                   void (*describe)(sc_irfunc *f, void *arg), void *arg) {
   double t0 = now();
   memset(r, 0, sizeof *r);
-  if (job->cancel && atomic_load_explicit(job->cancel, memory_order_relaxed)) {
-    r->cancelled = true;
-    snprintf(r->err, sizeof r->err, "cancelled");
-    return false;
-  }
+  if (cancelled(job, r)) return false;
   sc_arena a;
   sc_arena_init(&a);
   sc_pipeline_opts o = {.out = stderr, .err = stderr, .osr_pc = job->osr_pc, .osr_tags = job->osr_tags,
@@ -46,20 +50,12 @@ bool sc_jit_build(const sc_backend_impl *be, void *ctx, const sc_job *job, sc_jo
       r->over_budget = true;
       snprintf(r->err, sizeof r->err, "over the compile budget: %u IR instructions, at most %u", r->ir_size,
                job->budget);
-      sc_arena_drop(&a);
-      r->secs = now() - t0;
-      return false;
+      goto done;
     }
     if (describe) describe(f, arg);
     /* lifting and the passes take milliseconds; code generation may take
      * longer: a stopping VM does not wait for it to start */
-    if (job->cancel && atomic_load_explicit(job->cancel, memory_order_relaxed)) {
-      r->cancelled = true;
-      snprintf(r->err, sizeof r->err, "cancelled");
-      sc_arena_drop(&a);
-      r->secs = now() - t0;
-      return false;
-    }
+    if (cancelled(job, r)) goto done;
     sc_lower(f, job->deopt_stress); /* the backends translate LIR */
     sc_diags d = {.filename = "ir"};
     if (job->verify && sc_ir_verify(f, &d)) {
@@ -75,6 +71,7 @@ bool sc_jit_build(const sc_backend_impl *be, void *ctx, const sc_job *job, sc_jo
       r->ngdeps = f->ngdeps;
     }
   }
+done:
   sc_arena_drop(&a);
   r->secs = now() - t0;
   return r->fn != NULL;
