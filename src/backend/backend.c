@@ -33,6 +33,7 @@ const void *sc_lir_addr(const sc_vm *vm, const sc_ins *in) {
   case IR_framesend: return sc_vm_addr(vm, SC_VA_FRAMES_END, 0, 0);
   case IR_stackend: return sc_vm_addr(vm, SC_VA_STACK_END, 0, 0);
   case IR_stacktop: return sc_vm_addr(vm, SC_VA_STACK_TOP, 0, 0);
+  case IR_nativelim: return sc_vm_addr(vm, SC_VA_NATIVE_LIMIT, 0, 0);
   default: return sc_vm_addr(vm, SC_VA_GLOBAL, (uint32_t)in->aux, 0);
   }
 }

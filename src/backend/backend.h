@@ -111,10 +111,10 @@ bool sc_lir_check(const sc_irfunc *f, char *err, size_t errlen);
 /* Is op one of the VM address ops (sc_lir_addr)? */
 static inline bool sc_lir_is_addr(unsigned op) {
   return op == IR_vfunc || op == IR_rpc || op == IR_framesend || op == IR_stackend || op == IR_stacktop ||
-         op == IR_gaddr;
+         op == IR_nativelim || op == IR_gaddr;
 }
 /* The VM address LIR op `in` (vfunc, rpc, framesend, stackend, stacktop,
- * gaddr) stands for in vm. */
+ * nativelim, gaddr) stands for in vm. */
 const void *sc_lir_addr(const sc_vm *vm, const sc_ins *in);
 
 /* By name ("mir", "llvm"); NULL if that backend is not built. */

@@ -593,17 +593,7 @@ static sc_native_fn compile(void *ctx, sc_irfunc *f, FILE *dump, void **handle, 
   LLVMTypeRef sv = LLVMArrayType(w->i64, 2 * scratch_need(f));
   w->buf = LLVMBuildPointerCast(w->B, LLVMBuildAlloca(w->B, sv, "buf"), w->p8, "");
   w->out = LLVMBuildPointerCast(w->B, LLVMBuildAlloca(w->B, LLVMArrayType(w->i64, 2), "out"), w->p8, "");
-  if (f->osr_pc < 0 && w->c->vm) { /* native stack room (an OSR entry runs in its frame's place) */
-    LLVMBasicBlockRef over = LLVMAppendBasicBlockInContext(w->C, w->fn, "stackoverflow");
-    LLVMValueRef lim = LLVMBuildLoad2(w->B, w->i64, addr(w, ptrk(w, sc_vm_addr(w->c->vm, SC_VA_NATIVE_LIMIT, 0, 0)), 0, w->i64), "");
-    LLVMValueRef here = LLVMBuildPtrToInt(w->B, w->buf, w->i64, "");
-    LLVMBuildCondBr(w->B, LLVMBuildICmp(w->B, LLVMIntUGE, here, lim, ""), w->bb[0], over);
-    LLVMPositionBuilderAtEnd(w->B, over);
-    LLVMValueRef x[2] = {w->vm, w->fp};
-    LLVMBuildRet(w->B, hcall(w, SC_H_stack_overflow, x));
-  } else {
-    LLVMBuildBr(w->B, w->bb[0]);
-  }
+  LLVMBuildBr(w->B, w->bb[0]);
 
   /* Blocks in reverse post-order: definitions before uses, except phi
    * operands, filled in afterwards. */

@@ -786,16 +786,6 @@ static void lower_func(lw *w, const char *name) {
   INS(w, MIR_ALLOCA, R(w, w->buf), K(w, ARGS + 16 * (int64_t)scratch_need(f)));
   INS(w, MIR_ADD, R(w, w->out), R(w, w->buf), K(w, OUT));
   INS(w, MIR_ADD, R(w, w->args), R(w, w->buf), K(w, ARGS));
-  if (f->osr_pc < 0 && w->c->vm) { /* native stack room (an OSR entry runs in its frame's place) */
-    MIR_reg_t lim = tmp(w, MIR_T_I64);
-    MIR_label_t ok = MIR_new_label(w->m);
-    INS(w, MIR_MOV, R(w, lim), MIR_new_uint_op(w->m, (uint64_t)(uintptr_t)sc_vm_addr(w->c->vm, SC_VA_NATIVE_LIMIT, 0, 0)));
-    INS(w, MIR_MOV, R(w, lim), MEM(w, MIR_T_I64, 0, lim));
-    INS(w, MIR_UBGE, L(w, ok), R(w, w->buf), R(w, lim));
-    MIR_op_t x[2] = {R(w, w->vm), R(w, w->fp)};
-    emit(w, MIR_new_ret_insn(w->m, 1, R(w, hcall(w, SC_H_stack_overflow, x))));
-    emit(w, ok);
-  }
   alias_regs(w);
   uint32_t *order = block_layout(f);
   if (!order) {

@@ -9,7 +9,8 @@
  *    slot, and leave at their frame state when it returns false (check);
  *  - guards become checks (and, with --deopt-stress, a check of
  *    sc_jh_stress), checkkind a tag check or the helper, fmod the helper,
- *    ret and halt a store of the result and a status to return (retst).
+ *    ret and halt a store of the result and a status to return (retst);
+ *  - a function's entry checks native stack room (stack_check).
  * Control flow is unchanged: the dominator and loop analyses stay valid.
  * LIR ops and ops it does not rewrite stay as they are, so running it
  * twice changes nothing the second time. */
@@ -402,6 +403,28 @@ static uint32_t lower(lc *c, uint32_t v) {
   }
 }
 
+/* A function's entry checks native stack room (compiled code calls
+ * compiled code natively): its native frame must lie above the VM's limit,
+ * else the stack overflow helper raises the error at the caller's call and
+ * its status is returned. Not an OSR entry: it runs in its frame's place.
+ * The entry block's code moves to a new block; b0 holds the check. */
+static bool stack_check(lc *c) {
+  sc_irfunc *f = c->f;
+  for (uint32_t i = 1; i < f->nins; i++)
+    if (!f->ins[i].dead && f->ins[i].op == IR_nativelim) return false; /* lowered before */
+  c->pc = 0;
+  c->b = 0, c->at = 0;
+  uint32_t rest = sc_ir_split_block(f, 0, 0), over = sc_ir_block(f);
+  uint32_t lim = ld(c, SC_TY_I64, emit(c, IR_nativelim, SC_TY_PTR, 0, 0, 0), 0);
+  uint32_t here = emit(c, IR_p2i, SC_TY_I64, 0, emit(c, IR_argbuf, SC_TY_PTR, 0, 0, 0), 0);
+  /* user-space addresses are below 2^63: a signed compare; no limit is 0 */
+  term(c, 0, IR_br, emit(c, IR_icmp, SC_TY_BOOL, SC_CC_GE, here, lim), rest, over);
+  c->b = over, c->at = 0;
+  uint32_t x[2] = {emit(c, IR_vm, SC_TY_PTR, 0, 0, 0), emit(c, IR_frame, SC_TY_PTR, 0, 0, 0)};
+  emit(c, IR_retst, SC_TY_VOID, 0, callh(c, SC_H_stack_overflow, 2, x), 0);
+  return true;
+}
+
 bool sc_lower(sc_irfunc *f, bool stress) {
   if (!f->rpo) sc_ir_dom(f);
   lc c = {.f = f, .nfwd = f->nins, .stress = stress};
@@ -423,6 +446,7 @@ bool sc_lower(sc_irfunc *f, bool stress) {
       f->ins[v].dead = 1;
     }
   }
+  if (f->osr_pc < 0 && stack_check(&c)) changed = true;
   if (changed) {
     sc_ir_forward(f, c.fwd, c.nfwd);
     sc_ir_compact(f);
