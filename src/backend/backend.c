@@ -51,9 +51,18 @@ bool sc_lir_check(const sc_irfunc *f, char *err, size_t errlen) {
         snprintf(err, errlen, "v%u: %s is not LIR (pass lower rewrites it)", bl->ins[i], sc_irop_name(in->op));
         return false;
       }
-      bool leaves = sc_irop_flags(in->op) & IRF_THROW;
-      if ((leaves || in->fs >= 0) && (in->fs < 0 || (uint32_t)in->fs >= f->nfs)) {
-        snprintf(err, errlen, "v%u: %s may leave but has no frame state", bl->ins[i], sc_irop_name(in->op));
+      if (in->fs >= 0) { /* leaving is a branch to an exit block in LIR */
+        snprintf(err, errlen, "v%u: %s has a frame state in LIR", bl->ins[i], sc_irop_name(in->op));
+        return false;
+      }
+      /* ovf: the flags of the op right before it, for the br right after */
+      unsigned prev = i ? f->ins[bl->ins[i - 1]].op : IR_NOPS;
+      if (in->op == IR_ovf &&
+          !((prev == IR_iaddo || prev == IR_isubo || prev == IR_imulo) && in->args[0] == bl->ins[i - 1] &&
+            i + 2 == bl->nins && f->ins[bl->ins[i + 1]].op == IR_br && f->ins[bl->ins[i + 1]].args[0] == bl->ins[i] &&
+            !sc_ir_has_phis(f, f->ins[bl->ins[i + 1]].succ[0]))) {
+        snprintf(err, errlen, "v%u: ovf must follow its iaddo/isubo/imulo and precede the block's br on it "
+                 "(to a block without phis)", bl->ins[i]);
         return false;
       }
     }

@@ -63,40 +63,6 @@ typedef struct sc_backend_impl {
   void (*destroy)(void *ctx);
 } sc_backend_impl;
 
-/* Why instruction `in` leaves when it does (sc_reason): exits are keyed by
- * frame state and reason, and sc_jh_deopt gets the reason. */
-static inline uint32_t sc_leave_reason(const sc_ins *in) {
-  switch (in->op) {
-  case IR_guard: case IR_deopt: case IR_check: return (uint32_t)in->aux;
-  case IR_iadd_ovf: case IR_isub_ovf: case IR_imul_ovf: case IR_ineg_ovf: return SC_RS_OVERFLOW;
-  default: return SC_RS_CHECK;
-  }
-}
-
-/* The number of frames in the chain of frame state fs (1: not inlined). */
-static inline uint32_t sc_fs_frames(const sc_irfunc *f, int32_t fs) {
-  uint32_t n = 0;
-  for (; fs >= 0; fs = f->fs[fs].parent) n++;
-  return n;
-}
-
-/* The chain of fs, outermost first, into out[0..n) (n = sc_fs_frames). */
-static inline void sc_fs_chain(const sc_irfunc *f, int32_t fs, int32_t *out, uint32_t n) {
-  for (; n--; fs = f->fs[fs].parent) out[n] = fs;
-}
-
-/* The header slot of a frame in sc_jh_deopt_inlined's buffer. */
-static inline uint64_t sc_fs_header_tag(const sc_fs *s) { return s->func | (uint64_t)s->pc << 32; }
-static inline uint64_t sc_fs_header_pay(const sc_fs *s) { return s->nlocals | (uint64_t)s->nstack << 32; }
-
-/* Scratch values an exit at fs stores: every frame's values, and a header
- * per frame when there are several. */
-static inline uint32_t sc_fs_exit_slots(const sc_irfunc *f, int32_t fs) {
-  uint32_t n = 0, frames = sc_fs_frames(f, fs);
-  for (; fs >= 0; fs = f->fs[fs].parent) n += sc_ir_fs_nvals(&f->fs[fs]) + (frames > 1);
-  return n;
-}
-
 #ifdef HAVE_MIR
 extern const sc_backend_impl sc_backend_mir;
 #endif

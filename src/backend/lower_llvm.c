@@ -165,9 +165,8 @@ typedef struct lw {
   LLVMTypeRef hty[SC_NHELPERS];
   LLVMBasicBlockRef *bb;    /* per IR block */
   LLVMBasicBlockRef *tailbb; /* per IR block: the LLVM block its terminator is in */
-  LLVMBasicBlockRef *exits; /* per frame state, created on demand */
   LLVMValueRef *tag, *pay;  /* per value: a val's tag and payload; others in pay */
-  LLVMValueRef buf, out;    /* scratch sc_value arrays in the native frame */
+  LLVMValueRef out;         /* the out slot in the native frame */
   LLVMBasicBlockRef entry;
   LLVMValueRef life[2];     /* llvm.lifetime.start/end */
   LLVMTypeRef lifety;
@@ -183,7 +182,6 @@ static void fail(lw *w, const char *fmt, const char *a) {
 }
 
 static LLVMValueRef K(lw *w, uint64_t v) { return LLVMConstInt(w->i64, v, false); }
-static LLVMValueRef K32(lw *w, uint32_t v) { return LLVMConstInt(w->i32, v, false); }
 
 static LLVMTypeRef sigty(lw *w, char c) {
   switch (c) {
@@ -212,13 +210,6 @@ static LLVMValueRef hcall(lw *w, int h, LLVMValueRef *args) {
   return LLVMBuildCall2(w->B, w->hty[h], w->hfn[h], args, n, "");
 }
 
-/* Address `off` bytes into p (an i8*), as an i64*. */
-static LLVMValueRef at(lw *w, LLVMValueRef p, uint64_t off) {
-  LLVMValueRef idx = K(w, off);
-  LLVMValueRef q = off ? LLVMBuildGEP2(w->B, w->i8, p, &idx, 1, "") : p;
-  return LLVMBuildPointerCast(w->B, q, w->p64, "");
-}
-static void st(lw *w, LLVMValueRef p, uint64_t off, LLVMValueRef v) { LLVMBuildStore(w->B, v, at(w, p, off)); }
 /* Address `off` bytes into p (an i8*), as a pointer to t. */
 static LLVMValueRef addr(lw *w, LLVMValueRef p, int32_t off, LLVMTypeRef t) {
   LLVMValueRef idx = K(w, (uint64_t)off);
@@ -228,11 +219,6 @@ static LLVMValueRef addr(lw *w, LLVMValueRef p, int32_t off, LLVMTypeRef t) {
 static LLVMValueRef ptrk(lw *w, const void *p) {
   return LLVMConstIntToPtr(K(w, (uint64_t)(uintptr_t)p), w->p8);
 }
-static LLVMValueRef slot(lw *w, LLVMValueRef arr, uint32_t k) { /* &arr[k] as i8* */
-  LLVMValueRef idx = K(w, (uint64_t)k * sc_layout_info.value_size);
-  return LLVMBuildGEP2(w->B, w->i8, arr, &idx, 1, "");
-}
-
 /* The (tag, payload) of value v, boxing typed values. */
 static void boxed(lw *w, uint32_t v, LLVMValueRef *t, LLVMValueRef *p) {
   if (!v) {
@@ -250,11 +236,10 @@ static void boxed(lw *w, uint32_t v, LLVMValueRef *t, LLVMValueRef *p) {
   }
 }
 
-static void store_val(lw *w, LLVMValueRef arr, uint32_t k, uint32_t v) {
-  LLVMValueRef t, p, s = slot(w, arr, k);
-  boxed(w, v, &t, &p);
-  st(w, s, 0, t);
-  st(w, s, 8, p);
+/* llvm.lifetime.start (end: 1) of argument buffer v. */
+static void life(lw *w, int end, uint32_t v) {
+  LLVMValueRef a[2] = {K(w, (uint64_t)(w->f->ins[v].aux > 0 ? w->f->ins[v].aux : 1)), w->pay[v]};
+  LLVMBuildCall2(w->B, w->lifety, w->life[end], a, 2, "");
 }
 
 static void set_val(lw *w, uint32_t v, LLVMValueRef t, LLVMValueRef p) {
@@ -262,69 +247,12 @@ static void set_val(lw *w, uint32_t v, LLVMValueRef t, LLVMValueRef p) {
   w->pay[v] = p;
 }
 
-/* The block that leaves at in's frame state, for in's reason. */
-static LLVMBasicBlockRef exit_block(lw *w, const sc_ins *in) {
-  int32_t fs = in->fs;
-  uint32_t reason = sc_leave_reason(in);
-  if (fs < 0) {
-    fail(w, "an instruction that may leave has no frame state%s", "");
-    return w->bb[0];
-  }
-  uint32_t key = (uint32_t)fs * SC_NREASONS + reason;
-  if (w->exits[key]) return w->exits[key];
-  const sc_irfunc *f = w->f;
-  const sc_fs *s = &f->fs[fs];
-  LLVMBasicBlockRef here = LLVMGetInsertBlock(w->B);
-  LLVMBasicBlockRef b = w->exits[key] = LLVMAppendBasicBlockInContext(w->C, w->fn, "leave");
-  uint32_t n = sc_ir_fs_nvals(s), frames = sc_fs_frames(f, fs);
-  uint32_t total = sc_fs_exit_slots(f, fs);
-  /* Each exit fills a buffer of its own, live only in the exit: one buffer
-   * shared by a large function's hundreds of exits has thousands of users,
-   * which makes InstCombine quadratic (minutes for a 1,300-line function);
-   * the lifetime markers let stack colouring give them all one slot. */
-  LLVMPositionBuilderBefore(w->B, LLVMGetBasicBlockTerminator(w->entry));
-  LLVMValueRef buf = LLVMBuildAlloca(w->B, LLVMArrayType(w->i64, 2 * (total ? total : 1)), "leavebuf");
-  LLVMPositionBuilderAtEnd(w->B, b);
-  LLVMValueRef lt[2] = {K(w, 16 * (uint64_t)(total ? total : 1)), LLVMBuildPointerCast(w->B, buf, w->p8, "")};
-  buf = lt[1];
-  LLVMBuildCall2(w->B, w->lifety, w->life[0], lt, 2, "");
-  LLVMValueRef r;
-  if (frames == 1) {
-    for (uint32_t k = 0; k < n; k++) store_val(w, buf, k, s->vals[k]);
-    LLVMValueRef a[6] = {w->vm, w->fp, K32(w, s->pc), buf, K32(w, n), K32(w, reason)};
-    r = hcall(w, SC_H_deopt, a);
-  } else { /* inlined code: every frame of the chain, outermost first */
-    int32_t *chain = sc_arena_alloc(f->arena, frames * sizeof *chain);
-    sc_fs_chain(f, fs, chain, frames);
-    uint32_t at = 0;
-    for (uint32_t j = 0; j < frames; j++) {
-      const sc_fs *c = &f->fs[chain[j]];
-      LLVMValueRef h = slot(w, buf, at++);
-      st(w, h, 0, K(w, sc_fs_header_tag(c)));
-      st(w, h, 8, K(w, sc_fs_header_pay(c)));
-      for (uint32_t k = 0; k < sc_ir_fs_nvals(c); k++) store_val(w, buf, at++, c->vals[k]);
-    }
-    LLVMValueRef a[5] = {w->vm, w->fp, buf, K32(w, frames), K32(w, reason)};
-    r = hcall(w, SC_H_deopt_inlined, a);
-  }
-  LLVMBuildCall2(w->B, w->lifety, w->life[1], lt, 2, "");
-  LLVMBuildRet(w->B, r);
-  LLVMPositionBuilderAtEnd(w->B, here);
-  return b;
-}
-
-/* Continue when ok (i1) holds, else leave at the instruction's state. */
-static void check(lw *w, const sc_ins *in, LLVMValueRef ok) {
-  LLVMBasicBlockRef ex = exit_block(w, in);
-  LLVMBasicBlockRef cont = LLVMAppendBasicBlockInContext(w->C, w->fn, "");
-  LLVMBuildCondBr(w->B, ok, cont, ex);
-  LLVMPositionBuilderAtEnd(w->B, cont);
-}
-
 static LLVMValueRef TT(lw *w, uint32_t v) { return w->tag[v]; }
 static LLVMValueRef PP(lw *w, uint32_t v) { return w->pay[v]; }
 
-static LLVMValueRef ovf(lw *w, const char *name, LLVMValueRef a, LLVMValueRef b, const sc_ins *in) {
+/* x op y wrapping (pay) and whether it overflowed (tag, an i1 the ovf
+ * after it reads). */
+static void ovf(lw *w, uint32_t v, const char *name, LLVMValueRef a, LLVMValueRef b) {
   unsigned id = LLVMLookupIntrinsicID(name, strlen(name));
   LLVMTypeRef ty = w->i64;
   LLVMValueRef fnv = LLVMGetIntrinsicDeclaration(w->M, id, &ty, 1);
@@ -332,8 +260,8 @@ static LLVMValueRef ovf(lw *w, const char *name, LLVMValueRef a, LLVMValueRef b,
   LLVMTypeRef fty = LLVMFunctionType(LLVMStructTypeInContext(w->C, rs, 2, false), ps, 2, false);
   LLVMValueRef args[2] = {a, b};
   LLVMValueRef r = LLVMBuildCall2(w->B, fty, fnv, args, 2, "");
-  check(w, in, LLVMBuildNot(w->B, LLVMBuildExtractValue(w->B, r, 1, ""), ""));
-  return LLVMBuildExtractValue(w->B, r, 0, "");
+  w->pay[v] = LLVMBuildExtractValue(w->B, r, 0, "");
+  w->tag[v] = LLVMBuildExtractValue(w->B, r, 1, "");
 }
 
 static LLVMIntPredicate ipred(int c) {
@@ -399,25 +327,14 @@ static void lower_ins(lw *w, uint32_t v) {
   case IR_isub: w->pay[v] = LLVMBuildSub(B, PP(w, a[0]), PP(w, a[1]), ""); return;
   case IR_imul: w->pay[v] = LLVMBuildMul(B, PP(w, a[0]), PP(w, a[1]), ""); return;
   case IR_ineg: w->pay[v] = LLVMBuildSub(B, K(w, 0), PP(w, a[0]), ""); return;
-  case IR_iadd_ovf: w->pay[v] = ovf(w, "llvm.sadd.with.overflow", PP(w, a[0]), PP(w, a[1]), in); return;
-  case IR_isub_ovf: w->pay[v] = ovf(w, "llvm.ssub.with.overflow", PP(w, a[0]), PP(w, a[1]), in); return;
-  case IR_imul_ovf: w->pay[v] = ovf(w, "llvm.smul.with.overflow", PP(w, a[0]), PP(w, a[1]), in); return;
-  case IR_ineg_ovf: w->pay[v] = ovf(w, "llvm.ssub.with.overflow", K(w, 0), PP(w, a[0]), in); return;
-  case IR_idiv:
-  case IR_imod: {
-    LLVMValueRef x = PP(w, a[0]), y = PP(w, a[1]);
-    LLVMValueRef bad = LLVMBuildICmp(B, LLVMIntEQ, y, K(w, 0), "");
-    LLVMValueRef m1 = LLVMBuildICmp(B, LLVMIntEQ, y, K(w, UINT64_MAX), "");
-    if (in->op == IR_idiv) {
-      LLVMValueRef mn = LLVMBuildICmp(B, LLVMIntEQ, x, K(w, (uint64_t)INT64_MIN), "");
-      check(w, in, LLVMBuildNot(B, LLVMBuildOr(B, bad, LLVMBuildAnd(B, mn, m1, ""), ""), ""));
-      w->pay[v] = LLVMBuildSDiv(B, x, y, "");
-    } else {
-      check(w, in, LLVMBuildNot(B, bad, ""));
-      /* x % -1 is 0; srem would trap on INT64_MIN */
-      LLVMValueRef ys = LLVMBuildSelect(B, m1, K(w, 1), y, "");
-      w->pay[v] = LLVMBuildSRem(B, x, ys, "");
-    }
+  case IR_iaddo: ovf(w, v, "llvm.sadd.with.overflow", PP(w, a[0]), PP(w, a[1])); return;
+  case IR_isubo: ovf(w, v, "llvm.ssub.with.overflow", PP(w, a[0]), PP(w, a[1])); return;
+  case IR_imulo: ovf(w, v, "llvm.smul.with.overflow", PP(w, a[0]), PP(w, a[1])); return;
+  case IR_ovf: w->pay[v] = TT(w, a[0]); return;
+  case IR_sdiv: w->pay[v] = LLVMBuildSDiv(B, PP(w, a[0]), PP(w, a[1]), ""); return;
+  case IR_srem: { /* x % -1 is 0; srem would trap on INT64_MIN */
+    LLVMValueRef y = PP(w, a[1]), m1 = LLVMBuildICmp(B, LLVMIntEQ, y, K(w, UINT64_MAX), "");
+    w->pay[v] = LLVMBuildSRem(B, PP(w, a[0]), LLVMBuildSelect(B, m1, K(w, 1), y, ""), "");
     return;
   }
   case IR_iand: w->pay[v] = LLVMBuildAnd(B, PP(w, a[0]), PP(w, a[1]), ""); return;
@@ -438,29 +355,8 @@ static void lower_ins(lw *w, uint32_t v) {
   case IR_fneg: w->pay[v] = LLVMBuildFNeg(B, PP(w, a[0]), ""); return;
   case IR_fcmp: w->pay[v] = LLVMBuildFCmp(B, fpred(in->aux), PP(w, a[0]), PP(w, a[1]), ""); return;
   case IR_i2f: w->pay[v] = LLVMBuildSIToFP(B, PP(w, a[0]), w->f64, ""); return;
-  case IR_f2i: {
-    LLVMValueRef x = PP(w, a[0]);
-    LLVMValueRef lo = LLVMBuildFCmp(B, LLVMRealOGE, x, LLVMConstReal(w->f64, -0x1p63), "");
-    LLVMValueRef hi = LLVMBuildFCmp(B, LLVMRealOLT, x, LLVMConstReal(w->f64, 0x1p63), "");
-    check(w, in, LLVMBuildAnd(B, lo, hi, ""));
-    w->pay[v] = LLVMBuildFPToSI(B, x, w->i64, "");
-    return;
-  }
+  case IR_d2i: w->pay[v] = LLVMBuildFPToSI(B, PP(w, a[0]), w->i64, ""); return;
   case IR_bnot: w->pay[v] = LLVMBuildNot(B, PP(w, a[0]), ""); return;
-  case IR_check: check(w, in, PP(w, a[0])); return;
-  case IR_callst: {
-    LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(w->C, w->fn, "");
-    LLVMBasicBlockRef notok = LLVMAppendBasicBlockInContext(w->C, w->fn, "");
-    LLVMBasicBlockRef unwind = LLVMAppendBasicBlockInContext(w->C, w->fn, "");
-    LLVMValueRef st = PP(w, a[0]);
-    LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntEQ, st, K(w, SC_ST_RET), ""), ok, notok);
-    LLVMPositionBuilderAtEnd(B, notok);
-    LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntEQ, st, K(w, SC_JH_LEAVE), ""), exit_block(w, in), unwind);
-    LLVMPositionBuilderAtEnd(B, unwind);
-    LLVMBuildRet(B, LLVMBuildTrunc(B, st, w->i32, ""));
-    LLVMPositionBuilderAtEnd(B, ok);
-    return;
-  }
   case IR_callh: {
     const char *s = sc_helpers[in->aux].sig;
     LLVMValueRef x[12];
@@ -475,7 +371,15 @@ static void lower_ins(lw *w, uint32_t v) {
   case IR_retst: LLVMBuildRet(B, LLVMBuildTrunc(B, PP(w, a[0]), w->i32, "")); return;
   case IR_vm: w->pay[v] = w->vm; return;
   case IR_outslot: w->pay[v] = w->out; return;
-  case IR_argbuf: w->pay[v] = w->buf; return;
+  case IR_argbuf: { /* its own slot, live in its block: stack colouring shares them */
+    LLVMBasicBlockRef here = LLVMGetInsertBlock(B);
+    LLVMPositionBuilderBefore(B, LLVMGetBasicBlockTerminator(w->entry));
+    LLVMValueRef buf = LLVMBuildAlloca(B, LLVMArrayType(w->i8, (unsigned)(in->aux > 0 ? in->aux : 1)), "buf");
+    LLVMPositionBuilderAtEnd(B, here);
+    w->pay[v] = LLVMBuildPointerCast(B, buf, w->p8, "");
+    life(w, 0, v);
+    return;
+  }
   case IR_frame: w->pay[v] = w->fp; return;
   case IR_vpay: w->pay[v] = PP(w, a[0]); return;
   case IR_i2p: w->pay[v] = LLVMBuildIntToPtr(B, PP(w, a[0]), w->p8, ""); return;
@@ -519,7 +423,6 @@ static void lower_ins(lw *w, uint32_t v) {
   }
   case IR_jmp: LLVMBuildBr(B, w->bb[in->succ[0]]); return;
   case IR_br: LLVMBuildCondBr(B, PP(w, a[0]), w->bb[in->succ[0]], w->bb[in->succ[1]]); return;
-  case IR_deopt: LLVMBuildBr(B, exit_block(w, in)); return;
   default: fail(w, "%s is not LIR (run pass lower first)", sc_irop_name(in->op)); return;
   }
 }
@@ -531,15 +434,6 @@ static LLVMTypeRef llty(lw *w, uint8_t ty) {
   case SC_TY_PTR: return w->p8;
   default: return w->i64;
   }
-}
-
-/* Scratch room: the most values any helper call or exit needs at once. */
-static uint32_t scratch_need(sc_irfunc *f) {
-  uint32_t n = 1;
-  for (uint32_t i = 1; i < f->nins; i++)
-    if (!f->ins[i].dead && f->ins[i].nargs > n) n = f->ins[i].nargs;
-    else if (!f->ins[i].dead && f->ins[i].op == IR_argbuf && (uint32_t)f->ins[i].aux / 16 > n) n = (uint32_t)f->ins[i].aux / 16;
-  return n; /* exits have buffers of their own */
 }
 
 static sc_native_fn compile(void *ctx, sc_irfunc *f, FILE *dump, void **handle, char *err, size_t errlen) {
@@ -572,7 +466,6 @@ static sc_native_fn compile(void *ctx, sc_irfunc *f, FILE *dump, void **handle, 
   sc_arena *A = f->arena;
   w->bb = sc_arena_alloc(A, f->nblk * sizeof *w->bb);
   w->tailbb = sc_arena_alloc(A, f->nblk * sizeof *w->tailbb);
-  w->exits = sc_arena_alloc(A, (f->nfs ? f->nfs : 1) * SC_NREASONS * sizeof *w->exits);
   w->tag = sc_arena_alloc(A, f->nins * sizeof *w->tag);
   w->pay = sc_arena_alloc(A, f->nins * sizeof *w->pay);
 
@@ -584,14 +477,14 @@ static sc_native_fn compile(void *ctx, sc_irfunc *f, FILE *dump, void **handle, 
     for (int i = 0; i < 2; i++)
       w->life[i] = LLVMGetIntrinsicDeclaration(w->M, LLVMLookupIntrinsicID(ln[i], strlen(ln[i])), &w->p8, 1);
   }
-  for (uint32_t k = 0; k < f->nrpo; k++) {
-    char bn[16];
-    snprintf(bn, sizeof bn, "b%u", f->rpo[k]);
-    w->bb[f->rpo[k]] = LLVMAppendBasicBlockInContext(w->C, w->fn, bn);
-  }
+  for (int cold = 0; cold < 2; cold++) /* cold blocks last */
+    for (uint32_t k = 0; k < f->nrpo; k++) {
+      if (f->blk[f->rpo[k]].cold != cold) continue;
+      char bn[16];
+      snprintf(bn, sizeof bn, "b%u", f->rpo[k]);
+      w->bb[f->rpo[k]] = LLVMAppendBasicBlockInContext(w->C, w->fn, bn);
+    }
   LLVMPositionBuilderAtEnd(w->B, entry);
-  LLVMTypeRef sv = LLVMArrayType(w->i64, 2 * scratch_need(f));
-  w->buf = LLVMBuildPointerCast(w->B, LLVMBuildAlloca(w->B, sv, "buf"), w->p8, "");
   w->out = LLVMBuildPointerCast(w->B, LLVMBuildAlloca(w->B, LLVMArrayType(w->i64, 2), "out"), w->p8, "");
   LLVMBuildBr(w->B, w->bb[0]);
 
@@ -608,7 +501,12 @@ static sc_native_fn compile(void *ctx, sc_irfunc *f, FILE *dump, void **handle, 
       w->pay[v] = LLVMBuildPhi(w->B, llty(w, in->ty), "");
       if (in->ty == SC_TY_VAL) w->tag[v] = LLVMBuildPhi(w->B, w->i64, "");
     }
-    for (uint32_t i = 0; i < bl->nins && !w->failed; i++) lower_ins(w, bl->ins[i]);
+    for (uint32_t i = 0; i < bl->nins && !w->failed; i++) {
+      if (i + 1 == bl->nins) /* argument buffers end with their block */
+        for (uint32_t j = 0; j < bl->nins; j++)
+          if (f->ins[bl->ins[j]].op == IR_argbuf) life(w, 1, bl->ins[j]);
+      lower_ins(w, bl->ins[i]);
+    }
     /* phi operands flow from where the block's lowering ended */
     w->tailbb[b] = LLVMGetInsertBlock(w->B);
   }

@@ -1,10 +1,8 @@
-/* MIR backend: fast compilation for tiering. SSA leaves through plain MIR
+/* MIR backend: fast compilation for tiering. LIR leaves through plain MIR
  * registers (a val is two i64 registers, tag and payload; f64 a double
- * register; bool an i64 0/1), phis become parallel copies on CFG edges, and
- * every frame state that some instruction can leave at gets one shared exit
- * block that boxes the state and calls sc_jh_deopt. checkkind is inline
- * (a tag compare against the declared kind) rather than a helper call.
- * Blocks are laid out loop by loop, loops tested at the bottom.
+ * register; bool an i64 0/1), phis become parallel copies on CFG edges.
+ * Blocks are laid out loop by loop, loops tested at the bottom, cold
+ * blocks (exits, error paths) last.
  *
  * Each function is its own module, loaded, linked and generated at once,
  * in the backend context's current MIR context (a unit, rotated so that
@@ -27,7 +25,7 @@
 
 /* Native frame scratch, one ALLOCA: [0, 16) moves bits between integer and
  * double registers, [16, 32) is the helpers' out slot, then the argument
- * buffers of NewArray, calls and builtins, and the deopt buffer. */
+ * buffers (argbuf: NewArray, calls, builtins, exits). */
 enum { SCRATCH = 0, OUT = 16, ARGS = 32 };
 
 /* A MIR context and the functions compiled in it. MIR frees code only with
@@ -171,7 +169,6 @@ typedef struct lw {
   MIR_reg_t vm, fp, buf, out, args;
   MIR_reg_t *pay, *tag;  /* per value, 0 until first used: payload (or the scalar) and tag */
   MIR_label_t *lab;      /* per block */
-  MIR_label_t *exits;    /* per frame state, created on demand */
   uint32_t ntmp;
   bool failed;
 } lw;
@@ -246,19 +243,6 @@ static void boxed(lw *w, uint32_t v, MIR_op_t *t, MIR_op_t *p) {
   }
 }
 
-/* Stores v boxed at base + disp; doubles go straight to memory. */
-static void store_boxed(lw *w, MIR_reg_t base, int64_t disp, uint32_t v) {
-  if (v && is_f64(w, v)) {
-    INS(w, MIR_MOV, MEM(w, MIR_T_I64, disp, base), K(w, SC_FLOAT));
-    INS(w, MIR_DMOV, MEM(w, MIR_T_D, disp + 8, base), PP(w, v));
-    return;
-  }
-  MIR_op_t t, p;
-  boxed(w, v, &t, &p);
-  INS(w, MIR_MOV, MEM(w, MIR_T_I64, disp, base), t);
-  INS(w, MIR_MOV, MEM(w, MIR_T_I64, disp + 8, base), p);
-}
-
 static MIR_type_t sigty(char ch) {
   switch (ch) {
   case 'w': return MIR_T_U32;
@@ -298,41 +282,6 @@ static MIR_reg_t hcall(lw *w, int h, const MIR_op_t *args) {
   if (s[0] == 'b') INS(w, MIR_UEXT8, R(w, r), R(w, r));
   else if (s[0] == 'w') INS(w, MIR_EXT32, R(w, r), R(w, r));
   return r;
-}
-
-/* The label that leaves at in's frame state (checked by sc_lir_check(); the
- * exit block is emitted last). */
-static MIR_label_t exit_label(lw *w, const sc_ins *in) {
-  uint32_t key = (uint32_t)in->fs * SC_NREASONS + sc_leave_reason(in);
-  if (!w->exits[key]) w->exits[key] = MIR_new_label(w->m);
-  return w->exits[key];
-}
-
-static void emit_exit(lw *w, uint32_t key) {
-  const sc_irfunc *f = w->f;
-  int32_t fs = (int32_t)(key / SC_NREASONS);
-  const sc_fs *s = &f->fs[fs];
-  uint32_t n = sc_ir_fs_nvals(s), frames = sc_fs_frames(f, fs);
-  emit(w, w->exits[key]);
-  if (frames == 1) {
-    for (uint32_t k = 0; k < n; k++) store_boxed(w, w->buf, ARGS + 16 * (int64_t)k, s->vals[k]);
-    MIR_op_t a[6] = {R(w, w->vm), R(w, w->fp), K(w, s->pc), R(w, w->args), K(w, n), K(w, key % SC_NREASONS)};
-    emit(w, MIR_new_ret_insn(w->m, 1, R(w, hcall(w, SC_H_deopt, a))));
-    return;
-  }
-  /* inlined code: every frame of the chain, outermost first */
-  int32_t *chain = sc_arena_alloc(f->arena, frames * sizeof *chain);
-  sc_fs_chain(f, fs, chain, frames);
-  int64_t off = ARGS;
-  for (uint32_t j = 0; j < frames; j++) {
-    const sc_fs *c = &f->fs[chain[j]];
-    INS(w, MIR_MOV, MEM(w, MIR_T_I64, off, w->buf), MIR_new_uint_op(w->m, sc_fs_header_tag(c)));
-    INS(w, MIR_MOV, MEM(w, MIR_T_I64, off + 8, w->buf), MIR_new_uint_op(w->m, sc_fs_header_pay(c)));
-    off += 16;
-    for (uint32_t k = 0; k < sc_ir_fs_nvals(c); k++, off += 16) store_boxed(w, w->buf, off, c->vals[k]);
-  }
-  MIR_op_t a[5] = {R(w, w->vm), R(w, w->fp), R(w, w->args), K(w, frames), K(w, key % SC_NREASONS)};
-  emit(w, MIR_new_ret_insn(w->m, 1, R(w, hcall(w, SC_H_deopt_inlined, a))));
 }
 
 /* An operand: an i64 constant as an immediate, else its register. */
@@ -423,40 +372,16 @@ static void lower_ins(lw *w, uint32_t v) {
   case IR_isub: INS(w, MIR_SUB, PP(w, v), PP(w, a[0]), PP(w, a[1])); return;
   case IR_imul: INS(w, MIR_MUL, PP(w, v), PP(w, a[0]), PP(w, a[1])); return;
   case IR_ineg: INS(w, MIR_NEG, PP(w, v), PP(w, a[0])); return;
-  case IR_iadd_ovf:
-  case IR_isub_ovf:
-  case IR_imul_ovf:
-  case IR_ineg_ovf: {
-    /* the branch must follow the overflow insn directly */
-    MIR_label_t ex = exit_label(w, in);
-    MIR_insn_code_t c = in->op == IR_iadd_ovf ? MIR_ADDO : in->op == IR_imul_ovf ? MIR_MULO : MIR_SUBO;
-    if (in->op == IR_ineg_ovf) {
-      MIR_reg_t z = tmp(w, MIR_T_I64);
-      INS(w, MIR_MOV, R(w, z), K(w, 0));
-      INS(w, c, PP(w, v), R(w, z), PP(w, a[0]));
-    } else {
-      INS(w, c, PP(w, v), PP(w, a[0]), PP(w, a[1]));
-    }
-    INS(w, MIR_BO, L(w, ex));
-    return;
-  }
-  case IR_idiv:
-  case IR_imod: {
-    MIR_label_t ex = exit_label(w, in), done = MIR_new_label(w->m);
-    MIR_op_t x = PP(w, a[0]), y = PP(w, a[1]);
-    INS(w, MIR_BEQ, L(w, ex), y, K(w, 0));
-    if (in->op == IR_idiv) {
-      MIR_label_t ok = MIR_new_label(w->m);
-      INS(w, MIR_BNE, L(w, ok), y, K(w, -1));
-      INS(w, MIR_BEQ, L(w, ex), x, K(w, INT64_MIN));
-      emit(w, ok);
-      INS(w, MIR_DIV, PP(w, v), x, y);
-    } else {
-      /* x % -1 is 0; the machine would trap on INT64_MIN % -1 */
-      INS(w, MIR_MOV, PP(w, v), K(w, 0));
-      INS(w, MIR_BEQ, L(w, done), y, K(w, -1));
-      INS(w, MIR_MOD, PP(w, v), x, y);
-    }
+  case IR_iaddo: INS(w, MIR_ADDO, PP(w, v), PP(w, a[0]), PP(w, a[1])); return;
+  case IR_isubo: INS(w, MIR_SUBO, PP(w, v), PP(w, a[0]), PP(w, a[1])); return;
+  case IR_imulo: INS(w, MIR_MULO, PP(w, v), PP(w, a[0]), PP(w, a[1])); return;
+  case IR_ovf: return; /* the br after it branches on the flags (lower_term) */
+  case IR_sdiv: INS(w, MIR_DIV, PP(w, v), PP(w, a[0]), PP(w, a[1])); return;
+  case IR_srem: { /* x % -1 is 0; the machine would trap on INT64_MIN % -1 */
+    MIR_label_t done = MIR_new_label(w->m);
+    INS(w, MIR_MOV, PP(w, v), K(w, 0));
+    INS(w, MIR_BEQ, L(w, done), PP(w, a[1]), K(w, -1));
+    INS(w, MIR_MOD, PP(w, v), PP(w, a[0]), PP(w, a[1]));
     emit(w, done);
     return;
   }
@@ -485,26 +410,8 @@ static void lower_ins(lw *w, uint32_t v) {
   case IR_fdiv: INS(w, MIR_DDIV, PP(w, v), PP(w, a[0]), PP(w, a[1])); return;
   case IR_fneg: INS(w, MIR_DNEG, PP(w, v), PP(w, a[0])); return;
   case IR_i2f: INS(w, MIR_I2D, PP(w, v), PP(w, a[0])); return;
-  case IR_f2i: {
-    /* leaves unless -2^63 <= x < 2^63; both compares are false for NaN */
-    MIR_reg_t lo = tmp(w, MIR_T_I64), hi = tmp(w, MIR_T_I64);
-    INS(w, MIR_DGE, R(w, lo), PP(w, a[0]), MIR_new_double_op(w->m, -0x1p63));
-    INS(w, MIR_DLT, R(w, hi), PP(w, a[0]), MIR_new_double_op(w->m, 0x1p63));
-    INS(w, MIR_AND, R(w, lo), R(w, lo), R(w, hi));
-    INS(w, MIR_BF, L(w, exit_label(w, in)), R(w, lo));
-    INS(w, MIR_D2I, PP(w, v), PP(w, a[0]));
-    return;
-  }
+  case IR_d2i: INS(w, MIR_D2I, PP(w, v), PP(w, a[0])); return;
   case IR_bnot: INS(w, MIR_XOR, PP(w, v), PP(w, a[0]), K(w, 1)); return;
-  case IR_check: INS(w, MIR_BF, L(w, exit_label(w, in)), PP(w, a[0])); return;
-  case IR_callst: {
-    MIR_label_t ok = MIR_new_label(w->m);
-    INS(w, MIR_BEQ, L(w, ok), PP(w, a[0]), K(w, SC_ST_RET));
-    INS(w, MIR_BEQ, L(w, exit_label(w, in)), PP(w, a[0]), K(w, SC_JH_LEAVE));
-    emit(w, MIR_new_ret_insn(w->m, 1, PP(w, a[0])));
-    emit(w, ok);
-    return;
-  }
   case IR_callh: {
     MIR_op_t x[12];
     for (uint32_t k = 0; k < in->nargs && k < 12; k++) x[k] = O(w, a[k]);
@@ -512,7 +419,6 @@ static void lower_ins(lw *w, uint32_t v) {
     return;
   }
   case IR_retst: emit(w, MIR_new_ret_insn(w->m, 1, O(w, a[0]))); return;
-  case IR_deopt: INS(w, MIR_JMP, L(w, exit_label(w, in))); return;
   case IR_frame: case IR_vpay: case IR_i2p: case IR_mkval: case IR_tagof: /* alias_regs */
   case IR_vm: case IR_outslot: case IR_argbuf: case IR_p2i: return;
   case IR_band: INS(w, MIR_AND, PP(w, v), PP(w, a[0]), PP(w, a[1])); return;
@@ -587,16 +493,11 @@ static void par_copy(lw *w, mv *m, uint32_t n) {
   }
 }
 
-static bool has_phis(const sc_irfunc *f, uint32_t b) {
-  const sc_blk *bl = &f->blk[b];
-  return bl->nins && f->ins[bl->ins[0]].op == IR_phi;
-}
-
 /* The phi moves of edge from -> to. */
 static void edge_moves(lw *w, uint32_t from, uint32_t to) {
   sc_irfunc *f = w->f;
   const sc_blk *bl = &f->blk[to];
-  if (!has_phis(f, to)) return;
+  if (!sc_ir_has_phis(f, to)) return;
   uint32_t k = 0;
   while (k < bl->npreds && bl->preds[k] != from) k++;
   if (k == bl->npreds) {
@@ -640,14 +541,20 @@ static void lower_term(lw *w, uint32_t b, uint32_t v, uint32_t next) {
     return;
   }
   uint32_t s0 = in->succ[0], s1 = in->succ[1];
+  if (w->f->ins[in->args[0]].op == IR_ovf) { /* right after the overflowing op */
+    if (sc_ir_has_phis(w->f, s0)) fail(w, "v%u: an overflow edge into phis", v);
+    INS(w, MIR_BO, L(w, w->lab[s0]));
+    jump(w, b, s1, next);
+    return;
+  }
   MIR_op_t c = PP(w, in->args[0]);
-  if (s1 == next && !has_phis(w->f, s0)) { /* a rotated loop's test: branch back, fall out */
+  if (s1 == next && !sc_ir_has_phis(w->f, s0)) { /* a rotated loop's test: branch back, fall out */
     INS(w, MIR_BT, L(w, w->lab[s0]), c);
     jump(w, b, s1, next);
-  } else if (!has_phis(w->f, s1)) { /* false edge first: the true one may fall through */
+  } else if (!sc_ir_has_phis(w->f, s1)) { /* false edge first: the true one may fall through */
     INS(w, MIR_BF, L(w, w->lab[s1]), c);
     jump(w, b, s0, next);
-  } else if (!has_phis(w->f, s0)) {
+  } else if (!sc_ir_has_phis(w->f, s0)) {
     INS(w, MIR_BT, L(w, w->lab[s0]), c);
     jump(w, b, s1, next);
   } else {
@@ -666,7 +573,8 @@ static void lower_term(lw *w, uint32_t b, uint32_t v, uint32_t next) {
  * inside it), and a loop that tests at its header and jumps back from its
  * last block rotated, header last: the latch falls through into the test
  * and the back edge is the test's conditional branch to the body, one
- * branch per iteration instead of two. Entering costs one jump. */
+ * branch per iteration instead of two. Entering costs one jump. Cold
+ * blocks come last, in reverse post-order. */
 typedef struct layout {
   sc_irfunc *f;
   uint32_t *order, n;
@@ -682,12 +590,19 @@ static bool jumps_to(const sc_irfunc *f, uint32_t b, uint32_t h) {
   return ns && s[0] == h && (ns == 1 || s[1] == h);
 }
 
-/* Does loop l's header end with a two-way branch with one edge leaving l? */
-static bool tests_at_header(const sc_irfunc *f, uint32_t l) {
-  uint32_t s[2];
-  uint32_t h = f->loops[l].header;
-  if (sc_ir_succs(f, h, s) != 2 || s[0] == s[1]) return false;
-  return sc_ir_loop_contains(f, l, s[0]) != sc_ir_loop_contains(f, l, s[1]);
+/* The blocks loop l tests its condition in: from its header along the
+ * checks (a branch to a cold block) to a two-way branch with one edge
+ * leaving l, each the single successor of the one before; their number
+ * (0: the loop does not test at its header). */
+static uint32_t header_test(const sc_irfunc *f, uint32_t l) {
+  uint32_t s[2], n = 1;
+  for (uint32_t b = f->loops[l].header;; n++) {
+    if (sc_ir_succs(f, b, s) != 2 || s[0] == s[1]) return 0;
+    if (f->blk[s[0]].cold == f->blk[s[1]].cold)
+      return !f->blk[s[0]].cold && sc_ir_loop_contains(f, l, s[0]) != sc_ir_loop_contains(f, l, s[1]) ? n : 0;
+    b = f->blk[s[0]].cold ? s[1] : s[0];
+    if (f->blk[b].npreds != 1 || !sc_ir_loop_contains(f, l, b)) return 0;
+  }
 }
 
 static void place_loop(layout *y, uint32_t l) {
@@ -695,12 +610,17 @@ static void place_loop(layout *y, uint32_t l) {
   const sc_loop *lp = &f->loops[l];
   uint32_t start = y->n;
   place_region(y, lp->blocks, lp->nblocks, (int32_t)l);
-  uint32_t h = y->order[start], last = y->order[y->n - 1];
-  if (lp->irreducible || h != lp->header || last == h || h == f->rpo[0] || !tests_at_header(f, l) ||
-      !jumps_to(f, last, h))
+  uint32_t h = y->order[start], last = y->order[y->n - 1], n = header_test(f, l);
+  if (lp->irreducible || h != lp->header || h == f->rpo[0] || !n || start + n >= y->n || !jumps_to(f, last, h))
     return;
-  memmove(y->order + start, y->order + start + 1, (y->n - start - 1) * sizeof *y->order);
-  y->order[y->n - 1] = h;
+  /* the test's blocks come first in reverse post-order (each dominates
+   * the rest of the loop): they go last */
+  uint32_t *t = sc_arena_alloc(f->arena, n * sizeof *t), s[2];
+  memcpy(t, y->order + start, n * sizeof *t);
+  for (uint32_t k = 0; k + 1 < n; k++)
+    if (sc_ir_succs(f, t[k], s) != 2 || (s[0] != t[k + 1] && s[1] != t[k + 1])) return;
+  memmove(y->order + start, y->order + start + n, (y->n - start - n) * sizeof *y->order);
+  memcpy(y->order + y->n - n, t, n * sizeof *t);
 }
 
 /* Places the blocks of `region` (a loop, or -1 for the function) not placed
@@ -710,7 +630,7 @@ static void place_region(layout *y, const uint32_t *blocks, uint32_t n, int32_t 
   const sc_irfunc *f = y->f;
   for (uint32_t k = 0; k < n; k++) {
     uint32_t b = blocks[k];
-    if (y->placed[b]) continue;
+    if (y->placed[b] || f->blk[b].cold) continue;
     int32_t l = f->loop_of[b];
     if (l == region) {
       y->placed[b] = 1;
@@ -726,17 +646,17 @@ static uint32_t *block_layout(sc_irfunc *f) {
   layout y = {.f = f, .order = sc_arena_alloc(f->arena, (f->nrpo + 1) * sizeof *y.order)};
   y.placed = sc_arena_alloc(f->arena, f->nblk + 1);
   place_region(&y, f->rpo, f->nrpo, -1);
+  for (uint32_t k = 0; k < f->nrpo; k++)
+    if (f->blk[f->rpo[k]].cold) y.order[y.n++] = f->rpo[k];
   return y.n == f->nrpo ? y.order : NULL;
 }
 
-/* Scratch room: the most values any helper call or exit stores at once. */
+/* Scratch room: the most values any helper call stores at once. */
 static uint32_t scratch_need(const sc_irfunc *f) {
   uint32_t n = 1;
   for (uint32_t i = 1; i < f->nins; i++)
     if (!f->ins[i].dead && f->ins[i].nargs > n) n = f->ins[i].nargs;
     else if (!f->ins[i].dead && f->ins[i].op == IR_argbuf && (uint32_t)f->ins[i].aux / 16 > n) n = (uint32_t)f->ins[i].aux / 16;
-  for (uint32_t s = 0; s < f->nfs; s++)
-    if (sc_fs_exit_slots(f, (int32_t)s) > n) n = sc_fs_exit_slots(f, (int32_t)s);
   return n;
 }
 
@@ -780,7 +700,6 @@ static void lower_func(lw *w, const char *name) {
   w->pay = sc_arena_alloc(A, f->nins * sizeof *w->pay);
   w->tag = sc_arena_alloc(A, f->nins * sizeof *w->tag);
   w->lab = sc_arena_alloc(A, f->nblk * sizeof *w->lab);
-  w->exits = sc_arena_alloc(A, (f->nfs ? f->nfs : 1) * SC_NREASONS * sizeof *w->exits);
   for (uint32_t k = 0; k < f->nrpo; k++) w->lab[f->rpo[k]] = MIR_new_label(w->m);
 
   INS(w, MIR_ALLOCA, R(w, w->buf), K(w, ARGS + 16 * (int64_t)scratch_need(f)));
@@ -803,9 +722,6 @@ static void lower_func(lw *w, const char *name) {
   /* After a failure the function never runs, but MIR checks it: every
    * label in use gets defined. */
   for (; w->failed && k < f->nrpo; k++) emit(w, w->lab[order[k]]);
-  for (uint32_t s = 0; s < f->nfs * SC_NREASONS; s++)
-    if (w->exits[s] && w->failed) emit(w, w->exits[s]);
-    else if (w->exits[s]) emit_exit(w, s);
   if (w->failed) emit(w, MIR_new_ret_insn(w->m, 1, K(w, SC_ST_ERROR)));
   MIR_finish_func(w->m);
 }

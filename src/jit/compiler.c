@@ -198,6 +198,15 @@ static int32_t block_pc(const sc_irfunc *f, uint32_t b) {
   return -1;
 }
 
+/* Why instruction `in` leaves when it does (sc_reason). */
+static uint32_t leave_reason(const sc_ins *in) {
+  switch (in->op) {
+  case IR_guard: case IR_deopt: return (uint32_t)in->aux;
+  case IR_iadd_ovf: case IR_isub_ovf: case IR_imul_ovf: case IR_ineg_ovf: return SC_RS_OVERFLOW;
+  default: return SC_RS_CHECK;
+  }
+}
+
 /* Deopt points, guards, assumptions and the OSR entry of the final IR.
  * Instruction ids start at 1 (0 means none and is no instruction). */
 static void describe(sc_irfunc *f, void *arg) {
@@ -217,8 +226,8 @@ static void describe(sc_irfunc *f, void *arg) {
       res->deopts[res->ndeopts++] = (sc_deopt_point){fs->func, fs->pc, fs->nlocals, fs->nstack, fs->parent};
     }
     uint32_t pc = in->pc >= 0 ? (uint32_t)in->pc : 0;
-    if (in->fs >= 0 && (in->op == IR_guard || in->op == IR_deopt || sc_leave_reason(in) == SC_RS_OVERFLOW))
-      res->guards[res->nguards++] = (sc_guard_info){pc, sc_leave_reason(in), (uint32_t)map[in->fs]};
+    if (in->fs >= 0 && (in->op == IR_guard || in->op == IR_deopt || leave_reason(in) == SC_RS_OVERFLOW))
+      res->guards[res->nguards++] = (sc_guard_info){pc, leave_reason(in), (uint32_t)map[in->fs]};
     if (in->op == IR_hasshape) res->deps[res->ndeps++] = (sc_dependency){SC_DEP_SHAPE, pc, (uint64_t)in->aux};
     if (in->op == IR_Call && in->pc >= 0 && f->prog->funcs[f->func]->code[in->pc].op == SC_OP_CallValue)
       res->deps[res->ndeps++] = (sc_dependency){SC_DEP_CALLEE, pc, (uint64_t)in->imm};

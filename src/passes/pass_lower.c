@@ -14,6 +14,8 @@
  * Control flow is unchanged: the dominator and loop analyses stay valid.
  * LIR ops and ops it does not rewrite stay as they are, so running it
  * twice changes nothing the second time. */
+#include <string.h>
+
 #include "passes/passes.h"
 #include "runtime/layout.h"
 
@@ -23,6 +25,7 @@ typedef struct lc {
   int32_t pc;
   uint32_t *fwd, nfwd; /* the replacement of each lowered value */
   bool stress;         /* --deopt-stress: guards also ask sc_jh_stress */
+  uint32_t *exits;     /* per frame state and reason: its exit block, 0 until made */
 } lc;
 
 static uint32_t fwd(lc *c, uint32_t v) {
@@ -59,12 +62,6 @@ static uint32_t iconst(lc *c, int64_t k) {
   return v;
 }
 
-/* Leaves at fs (for reason) unless b. */
-static void check(lc *c, uint32_t b, int32_t fs, int32_t reason) {
-  uint32_t v = emit(c, IR_check, SC_TY_VOID, reason, b, 0);
-  c->f->ins[v].fs = fs;
-}
-
 static uint32_t tag(lc *c, uint32_t x) { return emit(c, IR_tagof, SC_TY_I64, 0, x, 0); }
 static uint32_t pay(lc *c, uint32_t x) { return emit(c, IR_vpay, SC_TY_I64, 0, x, 0); }
 
@@ -82,6 +79,8 @@ static uint32_t ld_val(lc *c, uint32_t p, uint32_t off) {
   return emit(c, IR_mkval, SC_TY_VAL, 0, t, y);
 }
 
+static void st(lc *c, uint32_t p, uint32_t off, uint32_t x) { emit(c, IR_st, SC_TY_VOID, (int32_t)off, p, x); }
+
 /* [p + off] = x: a val as its tag and payload, a raw value as it is. */
 static void st_val(lc *c, uint32_t p, uint32_t off, uint32_t x) {
   if (c->f->ins[fwd(c, x)].ty != SC_TY_VAL) {
@@ -97,6 +96,114 @@ static void st_val(lc *c, uint32_t p, uint32_t off, uint32_t x) {
 static uint32_t elem_addr(lc *c, uint32_t a, uint32_t i, uint8_t ety) {
   uint32_t d = ld(c, SC_TY_PTR, payload_ptr(c, a), sc_layout_info.array_d);
   return emit(c, IR_padd, SC_TY_PTR, ety == SC_TY_VAL ? 4 : 3, d, i);
+}
+
+/* Appends terminator op (br on cond, or jmp) to block b. */
+static void term(lc *c, uint32_t b, sc_irop op, uint32_t cond, uint32_t s0, uint32_t s1) {
+  uint32_t v = sc_ir_append(c->f, b, op, SC_TY_VOID, op == IR_br);
+  sc_ins *in = &c->f->ins[v];
+  in->pc = c->pc;
+  in->succ[0] = s0;
+  sc_ir_add_pred(c->f, s0, b);
+  if (op == IR_br) {
+    in->args[0] = cond;
+    in->succ[1] = s1;
+    sc_ir_add_pred(c->f, s1, b);
+  }
+}
+
+/* [p + off] = x boxed: the interpreter's value of x (0: null). */
+static void st_boxed(lc *c, uint32_t p, uint32_t off, uint32_t x) {
+  uint32_t vp = off + sc_layout_info.value_payload;
+  switch (x ? c->f->ins[fwd(c, x)].ty : SC_TY_VOID) {
+  case SC_TY_VAL: st_val(c, p, off, x); return;
+  case SC_TY_I64: case SC_TY_F64: /* the payload is the raw value */
+    st(c, p, off, iconst(c, c->f->ins[fwd(c, x)].ty == SC_TY_I64 ? SC_INT : SC_FLOAT));
+    st(c, p, vp, x);
+    return;
+  case SC_TY_BOOL: st_val(c, p, off, emit(c, IR_box, SC_TY_VAL, 0, x, 0)); return;
+  default:
+    st(c, p, off, iconst(c, SC_NULL));
+    st(c, p, vp, iconst(c, 0));
+    return;
+  }
+}
+
+/* The header of a frame in sc_jh_deopt_inlined's buffer. */
+static uint64_t header_tag(const sc_fs *s) { return s->func | (uint64_t)s->pc << 32; }
+static uint64_t header_pay(const sc_fs *s) { return s->nlocals | (uint64_t)s->nstack << 32; }
+
+/* The cold block leaving at frame state fs for `reason`, one per pair: it
+ * stores every value of the state's frames (with a header per frame for
+ * inlined code, outermost first) and returns the deopt helper's status. */
+static uint32_t exit_block(lc *c, int32_t fs, int32_t reason) {
+  sc_irfunc *f = c->f;
+  uint32_t key = (uint32_t)fs * SC_NREASONS + (uint32_t)reason;
+  if (!c->exits) c->exits = sc_arena_alloc(f->arena, (size_t)f->nfs * SC_NREASONS * sizeof *c->exits);
+  if (c->exits[key]) return c->exits[key];
+  const sc_layout *L = &sc_layout_info;
+  uint32_t sb = c->b, sat = c->at, e = sc_ir_block(f), frames = 0, slots = 0;
+  f->blk[e].cold = 1;
+  c->exits[key] = e;
+  for (int32_t s = fs; s >= 0; s = f->fs[s].parent) frames++, slots += sc_ir_fs_nvals(&f->fs[s]);
+  if (frames > 1) slots += frames;
+  c->b = e, c->at = 0;
+  uint32_t buf = emit(c, IR_argbuf, SC_TY_PTR, (int32_t)((slots ? slots : 1) * L->value_size), 0, 0), x[6], r;
+  x[0] = emit(c, IR_vm, SC_TY_PTR, 0, 0, 0), x[1] = emit(c, IR_frame, SC_TY_PTR, 0, 0, 0);
+  if (frames == 1) {
+    const sc_fs *s = &f->fs[fs];
+    uint32_t n = sc_ir_fs_nvals(s);
+    for (uint32_t k = 0; k < n; k++) st_boxed(c, buf, k * L->value_size, s->vals[k]);
+    x[2] = iconst(c, s->pc), x[3] = buf, x[4] = iconst(c, n), x[5] = iconst(c, reason);
+    r = callh(c, SC_H_deopt, 6, x);
+  } else {
+    int32_t *chain = sc_arena_alloc(f->arena, frames * sizeof *chain);
+    int32_t s = fs;
+    for (uint32_t j = frames; j--; s = f->fs[s].parent) chain[j] = s;
+    uint32_t off = 0;
+    for (uint32_t j = 0; j < frames; j++) {
+      const sc_fs *cs = &f->fs[chain[j]];
+      st(c, buf, off, iconst(c, (int64_t)header_tag(cs)));
+      st(c, buf, off + L->value_payload, iconst(c, (int64_t)header_pay(cs)));
+      off += L->value_size;
+      for (uint32_t k = 0; k < sc_ir_fs_nvals(cs); k++, off += L->value_size) st_boxed(c, buf, off, cs->vals[k]);
+    }
+    x[2] = buf, x[3] = iconst(c, frames), x[4] = iconst(c, reason);
+    r = callh(c, SC_H_deopt_inlined, 5, x);
+  }
+  emit(c, IR_retst, SC_TY_VOID, 0, r, 0);
+  c->b = sb, c->at = sat;
+  return e;
+}
+
+/* Ends the block being lowered with a branch: to `to` when cond holds
+ * (taken), else on (the rest of the block, where lowering goes on). */
+static void branch_out(lc *c, uint32_t cond, uint32_t to, bool taken) {
+  uint32_t rest = sc_ir_split_block(c->f, c->b, c->at);
+  term(c, c->b, IR_br, cond, taken ? to : rest, taken ? rest : to);
+  c->b = rest, c->at = 0;
+}
+
+/* Leaves at fs (for reason) unless cond. */
+static void leave_unless(lc *c, uint32_t cond, int32_t fs, int32_t reason) {
+  branch_out(c, cond, exit_block(c, fs, reason), false);
+}
+
+/* A call helper's status st: RET goes on, SC_JH_LEAVE leaves at fs, any
+ * other is returned from the function (an error, the program's end). */
+static void call_status(lc *c, uint32_t st, int32_t fs) {
+  sc_irfunc *f = c->f;
+  uint32_t ok = emit(c, IR_icmp, SC_TY_BOOL, SC_CC_EQ, st, iconst(c, SC_ST_RET));
+  uint32_t other = sc_ir_block(f), ret = sc_ir_block(f);
+  f->blk[other].cold = f->blk[ret].cold = 1;
+  branch_out(c, ok, other, false);
+  uint32_t rb = c->b, rat = c->at;
+  c->b = other, c->at = 0;
+  uint32_t lv = emit(c, IR_icmp, SC_TY_BOOL, SC_CC_EQ, st, iconst(c, SC_JH_LEAVE));
+  term(c, other, IR_br, lv, exit_block(c, fs, SC_RS_CHECK), ret);
+  c->b = ret, c->at = 0;
+  emit(c, IR_retst, SC_TY_VOID, 0, st, 0);
+  c->b = rb, c->at = rat;
 }
 
 /* The val a helper left in the out slot. */
@@ -149,11 +256,9 @@ static uint32_t lower_generic(lc *c, uint32_t v, const sc_ins *in) {
 #undef K
 #undef OUT
   ok = callh(c, h, n, x);
-  if (sc_irop_flags(in->op) & IRF_THROW) check(c, ok, in->fs, SC_RS_CHECK);
+  if (sc_irop_flags(in->op) & IRF_THROW) leave_unless(c, ok, in->fs, SC_RS_CHECK);
   return out ? take_out(c, out) : v;
 }
-
-static void st(lc *c, uint32_t p, uint32_t off, uint32_t x) { emit(c, IR_st, SC_TY_VOID, (int32_t)off, p, x); }
 
 static uint32_t op_func(lc *c, sc_irop op, uint32_t func, int32_t aux) {
   uint32_t v = emit(c, op, SC_TY_PTR, aux, 0, 0);
@@ -164,20 +269,6 @@ static uint32_t op_func(lc *c, sc_irop op, uint32_t func, int32_t aux) {
 static uint32_t frame_bytes(const sc_irfunc *f, uint32_t func) {
   const sc_func *fn = f->prog->funcs[func];
   return (fn->nlocals + fn->max_stack) * sc_layout_info.value_size;
-}
-
-/* Appends terminator op (br on cond, or jmp) to block b. */
-static void term(lc *c, uint32_t b, sc_irop op, uint32_t cond, uint32_t s0, uint32_t s1) {
-  uint32_t v = sc_ir_append(c->f, b, op, SC_TY_VOID, op == IR_br);
-  sc_ins *in = &c->f->ins[v];
-  in->pc = c->pc;
-  in->succ[0] = s0;
-  sc_ir_add_pred(c->f, s0, b);
-  if (op == IR_br) {
-    in->args[0] = cond;
-    in->succ[1] = s1;
-    sc_ir_add_pred(c->f, s1, b);
-  }
 }
 
 /* The frame call `in` runs from, its function and the call's pc: fp, or
@@ -233,9 +324,7 @@ static uint32_t lower_call(lc *c, uint32_t v, const sc_ins *in) {
   if (in->op == IR_CallValue) {
     x[n++] = tag(c, a[0]), x[n++] = pay(c, a[0]), x[n++] = iconst(c, in->nargs - 1), x[n++] = spill(c, in, 1);
     x[n++] = out;
-    uint32_t r = callh(c, SC_H_call_value, n, x);
-    emit(c, IR_callst, SC_TY_VOID, 0, r, 0);
-    f->ins[f->blk[c->b].ins[c->at - 1]].fs = in->fs;
+    call_status(c, callh(c, SC_H_call_value, n, x), in->fs);
     return take_out(c, out);
   }
   const sc_func *cf = f->prog->funcs[k];
@@ -289,8 +378,7 @@ static uint32_t lower_call(lc *c, uint32_t v, const sc_ins *in) {
   uint32_t phi = sc_ir_append(f, rest, IR_phi, SC_TY_I64, 3);
   f->ins[phi].args[0] = st1, f->ins[phi].args[1] = st2, f->ins[phi].args[2] = st3;
   c->b = rest, c->at = 1; /* v, after the phi */
-  emit(c, IR_callst, SC_TY_VOID, 0, phi, 0);
-  f->ins[f->blk[c->b].ins[c->at - 1]].fs = in->fs;
+  call_status(c, phi, in->fs);
   return take_out(c, out);
 }
 
@@ -330,12 +418,40 @@ static uint32_t lower(lc *c, uint32_t v) {
     return v;
   }
   case IR_guard:
-    check(c, a0, in.fs, in.aux);
+    leave_unless(c, a0, in.fs, in.aux);
     if (c->stress) { /* --deopt-stress: leave at random too */
       uint32_t vm = emit(c, IR_vm, SC_TY_PTR, 0, 0, 0);
-      check(c, emit(c, IR_bnot, SC_TY_BOOL, 0, callh(c, SC_H_stress, 1, &vm), 0), in.fs, in.aux);
+      leave_unless(c, emit(c, IR_bnot, SC_TY_BOOL, 0, callh(c, SC_H_stress, 1, &vm), 0), in.fs, in.aux);
     }
     return v;
+  case IR_deopt: term(c, c->b, IR_jmp, 0, exit_block(c, in.fs, in.aux), 0); return v;
+  case IR_iadd_ovf: case IR_isub_ovf: case IR_imul_ovf: case IR_ineg_ovf: {
+    static const sc_irop wrap[] = {IR_iaddo, IR_isubo, IR_imulo, IR_isubo};
+    uint32_t r = in.op == IR_ineg_ovf ? emit(c, IR_isubo, SC_TY_I64, 0, iconst(c, 0), a0)
+                                      : emit(c, wrap[in.op - IR_iadd_ovf], SC_TY_I64, 0, a0, a1);
+    branch_out(c, emit(c, IR_ovf, SC_TY_BOOL, 0, r, 0), exit_block(c, in.fs, SC_RS_OVERFLOW), true);
+    return r;
+  }
+  case IR_idiv: case IR_imod: {
+    uint32_t ok = emit(c, IR_icmp, SC_TY_BOOL, SC_CC_NE, a1, iconst(c, 0));
+    if (in.op == IR_idiv) { /* INT64_MIN / -1 overflows */
+      uint32_t mn = emit(c, IR_icmp, SC_TY_BOOL, SC_CC_EQ, a0, iconst(c, INT64_MIN));
+      uint32_t m1 = emit(c, IR_icmp, SC_TY_BOOL, SC_CC_EQ, a1, iconst(c, -1));
+      ok = emit(c, IR_band, SC_TY_BOOL, 0, ok, emit(c, IR_bnot, SC_TY_BOOL, 0, emit(c, IR_band, SC_TY_BOOL, 0, mn, m1), 0));
+    }
+    leave_unless(c, ok, in.fs, SC_RS_CHECK);
+    return emit(c, in.op == IR_idiv ? IR_sdiv : IR_srem, SC_TY_I64, 0, a0, a1);
+  }
+  case IR_f2i: { /* both compares are false for NaN */
+    uint32_t lo = emit(c, IR_const, SC_TY_F64, 0, 0, 0), hi = emit(c, IR_const, SC_TY_F64, 0, 0, 0);
+    double dlo = -0x1p63, dhi = 0x1p63;
+    memcpy(&c->f->ins[lo].imm, &dlo, sizeof dlo);
+    memcpy(&c->f->ins[hi].imm, &dhi, sizeof dhi);
+    lo = emit(c, IR_fcmp, SC_TY_BOOL, SC_CC_GE, a0, lo);
+    hi = emit(c, IR_fcmp, SC_TY_BOOL, SC_CC_LT, a0, hi);
+    leave_unless(c, emit(c, IR_band, SC_TY_BOOL, 0, lo, hi), in.fs, SC_RS_CHECK);
+    return emit(c, IR_d2i, SC_TY_I64, 0, a0, 0);
+  }
   case IR_checkkind: {
     /* StoreLocal accepts exactly the kind's tag: on a mismatch leave, and
      * the interpreter raises the error */
@@ -352,7 +468,7 @@ static uint32_t lower(lc *c, uint32_t v) {
       x[2] = iconst(c, in.aux), x[3] = tag(c, a0), x[4] = pay(c, a0);
       ok = callh(c, SC_H_check_kind, 5, x);
     }
-    check(c, ok, in.fs, SC_RS_CHECK);
+    leave_unless(c, ok, in.fs, SC_RS_CHECK);
     return v;
   }
   case IR_fmod: {
@@ -373,7 +489,7 @@ static uint32_t lower(lc *c, uint32_t v) {
     uint32_t k = iconst(c, (int64_t)n * L->frame_size);
     uint32_t lim = emit(c, IR_isub, SC_TY_I64, 0, end, k);
     uint32_t fp = emit(c, IR_p2i, SC_TY_I64, 0, emit(c, IR_frame, SC_TY_PTR, 0, 0, 0), 0);
-    check(c, emit(c, IR_icmp, SC_TY_BOOL, SC_CC_LT, fp, lim), in.fs, SC_RS_CHECK);
+    leave_unless(c, emit(c, IR_icmp, SC_TY_BOOL, SC_CC_LT, fp, lim), in.fs, SC_RS_CHECK);
     return v;
   }
   case IR_addslot: {
@@ -415,6 +531,7 @@ static bool stack_check(lc *c) {
   c->pc = 0;
   c->b = 0, c->at = 0;
   uint32_t rest = sc_ir_split_block(f, 0, 0), over = sc_ir_block(f);
+  f->blk[over].cold = 1;
   uint32_t lim = ld(c, SC_TY_I64, emit(c, IR_nativelim, SC_TY_PTR, 0, 0, 0), 0);
   uint32_t here = emit(c, IR_p2i, SC_TY_I64, 0, emit(c, IR_argbuf, SC_TY_PTR, 0, 0, 0), 0);
   /* user-space addresses are below 2^63: a signed compare; no limit is 0 */

@@ -123,10 +123,6 @@ static bool remove_unreachable(simp *S) {
   return changed;
 }
 
-static bool has_phis(const sc_irfunc *f, uint32_t b) {
-  return f->blk[b].nins && f->ins[f->blk[b].ins[0]].op == IR_phi;
-}
-
 /* E holds only `jmp T`: E's predecessors jump to T directly. */
 static bool skip_empty(simp *S) {
   sc_irfunc *f = S->f;
@@ -140,7 +136,7 @@ static bool skip_empty(simp *S) {
     uint32_t ke = 0;
     while (ke < tb->npreds && tb->preds[ke] != e) ke++;
     if (ke == tb->npreds) continue;
-    if (has_phis(f, t)) { /* T's phis would need two operands for one predecessor */
+    if (sc_ir_has_phis(f, t)) { /* T's phis would need two operands for one predecessor */
       bool clash = false;
       for (uint32_t k = 0; k < eb->npreds && !clash; k++) {
         for (uint32_t j = 0; j < tb->npreds; j++) clash |= tb->preds[j] == eb->preds[k];

@@ -40,6 +40,9 @@ bool sc_irop_in_lir(unsigned op) {
   case IR_param: case IR_hasshape: case IR_ldslot: case IR_stslot: case IR_elemkind: case IR_arrlen:
   case IR_ldelem: case IR_stelem: case IR_addslot: case IR_guard: case IR_checkkind: case IR_fmod:
   case IR_ret: case IR_halt: case IR_framecheck: return false;
+  /* what may leave: checks branching to exit blocks */
+  case IR_iadd_ovf: case IR_isub_ovf: case IR_imul_ovf: case IR_ineg_ovf: case IR_idiv: case IR_imod:
+  case IR_f2i: case IR_deopt: return false;
   default: return true;
   }
 }
@@ -231,6 +234,7 @@ uint32_t sc_ir_split_block(sc_irfunc *f, uint32_t b, uint32_t at) {
     f->ins[to->ins[i]].blk = nb;
   }
   to->nins = n;
+  to->cold = from->cold;
   from->nins = at;
   uint32_t s[2];
   int ns = sc_ir_succs(f, nb, s);

@@ -38,8 +38,8 @@
  * without a result omit `vN = TYPE`. `_` in a frame state is a local that is
  * dead at that pc (never read before being overwritten): the interpreter
  * resumes with null there. A block label may end in `!backedges N`
- * (profile) and `!entry fsN` (sc_blk.entry_fs; that state is printed first
- * in the block). `;` starts a comment. */
+ * (profile), `!entry fsN` (sc_blk.entry_fs; that state is printed first
+ * in the block) and `!cold` (sc_blk.cold). `;` starts a comment. */
 #ifndef SC_IR_H
 #define SC_IR_H
 
@@ -119,6 +119,8 @@ typedef struct sc_blk {
                          values from before it), for guards hoisted to the loop's
                          preheader; -1 if none. Text: `bN: ... !entry fsM` */
   uint8_t dead;
+  uint8_t cold;       /* rarely run (an exit, an error path: pass lower): laid out
+                         after the rest. Text: `bN: ... !cold` */
 } sc_blk;
 
 /* A frame state: where the interpreter resumes when compiled code leaves at
@@ -281,6 +283,10 @@ uint32_t sc_ir_fs_nvals(const sc_fs *s);
 /* CFG. */
 uint32_t sc_ir_term(const sc_irfunc *f, uint32_t blk); /* terminator id, 0 if none */
 int sc_ir_succs(const sc_irfunc *f, uint32_t blk, uint32_t succ[2]); /* count; br to one block twice: 2 */
+/* Does block b start with a phi? */
+static inline bool sc_ir_has_phis(const sc_irfunc *f, uint32_t b) {
+  return f->blk[b].nins && f->ins[f->blk[b].ins[0]].op == IR_phi;
+}
 /* Moves instructions [at..) of block b (its terminator among them, no
  * phis) to a new block, which takes over b's successors; b is left without
  * a terminator for the caller to add. Returns the new block. */

@@ -933,7 +933,7 @@ static bool parse_fs_line(parser *P) {
   return ok;
 }
 
-/* bN: [<- bP ...] [!backedges N] [!entry fsM] */
+/* bN: [<- bP ...] [!backedges N] [!entry fsM] [!cold] */
 static bool parse_label(parser *P, uint32_t *out) {
   sc_irfunc *f = P->f;
   tok *t = cur(P);
@@ -964,9 +964,14 @@ static bool parse_label(parser *P, uint32_t *out) {
       f->blk[b].entry_fs = (int32_t)s;
       continue;
     }
+    if (at_word(P, "cold")) {
+      P->i++;
+      f->blk[b].cold = 1;
+      continue;
+    }
     int64_t n;
     if (!at_word(P, "backedges")) {
-      unexpected(P, "'backedges' or 'entry'");
+      unexpected(P, "'backedges', 'entry' or 'cold'");
       return false;
     }
     P->i++;

@@ -210,6 +210,7 @@ void sc_ir_print(sc_irfunc *f, FILE *out) {
     }
     if (bl->backedges) fprintf(out, " !backedges %u", bl->backedges);
     if (bl->entry_fs >= 0) fprintf(out, " !entry fs%d", bl->entry_fs);
+    if (bl->cold) fputs(" !cold", out);
     putc('\n', out);
     print_fs_once(f, bl->entry_fs, done, out);
     for (uint32_t i = 0; i < bl->nins; i++) {
