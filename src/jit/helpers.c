@@ -244,7 +244,30 @@ int sc_jh_deopt_inlined(sc_vm *vm, sc_frame *fp, const sc_value *buf, uint32_t n
 
 /* helpers.def's C functions, for backend contexts. */
 const sc_abi sc_jit_abi = {{
-#define HELPER(n, s, f) [SC_H_##n] = (const void *)f,
+#define HELPER(n, s, f, ...) [SC_H_##n] = (const void *)f,
 #include "ssa/helpers.def"
 #undef HELPER
 }};
+
+/* The signature letter of C type T (helpers.def). */
+#define LETTER(T) _Generic((T)0, bool: 'b', uint32_t: 'w', int: 'w', uint64_t: 'q', double: 'd', default: 'p')
+#define NARGS(...) NARGS_(__VA_ARGS__, 8, 7, 6, 5, 4, 3, 2, 1, 0)
+#define NARGS_(a, b, c, d, e, f, g, h, n, ...) n
+#define CAT(a, b) CAT_(a, b)
+#define CAT_(a, b) a##b
+#define L1(a) LETTER(a)
+#define L2(a, ...) LETTER(a), L1(__VA_ARGS__)
+#define L3(a, ...) LETTER(a), L2(__VA_ARGS__)
+#define L4(a, ...) LETTER(a), L3(__VA_ARGS__)
+#define L5(a, ...) LETTER(a), L4(__VA_ARGS__)
+#define L6(a, ...) LETTER(a), L5(__VA_ARGS__)
+#define L7(a, ...) LETTER(a), L6(__VA_ARGS__)
+#define L8(a, ...) LETTER(a), L7(__VA_ARGS__)
+#define LETTERS(...) CAT(L, NARGS(__VA_ARGS__))(__VA_ARGS__)
+static const char csig[SC_NHELPERS][10] = {
+#define HELPER(n, s, f, r, p) [SC_H_##n] = {LETTER(r), LETTERS p, 0},
+#include "ssa/helpers.def"
+#undef HELPER
+};
+
+const char *sc_jh_csig(unsigned h) { return h < SC_NHELPERS ? csig[h] : NULL; }

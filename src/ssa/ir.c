@@ -29,7 +29,7 @@ int sc_irop_bcop(unsigned op) { return op < IR_NOPS ? ops[op].bcop : -1; }
 sc_static_kind sc_irop_static(unsigned op) { return op < IR_NOPS ? (sc_static_kind)ops[op].sk : SC_SK_NONE; }
 
 const sc_helper_info sc_helpers[SC_NHELPERS] = {
-#define HELPER(n, s, f) {#n, s},
+#define HELPER(n, s, ...) {#n, s},
 #include "ssa/helpers.def"
 #undef HELPER
 };

@@ -247,7 +247,7 @@ static inline bool sc_irop_lir_only(unsigned op) { return op >= IR_vpay && op < 
 
 /* The helpers compiled code calls (ssa/helpers.def), by number. */
 enum {
-#define HELPER(n, s, f) SC_H_##n,
+#define HELPER(n, ...) SC_H_##n,
 #include "ssa/helpers.def"
 #undef HELPER
   SC_NHELPERS

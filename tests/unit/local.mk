@@ -14,3 +14,4 @@ tests_unit_unit_tests_SOURCES += tests/unit/test_bad_corpus.c
 tests_unit_unit_tests_SOURCES += tests/unit/test_builder.c
 tests_unit_unit_tests_SOURCES += tests/unit/test_compiler.c
 tests_unit_unit_tests_SOURCES += tests/unit/test_api_args.c
+tests_unit_unit_tests_SOURCES += tests/unit/test_helpers.c
