@@ -51,6 +51,10 @@ bool sc_lir_check(const sc_irfunc *f, char *err, size_t errlen) {
         snprintf(err, errlen, "v%u: %s is not LIR (pass lower rewrites it)", bl->ins[i], sc_irop_name(in->op));
         return false;
       }
+      if (in->op == IR_const && in->ty == SC_TY_VAL && (in->imm < 0 || (uint64_t)in->imm >= f->prog->nconsts)) {
+        snprintf(err, errlen, "v%u: no constant %lld", bl->ins[i], (long long)in->imm);
+        return false;
+      }
       if (in->fs >= 0) { /* leaving is a branch to an exit block in LIR */
         snprintf(err, errlen, "v%u: %s has a frame state in LIR", bl->ins[i], sc_irop_name(in->op));
         return false;

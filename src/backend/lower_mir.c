@@ -310,10 +310,6 @@ static void lower_ins(lw *w, uint32_t v) {
   case IR_const:
     switch (in->ty) {
     case SC_TY_VAL: {
-      if (in->imm < 0 || (uint64_t)in->imm >= w->f->prog->nconsts) {
-        fail(w, "v%u: no constant %lld", v, (long long)in->imm);
-        return;
-      }
       sc_value c = w->f->prog->consts[in->imm];
       INS(w, MIR_MOV, TT(w, v), K(w, (int64_t)c.tag));
       INS(w, MIR_MOV, PP(w, v), K(w, c.i));
