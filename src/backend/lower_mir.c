@@ -448,7 +448,7 @@ static void lower_ins(lw *w, uint32_t v) {
   case IR_ld32: INS(w, MIR_MOV, PP(w, v), MEM(w, MIR_T_U32, in->aux, P(w, a[0]))); return;
   case IR_st:
     if (is_f64(w, a[1])) INS(w, MIR_DMOV, MEM(w, MIR_T_D, in->aux, P(w, a[0])), PP(w, a[1]));
-    else INS(w, MIR_MOV, MEM(w, MIR_T_I64, in->aux, P(w, a[0])), PP(w, a[1]));
+    else INS(w, MIR_MOV, MEM(w, MIR_T_I64, in->aux, P(w, a[0])), O(w, a[1]));
     return;
   default: fail(w, "v%u: %s is not LIR (run pass lower first)", v, sc_irop_name(in->op)); return;
   }
