@@ -33,6 +33,9 @@ EXTRA_DIST += tests/cli/options.sh tests/cli/abi.sh tests/cli/install.sh tests/c
 EXTRA_DIST += examples/fib.sasm tests/valgrind.sh tests/valgrind.supp tests/dist.sh
 # Background compilation under load (and, in a --enable-tsan build, races).
 TESTS += tests/tier-stress.sh
+# Layering: no upward include or call (tests/layers.sh).
+TESTS += tests/layers.sh
+EXTRA_DIST += tests/layers.sh
 EXTRA_DIST += tests/tier-stress.sh tests/tsan.supp tests/tier_many.sasm tests/tier_many.stdout
 # The embedding example (examples/embed.c): builds, runs and checks itself.
 check_PROGRAMS += examples/embed

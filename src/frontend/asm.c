@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "frontend/frontend.h"
+#include "runtime/program.h"
 #include "runtime/runtime.h"
 #include "shapec/bytecode.h"
 

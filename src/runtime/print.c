@@ -343,3 +343,41 @@ void sc_value_print(const sc_rt *rt, FILE *out, sc_value v) {
   free(pp.st);
   free(pp.set);
 }
+
+/* A value as a .sasm literal (the disassembler, the IR printer). */
+void sc_print_literal(FILE *out, sc_value v) {
+  if (!out) out = stdout;
+  char buf[40];
+  switch (v.tag) {
+  case SC_NULL: fputs("null", out); break;
+  case SC_BOOL: fputs(v.i ? "true" : "false", out); break;
+  case SC_INT: fprintf(out, "%lld", (long long)v.i); break;
+  case SC_FLOAT: {
+    sc_format_float(v.f, buf);
+    char *e = strchr(buf, 'e');
+    if (e && !strchr(buf, '.')) { /* 1e+16 -> 1.0e+16: .sasm floats need a fraction */
+      fwrite(buf, 1, (size_t)(e - buf), out);
+      fprintf(out, ".0%s", e);
+    } else
+      fputs(buf, out);
+    break;
+  }
+  case SC_STR:
+    if (!v.s) {
+      fputs("null ; not a literal", out);
+      break;
+    }
+    putc('"', out);
+    for (int64_t i = 0; i < v.s->len; i++) {
+      char c = v.s->data[i];
+      if (c == '\n') fputs("\\n", out);
+      else if (c == '\t') fputs("\\t", out);
+      else if (c == '\\') fputs("\\\\", out);
+      else if (c == '"') fputs("\\\"", out);
+      else putc(c, out);
+    }
+    putc('"', out);
+    break;
+  default: fputs("null ; not a literal", out);
+  }
+}

@@ -4,7 +4,7 @@
  * filled in by hand (index NULL) gets its tables rebuilt on first use. */
 #include <string.h>
 
-#include "frontend/frontend.h"
+#include "runtime/program.h"
 #include "runtime/runtime.h"
 #include "shapec/bytecode.h"
 #include "shapec/vm.h"

@@ -2,7 +2,7 @@
  * so probes stay short; the full hash is kept to skip most memcmps. */
 #include <string.h>
 
-#include "frontend/frontend.h"
+#include "runtime/program.h"
 #include "runtime/runtime.h"
 
 uint32_t sc_symtab_hash(const char *k, size_t len) {

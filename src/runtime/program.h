@@ -1,8 +1,12 @@
-/* shapec frontend internals: the name table shared by the builder, the
- * assembler and the disassembler, length-based lookups, and the limits the
- * assembler and the verifier agree on. Not part of the public API. */
-#ifndef SHAPEC_FRONTEND_H
-#define SHAPEC_FRONTEND_H
+/* The program model's internals (program.c, symtab.c; with opinfo.c's
+ * bytecode tables, diag.c's diagnostics and verify.c's bytecode verifier,
+ * which the VM runs before it runs a program, the bottom of the stack: the
+ * runtime, the IR and the frontend all read programs): the limits the
+ * assembler and the verifier agree on, the name table shared by the
+ * builder, the assembler and the disassembler, and length-based lookups.
+ * Not part of the public API. */
+#ifndef SC_RUNTIME_PROGRAM_H
+#define SC_RUNTIME_PROGRAM_H
 
 #include <stddef.h>
 #include <stdint.h>
