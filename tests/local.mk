@@ -26,9 +26,12 @@ TESTS += tests/cli/limits.sh
 EXTRA_DIST += tests/cli/limits.sh tests/limits
 # The command line and its man page (options.sh); the library's exported
 # symbols (abi.sh); what make install gives a C host (install.sh); the JSON
-# outputs (json.sh, docs/json.md); named pipelines and --emit=dot (inspect.sh).
+# outputs (json.sh, docs/json.md); named pipelines and --emit=dot (inspect.sh);
+# --emit=asm and what --feedback-from-run and --osr compile (asm.sh).
 TESTS += tests/cli/options.sh tests/cli/abi.sh tests/cli/install.sh tests/cli/json.sh tests/cli/inspect.sh
 EXTRA_DIST += tests/cli/options.sh tests/cli/abi.sh tests/cli/install.sh tests/cli/json.sh tests/cli/inspect.sh
+TESTS += tests/cli/asm.sh
+EXTRA_DIST += tests/cli/asm.sh
 # What CI and the README use besides the tests.
 EXTRA_DIST += examples/fib.sasm tests/valgrind.sh tests/valgrind.supp tests/dist.sh
 # Background compilation under load (and, in a --enable-tsan build, races).

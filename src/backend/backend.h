@@ -53,8 +53,12 @@ typedef struct sc_backend_impl {
   void *(*create)(sc_vm *vm, const sc_abi *abi, char *err, size_t errlen);
   /* Native code for f and in *handle the code's handle, or NULL with a
    * message in err. When dump is not NULL the lowered code is printed there
-   * (MIR text; LLVM IR after the optimization pipeline). */
-  sc_native_fn (*compile)(void *ctx, sc_irfunc *f, FILE *dump, void **handle, char *err, size_t errlen);
+   * (MIR text; LLVM IR after the optimization pipeline). When len is not
+   * NULL it receives the exact length in bytes of the function's code at
+   * the address returned (--emit=asm), or the compilation fails saying why
+   * the backend cannot tell. */
+  sc_native_fn (*compile)(void *ctx, sc_irfunc *f, FILE *dump, size_t *len, void **handle, char *err,
+                          size_t errlen);
   /* The code of handle will never run again (no activation is left in it,
    * no pointer to it will be called): its memory may go. Once per handle. */
   void (*release)(void *ctx, void *handle);
@@ -82,6 +86,15 @@ static inline bool sc_lir_is_addr(unsigned op) {
 /* The VM address LIR op `in` (vfunc, rpc, framesend, stackend, stacktop,
  * nativelim, gaddr) stands for in vm. */
 const void *sc_lir_addr(const sc_vm *vm, const sc_ins *in);
+
+/* Prints the len bytes of this machine's code at `code` on out, one
+ * `OFFSET: instruction` line each, offsets from `code` (a branch into the
+ * code names its target's offset): the same text from run to run. name,
+ * when not NULL, names an address the code refers to (NULL: none).
+ * native_disasm.c, with LLVM's disassembler: false with the reason in err
+ * when it is not built or cannot start. */
+bool sc_native_disasm(FILE *out, const void *code, size_t len, const char *(*name)(void *arg, uint64_t addr),
+                      void *arg, char *err, size_t errlen);
 
 /* By name ("mir", "llvm"); NULL if that backend is not built. */
 const sc_backend_impl *sc_backend_find(const char *name);

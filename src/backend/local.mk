@@ -1,6 +1,6 @@
 # src/backend: native code through MIR and LLVM
 libshapec_core_la_SOURCES += src/backend/backend.h src/backend/backend.c
-libshapec_core_la_SOURCES += src/backend/abi.h
+libshapec_core_la_SOURCES += src/backend/abi.h src/backend/native_disasm.c
 if HAVE_MIR
 libshapec_core_la_SOURCES += src/backend/lower_mir.c
 endif

@@ -11,6 +11,7 @@
 #include <llvm-c/Core.h>
 #include <llvm-c/Error.h>
 #include <llvm-c/LLJIT.h>
+#include <llvm-c/Object.h>
 #include <llvm-c/Orc.h>
 #include <llvm-c/Target.h>
 #include <llvm-c/TargetMachine.h>
@@ -31,7 +32,33 @@ typedef struct llctx {
   /* the resource trackers of code not released yet: destroy releases them */
   LLVMOrcResourceTrackerRef *live;
   uint32_t nlive, clive;
+  /* a length asked for (--emit=asm): the function's symbol in the object
+   * file the JIT links, and its size there (0: not seen) */
+  const char *len_of;
+  uint64_t len;
 } llctx;
+
+/* Every object file on its way to the JIT's linker: the size of the symbol
+ * asked for, as its symbol table says (the function's instructions; its
+ * constants live in sections of their own). */
+static LLVMErrorRef object_seen(void *ctx, LLVMMemoryBufferRef *obj) {
+  llctx *c = ctx;
+  if (!c->len_of) return NULL;
+  char *msg = NULL;
+  LLVMBinaryRef bin = LLVMCreateBinary(*obj, NULL, &msg);
+  LLVMDisposeMessage(msg);
+  if (!bin) return NULL; /* the length stays unknown: compile says so */
+  char prefix = LLVMOrcLLJITGetGlobalPrefix(c->jit);
+  LLVMSymbolIteratorRef si = LLVMObjectFileCopySymbolIterator(bin);
+  for (; si && !LLVMObjectFileIsSymbolIteratorAtEnd(bin, si); LLVMMoveToNextSymbol(si)) {
+    const char *n = LLVMGetSymbolName(si);
+    if (n && prefix && *n == prefix) n++;
+    if (n && !strcmp(n, c->len_of)) c->len = LLVMGetSymbolSize(si);
+  }
+  if (si) LLVMDisposeSymbolIterator(si);
+  LLVMDisposeBinary(bin);
+  return NULL;
+}
 
 static bool fail_err(LLVMErrorRef e, char *err, size_t errlen) {
   char *m = LLVMGetErrorMessage(e);
@@ -113,6 +140,7 @@ static void *create(sc_vm *vm, const sc_abi *abi, char *err, size_t errlen) {
     return NULL;
   }
   LLVMOrcJITDylibAddGenerator(LLVMOrcLLJITGetMainJITDylib(c->jit), gen);
+  LLVMOrcObjectTransformLayerSetTransform(LLVMOrcLLJITGetObjTransformLayer(c->jit), object_seen, c);
   return c;
 }
 
@@ -436,7 +464,8 @@ static LLVMTypeRef llty(lw *w, uint8_t ty) {
   }
 }
 
-static sc_native_fn compile(void *ctx, sc_irfunc *f, FILE *dump, void **handle, char *err, size_t errlen) {
+static sc_native_fn compile(void *ctx, sc_irfunc *f, FILE *dump, size_t *len, void **handle, char *err,
+                            size_t errlen) {
   llctx *c = ctx;
   *handle = NULL;
   if (!f->rpo) sc_ir_dom(f);
@@ -566,7 +595,16 @@ static sc_native_fn compile(void *ctx, sc_irfunc *f, FILE *dump, void **handle, 
     return NULL;
   }
   LLVMOrcJITTargetAddress addr = 0;
+  c->len_of = len ? name : NULL; /* the lookup links the object */
+  c->len = 0;
   e = LLVMOrcLLJITLookup(c->jit, &addr, name);
+  c->len_of = NULL;
+  if (!e && len && !(*len = (size_t)c->len)) {
+    snprintf(err, errlen, "LLVM's object file gives no size for %s", name);
+    if ((e = LLVMOrcResourceTrackerRemove(rt))) LLVMConsumeError(e);
+    LLVMOrcReleaseResourceTracker(rt);
+    return NULL;
+  }
   if (e) {
     fail_err(e, err, errlen);
     if ((e = LLVMOrcResourceTrackerRemove(rt))) LLVMConsumeError(e);

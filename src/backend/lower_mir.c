@@ -171,6 +171,9 @@ typedef struct lw {
   MIR_label_t *lab;      /* per block */
   uint32_t ntmp;
   bool failed;
+  FILE *logf; /* with a length asked for: MIR's generator log, into log */
+  char *log;
+  size_t loglen;
 } lw;
 
 static void fail(lw *w, const char *fmt, ...) {
@@ -722,7 +725,21 @@ static void lower_func(lw *w, const char *name) {
   MIR_finish_func(w->m);
 }
 
-static sc_native_fn compile(void *ctx, sc_irfunc *f, FILE *dump, void **handle, char *err, size_t errlen) {
+/* The length of the code MIR generated at addr: MIR reports it only in
+ * its generator's log (level 0: a line per function), `... (addr=HEX,
+ * len=N) ...`; 0 when the log has no such line (MIR built with
+ * MIR_NO_GEN_DEBUG). */
+static size_t logged_len(const char *log, const void *addr) {
+  for (const char *p = log; (p = strstr(p, "(addr=")); p++) {
+    unsigned long long a;
+    unsigned long n;
+    if (sscanf(p, "(addr=%llx, len=%lu)", &a, &n) == 2 && a == (unsigned long long)(uintptr_t)addr) return n;
+  }
+  return 0;
+}
+
+static sc_native_fn compile(void *ctx, sc_irfunc *f, FILE *dump, size_t *len, void **handle, char *err,
+                            size_t errlen) {
   mctx *c = ctx;
   *handle = NULL;
   if (!f->loop_of) sc_ir_loops(f); /* dominators and loops: the block layout */
@@ -738,8 +755,8 @@ static sc_native_fn compile(void *ctx, sc_irfunc *f, FILE *dump, void **handle, 
   w->m = u->m;
 
   char name[96];
-  int len = snprintf(name, sizeof name, "f%u_%s", c->serial++, f->name ? f->name : "anon");
-  for (int i = 0; i < len && i < (int)sizeof name - 1; i++)
+  int nlen = snprintf(name, sizeof name, "f%u_%s", c->serial++, f->name ? f->name : "anon");
+  for (int i = 0; i < nlen && i < (int)sizeof name - 1; i++)
     if (!((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= 'A' && name[i] <= 'Z') ||
           (name[i] >= '0' && name[i] <= '9')))
       name[i] = '_';
@@ -750,6 +767,10 @@ static sc_native_fn compile(void *ctx, sc_irfunc *f, FILE *dump, void **handle, 
      * built): no more compilations into it, and it is never finished. */
     compiling = NULL;
     c->cur->broken = true;
+    if (w->logf) {
+      fclose(w->logf);
+      free(w->log);
+    }
     retire(c);
     return NULL;
   }
@@ -763,11 +784,28 @@ static sc_native_fn compile(void *ctx, sc_irfunc *f, FILE *dump, void **handle, 
   }
   if (dump) MIR_output_module(u->m, dump, mod);
   MIR_load_module(u->m, mod);
+  if (len && (w->logf = open_memstream(&w->log, &w->loglen))) {
+    MIR_gen_set_debug_level(u->m, 0);
+    MIR_gen_set_debug_file(u->m, w->logf);
+  }
   MIR_link(u->m, MIR_set_gen_interface, NULL);
+  if (w->logf) {
+    MIR_gen_set_debug_file(u->m, NULL);
+    fclose(w->logf);
+    w->logf = NULL;
+  }
   void *code = w->F->machine_code ? w->F->machine_code : w->fn->addr;
   compiling = NULL;
+  if (len) {
+    *len = w->log && code ? logged_len(w->log, code) : 0;
+    free(w->log);
+    if (!*len) {
+      snprintf(err, errlen, "MIR did not report the length of the code (its generator's log is off)");
+      code = NULL;
+    }
+  }
   if (!code) {
-    snprintf(err, errlen, "MIR generated no code for %s", f->name);
+    if (errlen && !err[0]) snprintf(err, errlen, "MIR generated no code for %s", f->name);
     return NULL;
   }
   u->live++;

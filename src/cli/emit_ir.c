@@ -1,4 +1,5 @@
 /* shapec --emit=ssa|dot FILE.sasm [options]   lift, run passes, print
+ * shapec --emit=mir|llvm|asm FILE.sasm [options]   and the backend's code
  * shapec opt FILE.ssa [options]               run passes on IR text
  * Options: --func NAME, --passes=P, --print-after=NAME, --print-after-all,
  * --print-loops, --time-passes, --verify-each, --check-roundtrip,
@@ -13,6 +14,8 @@
 #include "runtime/runtime.h"
 #include "config.h"
 #include "passes/passes.h"
+#include "backend/backend.h"
+#include "jit/helpers.h"
 #include "jit/tier.h"
 #include "shapec/vm.h"
 #include "ssa/ir.h"
@@ -142,26 +145,67 @@ static sc_vm *profile_run(sc_program *p, const char *backend, const sc_inline_op
   return vm;
 }
 
-/* --emit=mir|llvm: each function as the backend lowers it (LLVM: after
- * its optimization pipeline), for a VM that is never run again; with
- * feedback, speculative as tiering compiles hot functions. */
-static int emit_native(const char *backend, sc_program *p, int fi, const sc_inline_options *inl, bool from_run) {
-  if (!sc_backend_available(backend)) return fail("--emit=%s: this shapec was built without that backend", backend);
-  sc_vm_options vo = {.out = stdout, .err = stderr, .backend = backend, .inl = *inl};
-  sc_vm *vm = from_run ? profile_run(p, backend, inl) : sc_vm_new(p, &vo);
+/* --emit=asm: a helper's name for its address, as LLVM IR calls it (into
+ * arg, a buffer of 64 bytes). */
+static const char *helper_name(void *arg, uint64_t addr) {
+  for (int h = 0; h < SC_NHELPERS; h++)
+    if ((uint64_t)(uintptr_t)sc_jit_abi.helper[h] == addr) {
+      snprintf(arg, 64, "sc_jh_%s", sc_helpers[h].name);
+      return arg;
+    }
+  return NULL;
+}
+
+/* --emit=mir|llvm|asm: each function (or the OSR compilation of its loop)
+ * as the backend lowers it (LLVM: after its optimization pipeline) or as
+ * native code, compiled with the pipeline of e for a VM that is never run
+ * again; with feedback, speculative as tiering compiles hot code. */
+static int emit_native(const char *what, const char *backend, sc_program *p, int fi, const emit_opts *e) {
+  bool disasm = !strcmp(what, "asm");
+  if (!sc_backend_available(backend)) return fail("--emit=%s: this shapec was built without that backend", what);
+  const char *be = (backend ? sc_backend_find(backend) : sc_backend_default())->name;
+  char err[512] = "";
+  if (disasm && !sc_native_disasm(NULL, NULL, 0, NULL, NULL, err, sizeof err)) return fail("--emit=asm: %s", err);
+  sc_vm_options vo = {.out = stdout, .err = stderr, .backend = be, .inl = e->o.inl};
+  sc_vm *vm = e->from_run ? profile_run(p, be, &e->o.inl) : sc_vm_new(p, &vo);
   if (!vm) return 2;
   if (!sc_jit_init(vm)) return 3;
   int status = 0;
   for (uint32_t i = 0; i < p->nfuncs && !status; i++) {
     if (fi >= 0 && i != (uint32_t)fi) continue;
-    char err[512] = "";
-    if (!(from_run ? sc_jit_compile_speculative : sc_jit_compile)(vm, i, stdout, err, sizeof err)) {
-      sc_fprint_escaped(stderr, "shapec: error: cannot compile function %s with %s: %s\n", p->funcs[i]->name, backend, err);
+    sc_jit_inspect q = {.osr_pc = e->o.osr_pc, .spec = e->from_run, .pipeline = e->pipeline,
+                        .dump = disasm ? NULL : stdout, .want_len = disasm};
+    if (!sc_jit_compile_inspect(vm, i, &q, err, sizeof err)) {
+      sc_fprint_escaped(stderr, "shapec: error: cannot compile function %s with %s: %s\n", p->funcs[i]->name, be, err);
       status = 3;
+      break;
     }
+    if (!disasm) continue;
+    sc_fprint_escaped(stdout, "; func %s", p->funcs[i]->name);
+    if (q.osr_pc) printf(" osr @%u", q.osr_pc);
+    printf(" (%s, %zu bytes)\n", be, q.len);
+    char name[64];
+    if (!sc_native_disasm(stdout, (const void *)(uintptr_t)q.fn, q.len, helper_name, name, err, sizeof err))
+      status = fail("--emit=asm: %s", err);
   }
   sc_jit_free(vm);
   return status;
+}
+
+/* Whether the interpreter may ask for OSR code at pc: a loop header (the
+ * target of a backward jump) or after the no-ops that begin one, where
+ * threaded code lands. */
+static bool loop_entry(const sc_func *fn, uint32_t pc) {
+  for (uint32_t k = 0; k < fn->ncode; k++) {
+    const sc_insn *in = &fn->code[k];
+    if (!(sc_op_flags((sc_op)in->op) & SC_OPF_JUMP) || in->a < 0 || (uint32_t)in->a > k || (uint32_t)in->a > pc)
+      continue;
+    uint32_t u = (uint32_t)in->a;
+    while (u < pc && (fn->code[u].op == SC_OP_Nop || fn->code[u].op == SC_OP_LoopStart || fn->code[u].op == SC_OP_LoopEnd))
+      u++;
+    if (u == pc) return true;
+  }
+  return false;
 }
 
 int sc_cli_emit_ir(const sc_cli_opts *c, sc_program *p) {
@@ -172,7 +216,14 @@ int sc_cli_emit_ir(const sc_cli_opts *c, sc_program *p) {
   int fi = -1;
   if (e.o.osr_pc && !e.func) e.func = "main"; /* a pc names a loop of one function */
   if (e.func && (fi = sc_func_find(p, e.func)) < 0) return fail("no function '%s' in the program", e.func);
-  if (!strcmp(what, "mir") || !strcmp(what, "llvm")) return emit_native(what, p, fi, &e.o.inl, e.from_run);
+  if (e.o.osr_pc && (e.o.osr_pc >= p->funcs[fi]->ncode || !loop_entry(p->funcs[fi], e.o.osr_pc))) {
+    char msg[160];
+    snprintf(msg, sizeof msg, "--osr=%u: no loop of %%s starts at that pc (--trace-tiering names the loops OSR enters)",
+             e.o.osr_pc);
+    return fail(msg, e.func);
+  }
+  if (!strcmp(what, "asm")) return emit_native(what, c->backend, p, fi, &e);
+  if (!strcmp(what, "mir") || !strcmp(what, "llvm")) return emit_native(what, what, p, fi, &e);
   sc_vm *vm = NULL;
   if (e.from_run) {
     if (!(vm = profile_run(p, NULL, &e.o.inl))) return 2;

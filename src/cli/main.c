@@ -85,7 +85,7 @@ static int command(int argc, char **argv) {
     sc_disassemble(p, stdout);
     return 0;
   }
-  if (o.cmd == SC_CMD_EMIT_IR) return sc_cli_emit_ir(&o, p);
+  if (o.cmd == SC_CMD_EMIT_IR || o.cmd == SC_CMD_EMIT_ASM) return sc_cli_emit_ir(&o, p);
 
   /* tiering is the default where a backend is built; a run that is asked
    * for the interpreter's whole profile (or for none) stays interpreted */

@@ -12,7 +12,7 @@
 #include "runtime/runtime.h"
 
 enum kind { FLAG, UINT, SIZE, STR, CHOICE, FORMAT, STRESS };
-enum section { GENERAL, RUN, INLINE, IR, NSECTIONS };
+enum section { GENERAL, RUN, CODEGEN, INLINE, IR, NSECTIONS };
 
 typedef struct opt_info {
   const char *name;
@@ -38,8 +38,10 @@ static const struct {
 } sections[NSECTIONS] = {
     [GENERAL] = {~0u, "options"},
     [RUN] = {SC_CMD_RUN, "run options"},
-    [INLINE] = {SC_CMD_RUN | SC_CMD_EMIT_IR | SC_CMD_OPT, "inlining (run, --emit=ssa|dot|mir|llvm, opt)"},
-    [IR] = {SC_CMD_EMIT_IR | SC_CMD_OPT, "pipeline options (--emit=ssa|dot|mir|llvm, opt)"},
+    [CODEGEN] = {SC_CMD_RUN | SC_CMD_EMIT_ASM, "code generation (run, --emit=asm)"},
+    [INLINE] = {SC_CMD_RUN | SC_CMD_EMIT_IR | SC_CMD_EMIT_ASM | SC_CMD_OPT,
+                "inlining (run, --emit=ssa|dot|mir|llvm|asm, opt)"},
+    [IR] = {SC_CMD_EMIT_IR | SC_CMD_EMIT_ASM | SC_CMD_OPT, "pipeline options (--emit=ssa|dot|mir|llvm|asm, opt)"},
 };
 
 static const char usage[] =
@@ -293,7 +295,8 @@ int sc_cli_parse(int argc, char **argv, sc_cli_opts *o) {
   }
   int first = 0;
   if (o->emit) {
-    o->cmd = !strcmp(o->emit, "bytecode") ? SC_CMD_EMIT_BYTECODE : SC_CMD_EMIT_IR;
+    o->cmd = !strcmp(o->emit, "bytecode") ? SC_CMD_EMIT_BYTECODE : !strcmp(o->emit, "asm") ? SC_CMD_EMIT_ASM
+                                                                                        : SC_CMD_EMIT_IR;
   } else {
     if (npos == 0) return sc_cli_usage_error("%s", "no command given");
     const char *c0 = pos[0];

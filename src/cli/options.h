@@ -35,6 +35,7 @@ typedef enum sc_cli_cmd {
   SC_CMD_EMIT_BYTECODE = 4,
   SC_CMD_EMIT_IR = 8, /* --emit=ssa|dot|mir|llvm */
   SC_CMD_OPT = 16,
+  SC_CMD_EMIT_ASM = 32, /* --emit=asm */
 } sc_cli_cmd;
 
 typedef struct sc_cli_opts {

@@ -64,7 +64,7 @@ bool sc_jit_build(const sc_backend_impl *be, void *ctx, const sc_job *job, sc_jo
       r->rejected = true;
       snprintf(r->err, sizeof r->err, "the IR verifier rejected it");
     } else
-      r->fn = be->compile(ctx, f, job->dump, &r->handle, r->err, sizeof r->err);
+      r->fn = be->compile(ctx, f, job->dump, job->want_len ? &r->len : NULL, &r->handle, r->err, sizeof r->err);
     if (r->fn && f->ngdeps) {
       r->gdeps = malloc(f->ngdeps * sizeof *r->gdeps);
       memcpy(r->gdeps, f->gdeps, f->ngdeps * sizeof *r->gdeps);

@@ -29,10 +29,12 @@ typedef struct sc_job {
   bool verify;              /* the IR verifier after every pass */
   bool deopt_stress;        /* guards also leave when sc_jh_stress says so */
   FILE *dump;               /* the lowered code is printed there (NULL: not) */
+  bool want_len;            /* the code's length in bytes (--emit=asm) */
 } sc_job;
 
 typedef struct sc_job_result {
   sc_native_fn fn;          /* NULL: failed, err says why */
+  size_t len;               /* with job->want_len: fn's code is len bytes */
   bool rejected;            /* the IR verifier rejected it (no code was generated) */
   bool over_budget;         /* the optimized IR was larger than job->budget */
   bool cancelled;           /* job->cancel was set before code generation */

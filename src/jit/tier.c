@@ -164,9 +164,11 @@ static void trace(sc_vm *vm, const char *event, const sc_vfunc *vf, uint32_t pc,
 }
 
 /* Native code for r (an OSR entry when r->osr_pc), with speculation on
- * r->prof when r->spec. Reads only the program, r and constant VM fields,
- * so that it can run on a worker thread with that thread's context. */
-static void build(const sc_jit *j, void *ctx, int owner, creq *r, FILE *dump, bool budget) {
+ * r->prof when r->spec (q, when not NULL: an inspection's pipeline and
+ * length request). Reads only the program, r and constant VM fields, so
+ * that it can run on a worker thread with that thread's context. */
+static void build(const sc_jit *j, void *ctx, int owner, creq *r, FILE *dump, bool budget,
+                  const sc_jit_inspect *q) {
   sc_job job = {.prog = j->vm->prog, .func = r->func, .osr_pc = r->osr_pc, .osr_tags = r->osr_tags,
                 .nosr_tags = r->nosr_tags, .prof = r->spec ? &r->prof : NULL,
                 .profs = r->profs, .globals = r->gvals, .gstores = r->gstores, .pidx = r->pidx,
@@ -176,6 +178,10 @@ static void build(const sc_jit *j, void *ctx, int owner, creq *r, FILE *dump, bo
 #ifdef SC_CHECKING
   job.verify = true;
 #endif
+  if (q) {
+    job.pipeline = q->pipeline;
+    job.want_len = q->want_len;
+  }
   sc_jit_build(j->be, ctx, &job, &r->res, NULL, NULL);
   r->code = (code_ref){r->res.handle, owner};
 }
@@ -204,7 +210,7 @@ static void *worker_main(void *arg) {
     j->queue = r->next;
     if (!j->queue) j->qtail = NULL;
     pthread_mutex_unlock(&j->mu);
-    build(j, w->ctx, w->index, r, NULL, true);
+    build(j, w->ctx, w->index, r, NULL, true, NULL);
     pthread_mutex_lock(&j->mu);
     j->be->stats(w->ctx, &w->bs);
     r->next = j->done;
@@ -354,9 +360,10 @@ static void account(sc_jit *j, const creq *r) {
 /* Compiles func on the executing thread and installs it: generic, or
  * speculative on the VM's feedback read in place (as compile_here);
  * budget: within the compile budget. false with the reason in *r. */
-static bool compile_one(sc_vm *vm, uint32_t func, bool spec, FILE *dump, bool budget, creq *r) {
+static bool compile_one(sc_vm *vm, uint32_t func, bool spec, FILE *dump, bool budget, creq *r,
+                        const sc_jit_inspect *q) {
   sc_jit *j = vm->jit;
-  *r = (creq){.func = func, .spec = spec};
+  *r = (creq){.func = func, .spec = spec, .osr_pc = q ? q->osr_pc : 0};
   if (spec) {
     for (uint32_t i = 0; i < vm->prog->nfuncs; i++) sc_interp_flush_counts(vm, i);
     r->prof = vm->profiles[func];
@@ -364,28 +371,24 @@ static bool compile_one(sc_vm *vm, uint32_t func, bool spec, FILE *dump, bool bu
     r->gvals = vm->globals;
     r->gstores = vm->gstores;
   }
-  build(j, j->ctx, -1, r, dump, budget);
+  build(j, j->ctx, -1, r, dump, budget, q);
   account(j, r);
   free(r->res.gdeps); /* unused: this code is installed by hand (eager) or never runs (--emit) */
   if (!r->res.fn) return false;
+  if (r->osr_pc) return true; /* never entered: it goes with the context */
   drop(vm, j->code[func]);
   vm->funcs[func].native = r->res.fn;
   j->code[func] = r->code;
   return true;
 }
 
-bool sc_jit_compile(sc_vm *vm, uint32_t func, FILE *dump, char *err, size_t errlen) {
+bool sc_jit_compile_inspect(sc_vm *vm, uint32_t func, sc_jit_inspect *q, char *err, size_t errlen) {
   creq r; /* inspection: whatever the size */
-  if (compile_one(vm, func, false, dump, false, &r)) return true;
-  snprintf(err, errlen, "%s", r.res.err);
-  return false;
-}
-
-bool sc_jit_compile_speculative(sc_vm *vm, uint32_t func, FILE *dump, char *err, size_t errlen) {
-  creq r;
-  if (compile_one(vm, func, true, dump, false, &r)) return true;
-  snprintf(err, errlen, "%s", r.res.err);
-  return false;
+  bool ok = compile_one(vm, func, q->spec, q->dump, false, &r, q);
+  q->fn = r.res.fn;
+  q->len = r.res.len;
+  if (!ok) snprintf(err, errlen, "%s", r.res.err);
+  return ok;
 }
 
 /* Code that will not be entered again; activations of it may still be
@@ -788,7 +791,7 @@ static void compile_here(sc_vm *vm, sc_vfunc *vf, creq *r) {
     r->profs = vm->profiles;
   }
   note_feedback(vm, r);
-  build(vm->jit, vm->jit->ctx, -1, r, NULL, true);
+  build(vm->jit, vm->jit->ctx, -1, r, NULL, true, NULL);
   r->prof.slots = NULL;
   install(vm, r);
   free_req(r);
@@ -950,7 +953,7 @@ void sc_jit_deopted(sc_vm *vm, sc_vfunc *vf, const sc_func *at, uint32_t bpc, ui
 bool sc_jit_compile_all(sc_vm *vm) {
   for (uint32_t i = 0; i < vm->prog->nfuncs; i++) {
     creq r;
-    if (compile_one(vm, i, false, NULL, true, &r)) {
+    if (compile_one(vm, i, false, NULL, true, &r, NULL)) {
       trace(vm, "compiled", &vm->funcs[i], 0, "compiled eagerly (%s) in %.3f ms", vm->jit->be->name,
             vm->jit->secs[i] * 1e3);
       continue;

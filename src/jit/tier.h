@@ -23,13 +23,20 @@ void sc_jit_prepare_vm(sc_vm *vm);
  * on opts.err when it is not built or cannot start. Makes the frame array
  * full-size: compiled code holds frame pointers across calls. */
 bool sc_jit_init(sc_vm *vm);
-/* Compiles function `func` (lift, the default pipeline, codegen) and
- * installs it. dump: print the lowered code there. false with a message in
- * err when any step fails. */
-bool sc_jit_compile(sc_vm *vm, uint32_t func, FILE *dump, char *err, size_t errlen);
-/* The same with speculation on vm's profiles and globals, as tiering
- * compiles hot functions (--emit=mir|llvm --feedback-from-run). */
-bool sc_jit_compile_speculative(sc_vm *vm, uint32_t func, FILE *dump, char *err, size_t errlen);
+/* A compilation to look at (--emit=mir|llvm|asm) and its code. */
+typedef struct sc_jit_inspect {
+  uint32_t osr_pc;      /* 0: the whole function; else its loop entered at this pc */
+  bool spec;            /* speculate on vm's profiles and globals, as tiering does */
+  const char *pipeline; /* NULL: what tiering (spec) or --jit=eager compiles with */
+  FILE *dump;           /* the lowered code is printed there (NULL: not) */
+  bool want_len;        /* ask the backend for the code's length */
+  sc_native_fn fn;      /* out: the code (a whole function's is installed) */
+  size_t len;           /* out, with want_len: its length in bytes */
+} sc_jit_inspect;
+/* Compiles function `func` as q says, on the executing thread, whatever
+ * its size; false with a message in err when any step fails. The code
+ * lives until sc_jit_free. */
+bool sc_jit_compile_inspect(sc_vm *vm, uint32_t func, sc_jit_inspect *q, char *err, size_t errlen);
 /* Compiles every function (--jit=eager); false after reporting a failure. */
 bool sc_jit_compile_all(sc_vm *vm);
 /* Prints compile-time statistics (opts.stats). */

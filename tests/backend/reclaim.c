@@ -112,7 +112,7 @@ int main(int argc, char **argv) {
     sc_irfunc *f = sc_pipeline_lift(&a, p, work, NULL, SC_DEFAULT_PIPELINE, &po);
     void *code = NULL;
     if (f) sc_pass_lower(f);
-    sc_native_fn fn = f ? be->compile(ctx, f, NULL, &code, err, sizeof err) : NULL;
+    sc_native_fn fn = f ? be->compile(ctx, f, NULL, NULL, &code, err, sizeof err) : NULL;
     sc_arena_drop(&a);
     if (!fn) {
       fprintf(stderr, "reclaim: cannot compile work: %s\n", f ? err : "IR rejected");

@@ -76,7 +76,7 @@ int main(int argc, char **argv) {
       return 2;
     }
     void *code; /* freed with ctx */
-    sc_native_fn fn = be->compile(ctx, fs[i], argc > 4 ? stderr : NULL, &code, err, sizeof err);
+    sc_native_fn fn = be->compile(ctx, fs[i], argc > 4 ? stderr : NULL, NULL, &code, err, sizeof err);
     if (!fn) {
       fprintf(stderr, "run_ir: cannot compile %s: %s\n", fs[i]->name, err);
       return 3;

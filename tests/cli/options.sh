@@ -39,6 +39,20 @@ r:
 }
 
 func main() {
+    local i: int
+    PushConst 0
+    StoreLocal i
+loop:
+    LoadLocal i
+    PushConst 3
+    LtInt
+    JumpIfFalse done
+    LoadLocal i
+    PushConst 1
+    AddInt
+    StoreLocal i
+    Jump loop
+done:
     PushConst 15
     Call f 1
     Print
@@ -73,6 +87,7 @@ value() {
     print-after) echo phis ;;
     deopt-stress) echo 0.5:3 ;;
     max-frames) echo 100 ;;
+    osr) echo 2 ;; # main's loop
     emit) echo ssa ;;
     jit) echo eager ;;
     backend) for b in mir llvm; do "$shapec" run "$tmp/p.sasm" --jit=eager --backend=$b >/dev/null 2>&1 && { echo $b; return; }; done; echo none ;;
@@ -87,7 +102,7 @@ while read -r name kind arg; do
   v=$(value "$name" "$arg")
   [ "$v" = none ] && { echo "skipped --$name: no backend built"; continue; }
   case "$(cmd_for "$name")" in
-    "run options:") set -- run "$tmp/p.sasm" ;;
+    "run options:" | "code generation"*) set -- run "$tmp/p.sasm" ;;
     "options:") set -- "$tmp/p.sasm" ;;
     *) set -- --emit=ssa "$tmp/p.sasm" ;;
   esac
