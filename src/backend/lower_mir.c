@@ -169,6 +169,7 @@ typedef struct lw {
   MIR_reg_t vm, fp, buf, out, args;
   MIR_reg_t *pay, *tag;  /* per value, 0 until first used: payload (or the scalar) and tag */
   MIR_label_t *lab;      /* per block */
+  uint8_t *fused;        /* per value: an icmp/istag its block's br evaluates (compare and branch) */
   uint32_t ntmp;
   bool failed;
   FILE *logf; /* with a length asked for: MIR's generator log, into log */
@@ -349,7 +350,9 @@ static void lower_ins(lw *w, uint32_t v) {
     else if (in->ty == SC_TY_BOOL) INS(w, MIR_NE, PP(w, v), PP(w, a[0]), K(w, 0));
     else INS(w, MIR_MOV, PP(w, v), PP(w, a[0]));
     return;
-  case IR_istag: INS(w, MIR_EQ, PP(w, v), TT(w, a[0]), K(w, in->aux)); return;
+  case IR_istag:
+    if (!w->fused[v]) INS(w, MIR_EQ, PP(w, v), TT(w, a[0]), K(w, in->aux));
+    return;
   case IR_truthy: {
     /* null: false; bool, int: payload != 0; float: not +-0.0 (NaN is
      * true); anything else: true */
@@ -397,6 +400,7 @@ static void lower_ins(lw *w, uint32_t v) {
   case IR_inot: INS(w, MIR_XOR, PP(w, v), PP(w, a[0]), K(w, -1)); return;
   case IR_icmp:
   case IR_fcmp:
+    if (w->fused[v]) return;
     if (in->aux < 0 || in->aux >= SC_NCONDS) {
       fail(w, "v%u: bad condition %d", v, in->aux);
       return;
@@ -526,6 +530,20 @@ static void jump(lw *w, uint32_t from, uint32_t to, uint32_t next) {
   if (to != next) INS(w, MIR_JMP, L(w, w->lab[to]));
 }
 
+/* Branches to l when bool c is `sense`: a fused icmp compares and
+ * branches in one instruction. */
+static void branch_if(lw *w, uint32_t c, bool sense, MIR_label_t l) {
+  static const MIR_insn_code_t bcode[SC_NCONDS] = {MIR_BEQ, MIR_BNE, MIR_BLT, MIR_BLE, MIR_BGT, MIR_BGE};
+  static const sc_cond inverse[SC_NCONDS] = {SC_CC_NE, SC_CC_EQ, SC_CC_GE, SC_CC_GT, SC_CC_LE, SC_CC_LT};
+  const sc_ins *in = &w->f->ins[c];
+  if (!w->fused[c]) {
+    INS(w, sense ? MIR_BT : MIR_BF, L(w, l), PP(w, c));
+    return;
+  }
+  if (in->op == IR_istag) INS(w, sense ? MIR_BEQ : MIR_BNE, L(w, l), TT(w, in->args[0]), K(w, in->aux));
+  else INS(w, bcode[sense ? (sc_cond)in->aux : inverse[in->aux]], L(w, l), PP(w, in->args[0]), O(w, in->args[1]));
+}
+
 /* Terminators with their edges. A br edge with phi moves gets its own
  * block (a split critical edge when the target has other predecessors).
  * A br to one block twice is a jmp (its phis read the first edge's operands). */
@@ -546,19 +564,19 @@ static void lower_term(lw *w, uint32_t b, uint32_t v, uint32_t next) {
     jump(w, b, s1, next);
     return;
   }
-  MIR_op_t c = PP(w, in->args[0]);
+  uint32_t c = in->args[0];
   if (s1 == next && !sc_ir_has_phis(w->f, s0)) { /* a rotated loop's test: branch back, fall out */
-    INS(w, MIR_BT, L(w, w->lab[s0]), c);
+    branch_if(w, c, true, w->lab[s0]);
     jump(w, b, s1, next);
   } else if (!sc_ir_has_phis(w->f, s1)) { /* false edge first: the true one may fall through */
-    INS(w, MIR_BF, L(w, w->lab[s1]), c);
+    branch_if(w, c, false, w->lab[s1]);
     jump(w, b, s0, next);
   } else if (!sc_ir_has_phis(w->f, s0)) {
-    INS(w, MIR_BT, L(w, w->lab[s0]), c);
+    branch_if(w, c, true, w->lab[s0]);
     jump(w, b, s1, next);
   } else {
     MIR_label_t e = MIR_new_label(w->m);
-    INS(w, MIR_BT, L(w, e), c);
+    branch_if(w, c, true, e);
     jump(w, b, s1, UINT32_MAX);
     emit(w, e);
     jump(w, b, s0, next);
@@ -684,6 +702,26 @@ static void alias_regs(lw *w) {
   }
 }
 
+/* An icmp or istag whose one use is its block's br (on two blocks) is
+ * evaluated by that br. */
+static void fuse_compares(lw *w) {
+  const sc_irfunc *f = w->f;
+  uint32_t *uses = sc_arena_alloc(f->arena, f->nins * sizeof *uses);
+  w->fused = sc_arena_alloc(f->arena, f->nins);
+  for (uint32_t i = 1; i < f->nins; i++)
+    if (!f->ins[i].dead)
+      for (uint32_t k = 0; k < f->ins[i].nargs; k++) uses[f->ins[i].args[k]]++;
+  for (uint32_t k = 0; k < f->nrpo; k++) {
+    const sc_blk *bl = &f->blk[f->rpo[k]];
+    const sc_ins *t = bl->nins ? &f->ins[bl->ins[bl->nins - 1]] : NULL;
+    if (!t || t->op != IR_br || t->succ[0] == t->succ[1]) continue;
+    const sc_ins *c = &f->ins[t->args[0]];
+    if ((c->op == IR_istag || (c->op == IR_icmp && c->aux >= 0 && c->aux < SC_NCONDS)) && c->blk == f->rpo[k] &&
+        uses[t->args[0]] == 1)
+      w->fused[t->args[0]] = 1;
+  }
+}
+
 static void lower_func(lw *w, const char *name) {
   sc_irfunc *f = w->f;
   sc_arena *A = f->arena;
@@ -705,6 +743,7 @@ static void lower_func(lw *w, const char *name) {
   INS(w, MIR_ADD, R(w, w->out), R(w, w->buf), K(w, OUT));
   INS(w, MIR_ADD, R(w, w->args), R(w, w->buf), K(w, ARGS));
   alias_regs(w);
+  fuse_compares(w);
   uint32_t *order = block_layout(f);
   if (!order) {
     fail(w, "the block layout lost blocks (stale loop analysis?)");

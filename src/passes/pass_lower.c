@@ -112,9 +112,23 @@ static void term(lc *c, uint32_t b, sc_irop op, uint32_t cond, uint32_t s0, uint
   }
 }
 
-/* [p + off] = x boxed: the interpreter's value of x (0: null). */
+/* [p + off] = x boxed: the interpreter's value of x (0: null). A constant
+ * is written as one (its own definition may then go: exits are cold). */
 static void st_boxed(lc *c, uint32_t p, uint32_t off, uint32_t x) {
   uint32_t vp = off + sc_layout_info.value_payload;
+  const sc_ins *k = x ? &c->f->ins[fwd(c, x)] : NULL;
+  if (k && (k->op == IR_const || k->op == IR_null || k->op == IR_func)) {
+    static const uint8_t tag_of[SC_NTY] = {[SC_TY_I64] = SC_INT, [SC_TY_F64] = SC_FLOAT, [SC_TY_BOOL] = SC_BOOL};
+    int64_t t = tag_of[k->ty], y = k->ty == SC_TY_BOOL ? k->imm != 0 : k->imm;
+    if (k->op == IR_null) t = SC_NULL, y = 0;
+    else if (k->op == IR_func) t = SC_FUNC;
+    else if (k->ty == SC_TY_VAL) t = c->f->prog->consts[k->imm].tag, y = c->f->prog->consts[k->imm].i;
+    if (k->ty == SC_TY_VAL || k->ty == SC_TY_I64 || k->ty == SC_TY_F64 || k->ty == SC_TY_BOOL) {
+      st(c, p, off, iconst(c, t));
+      st(c, p, vp, iconst(c, y));
+      return;
+    }
+  }
   switch (x ? c->f->ins[fwd(c, x)].ty : SC_TY_VOID) {
   case SC_TY_VAL: st_val(c, p, off, x); return;
   case SC_TY_I64: case SC_TY_F64: /* the payload is the raw value */
@@ -542,6 +556,19 @@ static bool stack_check(lc *c) {
   return true;
 }
 
+/* Constants nothing uses any more (a frame state's, now written by the
+ * exits themselves) go: backends would materialize them where they were. */
+static void drop_unused_consts(sc_irfunc *f) {
+  uint8_t *used = sc_arena_alloc(f->arena, f->nins);
+  for (uint32_t i = 1; i < f->nins; i++)
+    if (!f->ins[i].dead)
+      for (uint32_t k = 0; k < f->ins[i].nargs; k++) used[f->ins[i].args[k]] = 1;
+  for (uint32_t i = 1; i < f->nins; i++) {
+    sc_ins *in = &f->ins[i];
+    if (!in->dead && !used[i] && (in->op == IR_const || in->op == IR_null || in->op == IR_func)) in->dead = 1;
+  }
+}
+
 bool sc_lower(sc_irfunc *f, bool stress) {
   if (!f->rpo) sc_ir_dom(f);
   lc c = {.f = f, .nfwd = f->nins, .stress = stress};
@@ -566,6 +593,7 @@ bool sc_lower(sc_irfunc *f, bool stress) {
   if (f->osr_pc < 0 && stack_check(&c)) changed = true;
   if (changed) {
     sc_ir_forward(f, c.fwd, c.nfwd);
+    drop_unused_consts(f);
     sc_ir_compact(f);
   }
   return changed;
