@@ -14,7 +14,9 @@
  *    entry state (ir.h: entry_fs; hoist drops them, so licm runs before
  *    it): it leaves at that state read on the preheader edge, before the
  *    first iteration, and the interpreter runs the whole loop, as hoisted
- *    guards do. Generic ops (which may raise a runtime error) stay.
+ *    guards do. Generic ops stay: their failures are runtime errors, not
+ *    rare speculation failures, and a loop entered with such operands
+ *    would leave before every run of it.
  * Irreducible loops are left alone. */
 #include "passes/passes.h"
 

@@ -122,8 +122,10 @@ bool sc_lower(sc_irfunc *f, bool stress);
 #define SC_DEFAULT_PIPELINE "lift,phis,simplify,inline,phis,simplify,dce"
 /* With feedback: assume stable globals, inline, speculate (an OSR entry
  * types the frame's values once), unbox, drop
- * redundant guards, hoist loop invariant ones (then what they dominate
- * folds). */
+ * redundant guards, merge equal code and move loop-invariant code out
+ * (licm before hoist, which drops the loops' entry states its overflow
+ * checks need), hoist loop invariant guards (then what they dominate
+ * folds, and the loads they made safe move out). */
 #define SC_SPECULATIVE_PIPELINE \
   "lift,globals,phis,simplify,inline,phis,simplify,specialize,osr,unbox,guards,gvn,licm,hoist,guards,unbox,gvn,licm,dce"
 
