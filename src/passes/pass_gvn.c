@@ -15,6 +15,7 @@
  *    loop back to it, say) may write that memory;
  *  - a store is a load of what it stored: stslot, stelem and StoreGlobal
  *    make the next load of the same slot, element or global their value.
+ * Constants are compared by value but not merged (sc_is_constant).
  * Float adds and multiplies are not taken as commutative: the operand
  * order picks a NaN's payload. */
 #include <string.h>
@@ -40,6 +41,7 @@ typedef struct vent {
 typedef struct gvn {
   sc_irfunc *f;
   uint32_t *fwd, nfwd;
+  uint32_t *canon; /* per constant: an equal one that dominates it, or 0 */
   vent *ent;
   uint32_t nent, cent;
   uint32_t *bucket, mask;
@@ -143,11 +145,22 @@ static unsigned path_clobbers(gvn *G, uint32_t c) {
   return m;
 }
 
+/* args as keys see them: constants by value (they stay where they are). */
+static const uint32_t *key_args(gvn *G, const uint32_t *args, uint32_t n) {
+  uint32_t k = 0;
+  while (k < n && !(args[k] < G->nfwd && G->canon[args[k]])) k++;
+  if (k == n) return args;
+  uint32_t *a = sc_arena_alloc(G->f->arena, n * sizeof *a);
+  for (k = 0; k < n; k++) a[k] = args[k] < G->nfwd && G->canon[args[k]] ? G->canon[args[k]] : args[k];
+  return a;
+}
+
 /* The key of v, false if gvn leaves v alone. */
 static bool key_of(gvn *G, uint32_t v, vkey *k) {
   const sc_ins *in = &G->f->ins[v];
   unsigned fl = sc_irop_flags(in->op), mem = sc_load_mem(in->op);
-  *k = (vkey){.op = in->op, .ty = in->ty, .aux = in->aux, .imm = in->imm, .nargs = in->nargs, .args = in->args};
+  *k = (vkey){.op = in->op, .ty = in->ty, .aux = in->aux, .imm = in->imm, .nargs = in->nargs};
+  k->args = key_args(G, in->args, in->nargs);
   if (in->op == IR_guard || in->op == IR_check) {
     k->aux = 0; /* the reason: the first guard's stands */
     return true;
@@ -168,7 +181,7 @@ static bool key_of(gvn *G, uint32_t v, vkey *k) {
 /* After store v, the next load of what it wrote is the stored value. */
 static void forward_store(gvn *G, uint32_t v) {
   const sc_ins *in = &G->f->ins[v];
-  vkey k = {.ty = SC_TY_VAL, .args = in->args};
+  vkey k = {.ty = SC_TY_VAL, .args = key_args(G, in->args, in->nargs)};
   switch (in->op) {
   case IR_stslot:
     k.op = IR_ldslot, k.aux = in->aux, k.nargs = 1, k.gen = G->gen[mem_index(SC_MEM_FIELD)];
@@ -197,6 +210,11 @@ static void walk(gvn *G, uint32_t b) {
     vkey k;
     if (key_of(G, v, &k)) {
       uint32_t h = hash(&k), rep = lookup(G, &k, h);
+      if (sc_is_constant(in->op)) { /* equal ones are known equal, and stay */
+        if (rep) G->canon[v] = rep;
+        else insert(G, &k, h, v);
+        continue;
+      }
       if (rep) {
         in->dead = 1;
         if (in->ty != SC_TY_VOID) G->fwd[v] = rep;
@@ -223,6 +241,7 @@ bool sc_pass_gvn(sc_irfunc *f) {
   sc_ir_dom(f);
   gvn G = {.f = f, .nfwd = f->nins};
   G.fwd = sc_arena_alloc(f->arena, (f->nins + 1) * sizeof *G.fwd);
+  G.canon = sc_arena_alloc(f->arena, (f->nins + 1) * sizeof *G.canon);
   uint32_t nb = 16;
   while (nb < 2 * f->nins) nb *= 2;
   G.bucket = sc_arena_alloc(f->arena, nb * sizeof *G.bucket);

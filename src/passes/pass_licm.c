@@ -41,9 +41,9 @@ static bool every_iteration(const sc_irfunc *f, const sc_loop *L, uint32_t b) {
 static bool movable(sc_irfunc *f, uint32_t l, uint32_t v, unsigned writes, int32_t p) {
   const sc_ins *in = &f->ins[v];
   unsigned fl = sc_irop_flags(in->op), mem = sc_load_mem(in->op);
-  if (in->op == IR_phi || (fl & (IRF_SIDE | IRF_TERM))) return false;
+  if (in->op == IR_phi || sc_is_constant(in->op) || (fl & (IRF_SIDE | IRF_TERM))) return false;
   for (uint32_t k = 0; k < in->nargs; k++)
-    if (in_loop(f, l, in->args[k])) return false;
+    if (in_loop(f, l, in->args[k]) && !sc_is_constant(f->ins[in->args[k]].op)) return false;
   if (mem) {
     if ((mem & writes) || mem == SC_MEM_ELEM || mem == SC_MEM_RAW) return false;
     if (p < 0) return true;
@@ -69,9 +69,8 @@ static void remove_from_block(sc_irfunc *f, uint32_t v) {
   bl->nins = j;
 }
 
-/* Moves v to the end of p, before its terminator. */
-static void move(sc_irfunc *f, uint32_t v, uint32_t p) {
-  remove_from_block(f, v);
+/* Puts v at the end of p, before its terminator. */
+static void append(sc_irfunc *f, uint32_t v, uint32_t p) {
   sc_blk *pb = &f->blk[p];
   size_t c = pb->cins;
   pb->ins = sc_arena_grow(f->arena, pb->ins, sizeof *pb->ins, pb->nins, &c, (size_t)pb->nins + 1);
@@ -80,6 +79,23 @@ static void move(sc_irfunc *f, uint32_t v, uint32_t p) {
   pb->ins[pb->nins - 1] = v;
   pb->nins++;
   f->ins[v].blk = p;
+}
+
+/* Moves v to the end of p; constants of the loop it uses are copied there
+ * (the loop keeps its own: a constant computed early would stay live
+ * through the loop for the loop's other uses). */
+static void move(sc_irfunc *f, uint32_t l, uint32_t v, uint32_t p) {
+  for (uint32_t k = 0; k < f->ins[v].nargs; k++) {
+    uint32_t a = f->ins[v].args[k];
+    if (!in_loop(f, l, a)) continue;
+    uint32_t c = sc_ir_insert(f, p, f->blk[p].nins - 1, f->ins[a].op, f->ins[a].ty, 0);
+    f->ins[c].imm = f->ins[a].imm;
+    f->ins[c].aux = f->ins[a].aux;
+    f->ins[c].pc = f->ins[a].pc;
+    f->ins[v].args[k] = c;
+  }
+  remove_from_block(f, v);
+  append(f, v, p);
 }
 
 /* Moves what can move out of loop l, in reverse post-order (a definition
@@ -120,7 +136,7 @@ static uint32_t licm_loop(sc_irfunc *f, uint32_t l) {
         }
         f->ins[v].fs = s;
       }
-      move(f, v, (uint32_t)p);
+      move(f, l, v, (uint32_t)p);
       moved++;
     }
   }

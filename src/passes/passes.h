@@ -89,6 +89,11 @@ enum {
 unsigned sc_load_mem(unsigned op);
 /* What op may write (0 unless IRF_SIDE; calls and unknown ops: all). */
 unsigned sc_clobbers(unsigned op);
+/* A constant: free to compute again where needed (an immediate operand),
+ * while one computed early stays live, in a register or spilled, as far as
+ * its last use, a frame state's too: gvn and licm leave them where they
+ * are. */
+static inline bool sc_is_constant(unsigned op) { return op == IR_const || op == IR_null || op == IR_func; }
 /* What code at the end of block b may assume (known.c): x is tagged `tag`
  * (a guard on it in a block dominating b, or what made it); object x has a
  * shape with field `slot` (a shape guard or an addslot on it there). */
