@@ -58,51 +58,15 @@ static bool invariant(hoist *H, uint32_t v) {
   return ok;
 }
 
-/* Is x known to be tagged `tag` at the end of block b: a guard on it in a
- * block dominating b, or what made it? */
-static bool tag_known(sc_irfunc *f, uint32_t x, sc_tag tag, uint32_t b) {
-  unsigned op = f->ins[x].op;
-  if (tag == SC_OBJECT && op == IR_NewObject) return true;
-  if (tag == SC_ARRAY && (op == IR_NewArray || op == IR_ArrayNew)) return true;
-  for (int32_t d = (int32_t)b; d >= 0; d = f->idom[d]) {
-    const sc_blk *bl = &f->blk[d];
-    for (uint32_t i = 0; i < bl->nins; i++) {
-      const sc_ins *g = &f->ins[bl->ins[i]];
-      if (g->op != IR_guard) continue;
-      const sc_ins *c = &f->ins[g->args[0]];
-      if (c->op == IR_istag && c->args[0] == x && c->aux == (int32_t)tag) return true;
-    }
-    if (d == 0) break;
-  }
-  return false;
-}
-
-/* Does object x have a shape with field `slot` at the end of block b: a
- * shape guard, or an addslot, on it in a block dominating b? */
-static bool slot_known(sc_irfunc *f, uint32_t x, uint32_t slot, uint32_t b) {
-  for (int32_t d = (int32_t)b; d >= 0; d = f->idom[d]) {
-    const sc_blk *bl = &f->blk[d];
-    for (uint32_t i = 0; i < bl->nins; i++) {
-      const sc_ins *in = &f->ins[bl->ins[i]];
-      if (in->op == IR_guard) in = &f->ins[in->args[0]];
-      else if (in->op != IR_addslot) continue;
-      const sc_shape *s = (const sc_shape *)(uintptr_t)in->imm;
-      if ((in->op == IR_hasshape || in->op == IR_addslot) && in->args[0] == x && s && slot < s->nfields) return true;
-    }
-    if (d == 0) break;
-  }
-  return false;
-}
-
 /* Can the loop-invariant code under v run at the end of block p: heap
  * reads only of values known to be objects (with the field) or arrays
  * there. */
 static bool safe_at(sc_irfunc *f, const hoist *H, uint32_t v, uint32_t p) {
   const sc_ins *in = &f->ins[v];
   if (!in_loop(H, v)) return true;
-  if (in->op == IR_hasshape && !tag_known(f, in->args[0], SC_OBJECT, p)) return false;
-  if (in->op == IR_ldslot && !slot_known(f, in->args[0], (uint32_t)in->aux, p)) return false;
-  if ((in->op == IR_elemkind || in->op == IR_arrlen) && !tag_known(f, in->args[0], SC_ARRAY, p)) return false;
+  if (in->op == IR_hasshape && !sc_tag_known(f, in->args[0], SC_OBJECT, p)) return false;
+  if (in->op == IR_ldslot && !sc_slot_known(f, in->args[0], (uint32_t)in->aux, p)) return false;
+  if ((in->op == IR_elemkind || in->op == IR_arrlen) && !sc_tag_known(f, in->args[0], SC_ARRAY, p)) return false;
   for (uint32_t k = 0; k < in->nargs; k++)
     if (!safe_at(f, H, in->args[k], p)) return false;
   return true;
@@ -130,27 +94,6 @@ static void move(sc_irfunc *f, const hoist *H, uint32_t v, uint32_t p) {
   pb->ins[pb->nins - 1] = v;
   pb->nins++;
   f->ins[v].blk = p;
-}
-
-/* The header's entry state as entered from p: its phis' operands for p.
- * -1 when a value is not available in p. */
-static int32_t preheader_state(sc_irfunc *f, uint32_t h, uint32_t p) {
-  int32_t e = f->blk[h].entry_fs;
-  const sc_blk *hb = &f->blk[h];
-  uint32_t kp = 0;
-  while (kp < hb->npreds && hb->preds[kp] != p) kp++;
-  if (kp == hb->npreds) return -1;
-  sc_fs old = f->fs[e];
-  int32_t s = sc_ir_new_fs(f, old.func, old.pc, old.nlocals, old.nstack);
-  for (uint32_t k = 0; k < sc_ir_fs_nvals(&old); k++) {
-    uint32_t x = old.vals[k];
-    if (x && f->ins[x].blk == h) {
-      if (f->ins[x].op != IR_phi) return -1;
-      x = f->ins[x].args[kp];
-    }
-    f->fs[s].vals[k] = x;
-  }
-  return s;
 }
 
 static bool every_iteration(const sc_irfunc *f, const sc_loop *L, uint32_t b) {
@@ -196,7 +139,7 @@ static uint32_t hoist_loop(hoist *H) {
   int32_t p = sc_ir_preheader(f, H->loop); /* may recompute the analyses */
   if (p < 0) return 0;
   L = &f->loops[H->loop];
-  int32_t s = preheader_state(f, h, (uint32_t)p);
+  int32_t s = sc_entry_state_from(f, h, (uint32_t)p);
   if (s < 0) return 0;
   uint32_t moved = 0;
   for (uint32_t k = 0; k < n; k++) {

@@ -74,6 +74,35 @@ int sc_pipeline_print_after(sc_irfunc *f, const char *name, const sc_pipeline_op
 bool sc_keeps_shapes(unsigned op);
 bool sc_keeps_elems(unsigned op, bool len);
 bool sc_keeps_fields(unsigned op);
+/* The same for array elements' values and globals' values. */
+bool sc_keeps_elements(unsigned op);
+bool sc_keeps_globals(unsigned op);
+/* The heap and global state loads read and side effects write, as a set
+ * (gvn numbers loads by it, licm moves loads the loop does not write).
+ * SC_MEM_RAW is LIR's memory at [ptr + offset]: every side effect writes
+ * it. */
+enum {
+  SC_MEM_SHAPE = 1, SC_MEM_KIND = 2, SC_MEM_LEN = 4, SC_MEM_FIELD = 8, SC_MEM_ELEM = 16, SC_MEM_GLOBAL = 32,
+  SC_MEM_RAW = 64, SC_MEM_ALL = 127, SC_NMEM = 7
+};
+/* What load `op` reads (one SC_MEM_ bit), 0 if it is no load of these. */
+unsigned sc_load_mem(unsigned op);
+/* What op may write (0 unless IRF_SIDE; calls and unknown ops: all). */
+unsigned sc_clobbers(unsigned op);
+/* A constant: free to compute again where needed (an immediate operand),
+ * while one computed early stays live, in a register or spilled, as far as
+ * its last use, a frame state's too: gvn and licm leave them where they
+ * are. */
+static inline bool sc_is_constant(unsigned op) { return op == IR_const || op == IR_null || op == IR_func; }
+/* What code at the end of block b may assume (known.c): x is tagged `tag`
+ * (a guard on it in a block dominating b, or what made it); object x has a
+ * shape with field `slot` (a shape guard or an addslot on it there). */
+bool sc_tag_known(sc_irfunc *f, uint32_t x, sc_tag tag, uint32_t b);
+bool sc_slot_known(sc_irfunc *f, uint32_t x, uint32_t slot, uint32_t b);
+/* The entry state of loop header h (sc_blk.entry_fs) as entered from its
+ * predecessor p: the header's phis read on that edge; a new frame state,
+ * or -1 when some value is not available in p (known.c). */
+int32_t sc_entry_state_from(sc_irfunc *f, uint32_t h, uint32_t p);
 
 /* The passes. */
 bool sc_pass_phis(sc_irfunc *f);
@@ -87,6 +116,8 @@ bool sc_pass_globals(sc_irfunc *f);
 bool sc_pass_hoist(sc_irfunc *f);
 bool sc_pass_inline(sc_irfunc *f);
 bool sc_pass_osr(sc_irfunc *f);
+bool sc_pass_gvn(sc_irfunc *f);
+bool sc_pass_licm(sc_irfunc *f);
 /* Typed SSA to LIR (pass_lower.c): what the backends translate. */
 bool sc_pass_lower(sc_irfunc *f);
 /* The same, with every guard also leaving when sc_jh_stress says so
@@ -96,9 +127,11 @@ bool sc_lower(sc_irfunc *f, bool stress);
 #define SC_DEFAULT_PIPELINE "lift,phis,simplify,inline,phis,simplify,dce"
 /* With feedback: assume stable globals, inline, speculate (an OSR entry
  * types the frame's values once), unbox, drop
- * redundant guards, hoist loop invariant ones (then what they dominate
- * folds). */
+ * redundant guards, merge equal code and move loop-invariant code out
+ * (licm before hoist, which drops the loops' entry states its overflow
+ * checks need), hoist loop invariant guards (then what they dominate
+ * folds, and the loads they made safe move out). */
 #define SC_SPECULATIVE_PIPELINE \
-  "lift,globals,phis,simplify,inline,phis,simplify,specialize,osr,unbox,guards,hoist,guards,unbox,dce"
+  "lift,globals,phis,simplify,inline,phis,simplify,specialize,osr,unbox,guards,gvn,licm,hoist,guards,unbox,gvn,licm,dce"
 
 #endif
