@@ -161,7 +161,8 @@ static bool key_of(gvn *G, uint32_t v, vkey *k) {
   unsigned fl = sc_irop_flags(in->op), mem = sc_load_mem(in->op);
   *k = (vkey){.op = in->op, .ty = in->ty, .aux = in->aux, .imm = in->imm, .nargs = in->nargs};
   k->args = key_args(G, in->args, in->nargs);
-  if (in->op == IR_guard || in->op == IR_check) {
+  if (sc_irop_lir_only(in->op)) return false; /* LIR: ovf must stay right after its op */
+  if (in->op == IR_guard) {
     k->aux = 0; /* the reason: the first guard's stands */
     return true;
   }

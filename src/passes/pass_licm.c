@@ -56,6 +56,7 @@ static bool movable(sc_irfunc *f, uint32_t l, uint32_t v, unsigned writes, int32
     }
   }
   if (!(fl & IRF_PURE) || (fl & IRF_READ)) return false;
+  if (sc_irop_lir_only(in->op)) return false; /* LIR: argbuf, ovf stay in their blocks */
   if (!(fl & IRF_THROW)) return true;
   const sc_loop *L = &f->loops[l];
   return leaves_to_interpreter(in->op) && f->blk[L->header].entry_fs >= 0 && every_iteration(f, L, in->blk);
