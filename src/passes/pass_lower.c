@@ -342,26 +342,26 @@ static uint32_t lower_call(lc *c, uint32_t v, const sc_ins *in) {
     return take_out(c, out);
   }
   const sc_func *cf = f->prog->funcs[k];
-  /* the checks: compiled code, a frame left, room on the value stack */
+  /* the checks, each to the helper's (cold) path: compiled code, a frame
+   * left, room on the value stack | then the fast path: push, call | fin:
+   * after a non-RET status | rest */
+  uint32_t slow = sc_ir_block(f), fin = sc_ir_block(f);
+  f->blk[slow].cold = f->blk[fin].cold = 1;
   uint32_t vf = op_func(c, IR_vfunc, k, 0);
   uint32_t nat = ld(c, SC_TY_I64, vf, L->vfunc_native), t = iconst(c, 0);
-  uint32_t ok = emit(c, IR_icmp, SC_TY_BOOL, SC_CC_NE, nat, t);
+  branch_out(c, emit(c, IR_icmp, SC_TY_BOOL, SC_CC_NE, nat, t), slow, false);
   t = iconst(c, L->frame_size);
   uint32_t nf = emit(c, IR_padd, SC_TY_PTR, 0, fr, t), nfi = emit(c, IR_p2i, SC_TY_I64, 0, nf, 0);
   t = emit(c, IR_p2i, SC_TY_I64, 0, emit(c, IR_framesend, SC_TY_PTR, 0, 0, 0), 0);
-  ok = emit(c, IR_band, SC_TY_BOOL, 0, ok, emit(c, IR_icmp, SC_TY_BOOL, SC_CC_NE, nfi, t));
+  branch_out(c, emit(c, IR_icmp, SC_TY_BOOL, SC_CC_NE, nfi, t), slow, false);
   uint32_t base = ld(c, SC_TY_PTR, fr, L->frame_base);
   t = iconst(c, frame_bytes(f, self));
   uint32_t nb = emit(c, IR_padd, SC_TY_PTR, 0, base, t);
   t = iconst(c, frame_bytes(f, k));
   uint32_t nend = emit(c, IR_padd, SC_TY_PTR, 0, nb, t), nendi = emit(c, IR_p2i, SC_TY_I64, 0, nend, 0);
   t = emit(c, IR_p2i, SC_TY_I64, 0, ld(c, SC_TY_PTR, emit(c, IR_stackend, SC_TY_PTR, 0, 0, 0), 0), 0);
-  ok = emit(c, IR_band, SC_TY_BOOL, 0, ok, emit(c, IR_icmp, SC_TY_BOOL, SC_CC_LE, nendi, t));
-  /* b: the checks | fast: push, call | fin: after a non-RET status | slow: the helper | rest */
-  uint32_t b = c->b, rest = sc_ir_split_block(f, b, c->at);
-  uint32_t fast = sc_ir_block(f), fin = sc_ir_block(f), slow = sc_ir_block(f);
-  term(c, b, IR_br, ok, fast, slow);
-  c->b = fast, c->at = 0;
+  branch_out(c, emit(c, IR_icmp, SC_TY_BOOL, SC_CC_LE, nendi, t), slow, false);
+  uint32_t fast = c->b, rest = sc_ir_split_block(f, fast, c->at);
   for (uint32_t j = 0; j < cf->nlocals; j++) { /* the arguments, nulls for the other locals */
     if (j < in->nargs) {
       st_val(c, nb, j * L->value_size, a[j]);
@@ -381,18 +381,16 @@ static uint32_t lower_call(lc *c, uint32_t v, const sc_ins *in) {
   f->ins[st1].args[0] = p, f->ins[st1].args[1] = vm, f->ins[st1].args[2] = nf, f->ins[st1].pc = c->pc;
   t = iconst(c, SC_ST_RET);
   term(c, fast, IR_br, emit(c, IR_icmp, SC_TY_BOOL, SC_CC_EQ, st1, t), rest, fin);
+  /* the cold paths check their status themselves: rest runs after RET */
   c->b = fin, c->at = 0;
   uint32_t y[3] = {vm, nf, st1};
-  uint32_t st2 = callh(c, SC_H_call_finish, 3, y);
-  term(c, fin, IR_jmp, 0, rest, 0);
+  call_status(c, callh(c, SC_H_call_finish, 3, y), in->fs);
+  term(c, c->b, IR_jmp, 0, rest, 0);
   c->b = slow, c->at = 0;
   x[n++] = iconst(c, k), x[n++] = iconst(c, in->nargs), x[n++] = spill(c, in, 0), x[n++] = out;
-  uint32_t st3 = callh(c, SC_H_call, n, x);
-  term(c, slow, IR_jmp, 0, rest, 0);
-  uint32_t phi = sc_ir_append(f, rest, IR_phi, SC_TY_I64, 3);
-  f->ins[phi].args[0] = st1, f->ins[phi].args[1] = st2, f->ins[phi].args[2] = st3;
-  c->b = rest, c->at = 1; /* v, after the phi */
-  call_status(c, phi, in->fs);
+  call_status(c, callh(c, SC_H_call, n, x), in->fs);
+  term(c, c->b, IR_jmp, 0, rest, 0);
+  c->b = rest, c->at = 0; /* v */
   return take_out(c, out);
 }
 
