@@ -119,7 +119,7 @@ int sc_cli_opt(const sc_cli_opts *c) {
       status = 2;
       break;
     }
-    if (sc_pipeline_run(f, e.pipeline, &e.o)) status = 1;
+    if (sc_pipeline_run(f, e.pipeline, &(sc_pass_ctx){.opts = &e.o})) status = 1;
     else status = output(f, i, &e, false);
   }
   if (!status && e.func && !found) status = fail("no function '%s' in the input", e.func);
@@ -225,9 +225,12 @@ int sc_cli_emit_ir(const sc_cli_opts *c, sc_program *p) {
   if (!strcmp(what, "asm")) return emit_native(what, c->backend, p, fi, &e);
   if (!strcmp(what, "mir") || !strcmp(what, "llvm")) return emit_native(what, what, p, fi, &e);
   sc_vm *vm = NULL;
+  sc_pass_ctx ctx = {.opts = &e.o};
   if (e.from_run) {
     if (!(vm = profile_run(p, NULL, &e.o.inl))) return 2;
-    e.o.profiles = sc_vm_profile(vm, 0); /* every function's: the inliner lifts callees with theirs */
+    ctx.profiles = sc_vm_profile(vm, 0); /* every function's: the inliner lifts callees with theirs */
+    ctx.gvals = vm->globals; /* the globals as the run left them, for the globals pass */
+    ctx.gstores = vm->gstores;
   }
   int status = 0;
   bool dot = !strcmp(what, "dot");
@@ -236,11 +239,8 @@ int sc_cli_emit_ir(const sc_cli_opts *c, sc_program *p) {
     if (fi >= 0 && i != (uint32_t)fi) continue;
     sc_arena a;
     sc_arena_init(&a);
-    if (vm) { /* the globals as the run left them, for the globals pass */
-      e.o.globals = vm->globals;
-      e.o.gstores = vm->gstores;
-    }
-    sc_irfunc *f = sc_pipeline_lift(&a, p, i, vm ? sc_vm_profile(vm, i) : NULL, e.pipeline, &e.o);
+    sc_pass_ctx c = ctx; /* nothing reported carries over */
+    sc_irfunc *f = sc_pipeline_lift(&a, p, i, vm ? sc_vm_profile(vm, i) : NULL, e.pipeline, &c);
     status = f ? output(f, i, &e, dot) : 1;
     sc_arena_drop(&a);
   }

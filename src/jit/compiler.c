@@ -209,14 +209,14 @@ static uint32_t leave_reason(const sc_ins *in) {
 
 /* Deopt points, guards, assumptions and the OSR entry of the final IR.
  * Instruction ids start at 1 (0 means none and is no instruction). */
-static void describe(sc_irfunc *f, void *arg) {
+static void describe(sc_irfunc *f, const sc_pass_ctx *c, void *arg) {
   sc_compile_result *res = arg;
   int32_t *map = malloc((f->nfs ? f->nfs : 1) * sizeof *map);
   for (uint32_t k = 0; k < f->nfs; k++) map[k] = -1;
   res->deopts = malloc((f->nfs ? f->nfs : 1) * sizeof *res->deopts);
   res->guards = malloc((f->nins ? f->nins : 1) * sizeof *res->guards);
-  res->deps = malloc((f->nins + f->ngdeps + 1) * sizeof *res->deps);
-  for (uint32_t k = 0; k < f->ngdeps; k++) res->deps[res->ndeps++] = (sc_dependency){SC_DEP_GLOBAL, 0, f->gdeps[k]};
+  res->deps = malloc((f->nins + c->ngdeps + 1) * sizeof *res->deps);
+  for (uint32_t k = 0; k < c->ngdeps; k++) res->deps[res->ndeps++] = (sc_dependency){SC_DEP_GLOBAL, 0, c->gdeps[k]};
   for (uint32_t i = 1; i < f->nins; i++) {
     const sc_ins *in = &f->ins[i];
     if (in->dead) continue;

@@ -20,29 +20,29 @@ static bool cancelled(const sc_job *job, sc_job_result *r) {
 }
 
 bool sc_jit_build(const sc_backend_impl *be, void *ctx, const sc_job *job, sc_job_result *r,
-                  void (*describe)(sc_irfunc *f, void *arg), void *arg) {
+                  void (*describe)(sc_irfunc *f, const sc_pass_ctx *c, void *arg), void *arg) {
   double t0 = now();
   memset(r, 0, sizeof *r);
   if (cancelled(job, r)) return false;
   sc_arena a;
   sc_arena_init(&a);
-  sc_pipeline_opts o = {.out = stderr, .err = stderr, .osr_pc = job->osr_pc, .osr_tags = job->osr_tags,
-                        .nosr_tags = job->nosr_tags, .globals = job->globals, .gstores = job->gstores,
-                        .gidx = job->gidx, .inl = job->inl, .verify = job->verify};
+  sc_pipeline_opts o = {.out = stderr, .err = stderr, .osr_pc = job->osr_pc, .inl = job->inl, .verify = job->verify};
+  sc_pass_ctx c = {.opts = &o, .osr_tags = job->osr_tags, .nosr_tags = job->nosr_tags, .gvals = job->globals,
+                   .gstores = job->gstores, .gidx = job->gidx};
   if (job->prof) { /* the inliner lifts callees with their feedback */
-    o.profiles = job->profs;
-    o.pidx = job->pidx;
+    c.profiles = job->profs;
+    c.pidx = job->pidx;
   }
   const char *pipeline = job->pipeline ? job->pipeline : job->prof ? SC_SPECULATIVE_PIPELINE : SC_DEFAULT_PIPELINE;
-  sc_irfunc *f = sc_pipeline_lift(&a, job->prog, job->func, job->prof, pipeline, &o);
+  sc_irfunc *f = sc_pipeline_lift(&a, job->prog, job->func, job->prof, pipeline, &c);
   if (!f) {
     r->rejected = true;
     snprintf(r->err, sizeof r->err, "the IR verifier rejected it");
   } else {
-    r->guards_emitted = f->guards_emitted;
-    r->guards_removed = f->guards_removed;
-    r->guards_hoisted = f->guards_hoisted;
-    r->inlined = f->inlined;
+    r->guards_emitted = c.guards_emitted;
+    r->guards_removed = c.guards_removed;
+    r->guards_hoisted = c.guards_hoisted;
+    r->inlined = c.inlined;
     for (uint32_t i = 1; i < f->nins; i++) r->ir_size += !f->ins[i].dead;
     if (job->budget && r->ir_size > job->budget) {
       /* code generation grows faster than the IR: big functions stay
@@ -52,7 +52,7 @@ bool sc_jit_build(const sc_backend_impl *be, void *ctx, const sc_job *job, sc_jo
                job->budget);
       goto done;
     }
-    if (describe) describe(f, arg);
+    if (describe) describe(f, &c, arg);
     /* lifting and the passes take milliseconds; code generation may take
      * longer: a stopping VM does not wait for it to start */
     if (cancelled(job, r)) goto done;
@@ -65,10 +65,10 @@ bool sc_jit_build(const sc_backend_impl *be, void *ctx, const sc_job *job, sc_jo
       snprintf(r->err, sizeof r->err, "the IR verifier rejected it");
     } else
       r->fn = be->compile(ctx, f, job->dump, job->want_len ? &r->len : NULL, &r->handle, r->err, sizeof r->err);
-    if (r->fn && f->ngdeps) {
-      r->gdeps = malloc(f->ngdeps * sizeof *r->gdeps);
-      memcpy(r->gdeps, f->gdeps, f->ngdeps * sizeof *r->gdeps);
-      r->ngdeps = f->ngdeps;
+    if (r->fn && c.ngdeps) {
+      r->gdeps = malloc(c.ngdeps * sizeof *r->gdeps);
+      memcpy(r->gdeps, c.gdeps, c.ngdeps * sizeof *r->gdeps);
+      r->ngdeps = c.ngdeps;
     }
   }
 done:

@@ -47,9 +47,10 @@ typedef struct sc_job_result {
 } sc_job_result;
 
 /* Compiles job with backend be's context ctx into *r; when describe is
- * not NULL it is called with the final IR before code generation. */
+ * not NULL it is called with the final IR and the passes' context before
+ * code generation. */
 bool sc_jit_build(const sc_backend_impl *be, void *ctx, const sc_job *job, sc_job_result *r,
-                  void (*describe)(sc_irfunc *f, void *arg), void *arg);
+                  void (*describe)(sc_irfunc *f, const sc_pass_ctx *c, void *arg), void *arg);
 
 /* Inlining limits a request or a VM may set (the command line's bound;
  * larger ones only make compilations run for minutes): false with the

@@ -48,7 +48,6 @@ static uint32_t guard_tag(sc_irfunc *f, uint32_t at, uint32_t x, sc_tag tag) {
   f->ins[g].args[0] = t;
   f->ins[g].aux = SC_RS_TAG;
   f->ins[g].fs = f->ins[at].fs;
-  f->guards_emitted++;
   return g;
 }
 
@@ -230,7 +229,6 @@ static void guard_that(sc_irfunc *f, uint32_t at, uint32_t c, sc_reason reason) 
   f->ins[g].args[0] = c;
   f->ins[g].aux = reason;
   f->ins[g].fs = f->ins[at].fs;
-  f->guards_emitted++;
 }
 
 static uint32_t iconst(sc_irfunc *f, uint32_t at, int64_t k) {
@@ -277,7 +275,6 @@ static void guard_in(sc_irfunc *f, uint32_t blk, uint32_t v, uint32_t c, sc_reas
   f->ins[g].args[0] = c;
   f->ins[g].aux = reason;
   f->ins[g].fs = f->ins[v].fs;
-  f->guards_emitted++;
 }
 
 /* Splits v's block before v: the code before it stays in the block, left
@@ -774,7 +771,7 @@ static bool checkkind(sc_irfunc *f, uint32_t v) {
   return true;
 }
 
-bool sc_pass_specialize(sc_irfunc *f) {
+bool sc_pass_specialize(sc_irfunc *f, sc_pass_ctx *c) {
   bool changed = false;
   uint32_t n = f->nins; /* the instructions made here need nothing more */
   for (uint32_t v = 1; v < n; v++) {
@@ -791,6 +788,8 @@ bool sc_pass_specialize(sc_irfunc *f) {
       if (sc_irop_bcop(in->op) >= 0) changed |= arith(f, v) || mixed(f, v) || poly_arith(f, v);
     }
   }
+  /* the guards emitted: every one is a new instruction */
+  for (uint32_t v = n; v < f->nins; v++) c->guards_emitted += f->ins[v].op == IR_guard;
   if (changed) sc_ir_compact(f);
   return changed;
 }
