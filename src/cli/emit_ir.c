@@ -15,6 +15,7 @@
 #include "config.h"
 #include "passes/passes.h"
 #include "backend/backend.h"
+#include "jit/driver.h"
 #include "jit/helpers.h"
 #include "jit/tier.h"
 #include "shapec/vm.h"
@@ -226,11 +227,15 @@ int sc_cli_emit_ir(const sc_cli_opts *c, sc_program *p) {
   if (!strcmp(what, "mir") || !strcmp(what, "llvm")) return emit_native(what, what, p, fi, &e);
   sc_vm *vm = NULL;
   sc_pass_ctx ctx = {.opts = &e.o};
+  sc_transition *trans = NULL;
   if (e.from_run) {
     if (!(vm = profile_run(p, NULL, &e.o.inl))) return 2;
     ctx.profiles = sc_vm_profile(vm, 0); /* every function's: the inliner lifts callees with theirs */
     ctx.gvals = vm->globals; /* the globals as the run left them, for the globals pass */
     ctx.gstores = vm->gstores;
+    for (uint32_t i = 0; i < p->nfuncs; i++) sc_jit_transitions_of(p->funcs[i], &ctx.profiles[i], &trans, &ctx.ntrans);
+    sc_jit_transitions_sort(trans, &ctx.ntrans);
+    ctx.trans = trans;
   }
   int status = 0;
   bool dot = !strcmp(what, "dot");
@@ -245,5 +250,6 @@ int sc_cli_emit_ir(const sc_cli_opts *c, sc_program *p) {
     sc_arena_drop(&a);
   }
   if (dot && !status) sc_ir_dot_end(stdout);
+  free(trans);
   return status;
 }

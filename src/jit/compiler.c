@@ -291,8 +291,17 @@ int sc_compile(sc_compiler *c, const sc_compile_request *req, sc_compile_result 
                 .gstores = req->globals ? req->global_stores : NULL, .pipeline = pipeline, .verify = true,
                 .dump = req->dump, .deopt_stress = c->vm->stress_p > 0};
   job.inl = req->inline_options ? *req->inline_options : c->vm->opts.inl;
+  /* the shape transitions the feedback's SetProps took, now: the passes
+   * never read the shape tree */
+  sc_transition *trans = NULL;
+  sc_jit_transitions_of(fn, req->feedback, &trans, &job.ntrans);
+  for (uint32_t i = 0; req->feedback && req->profiles && i < prog->nfuncs; i++)
+    sc_jit_transitions_of(prog->funcs[i], &req->profiles[i], &trans, &job.ntrans);
+  sc_jit_transitions_sort(trans, &job.ntrans);
+  job.trans = trans;
   sc_job_result jr;
   sc_jit_build(c->be, c->ctx, &job, &jr, describe, res);
+  free(trans);
   free(jr.gdeps); /* describe listed them as dependencies */
   if (jr.rejected) {
     if (req->osr_pc) return bad(res, "function %s: the loop at pc %u cannot be entered", fn->name, req->osr_pc);

@@ -545,21 +545,24 @@ typedef struct arm {
   uint32_t blk; /* the block doing the access (property_chain) */
 } arm;
 
-/* The child of shape s that adds property `name`: the interpreter made it
- * when it added the field (shapes are never freed while the VM lives). */
-static const sc_shape *transition(const sc_shape *s, uint32_t name) {
-  /* the interpreter may be adding transitions meanwhile (object.c) */
-  uint32_t n = __atomic_load_n(&s->ntrans, __ATOMIC_ACQUIRE);
-  sc_shape *const *t = __atomic_load_n(&s->trans, __ATOMIC_ACQUIRE);
-  for (uint32_t k = 0; k < n; k++)
-    if (t[k]->name == name) return t[k];
-  return NULL;
+/* The child of shape s that adds property `name`, from the snapshot of
+ * the transitions the compilation was asked with (never the live shape
+ * tree, which the interpreter grows meanwhile); NULL when not there. */
+static const sc_shape *transition(const sc_pass_ctx *c, const sc_shape *s, uint32_t name) {
+  uint32_t lo = 0, hi = c->ntrans;
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    const sc_transition *t = &c->trans[mid];
+    if ((uintptr_t)t->from < (uintptr_t)s || (t->from == s && t->name < name)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < c->ntrans && c->trans[lo].from == s && c->trans[lo].name == name ? c->trans[lo].to : NULL;
 }
 
 /* The site's receiver shapes, from mono or poly feedback lifted from a live
  * VM (parsed IR has no shapes); receivers that were not objects (runtime
  * errors) have no arm. */
-static uint32_t site_arms(const sc_ins *in, arm *a) {
+static uint32_t site_arms(const sc_pass_ctx *c, const sc_ins *in, arm *a) {
   const sc_irfb *fb = in->fb;
   if (!fb || (fb->s.state != SC_FB_MONO && fb->s.state != SC_FB_POLY)) return 0;
   uint32_t n = 0;
@@ -568,7 +571,7 @@ static uint32_t site_arms(const sc_ins *in, arm *a) {
     uint32_t aux = fb->s.aux[k];
     arm x = {fb->shape[k], NULL, aux & ~SC_FB_ADDS_FIELD, 0};
     if (aux & SC_FB_ADDS_FIELD) {
-      if (in->op != IR_SetProp || !(x.to = transition(x.shape, (uint32_t)in->aux)) || x.to->nfields != x.slot + 1)
+      if (in->op != IR_SetProp || !(x.to = transition(c, x.shape, (uint32_t)in->aux)) || x.to->nfields != x.slot + 1)
         continue;
     }
     a[n++] = x;
@@ -656,10 +659,10 @@ static void property_chain(sc_irfunc *f, uint32_t v, const uint32_t *args, arm *
   }
 }
 
-static bool props(sc_irfunc *f, uint32_t v) {
+static bool props(sc_irfunc *f, const sc_pass_ctx *c, uint32_t v) {
   const sc_ins *in = &f->ins[v];
   arm a[SC_FB_MAX];
-  uint32_t n = in->fs < 0 ? 0 : site_arms(in, a);
+  uint32_t n = in->fs < 0 ? 0 : site_arms(c, in, a);
   if (!n) return false;
   uint32_t args[2] = {in->args[0], in->nargs > 1 ? in->args[1] : 0};
   guard_tag(f, v, args[0], SC_OBJECT);
@@ -781,7 +784,7 @@ bool sc_pass_specialize(sc_irfunc *f, sc_pass_ctx *c) {
     case IR_truthy: changed |= branch(f, v); break;
     case IR_checkkind: changed |= checkkind(f, v); break;
     case IR_IntToNumber: case IR_NumberToInt: case IR_Not: changed |= convert(f, v); break;
-    case IR_GetProp: case IR_SetProp: changed |= props(f, v); break;
+    case IR_GetProp: case IR_SetProp: changed |= props(f, c, v); break;
     case IR_GetIndex: case IR_SetIndex: case IR_ArrayLen: changed |= index_ops(f, v); break;
     case IR_CallValue: changed |= callee(f, v); break;
     default:

@@ -44,6 +44,13 @@ static inline int64_t sc_snapidx_at(const sc_snapidx *s, uint32_t k) {
   return lo < s->n && s->idx[lo] == k ? (int64_t)lo : -1;
 }
 
+/* A shape transition: adding field `name` to an object of shape `from`
+ * moves it to shape `to`. */
+typedef struct sc_transition {
+  const sc_shape *from, *to;
+  uint32_t name;
+} sc_transition;
+
 /* A compilation's context: what a pass reads besides the IR (the options
  * and the snapshots the compilation was asked with, never the live VM's
  * state: a compile thread reads nothing the interpreter writes) and what
@@ -62,6 +69,12 @@ typedef struct sc_pass_ctx {
   const sc_value *gvals;
   const uint8_t *gstores;
   sc_snapidx gidx;
+  /* specialize: the transitions SetProps that add a field may follow,
+   * sorted by (from, name), as the shape tree had them when the
+   * compilation was asked for (sc_jit_transitions_of); a SetProp whose
+   * transition is not there stays generic */
+  const sc_transition *trans;
+  uint32_t ntrans;
   /* osr: with an OSR entry, the sc_tag of each frame slot (locals, then
    * the operand stack) when the compilation was asked for, nosr_tags of
    * them; NULL: not known */
