@@ -15,6 +15,7 @@
 #include "config.h"
 #include "passes/passes.h"
 #include "backend/backend.h"
+#include "jit/driver.h"
 #include "jit/helpers.h"
 #include "jit/tier.h"
 #include "shapec/vm.h"
@@ -119,7 +120,7 @@ int sc_cli_opt(const sc_cli_opts *c) {
       status = 2;
       break;
     }
-    if (sc_pipeline_run(f, e.pipeline, &e.o)) status = 1;
+    if (sc_pipeline_run(f, e.pipeline, &(sc_pass_ctx){.opts = &e.o})) status = 1;
     else status = output(f, i, &e, false);
   }
   if (!status && e.func && !found) status = fail("no function '%s' in the input", e.func);
@@ -225,9 +226,16 @@ int sc_cli_emit_ir(const sc_cli_opts *c, sc_program *p) {
   if (!strcmp(what, "asm")) return emit_native(what, c->backend, p, fi, &e);
   if (!strcmp(what, "mir") || !strcmp(what, "llvm")) return emit_native(what, what, p, fi, &e);
   sc_vm *vm = NULL;
+  sc_pass_ctx ctx = {.opts = &e.o};
+  sc_transition *trans = NULL;
   if (e.from_run) {
     if (!(vm = profile_run(p, NULL, &e.o.inl))) return 2;
-    e.o.profiles = sc_vm_profile(vm, 0); /* every function's: the inliner lifts callees with theirs */
+    ctx.profiles = sc_vm_profile(vm, 0); /* every function's: the inliner lifts callees with theirs */
+    ctx.gvals = vm->globals; /* the globals as the run left them, for the globals pass */
+    ctx.gstores = vm->gstores;
+    for (uint32_t i = 0; i < p->nfuncs; i++) sc_jit_transitions_of(p->funcs[i], &ctx.profiles[i], &trans, &ctx.ntrans);
+    sc_jit_transitions_sort(trans, &ctx.ntrans);
+    ctx.trans = trans;
   }
   int status = 0;
   bool dot = !strcmp(what, "dot");
@@ -236,14 +244,12 @@ int sc_cli_emit_ir(const sc_cli_opts *c, sc_program *p) {
     if (fi >= 0 && i != (uint32_t)fi) continue;
     sc_arena a;
     sc_arena_init(&a);
-    if (vm) { /* the globals as the run left them, for the globals pass */
-      e.o.globals = vm->globals;
-      e.o.gstores = vm->gstores;
-    }
-    sc_irfunc *f = sc_pipeline_lift(&a, p, i, vm ? sc_vm_profile(vm, i) : NULL, e.pipeline, &e.o);
+    sc_pass_ctx c = ctx; /* nothing reported carries over */
+    sc_irfunc *f = sc_pipeline_lift(&a, p, i, vm ? sc_vm_profile(vm, i) : NULL, e.pipeline, &c);
     status = f ? output(f, i, &e, dot) : 1;
     sc_arena_drop(&a);
   }
   if (dot && !status) sc_ir_dot_end(stdout);
+  free(trans);
   return status;
 }

@@ -209,14 +209,14 @@ static uint32_t leave_reason(const sc_ins *in) {
 
 /* Deopt points, guards, assumptions and the OSR entry of the final IR.
  * Instruction ids start at 1 (0 means none and is no instruction). */
-static void describe(sc_irfunc *f, void *arg) {
+static void describe(sc_irfunc *f, const sc_pass_ctx *c, void *arg) {
   sc_compile_result *res = arg;
   int32_t *map = malloc((f->nfs ? f->nfs : 1) * sizeof *map);
   for (uint32_t k = 0; k < f->nfs; k++) map[k] = -1;
   res->deopts = malloc((f->nfs ? f->nfs : 1) * sizeof *res->deopts);
   res->guards = malloc((f->nins ? f->nins : 1) * sizeof *res->guards);
-  res->deps = malloc((f->nins + f->ngdeps + 1) * sizeof *res->deps);
-  for (uint32_t k = 0; k < f->ngdeps; k++) res->deps[res->ndeps++] = (sc_dependency){SC_DEP_GLOBAL, 0, f->gdeps[k]};
+  res->deps = malloc((f->nins + c->ngdeps + 1) * sizeof *res->deps);
+  for (uint32_t k = 0; k < c->ngdeps; k++) res->deps[res->ndeps++] = (sc_dependency){SC_DEP_GLOBAL, 0, c->gdeps[k]};
   for (uint32_t i = 1; i < f->nins; i++) {
     const sc_ins *in = &f->ins[i];
     if (in->dead) continue;
@@ -291,8 +291,17 @@ int sc_compile(sc_compiler *c, const sc_compile_request *req, sc_compile_result 
                 .gstores = req->globals ? req->global_stores : NULL, .pipeline = pipeline, .verify = true,
                 .dump = req->dump, .deopt_stress = c->vm->stress_p > 0};
   job.inl = req->inline_options ? *req->inline_options : c->vm->opts.inl;
+  /* the shape transitions the feedback's SetProps took, now: the passes
+   * never read the shape tree */
+  sc_transition *trans = NULL;
+  sc_jit_transitions_of(fn, req->feedback, &trans, &job.ntrans);
+  for (uint32_t i = 0; req->feedback && req->profiles && i < prog->nfuncs; i++)
+    sc_jit_transitions_of(prog->funcs[i], &req->profiles[i], &trans, &job.ntrans);
+  sc_jit_transitions_sort(trans, &job.ntrans);
+  job.trans = trans;
   sc_job_result jr;
   sc_jit_build(c->be, c->ctx, &job, &jr, describe, res);
+  free(trans);
   free(jr.gdeps); /* describe listed them as dependencies */
   if (jr.rejected) {
     if (req->osr_pc) return bad(res, "function %s: the loop at pc %u cannot be entered", fn->name, req->osr_pc);

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "runtime/runtime.h"
+
 static double now(void) {
   struct timespec t;
   clock_gettime(CLOCK_MONOTONIC, &t);
@@ -20,29 +22,29 @@ static bool cancelled(const sc_job *job, sc_job_result *r) {
 }
 
 bool sc_jit_build(const sc_backend_impl *be, void *ctx, const sc_job *job, sc_job_result *r,
-                  void (*describe)(sc_irfunc *f, void *arg), void *arg) {
+                  void (*describe)(sc_irfunc *f, const sc_pass_ctx *c, void *arg), void *arg) {
   double t0 = now();
   memset(r, 0, sizeof *r);
   if (cancelled(job, r)) return false;
   sc_arena a;
   sc_arena_init(&a);
-  sc_pipeline_opts o = {.out = stderr, .err = stderr, .osr_pc = job->osr_pc, .osr_tags = job->osr_tags,
-                        .nosr_tags = job->nosr_tags, .globals = job->globals, .gstores = job->gstores,
-                        .gidx = job->gidx, .inl = job->inl, .verify = job->verify};
+  sc_pipeline_opts o = {.out = stderr, .err = stderr, .osr_pc = job->osr_pc, .inl = job->inl, .verify = job->verify};
+  sc_pass_ctx c = {.opts = &o, .osr_tags = job->osr_tags, .nosr_tags = job->nosr_tags, .gvals = job->globals,
+                   .gstores = job->gstores, .gidx = job->gidx, .trans = job->trans, .ntrans = job->ntrans};
   if (job->prof) { /* the inliner lifts callees with their feedback */
-    o.profiles = job->profs;
-    o.pidx = job->pidx;
+    c.profiles = job->profs;
+    c.pidx = job->pidx;
   }
   const char *pipeline = job->pipeline ? job->pipeline : job->prof ? SC_SPECULATIVE_PIPELINE : SC_DEFAULT_PIPELINE;
-  sc_irfunc *f = sc_pipeline_lift(&a, job->prog, job->func, job->prof, pipeline, &o);
+  sc_irfunc *f = sc_pipeline_lift(&a, job->prog, job->func, job->prof, pipeline, &c);
   if (!f) {
     r->rejected = true;
     snprintf(r->err, sizeof r->err, "the IR verifier rejected it");
   } else {
-    r->guards_emitted = f->guards_emitted;
-    r->guards_removed = f->guards_removed;
-    r->guards_hoisted = f->guards_hoisted;
-    r->inlined = f->inlined;
+    r->guards_emitted = c.guards_emitted;
+    r->guards_removed = c.guards_removed;
+    r->guards_hoisted = c.guards_hoisted;
+    r->inlined = c.inlined;
     for (uint32_t i = 1; i < f->nins; i++) r->ir_size += !f->ins[i].dead;
     if (job->budget && r->ir_size > job->budget) {
       /* code generation grows faster than the IR: big functions stay
@@ -52,7 +54,7 @@ bool sc_jit_build(const sc_backend_impl *be, void *ctx, const sc_job *job, sc_jo
                job->budget);
       goto done;
     }
-    if (describe) describe(f, arg);
+    if (describe) describe(f, &c, arg);
     /* lifting and the passes take milliseconds; code generation may take
      * longer: a stopping VM does not wait for it to start */
     if (cancelled(job, r)) goto done;
@@ -65,14 +67,44 @@ bool sc_jit_build(const sc_backend_impl *be, void *ctx, const sc_job *job, sc_jo
       snprintf(r->err, sizeof r->err, "the IR verifier rejected it");
     } else
       r->fn = be->compile(ctx, f, job->dump, job->want_len ? &r->len : NULL, &r->handle, r->err, sizeof r->err);
-    if (r->fn && f->ngdeps) {
-      r->gdeps = malloc(f->ngdeps * sizeof *r->gdeps);
-      memcpy(r->gdeps, f->gdeps, f->ngdeps * sizeof *r->gdeps);
-      r->ngdeps = f->ngdeps;
+    if (r->fn && c.ngdeps) {
+      r->gdeps = malloc(c.ngdeps * sizeof *r->gdeps);
+      memcpy(r->gdeps, c.gdeps, c.ngdeps * sizeof *r->gdeps);
+      r->ngdeps = c.ngdeps;
     }
   }
 done:
   sc_arena_drop(&a);
   r->secs = now() - t0;
   return r->fn != NULL;
+}
+
+void sc_jit_transitions_of(const sc_func *f, const sc_profile *prof, sc_transition **v, uint32_t *n) {
+  if (!prof || !prof->slots) return;
+  for (uint32_t pc = 0; pc < f->ncode; pc++) {
+    const sc_insn *in = &f->code[pc];
+    if (in->op != SC_OP_SetProp || in->fb < 0) continue;
+    const sc_fb_slot *s = &prof->slots[in->fb];
+    for (unsigned k = 0; k < s->n && k < SC_FB_MAX; k++) {
+      const sc_shape *from = (const sc_shape *)(uintptr_t)s->e[k], *to;
+      if (!from || !(s->aux[k] & SC_FB_ADDS_FIELD) || !(to = sc_shape_child(from, (uint32_t)in->a))) continue;
+      if (!(*n & (*n - 1))) *v = realloc(*v, (*n ? 2 * *n : 1) * sizeof **v); /* full at 0 and at powers of 2 */
+      (*v)[(*n)++] = (sc_transition){from, to, (uint32_t)in->a};
+    }
+  }
+}
+
+static int cmp_transition(const void *a, const void *b) {
+  const sc_transition *x = a, *y = b;
+  uintptr_t p = (uintptr_t)x->from, q = (uintptr_t)y->from;
+  return p != q ? (p > q) - (p < q) : (x->name > y->name) - (x->name < y->name);
+}
+
+void sc_jit_transitions_sort(sc_transition *v, uint32_t *n) {
+  if (!*n) return;
+  qsort(v, *n, sizeof *v, cmp_transition);
+  uint32_t m = 1;
+  for (uint32_t k = 1; k < *n; k++)
+    if (cmp_transition(&v[k], &v[m - 1])) v[m++] = v[k];
+  *n = m;
 }

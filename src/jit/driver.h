@@ -22,6 +22,8 @@ typedef struct sc_job {
   const sc_value *globals;  /* globals' values and store counts the code may */
   const uint8_t *gstores;   /* assume (both NULL: none) */
   sc_snapidx pidx, gidx;    /* which functions and globals profs and globals hold */
+  const sc_transition *trans; /* the shape transitions it may follow (sc_pass_ctx.trans) */
+  uint32_t ntrans;
   sc_inline_options inl;
   const char *pipeline;     /* NULL: speculative with prof, else the default */
   uint32_t budget;          /* IR instructions the backend may get (0: any) */
@@ -47,9 +49,18 @@ typedef struct sc_job_result {
 } sc_job_result;
 
 /* Compiles job with backend be's context ctx into *r; when describe is
- * not NULL it is called with the final IR before code generation. */
+ * not NULL it is called with the final IR and the passes' context before
+ * code generation. */
 bool sc_jit_build(const sc_backend_impl *be, void *ctx, const sc_job *job, sc_job_result *r,
-                  void (*describe)(sc_irfunc *f, void *arg), void *arg);
+                  void (*describe)(sc_irfunc *f, const sc_pass_ctx *c, void *arg), void *arg);
+
+/* The shape transitions a compilation may follow (sc_pass_ctx.trans):
+ * those by which function f's SetProps added a field, as prof's feedback
+ * saw them, appended to (*v, *n) (malloc'd). Read from the live shape
+ * tree: when the compilation is asked for, never while it runs. */
+void sc_jit_transitions_of(const sc_func *f, const sc_profile *prof, sc_transition **v, uint32_t *n);
+/* Sorts (v, *n) by (from, name), each once: as sc_pass_ctx.trans holds them. */
+void sc_jit_transitions_sort(sc_transition *v, uint32_t *n);
 
 /* Inlining limits a request or a VM may set (the command line's bound;
  * larger ones only make compilations run for minutes): false with the

@@ -46,6 +46,8 @@ typedef struct creq {
   uint8_t *gstores; /* (gidx says which) */
   sc_snapidx pidx, gidx; /* idx malloc'd when profs / gvals are copies */
   bool own_globals; /* a copy (background), not the VM's own (synchronous) */
+  sc_transition *trans; /* the shape transitions it may follow, at the request (malloc'd) */
+  uint32_t ntrans;
   double queued_at; /* for the latency in traces */
   uint8_t *spec_n;  /* --trace-deopt: every slot's entry count when the feedback was read */
   /* result */
@@ -172,7 +174,7 @@ static void build(const sc_jit *j, void *ctx, int owner, creq *r, FILE *dump, bo
   sc_job job = {.prog = j->vm->prog, .func = r->func, .osr_pc = r->osr_pc, .osr_tags = r->osr_tags,
                 .nosr_tags = r->nosr_tags, .prof = r->spec ? &r->prof : NULL,
                 .profs = r->profs, .globals = r->gvals, .gstores = r->gstores, .pidx = r->pidx,
-                .gidx = r->gidx, .inl = j->vm->opts.inl,
+                .gidx = r->gidx, .trans = r->trans, .ntrans = r->ntrans, .inl = j->vm->opts.inl,
                 .budget = !budget ? 0 : j->vm->opts.compile_budget ? j->vm->opts.compile_budget : SC_DEFAULT_COMPILE_BUDGET,
                 .dump = dump, .cancel = &j->cancel, .deopt_stress = j->vm->stress_p > 0};
 #ifdef SC_CHECKING
@@ -341,6 +343,17 @@ bool sc_jit_init(sc_vm *vm) {
 
 static void drop(sc_vm *vm, code_ref c);
 
+/* The shape transitions r's compilation may follow, from the profiles of
+ * the n functions in fs (every function when fs is NULL) as they are now:
+ * the compilation never reads the shape tree itself. */
+static void snap_transitions(sc_vm *vm, creq *r, const uint32_t *fs, uint32_t n) {
+  for (uint32_t q = 0; q < n; q++) {
+    uint32_t k = fs ? fs[q] : q;
+    sc_jit_transitions_of(vm->prog->funcs[k], &vm->profiles[k], &r->trans, &r->ntrans);
+  }
+  sc_jit_transitions_sort(r->trans, &r->ntrans);
+}
+
 static void account(sc_jit *j, const creq *r) {
   j->total += r->res.secs;
   j->guards_removed += r->res.guards_removed;
@@ -370,10 +383,12 @@ static bool compile_one(sc_vm *vm, uint32_t func, bool spec, FILE *dump, bool bu
     r->profs = vm->profiles;
     r->gvals = vm->globals;
     r->gstores = vm->gstores;
+    snap_transitions(vm, r, NULL, vm->prog->nfuncs);
   }
   build(j, j->ctx, -1, r, dump, budget, q);
   account(j, r);
   free(r->res.gdeps); /* unused: this code is installed by hand (eager) or never runs (--emit) */
+  free(r->trans);
   if (!r->res.fn) return false;
   if (r->osr_pc) return true; /* never entered: it goes with the context */
   drop(vm, j->code[func]);
@@ -532,7 +547,8 @@ static void note_feedback(sc_vm *vm, creq *r) {
 
 /* What the worker may read of the interpreter's state, copied now: the
  * function's profile and, when it speculates, those of the functions it
- * may inline and the globals it may assume (reach()); nothing else. */
+ * may inline, the globals it may assume (reach()) and the shape
+ * transitions their SetProps may follow; nothing else. */
 static void snapshot(sc_vm *vm, creq *r) {
   sc_jit *j = vm->jit;
   if (!r->spec) {
@@ -560,6 +576,7 @@ static void snapshot(sc_vm *vm, creq *r) {
     r->gstores[q] = vm->gstores[gs[q]];
   }
   r->own_globals = true;
+  snap_transitions(vm, r, fs, j->nneed);
 }
 
 static void free_req(creq *r) {
@@ -579,6 +596,7 @@ static void free_req(creq *r) {
   free((uint32_t *)r->pidx.idx);
   free((uint32_t *)r->gidx.idx);
   free(r->res.gdeps);
+  free(r->trans);
   free(r->osr_tags);
   free(r->spec_n);
   free(r);
@@ -779,7 +797,9 @@ static void wait_done(sc_vm *vm) {
 }
 
 /* Compiles r on the executing thread (--jit-threads=0) and installs it:
- * the VM's own profiles and globals are read in place, no snapshot. */
+ * the VM's own profiles and globals are read in place, no snapshot (the
+ * shape transitions are snapshotted all the same: the passes read only
+ * those). */
 static void compile_here(sc_vm *vm, sc_vfunc *vf, creq *r) {
   sc_jit *j = vm->jit;
   reach(vm, r->func);
@@ -789,6 +809,7 @@ static void compile_here(sc_vm *vm, sc_vfunc *vf, creq *r) {
     r->gvals = vm->globals;
     r->gstores = vm->gstores;
     r->profs = vm->profiles;
+    snap_transitions(vm, r, j->need, j->nneed);
   }
   note_feedback(vm, r);
   build(vm->jit, vm->jit->ctx, -1, r, NULL, true, NULL);

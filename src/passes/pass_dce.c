@@ -6,7 +6,8 @@
 
 #include "passes/passes.h"
 
-bool sc_pass_dce(sc_irfunc *f) {
+bool sc_pass_dce(sc_irfunc *f, sc_pass_ctx *c) {
+  (void)c;
   uint8_t *live = calloc(f->nins + 1, 1);
   uint32_t *work = malloc((f->nins + 1) * sizeof *work), nw = 0;
   for (uint32_t b = 0; b < f->nblk; b++) {

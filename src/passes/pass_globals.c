@@ -1,6 +1,6 @@
 /* globals: loads of globals that have been stored at most once become the
  * value they hold now (the snapshot the compilation was given), and the
- * function records that it assumes it (f->gdeps). The tier manager watches
+ * function records that it assumes it (c->gdeps). The tier manager watches
  * those globals: a store to one drops the code (jit.c).
  *
  * Only in code that makes no calls and does not store the global itself:
@@ -15,17 +15,17 @@ static bool stores(const sc_irfunc *f, int32_t g) {
   return false;
 }
 
-static void add_dep(sc_irfunc *f, uint32_t g) {
-  for (uint32_t k = 0; k < f->ngdeps; k++)
-    if (f->gdeps[k] == g) return;
-  uint32_t *n = sc_arena_alloc(f->arena, (f->ngdeps + 1) * sizeof *n);
-  for (uint32_t k = 0; k < f->ngdeps; k++) n[k] = f->gdeps[k];
-  n[f->ngdeps++] = g;
-  f->gdeps = n;
+static void add_dep(sc_irfunc *f, sc_pass_ctx *c, uint32_t g) {
+  for (uint32_t k = 0; k < c->ngdeps; k++)
+    if (c->gdeps[k] == g) return;
+  uint32_t *n = sc_arena_alloc(f->arena, (c->ngdeps + 1) * sizeof *n);
+  for (uint32_t k = 0; k < c->ngdeps; k++) n[k] = c->gdeps[k];
+  n[c->ngdeps++] = g;
+  c->gdeps = n;
 }
 
-bool sc_pass_globals(sc_irfunc *f) {
-  if (!f->gvals) return false;
+bool sc_pass_globals(sc_irfunc *f, sc_pass_ctx *c) {
+  if (!c->gvals || !c->gstores) return false;
   for (uint32_t i = 1; i < f->nins; i++) {
     const sc_ins *in = &f->ins[i];
     if (!in->dead && (in->op == IR_Call || in->op == IR_CallValue)) return false;
@@ -36,9 +36,9 @@ bool sc_pass_globals(sc_irfunc *f) {
     sc_ins *in = &f->ins[i];
     if (in->dead || in->op != IR_LoadGlobal) continue;
     int32_t g = in->aux;
-    int64_t at = sc_snapidx_at(&f->gidx, (uint32_t)g);
-    if (at < 0 || f->gstores[at] > 1 || stores(f, g)) continue;
-    sc_value v = f->gvals[at];
+    int64_t at = sc_snapidx_at(&c->gidx, (uint32_t)g);
+    if (at < 0 || c->gstores[at] > 1 || stores(f, g)) continue;
+    sc_value v = c->gvals[at];
     sc_ty ty;
     int64_t imm;
     switch (v.tag) {
@@ -53,17 +53,17 @@ bool sc_pass_globals(sc_irfunc *f) {
       const sc_blk *b = &f->blk[in->blk];
       uint32_t at = 0;
       while (at < b->nins && b->ins[at] != i) at++;
-      uint32_t c = sc_ir_insert(f, in->blk, at, IR_const, ty, 0);
+      uint32_t k = sc_ir_insert(f, in->blk, at, IR_const, ty, 0);
       in = &f->ins[i]; /* the array may have moved */
-      f->ins[c].imm = imm;
-      f->ins[c].pc = in->pc;
+      f->ins[k].imm = imm;
+      f->ins[k].pc = in->pc;
       in->op = IR_box;
       sc_ir_set_nargs(f, i, 1);
-      f->ins[i].args[0] = c;
+      f->ins[i].args[0] = k;
     }
   folded:
     f->ins[i].aux = 0;
-    add_dep(f, (uint32_t)g);
+    add_dep(f, c, (uint32_t)g);
     changed = true;
   }
   return changed;

@@ -56,7 +56,7 @@ static void walk(gstate *g, uint32_t b) {
   while (g->nundo > mark) g->fact[g->undo[--g->nundo]] = 0;
 }
 
-bool sc_pass_guards(sc_irfunc *f) {
+bool sc_pass_guards(sc_irfunc *f, sc_pass_ctx *c) {
   sc_ir_dom(f);
   gstate g = {.f = f};
   g.fact = sc_arena_alloc(f->arena, f->nins + 1);
@@ -65,6 +65,6 @@ bool sc_pass_guards(sc_irfunc *f) {
   g.shaped = sc_arena_alloc(f->arena, (f->nins + 1) * sizeof *g.shaped);
   walk(&g, 0);
   if (g.removed) sc_ir_compact(f);
-  f->guards_removed += g.removed;
+  c->guards_removed += g.removed;
   return g.removed != 0;
 }

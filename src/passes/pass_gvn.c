@@ -238,7 +238,8 @@ static void walk(gvn *G, uint32_t b) {
   memcpy(G->gen, saved, sizeof saved);
 }
 
-bool sc_pass_gvn(sc_irfunc *f) {
+bool sc_pass_gvn(sc_irfunc *f, sc_pass_ctx *ctx) {
+  (void)ctx;
   sc_ir_dom(f);
   gvn G = {.f = f, .nfwd = f->nins};
   G.fwd = sc_arena_alloc(f->arena, (f->nins + 1) * sizeof *G.fwd);

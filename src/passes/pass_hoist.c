@@ -153,7 +153,7 @@ static uint32_t hoist_loop(hoist *H) {
   return moved;
 }
 
-bool sc_pass_hoist(sc_irfunc *f) {
+bool sc_pass_hoist(sc_irfunc *f, sc_pass_ctx *c) {
   sc_ir_loops(f);
   hoist H = {.f = f};
   uint32_t moved = 0;
@@ -170,6 +170,6 @@ bool sc_pass_hoist(sc_irfunc *f) {
   bool released = false;
   for (uint32_t b = 0; b < f->nblk; b++)
     if (f->blk[b].entry_fs >= 0) f->blk[b].entry_fs = -1, released = true;
-  f->guards_hoisted += moved;
+  c->guards_hoisted += moved;
   return moved || released;
 }

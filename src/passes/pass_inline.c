@@ -47,8 +47,7 @@ typedef struct ret {
 
 typedef struct inliner {
   sc_irfunc *f;
-  const sc_profile *profiles;
-  sc_snapidx pidx;
+  sc_pass_ctx *c; /* the profiles, the statistics */
   uint32_t budget, depth, max_size, used;
   int32_t recursion;
   site *sites;
@@ -95,8 +94,8 @@ static callee *callee_of(inliner *I, uint32_t k) {
     c->tried = true;
     const sc_program *p = I->f->prog;
     if (p->funcs[k]->ncode) {
-      int64_t at = I->profiles ? sc_snapidx_at(&I->pidx, k) : -1;
-      c->g = sc_lift(I->f->arena, p, k, at >= 0 ? &I->profiles[at] : NULL);
+      int64_t at = I->c->profiles ? sc_snapidx_at(&I->c->pidx, k) : -1;
+      c->g = sc_lift(I->f->arena, p, k, at >= 0 ? &I->c->profiles[at] : NULL);
       if (c->g) c->count = block_counts(c->g);
     }
   }
@@ -169,11 +168,12 @@ static void jump(sc_irfunc *f, uint32_t from, uint32_t to, int32_t pc) {
   sc_ir_add_pred(f, to, from);
 }
 
-static uint32_t guard(sc_irfunc *f, uint32_t b, uint32_t cond, sc_reason why, int32_t fs, int32_t pc) {
+static uint32_t guard(inliner *I, uint32_t b, uint32_t cond, sc_reason why, int32_t fs, int32_t pc) {
+  sc_irfunc *f = I->f;
   uint32_t g = add1(f, b, IR_guard, SC_TY_VOID, cond, pc);
   f->ins[g].aux = (int32_t)why;
   f->ins[g].fs = fs;
-  f->guards_emitted++;
+  I->c->guards_emitted++;
   return g;
 }
 
@@ -223,7 +223,7 @@ static void splice(inliner *I, callee *c, uint32_t from, const uint32_t *args, i
         static const sc_tag want[] = {[SC_KIND_INT] = SC_INT, [SC_KIND_FLOAT] = SC_FLOAT, [SC_KIND_BOOL] = SC_BOOL};
         id = add(f, nb, IR_istag, SC_TY_BOOL, 1, gi->pc);
         f->ins[id].aux = (int32_t)want[g->local_kinds[gi->aux]];
-        guard(f, nb, id, SC_RS_CHECK, -1, gi->pc);
+        guard(I, nb, id, SC_RS_CHECK, -1, gi->pc);
       } else {
         id = add(f, nb, (sc_irop)gi->op, (sc_ty)gi->ty, gi->nargs, gi->pc);
         sc_ins *ni = &f->ins[id];
@@ -247,7 +247,7 @@ static void splice(inliner *I, callee *c, uint32_t from, const uint32_t *args, i
     for (uint32_t j = 0; j < gi->nargs; j++) f->ins[id].args[j] = imap[gi->args[j]];
     if (gi->op == IR_checkkind) f->ins[id + 1].fs = fsmap[gi->fs]; /* its guard */
     else if (is_call(gi))
-      push_site(I, id, in, I->profiles ? est * c->count[gi->blk] / (double)(g->calls ? g->calls : 1) : est);
+      push_site(I, id, in, I->c->profiles ? est * c->count[gi->blk] / (double)(g->calls ? g->calls : 1) : est);
   }
   for (uint32_t s = 0; s < g->nfs; s++) {
     const sc_fs *gs = &g->fs[s];
@@ -290,7 +290,7 @@ static void inline_body(inliner *I, uint32_t b, uint32_t k, callee *c, const uin
   I->insts = sc_arena_grow(f->arena, I->insts, sizeof *I->insts, I->ninsts, &I->cinsts, I->ninsts + 1);
   I->insts[I->ninsts] = (inst){k, in, I->insts[in].depth + 1};
   I->used += f->prog->funcs[k]->ncode;
-  f->inlined++;
+  I->c->inlined++;
   splice(I, c, b, args, fs, (uint32_t)I->ninsts++, est);
 }
 
@@ -358,7 +358,7 @@ static bool try_site(inliner *I, const site *s) {
     replace(f, v, join_rets(I, join, pc));
     return true;
   }
-  if (!I->profiles) return false;
+  if (!I->c->profiles) return false;
   uint32_t k[SC_FB_MAX], n = targets(f, in, k);
   if (!n) return false;
   callee *c[SC_FB_MAX];
@@ -373,12 +373,12 @@ static bool try_site(inliner *I, const site *s) {
   uint32_t fn = args[0], join = cut(f, v), b = f->ins[v].blk;
   uint32_t t = add1(f, b, IR_istag, SC_TY_BOOL, fn, pc);
   f->ins[t].aux = SC_FUNC;
-  guard(f, b, t, SC_RS_TAG, fs, pc);
+  guard(I, b, t, SC_RS_TAG, fs, pc);
   uint32_t u = add1(f, b, IR_unbox, SC_TY_I64, fn, pc);
   for (uint32_t j = 0; j < n; j++) {
     uint32_t eq = icmp_eq(f, b, u, k[j], pc), arm = b;
     if (n == 1) {
-      guard(f, b, eq, SC_RS_CALLEE, fs, pc);
+      guard(I, b, eq, SC_RS_CALLEE, fs, pc);
     } else { /* if (fn == k[j]) arm else next */
       arm = sc_ir_block(f);
       uint32_t next = sc_ir_block(f), br = add1(f, b, IR_br, SC_TY_VOID, eq, pc);
@@ -400,11 +400,10 @@ static bool try_site(inliner *I, const site *s) {
   return true;
 }
 
-bool sc_pass_inline(sc_irfunc *f) {
-  const sc_pipeline_opts *o = f->opts;
-  sc_inline_options io = o ? o->inl : (sc_inline_options){0};
+bool sc_pass_inline(sc_irfunc *f, sc_pass_ctx *c) {
+  sc_inline_options io = c->opts ? c->opts->inl : (sc_inline_options){0};
   if (io.off || !f->prog || f->func >= f->prog->nfuncs) return false;
-  inliner I = {.f = f, .profiles = o ? o->profiles : NULL, .pidx = o ? o->pidx : (sc_snapidx){0}};
+  inliner I = {.f = f, .c = c};
   I.budget = io.budget ? io.budget : SC_DEFAULT_INLINE_BUDGET;
   I.depth = io.depth ? io.depth : SC_DEFAULT_INLINE_DEPTH;
   I.max_size = io.max_size ? io.max_size : SC_DEFAULT_INLINE_MAX_SIZE;
@@ -412,7 +411,7 @@ bool sc_pass_inline(sc_irfunc *f) {
   I.cache = sc_arena_alloc(f->arena, (f->prog->nfuncs + 1) * sizeof *I.cache);
   I.insts = sc_arena_grow(f->arena, NULL, sizeof *I.insts, 0, &I.cinsts, 16);
   I.insts[I.ninsts++] = (inst){f->func, 0, 0};
-  double *count = I.profiles ? block_counts(f) : NULL;
+  double *count = c->profiles ? block_counts(f) : NULL;
   for (uint32_t b = 0; b < f->nblk; b++) {
     if (f->blk[b].dead) continue;
     for (uint32_t i = 0; i < f->blk[b].nins; i++) {
@@ -431,7 +430,7 @@ bool sc_pass_inline(sc_irfunc *f) {
     site s = I.sites[best];
     memmove(I.sites + best, I.sites + best + 1, (I.nsites - best - 1) * sizeof *I.sites);
     I.nsites--;
-    if (I.profiles && s.est <= 0) continue; /* never ran */
+    if (c->profiles && s.est <= 0) continue; /* never ran */
     changed |= try_site(&I, &s);
   }
   if (changed) sc_ir_invalidate(f);

@@ -144,7 +144,8 @@ static uint32_t licm_loop(sc_irfunc *f, uint32_t l) {
   return moved;
 }
 
-bool sc_pass_licm(sc_irfunc *f) {
+bool sc_pass_licm(sc_irfunc *f, sc_pass_ctx *ctx) {
+  (void)ctx;
   sc_ir_loops(f);
   uint32_t moved = 0;
   /* pre-order puts a loop before the loops inside it: backwards, inner first */

@@ -597,4 +597,4 @@ bool sc_lower(sc_irfunc *f, bool stress) {
   return changed;
 }
 
-bool sc_pass_lower(sc_irfunc *f) { return sc_lower(f, f->opts && f->opts->deopt_stress); }
+bool sc_pass_lower(sc_irfunc *f, sc_pass_ctx *c) { return sc_lower(f, c->opts && c->opts->deopt_stress); }

@@ -122,7 +122,7 @@ static uint32_t at_entry(sc_irfunc *f, uint32_t *pos, sc_irop op, sc_ty ty, uint
   return v;
 }
 
-bool sc_pass_osr(sc_irfunc *f) {
+bool sc_pass_osr(sc_irfunc *f, sc_pass_ctx *c) {
   if (f->osr_pc < 0) return false;
   uses u = users(f);
   uint8_t *seen = sc_arena_alloc(f->arena, f->nins + 1);
@@ -153,19 +153,18 @@ bool sc_pass_osr(sc_irfunc *f) {
       for (uint32_t v = 0; v < f->nins; v++) seen[v] = 0;
       tag = used_tag(f, &u, p, seen, work);
     }
-    const sc_pipeline_opts *o = f->opts;
-    if (tag < 0 || (o && o->osr_tags && (slot >= o->nosr_tags || o->osr_tags[slot] != tag))) continue;
-    uint32_t c = at_entry(f, &pos, IR_istag, SC_TY_BOOL, p);
-    f->ins[c].aux = tag;
-    uint32_t g = at_entry(f, &pos, IR_guard, SC_TY_VOID, c);
+    if (tag < 0 || (c->osr_tags && (slot >= c->nosr_tags || c->osr_tags[slot] != tag))) continue;
+    uint32_t t = at_entry(f, &pos, IR_istag, SC_TY_BOOL, p);
+    f->ins[t].aux = tag;
+    uint32_t g = at_entry(f, &pos, IR_guard, SC_TY_VOID, t);
     f->ins[g].aux = SC_RS_TAG;
     f->ins[g].fs = s;
     uint32_t x = at_entry(f, &pos, IR_unbox, ty_of_tag(tag), p);
     fwd[p] = at_entry(f, &pos, IR_box, SC_TY_VAL, x);
-    checks[nchecks++] = c; /* each check and then its param */
+    checks[nchecks++] = t; /* each check and then its param */
     checks[nchecks++] = x;
     checks[nchecks++] = p;
-    f->guards_emitted++;
+    c->guards_emitted++;
     changed = true;
   }
   if (!changed) return false;

@@ -6,7 +6,8 @@
 
 #include "passes/passes.h"
 
-bool sc_pass_phis(sc_irfunc *f) {
+bool sc_pass_phis(sc_irfunc *f, sc_pass_ctx *c) {
+  (void)c;
   uint32_t nfwd = f->nins + 1, *fwd = calloc(nfwd, sizeof *fwd);
   bool copies = false;
   for (uint32_t b = 0; b < f->nblk; b++) {

@@ -3,7 +3,8 @@
  * loop passes that will want one. */
 #include "passes/passes.h"
 
-bool sc_pass_preheaders(sc_irfunc *f) {
+bool sc_pass_preheaders(sc_irfunc *f, sc_pass_ctx *c) {
+  (void)c;
   sc_ir_loops(f);
   uint32_t before = f->nblk;
   for (uint32_t l = 0; l < f->nloops; l++)

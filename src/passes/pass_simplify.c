@@ -227,7 +227,8 @@ static bool merge_blocks(simp *S) {
   return changed;
 }
 
-bool sc_pass_simplify(sc_irfunc *f) {
+bool sc_pass_simplify(sc_irfunc *f, sc_pass_ctx *c) {
+  (void)c;
   uint32_t nfwd = f->nins + 1;
   simp S = {f, calloc(nfwd, sizeof(uint32_t))};
   bool any = false, changed = true;

@@ -48,7 +48,6 @@ static uint32_t guard_tag(sc_irfunc *f, uint32_t at, uint32_t x, sc_tag tag) {
   f->ins[g].args[0] = t;
   f->ins[g].aux = SC_RS_TAG;
   f->ins[g].fs = f->ins[at].fs;
-  f->guards_emitted++;
   return g;
 }
 
@@ -230,7 +229,6 @@ static void guard_that(sc_irfunc *f, uint32_t at, uint32_t c, sc_reason reason) 
   f->ins[g].args[0] = c;
   f->ins[g].aux = reason;
   f->ins[g].fs = f->ins[at].fs;
-  f->guards_emitted++;
 }
 
 static uint32_t iconst(sc_irfunc *f, uint32_t at, int64_t k) {
@@ -277,7 +275,6 @@ static void guard_in(sc_irfunc *f, uint32_t blk, uint32_t v, uint32_t c, sc_reas
   f->ins[g].args[0] = c;
   f->ins[g].aux = reason;
   f->ins[g].fs = f->ins[v].fs;
-  f->guards_emitted++;
 }
 
 /* Splits v's block before v: the code before it stays in the block, left
@@ -548,21 +545,24 @@ typedef struct arm {
   uint32_t blk; /* the block doing the access (property_chain) */
 } arm;
 
-/* The child of shape s that adds property `name`: the interpreter made it
- * when it added the field (shapes are never freed while the VM lives). */
-static const sc_shape *transition(const sc_shape *s, uint32_t name) {
-  /* the interpreter may be adding transitions meanwhile (object.c) */
-  uint32_t n = __atomic_load_n(&s->ntrans, __ATOMIC_ACQUIRE);
-  sc_shape *const *t = __atomic_load_n(&s->trans, __ATOMIC_ACQUIRE);
-  for (uint32_t k = 0; k < n; k++)
-    if (t[k]->name == name) return t[k];
-  return NULL;
+/* The child of shape s that adds property `name`, from the snapshot of
+ * the transitions the compilation was asked with (never the live shape
+ * tree, which the interpreter grows meanwhile); NULL when not there. */
+static const sc_shape *transition(const sc_pass_ctx *c, const sc_shape *s, uint32_t name) {
+  uint32_t lo = 0, hi = c->ntrans;
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    const sc_transition *t = &c->trans[mid];
+    if ((uintptr_t)t->from < (uintptr_t)s || (t->from == s && t->name < name)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < c->ntrans && c->trans[lo].from == s && c->trans[lo].name == name ? c->trans[lo].to : NULL;
 }
 
 /* The site's receiver shapes, from mono or poly feedback lifted from a live
  * VM (parsed IR has no shapes); receivers that were not objects (runtime
  * errors) have no arm. */
-static uint32_t site_arms(const sc_ins *in, arm *a) {
+static uint32_t site_arms(const sc_pass_ctx *c, const sc_ins *in, arm *a) {
   const sc_irfb *fb = in->fb;
   if (!fb || (fb->s.state != SC_FB_MONO && fb->s.state != SC_FB_POLY)) return 0;
   uint32_t n = 0;
@@ -571,7 +571,7 @@ static uint32_t site_arms(const sc_ins *in, arm *a) {
     uint32_t aux = fb->s.aux[k];
     arm x = {fb->shape[k], NULL, aux & ~SC_FB_ADDS_FIELD, 0};
     if (aux & SC_FB_ADDS_FIELD) {
-      if (in->op != IR_SetProp || !(x.to = transition(x.shape, (uint32_t)in->aux)) || x.to->nfields != x.slot + 1)
+      if (in->op != IR_SetProp || !(x.to = transition(c, x.shape, (uint32_t)in->aux)) || x.to->nfields != x.slot + 1)
         continue;
     }
     a[n++] = x;
@@ -659,10 +659,10 @@ static void property_chain(sc_irfunc *f, uint32_t v, const uint32_t *args, arm *
   }
 }
 
-static bool props(sc_irfunc *f, uint32_t v) {
+static bool props(sc_irfunc *f, const sc_pass_ctx *c, uint32_t v) {
   const sc_ins *in = &f->ins[v];
   arm a[SC_FB_MAX];
-  uint32_t n = in->fs < 0 ? 0 : site_arms(in, a);
+  uint32_t n = in->fs < 0 ? 0 : site_arms(c, in, a);
   if (!n) return false;
   uint32_t args[2] = {in->args[0], in->nargs > 1 ? in->args[1] : 0};
   guard_tag(f, v, args[0], SC_OBJECT);
@@ -774,7 +774,7 @@ static bool checkkind(sc_irfunc *f, uint32_t v) {
   return true;
 }
 
-bool sc_pass_specialize(sc_irfunc *f) {
+bool sc_pass_specialize(sc_irfunc *f, sc_pass_ctx *c) {
   bool changed = false;
   uint32_t n = f->nins; /* the instructions made here need nothing more */
   for (uint32_t v = 1; v < n; v++) {
@@ -784,13 +784,15 @@ bool sc_pass_specialize(sc_irfunc *f) {
     case IR_truthy: changed |= branch(f, v); break;
     case IR_checkkind: changed |= checkkind(f, v); break;
     case IR_IntToNumber: case IR_NumberToInt: case IR_Not: changed |= convert(f, v); break;
-    case IR_GetProp: case IR_SetProp: changed |= props(f, v); break;
+    case IR_GetProp: case IR_SetProp: changed |= props(f, c, v); break;
     case IR_GetIndex: case IR_SetIndex: case IR_ArrayLen: changed |= index_ops(f, v); break;
     case IR_CallValue: changed |= callee(f, v); break;
     default:
       if (sc_irop_bcop(in->op) >= 0) changed |= arith(f, v) || mixed(f, v) || poly_arith(f, v);
     }
   }
+  /* the guards emitted: every one is a new instruction */
+  for (uint32_t v = n; v < f->nins; v++) c->guards_emitted += f->ins[v].op == IR_guard;
   if (changed) sc_ir_compact(f);
   return changed;
 }

@@ -108,7 +108,7 @@ static bool unbox_phis(sc_irfunc *f) {
 }
 
 /* One walk of local folds; returns whether anything changed. */
-static bool fold(sc_irfunc *f) {
+static bool fold(sc_irfunc *f, sc_pass_ctx *c) {
   bool changed = false;
   /* sized before the walk: truthy of a boxed int adds a constant */
   uint32_t nfwd = f->nins + 1, *fwd = sc_arena_alloc(f->arena, nfwd * sizeof *fwd);
@@ -144,7 +144,7 @@ static bool fold(sc_irfunc *f) {
         break;
       }
       case IR_guard:
-        if (ai->op == IR_const && ai->imm == 1) in->dead = 1, changed = true, f->guards_removed++;
+        if (ai->op == IR_const && ai->imm == 1) in->dead = 1, changed = true, c->guards_removed++;
         break;
       case IR_truthy:
         if (ai->op != IR_box) break;
@@ -178,10 +178,10 @@ static bool fold(sc_irfunc *f) {
   return changed;
 }
 
-bool sc_pass_unbox(sc_irfunc *f) {
+bool sc_pass_unbox(sc_irfunc *f, sc_pass_ctx *c) {
   bool changed = unbox_phis(f);
   if (changed) sc_ir_compact(f);
-  for (int round = 0; round < 4 && fold(f); round++) changed = true;
+  for (int round = 0; round < 4 && fold(f, c); round++) changed = true;
   sc_ir_compact(f);
   return changed;
 }

@@ -9,12 +9,6 @@
 #include "shapec/vm.h"
 #include "ssa/ir.h"
 
-typedef struct sc_pass {
-  const char *name;
-  const char *help;
-  bool (*run)(sc_irfunc *f); /* returns whether it changed anything */
-} sc_pass;
-
 typedef struct sc_pipeline_opts {
   const char *print_after; /* a pass name, or NULL */
   bool print_after_all;
@@ -26,21 +20,78 @@ typedef struct sc_pipeline_opts {
   FILE *out;   /* where printing goes */
   FILE *err;   /* timing and verifier failures */
   uint32_t osr_pc; /* sc_pipeline_lift: 0, or an OSR entry at this loop header */
-  /* With osr_pc: the sc_tag of each frame slot (locals, then the operand
-   * stack) when the OSR compilation was asked for, nosr_tags of them, for
-   * the osr pass; NULL: not known */
-  const uint8_t *osr_tags;
-  uint32_t nosr_tags;
-  const sc_value *globals; /* sc_pipeline_lift: globals' values and store counts */
-  const uint8_t *gstores;  /* the globals pass may assume (NULL: none) */
-  sc_snapidx gidx;         /* which globals those hold */
-  /* inline: every function's profile (prog->nfuncs; callees are lifted
-   * with theirs), or NULL: no feedback, no speculation on call targets.
-   * Read only, never the interpreter's state: a snapshot will do. */
-  const sc_profile *profiles;
-  sc_snapidx pidx; /* which functions' profiles those are */
   sc_inline_options inl;
 } sc_pipeline_opts;
+
+/* Which indexes a compilation's snapshot (of profiles, of globals) holds:
+ * all (idx NULL: entry k is index k's), or the n in idx, ascending (entry j
+ * is index idx[j]'s). The tier manager copies only what a compilation may
+ * read, so that a request costs the same in a program of any size. */
+typedef struct sc_snapidx {
+  const uint32_t *idx;
+  uint32_t n;
+} sc_snapidx;
+
+/* The entry of index k, or -1 when the snapshot does not hold it. */
+static inline int64_t sc_snapidx_at(const sc_snapidx *s, uint32_t k) {
+  if (!s->idx) return k;
+  uint32_t lo = 0, hi = s->n;
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (s->idx[mid] < k) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < s->n && s->idx[lo] == k ? (int64_t)lo : -1;
+}
+
+/* A shape transition: adding field `name` to an object of shape `from`
+ * moves it to shape `to`. */
+typedef struct sc_transition {
+  const sc_shape *from, *to;
+  uint32_t name;
+} sc_transition;
+
+/* A compilation's context: what a pass reads besides the IR (the options
+ * and the snapshots the compilation was asked with, never the live VM's
+ * state: a compile thread reads nothing the interpreter writes) and what
+ * it reports (the assumptions the code makes, statistics). The IR
+ * (sc_irfunc) holds none of it. opts is NULL for a pass run alone:
+ * default options. */
+typedef struct sc_pass_ctx {
+  const sc_pipeline_opts *opts;
+  /* inline: the profiles of the functions it may lift (callees are lifted
+   * with theirs), pidx says whose; NULL: no feedback, no speculation on
+   * call targets */
+  const sc_profile *profiles;
+  sc_snapidx pidx;
+  /* globals: globals' values and store counts it may assume (both NULL:
+   * none), gidx says which */
+  const sc_value *gvals;
+  const uint8_t *gstores;
+  sc_snapidx gidx;
+  /* specialize: the transitions SetProps that add a field may follow,
+   * sorted by (from, name), as the shape tree had them when the
+   * compilation was asked for (sc_jit_transitions_of); a SetProp whose
+   * transition is not there stays generic */
+  const sc_transition *trans;
+  uint32_t ntrans;
+  /* osr: with an OSR entry, the sc_tag of each frame slot (locals, then
+   * the operand stack) when the compilation was asked for, nosr_tags of
+   * them; NULL: not known */
+  const uint8_t *osr_tags;
+  uint32_t nosr_tags;
+  /* reported: the globals the code assumes (globals; in f's arena) */
+  uint32_t *gdeps, ngdeps;
+  /* statistics: guards emitted (specialize, inline, osr), removed (guards,
+   * unbox), moved out of loops (hoist); call sites inlined */
+  uint32_t guards_emitted, guards_removed, guards_hoisted, inlined;
+} sc_pass_ctx;
+
+typedef struct sc_pass {
+  const char *name;
+  const char *help;
+  bool (*run)(sc_irfunc *f, sc_pass_ctx *c); /* returns whether it changed anything */
+} sc_pass;
 
 const sc_pass *sc_pass_find(const char *name);
 const sc_pass *sc_pass_list(size_t *n);
@@ -55,15 +106,16 @@ int sc_pipeline_expand(const char *pipeline, char *out, size_t outlen, char *msg
 /* Checks a pipeline; 0, or -1 with a message. `lift`, when present, must
  * come first. */
 int sc_pipeline_check(const char *pipeline, char *msg, size_t msglen);
-/* Runs the passes of the pipeline on f (a leading `lift` is skipped: the
- * function exists already). 0, or -1 when the verifier rejected the IR
- * after some pass (reported on o->err with the pass and the function). */
-int sc_pipeline_run(sc_irfunc *f, const char *pipeline, const sc_pipeline_opts *o);
+/* Runs the passes of the pipeline on f with context c (c->opts not NULL;
+ * a leading `lift` is skipped: the function exists already). 0, or -1
+ * when the verifier rejected the IR after some pass (reported on
+ * c->opts->err with the pass and the function). */
+int sc_pipeline_run(sc_irfunc *f, const char *pipeline, sc_pass_ctx *c);
 /* Lifts function `func` (timed, verified and printed like a pass when the
  * options say so), then runs the rest of the pipeline, which must start
  * with `lift`. NULL when the verifier failed. */
 sc_irfunc *sc_pipeline_lift(sc_arena *a, const sc_program *p, uint32_t func, const sc_profile *prof,
-                            const char *pipeline, const sc_pipeline_opts *o);
+                            const char *pipeline, sc_pass_ctx *c);
 /* Prints f as the pipeline options ask after pass `name` (no-op
  * otherwise); -1 when asked to check the round trip and it fails. */
 int sc_pipeline_print_after(sc_irfunc *f, const char *name, const sc_pipeline_opts *o);
@@ -105,21 +157,21 @@ bool sc_slot_known(sc_irfunc *f, uint32_t x, uint32_t slot, uint32_t b);
 int32_t sc_entry_state_from(sc_irfunc *f, uint32_t h, uint32_t p);
 
 /* The passes. */
-bool sc_pass_phis(sc_irfunc *f);
-bool sc_pass_simplify(sc_irfunc *f);
-bool sc_pass_dce(sc_irfunc *f);
-bool sc_pass_preheaders(sc_irfunc *f);
-bool sc_pass_specialize(sc_irfunc *f);
-bool sc_pass_unbox(sc_irfunc *f);
-bool sc_pass_guards(sc_irfunc *f);
-bool sc_pass_globals(sc_irfunc *f);
-bool sc_pass_hoist(sc_irfunc *f);
-bool sc_pass_inline(sc_irfunc *f);
-bool sc_pass_osr(sc_irfunc *f);
-bool sc_pass_gvn(sc_irfunc *f);
-bool sc_pass_licm(sc_irfunc *f);
+bool sc_pass_phis(sc_irfunc *f, sc_pass_ctx *c);
+bool sc_pass_simplify(sc_irfunc *f, sc_pass_ctx *c);
+bool sc_pass_dce(sc_irfunc *f, sc_pass_ctx *c);
+bool sc_pass_preheaders(sc_irfunc *f, sc_pass_ctx *c);
+bool sc_pass_specialize(sc_irfunc *f, sc_pass_ctx *c);
+bool sc_pass_unbox(sc_irfunc *f, sc_pass_ctx *c);
+bool sc_pass_guards(sc_irfunc *f, sc_pass_ctx *c);
+bool sc_pass_globals(sc_irfunc *f, sc_pass_ctx *c);
+bool sc_pass_hoist(sc_irfunc *f, sc_pass_ctx *c);
+bool sc_pass_inline(sc_irfunc *f, sc_pass_ctx *c);
+bool sc_pass_osr(sc_irfunc *f, sc_pass_ctx *c);
+bool sc_pass_gvn(sc_irfunc *f, sc_pass_ctx *c);
+bool sc_pass_licm(sc_irfunc *f, sc_pass_ctx *c);
 /* Typed SSA to LIR (pass_lower.c): what the backends translate. */
-bool sc_pass_lower(sc_irfunc *f);
+bool sc_pass_lower(sc_irfunc *f, sc_pass_ctx *c);
 /* The same, with every guard also leaving when sc_jh_stress says so
  * (--deopt-stress) when stress is set. */
 bool sc_lower(sc_irfunc *f, bool stress);

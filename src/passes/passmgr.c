@@ -7,8 +7,8 @@
 #include "passes/passes.h"
 #include "runtime/runtime.h"
 
-static bool lift_nop(sc_irfunc *f) {
-  (void)f;
+static bool lift_nop(sc_irfunc *f, sc_pass_ctx *c) {
+  (void)f, (void)c;
   return false;
 }
 
@@ -163,7 +163,8 @@ static int after(sc_irfunc *f, const char *name, double ms, const sc_pipeline_op
   return sc_pipeline_print_after(f, name, o);
 }
 
-int sc_pipeline_run(sc_irfunc *f, const char *pipeline, const sc_pipeline_opts *o) {
+int sc_pipeline_run(sc_irfunc *f, const char *pipeline, sc_pass_ctx *c) {
+  const sc_pipeline_opts *o = c->opts;
   const sc_pass *ps[MAXP];
   char msg[200];
   int n = split(pipeline, ps, msg, sizeof msg);
@@ -171,33 +172,24 @@ int sc_pipeline_run(sc_irfunc *f, const char *pipeline, const sc_pipeline_opts *
     sc_fprint_escaped(o->err, "shapec: error: %s\n", msg);
     return -1;
   }
-  f->opts = o;
   for (int i = 0; i < n; i++) {
     if (ps[i]->run == lift_nop) continue;
     double t0 = now_ms();
-    ps[i]->run(f);
-    if (after(f, ps[i]->name, now_ms() - t0, o)) {
-      f->opts = NULL;
-      return -1;
-    }
+    ps[i]->run(f, c);
+    if (after(f, ps[i]->name, now_ms() - t0, o)) return -1;
   }
-  f->opts = NULL;
   return 0;
 }
 
 sc_irfunc *sc_pipeline_lift(sc_arena *a, const sc_program *p, uint32_t func, const sc_profile *prof,
-                            const char *pipeline, const sc_pipeline_opts *o) {
+                            const char *pipeline, sc_pass_ctx *c) {
+  const sc_pipeline_opts *o = c->opts;
   double t0 = now_ms();
   sc_irfunc *f = o->osr_pc ? sc_lift_osr(a, p, func, prof, o->osr_pc) : sc_lift(a, p, func, prof);
   if (!f) {
     fprintf(o->err, "shapec: error: pc %u of %s is not a loop header\n", o->osr_pc, p->funcs[func]->name);
     return NULL;
   }
-  if (o->globals && o->gstores) {
-    f->gvals = o->globals;
-    f->gstores = o->gstores;
-    f->gidx = o->gidx;
-  }
   if (after(f, "lift", now_ms() - t0, o)) return NULL;
-  return sc_pipeline_run(f, pipeline, o) ? NULL : f;
+  return sc_pipeline_run(f, pipeline, c) ? NULL : f;
 }

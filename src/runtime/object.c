@@ -42,12 +42,20 @@ sc_shape *sc_shape_transition(sc_rt *rt, sc_shape *s, uint32_t name) {
     __atomic_store_n(&s->trans, t, __ATOMIC_RELEASE);
     s->ctrans = nc;
   }
-  /* published last: a compile thread reads the tree (specialize) while the
-   * interpreter grows it; children and arrays are complete before it sees
-   * the new count */
+  /* published last: a compile request may read the tree on another thread
+   * (sc_shape_child) while the interpreter grows it; children and arrays
+   * are complete before it sees the new count */
   s->trans[s->ntrans] = c;
   __atomic_store_n(&s->ntrans, s->ntrans + 1, __ATOMIC_RELEASE);
   return c;
+}
+
+const sc_shape *sc_shape_child(const sc_shape *s, uint32_t name) {
+  uint32_t n = __atomic_load_n(&s->ntrans, __ATOMIC_ACQUIRE);
+  sc_shape *const *t = __atomic_load_n(&s->trans, __ATOMIC_ACQUIRE);
+  for (uint32_t k = 0; k < n; k++)
+    if (t[k]->name == name) return t[k];
+  return NULL;
 }
 
 int sc_shape_lookup(const sc_shape *s, uint32_t name) {

@@ -82,6 +82,9 @@ bool sc_rt_array_push(sc_rt *rt, sc_value arr, sc_value v);
 int sc_shape_lookup(const sc_shape *s, uint32_t name); /* slot index or -1 */
 /* NULL, or false: out of memory (nothing changed) */
 sc_shape *sc_shape_transition(sc_rt *rt, sc_shape *s, uint32_t name);
+/* The child of s that adds property `name`, NULL if none yet: safe on
+ * another thread while the interpreter adds transitions. */
+const sc_shape *sc_shape_child(const sc_shape *s, uint32_t name);
 sc_object *sc_object_new(sc_rt *rt);
 bool sc_object_add_field(sc_rt *rt, sc_object *o, uint32_t name, sc_value v); /* name absent */
 /* The same when the transition is already known (ns->parent == o->shape),

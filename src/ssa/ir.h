@@ -153,27 +153,6 @@ typedef struct sc_loop {
   uint32_t *exits, nexits;     /* blocks outside the loop entered from inside */
 } sc_loop;
 
-/* Which indexes a compilation's snapshot (of profiles, of globals) holds:
- * all (idx NULL: entry k is index k's), or the n in idx, ascending (entry j
- * is index idx[j]'s). The tier manager copies only what a compilation may
- * read, so that a request costs the same in a program of any size. */
-typedef struct sc_snapidx {
-  const uint32_t *idx;
-  uint32_t n;
-} sc_snapidx;
-
-/* The entry of index k, or -1 when the snapshot does not hold it. */
-static inline int64_t sc_snapidx_at(const sc_snapidx *s, uint32_t k) {
-  if (!s->idx) return k;
-  uint32_t lo = 0, hi = s->n;
-  while (lo < hi) {
-    uint32_t mid = lo + (hi - lo) / 2;
-    if (s->idx[mid] < k) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < s->n && s->idx[lo] == k ? (int64_t)lo : -1;
-}
-
 typedef struct sc_irfunc {
   sc_arena *arena;
   const sc_program *prog;
@@ -182,18 +161,9 @@ typedef struct sc_irfunc {
   uint32_t nparams, nlocals;
   const char **local_names; /* nlocals */
   uint8_t *local_kinds;     /* nlocals sc_kind: the declared kind of each local */
-  uint64_t calls;           /* profile: calls counted by the interpreter */
-  uint32_t guards_emitted, guards_removed; /* statistics: by specialize, by guards and unbox */
-  /* Speculation on globals (pass globals): a snapshot of their values and
-   * store counts (SC_GLOBAL_* of the runtime; NULL: none), and the globals
-   * whose values the code assumes. */
-  const sc_value *gvals;
-  const uint8_t *gstores;
-  sc_snapidx gidx;          /* which globals gvals/gstores hold */
-  uint32_t *gdeps, ngdeps;
-  uint32_t guards_hoisted;  /* statistics: guards moved out of loops (hoist) */
-  uint32_t inlined;         /* statistics: call sites inlined */
-  const struct sc_pipeline_opts *opts; /* of the pipeline running on f (passes.h), or NULL */
+  uint64_t calls;           /* profile: calls counted by the interpreter; part of
+                               the IR as feedback is (text `!calls N`): inline
+                               scales a callee's counts by it */
   int32_t osr_pc;           /* -1; else an OSR compilation entered at this loop
                                header pc: `param k` is frame slot k (locals,
                                then the operand stack), text `osr @PC` */

@@ -109,9 +109,9 @@ int main(int argc, char **argv) {
     sc_arena a;
     sc_arena_init(&a);
     sc_pipeline_opts po = {.out = stderr, .err = stderr};
-    sc_irfunc *f = sc_pipeline_lift(&a, p, work, NULL, SC_DEFAULT_PIPELINE, &po);
+    sc_irfunc *f = sc_pipeline_lift(&a, p, work, NULL, SC_DEFAULT_PIPELINE, &(sc_pass_ctx){.opts = &po});
     void *code = NULL;
-    if (f) sc_pass_lower(f);
+    if (f) sc_lower(f, false);
     sc_native_fn fn = f ? be->compile(ctx, f, NULL, NULL, &code, err, sizeof err) : NULL;
     sc_arena_drop(&a);
     if (!fn) {

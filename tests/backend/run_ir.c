@@ -70,7 +70,7 @@ int main(int argc, char **argv) {
       sc_diags_print(&vd, stderr);
       return 2;
     }
-    sc_pass_lower(fs[i]); /* the backends translate LIR */
+    sc_lower(fs[i], false); /* the backends translate LIR */
     if (sc_ir_verify(fs[i], &vd)) {
       sc_diags_print(&vd, stderr);
       return 2;

@@ -77,7 +77,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
     if (!sc_ir_roundtrips(f, stderr)) fail("print -> parse -> print changed the text", data, size, NULL);
     sc_pipeline_opts o = {.out = devnull, .err = stderr, .verify = true};
-    if (sc_pipeline_run(f, pipeline, &o)) {
+    if (sc_pipeline_run(f, pipeline, &(sc_pass_ctx){.opts = &o})) {
       fprintf(stderr, "pipeline: %s\n", pipeline);
       fail("the IR verifier rejected the result of a pass", data, size, NULL);
     }

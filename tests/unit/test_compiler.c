@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jit/driver.h"
 #include "runtime/vm_internal.h"
 #include "shapec/compiler.h"
 #include "shapec/shapec.h"
@@ -191,4 +192,47 @@ Test(compiler, malformed_requests_are_refused_with_a_reason) {
   free(slots);
   free(profs);
   sc_compiler_free(x.c);
+}
+
+/* specialize follows only the shape transitions its compilation was given
+ * (snapshotted when it was asked for), never the VM's shape tree: without
+ * them the SetProps that added fields stay generic. */
+Test(compiler, shape_transitions_come_from_the_snapshot) {
+  static const char *src = "func make(a) {\n    local o\n    NewObject\n    StoreLocal o\n"
+                           "    LoadLocal o\n    LoadLocal a\n    SetProp x\n"
+                           "    LoadLocal o\n    LoadLocal a\n    SetProp y\n    LoadLocal o\n    ReturnValue\n}\n"
+                           "func main() {\n    PushConst 1\n    Call make 1\n    Pop\n    Return\n}\n";
+  sc_runtime_init();
+  sc_diags d = {.filename = "t.sasm"};
+  sc_program *p = sc_assemble("t.sasm", src, strlen(src), &d);
+  cr_assert(p && d.n == 0);
+  sc_vm_options vo = {.profile = 1, .jit = SC_JIT_OFF};
+  sc_vm *vm = sc_vm_new(p, &vo);
+  cr_assert_eq(sc_vm_run_main(vm), 0);
+  uint32_t make = (uint32_t)sc_func_find(p, "make");
+  const sc_profile *prof = sc_vm_profile(vm, make);
+  sc_transition *trans = NULL;
+  uint32_t ntrans = 0;
+  sc_jit_transitions_of(p->funcs[make], prof, &trans, &ntrans);
+  sc_jit_transitions_of(p->funcs[make], prof, &trans, &ntrans); /* twice: sorting keeps each once */
+  sc_jit_transitions_sort(trans, &ntrans);
+  cr_assert_eq(ntrans, 2);
+  sc_pipeline_opts o = {.verify = true, .out = stderr, .err = stderr};
+  for (int with = 0; with < 2; with++) {
+    sc_arena a;
+    sc_arena_init(&a);
+    sc_pass_ctx c = {.opts = &o, .trans = with ? trans : NULL, .ntrans = with ? ntrans : 0};
+    sc_irfunc *f = sc_pipeline_lift(&a, p, make, prof, "lift,specialize,dce", &c);
+    cr_assert(f);
+    uint32_t adds = 0, generic = 0;
+    for (uint32_t i = 1; i < f->nins; i++) {
+      adds += !f->ins[i].dead && f->ins[i].op == IR_addslot;
+      generic += !f->ins[i].dead && f->ins[i].op == IR_SetProp;
+    }
+    cr_assert_eq(adds, with ? 2u : 0u, "with the transitions: %d", with);
+    cr_assert_eq(generic, with ? 0u : 2u, "with the transitions: %d", with);
+    sc_arena_drop(&a);
+  }
+  free(trans);
+  sc_vm_free(vm);
 }

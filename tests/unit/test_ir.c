@@ -449,7 +449,7 @@ Test(ir, builder_and_forwarding) {
   sc_ir_forward(f, fwd, f->nins);
   free(fwd);
   cr_assert_eq(f->ins[ret].args[0], a);
-  cr_assert(sc_pass_phis(f) || true);
+  cr_assert(sc_pass_phis(f, &(sc_pass_ctx){0}) || true);
   cr_assert_eq(sc_ir_succs(f, b0, (uint32_t[2]){0}), 1);
 }
 
@@ -463,7 +463,7 @@ static int lift_file(const char *path) {
   for (uint32_t i = 0; i < p->nfuncs; i++) {
     sc_arena a;
     sc_arena_init(&a);
-    sc_irfunc *f = sc_pipeline_lift(&a, p, i, NULL, "lift,phis,simplify,dce,preheaders,phis", &o);
+    sc_irfunc *f = sc_pipeline_lift(&a, p, i, NULL, "lift,phis,simplify,dce,preheaders,phis", &(sc_pass_ctx){.opts = &o});
     cr_assert_not_null(f, "%s: %s", path, p->funcs[i]->name);
     cr_assert(sc_ir_roundtrips(f, stderr), "%s: %s", path, p->funcs[i]->name);
     /* no phi is trivial after lifting and cleanup */
@@ -525,7 +525,7 @@ Test(ir, verifier_failure_names_the_pass) {
   size_t n;
   FILE *m = open_memstream(&out, &n);
   sc_pipeline_opts o = {.verify = true, .out = m, .err = m};
-  cr_assert_eq(sc_pipeline_run(f, "phis,dce", &o), -1);
+  cr_assert_eq(sc_pipeline_run(f, "phis,dce", &(sc_pass_ctx){.opts = &o}), -1);
   fclose(m);
   HAS(out, "shapec: error: the IR verifier failed after pass 'phis' on function 'f':\n");
   HAS(out, "Print in b2 uses v3, which does not dominate it");
@@ -539,7 +539,7 @@ Test(ir, verifier_failure_names_the_pass) {
 Test(ir, copy_cycle_terminates) {
   sc_irfunc *f = parse("func f() {\nb0:\n    v1 = val null\n    ret v1\n"
                        "b1:\n    v2 = val copy v3\n    v3 = val copy v2\n    Print v3\n    jmp b1\n}\n");
-  cr_assert(sc_pass_phis(f));
+  cr_assert(sc_pass_phis(f, &(sc_pass_ctx){0}));
   verifies(f);
 }
 
@@ -549,7 +549,7 @@ Test(ir, print_after_and_time_passes) {
   size_t n, ne;
   FILE *m = open_memstream(&out, &n), *e = open_memstream(&err, &ne);
   sc_pipeline_opts o = {.print_after = "simplify", .time_passes = true, .verify = true, .out = m, .err = e};
-  cr_assert_eq(sc_pipeline_run(f, "phis,simplify,dce", &o), 0);
+  cr_assert_eq(sc_pipeline_run(f, "phis,simplify,dce", &(sc_pass_ctx){.opts = &o}), 0);
   fclose(m);
   fclose(e);
   cr_assert_str_eq(out, "; after simplify\nfunc f(c) {\nb0:\n    v1 = val param 0\n    ret v1\n}\n");
@@ -598,7 +598,7 @@ Test(ir, many_locals_many_blocks, .timeout = 60) {
   cr_assert_gt((uint64_t)f->nblk * (NLOC + m->max_stack), 1u << 23, "the hash map is what this tests");
   verifies(f);
   sc_pipeline_opts o = {.verify = true, .out = stdout, .err = stderr};
-  cr_assert_eq(sc_pipeline_run(f, "phis,simplify,dce", &o), 0);
+  cr_assert_eq(sc_pipeline_run(f, "phis,simplify,dce", &(sc_pass_ctx){.opts = &o}), 0);
 }
 
 /* The parser's string literals must survive collections while the rest of
