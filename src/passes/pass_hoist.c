@@ -72,28 +72,12 @@ static bool safe_at(sc_irfunc *f, const hoist *H, uint32_t v, uint32_t p) {
   return true;
 }
 
-static void remove_from_block(sc_irfunc *f, uint32_t v) {
-  sc_blk *bl = &f->blk[f->ins[v].blk];
-  uint32_t j = 0;
-  for (uint32_t i = 0; i < bl->nins; i++)
-    if (bl->ins[i] != v) bl->ins[j++] = bl->ins[i];
-  bl->nins = j;
-}
-
 /* Moves v (and the loop code it needs, first) to the end of p, before its
  * terminator. */
 static void move(sc_irfunc *f, const hoist *H, uint32_t v, uint32_t p) {
   if (!in_loop(H, v)) return;
   for (uint32_t k = 0; k < f->ins[v].nargs; k++) move(f, H, f->ins[v].args[k], p);
-  remove_from_block(f, v);
-  sc_blk *pb = &f->blk[p];
-  size_t c = pb->cins;
-  pb->ins = sc_arena_grow(f->arena, pb->ins, sizeof *pb->ins, pb->nins, &c, (size_t)pb->nins + 1);
-  pb->cins = (uint32_t)c;
-  pb->ins[pb->nins] = pb->ins[pb->nins - 1]; /* the terminator */
-  pb->ins[pb->nins - 1] = v;
-  pb->nins++;
-  f->ins[v].blk = p;
+  sc_ir_move_to_end(f, v, p);
 }
 
 static bool every_iteration(const sc_irfunc *f, const sc_loop *L, uint32_t b) {

@@ -62,26 +62,6 @@ static bool movable(sc_irfunc *f, uint32_t l, uint32_t v, unsigned writes, int32
   return leaves_to_interpreter(in->op) && f->blk[L->header].entry_fs >= 0 && every_iteration(f, L, in->blk);
 }
 
-static void remove_from_block(sc_irfunc *f, uint32_t v) {
-  sc_blk *bl = &f->blk[f->ins[v].blk];
-  uint32_t j = 0;
-  for (uint32_t i = 0; i < bl->nins; i++)
-    if (bl->ins[i] != v) bl->ins[j++] = bl->ins[i];
-  bl->nins = j;
-}
-
-/* Puts v at the end of p, before its terminator. */
-static void append(sc_irfunc *f, uint32_t v, uint32_t p) {
-  sc_blk *pb = &f->blk[p];
-  size_t c = pb->cins;
-  pb->ins = sc_arena_grow(f->arena, pb->ins, sizeof *pb->ins, pb->nins, &c, (size_t)pb->nins + 1);
-  pb->cins = (uint32_t)c;
-  pb->ins[pb->nins] = pb->ins[pb->nins - 1]; /* the terminator */
-  pb->ins[pb->nins - 1] = v;
-  pb->nins++;
-  f->ins[v].blk = p;
-}
-
 /* Moves v to the end of p; constants of the loop it uses are copied there
  * (the loop keeps its own: a constant computed early would stay live
  * through the loop for the loop's other uses). */
@@ -95,8 +75,7 @@ static void move(sc_irfunc *f, uint32_t l, uint32_t v, uint32_t p) {
     f->ins[c].pc = f->ins[a].pc;
     f->ins[v].args[k] = c;
   }
-  remove_from_block(f, v);
-  append(f, v, p);
+  sc_ir_move_to_end(f, v, p);
 }
 
 /* Moves what can move out of loop l, in reverse post-order (a definition

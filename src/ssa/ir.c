@@ -248,6 +248,20 @@ uint32_t sc_ir_split_block(sc_irfunc *f, uint32_t b, uint32_t at) {
   return nb;
 }
 
+void sc_ir_move_to_end(sc_irfunc *f, uint32_t v, uint32_t p) {
+  sc_blk *bl = &f->blk[f->ins[v].blk];
+  uint32_t j = 0;
+  for (uint32_t i = 0; i < bl->nins; i++)
+    if (bl->ins[i] != v) bl->ins[j++] = bl->ins[i];
+  bl->nins = j;
+  sc_blk *pb = &f->blk[p];
+  pb->ins = grow32(f->arena, pb->ins, sizeof *pb->ins, pb->nins, &pb->cins, (size_t)pb->nins + 1);
+  pb->ins[pb->nins] = pb->ins[pb->nins - 1]; /* the terminator */
+  pb->ins[pb->nins - 1] = v;
+  pb->nins++;
+  f->ins[v].blk = p;
+}
+
 void sc_ir_invalidate(sc_irfunc *f) {
   f->rpo = f->rpo_index = NULL;
   f->nrpo = 0;
