@@ -170,6 +170,7 @@ typedef struct lw {
   MIR_reg_t *pay, *tag;  /* per value, 0 until first used: payload (or the scalar) and tag */
   MIR_label_t *lab;      /* per block */
   uint8_t *fused;        /* per value: an icmp/istag its block's br evaluates (compare and branch) */
+  MIR_label_t first_cold; /* where the cold blocks start (dumps say so), or NULL */
   uint32_t ntmp;
   bool failed;
   FILE *logf; /* with a length asked for: MIR's generator log, into log */
@@ -753,6 +754,7 @@ static void lower_func(lw *w, const char *name) {
   for (; k < f->nrpo && !w->failed; k++) {
     uint32_t b = order[k], next = k + 1 < f->nrpo ? order[k + 1] : UINT32_MAX;
     const sc_blk *bl = &f->blk[b];
+    if (bl->cold && !w->first_cold) w->first_cold = w->lab[b];
     emit(w, w->lab[b]);
     for (uint32_t i = 0; i + 1 < bl->nins && !w->failed; i++) lower_ins(w, bl->ins[i]);
     lower_term(w, b, bl->ins[bl->nins - 1], next);
@@ -821,7 +823,13 @@ static sc_native_fn compile(void *ctx, sc_irfunc *f, FILE *dump, size_t *len, vo
     compiling = NULL;
     return NULL;
   }
-  if (dump) MIR_output_module(u->m, dump, mod);
+  if (dump) {
+    MIR_output_module(u->m, dump, mod);
+    if (w->first_cold) { /* a comment for readers (and tests/backend/layout.sh) */
+      fputs("# cold blocks from ", dump);
+      MIR_output_insn(u->m, dump, w->first_cold, w->F, TRUE);
+    }
+  }
   MIR_load_module(u->m, mod);
   if (len && (w->logf = open_memstream(&w->log, &w->loglen))) {
     MIR_gen_set_debug_level(u->m, 0);
