@@ -402,7 +402,8 @@ static void lower_ins(lw *w, uint32_t v) {
   case IR_argbuf: { /* its own slot, live in its block: stack colouring shares them */
     LLVMBasicBlockRef here = LLVMGetInsertBlock(B);
     LLVMPositionBuilderBefore(B, LLVMGetBasicBlockTerminator(w->entry));
-    LLVMValueRef buf = LLVMBuildAlloca(B, LLVMArrayType(w->i8, (unsigned)(in->aux > 0 ? in->aux : 1)), "buf");
+    /* i64s: helpers read sc_values there, 8-byte aligned */
+    LLVMValueRef buf = LLVMBuildAlloca(B, LLVMArrayType(w->i64, (unsigned)(in->aux > 8 ? (in->aux + 7) / 8 : 1)), "buf");
     LLVMPositionBuilderAtEnd(B, here);
     w->pay[v] = LLVMBuildPointerCast(B, buf, w->p8, "");
     life(w, 0, v);

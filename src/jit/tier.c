@@ -1044,7 +1044,7 @@ static void gather(sc_vm *vm, stats *st) {
   }
   pthread_mutex_unlock(&j->mu);
   st->run_ms = (now() - j->t_start) * 1e3;
-  qsort(j->sites, j->nsites, sizeof *j->sites, cmp_site);
+  if (j->nsites) qsort(j->sites, j->nsites, sizeof *j->sites, cmp_site); /* sites may be NULL */
 }
 
 /* --stats=json: one object (docs/json.md). */
