@@ -399,7 +399,11 @@ static void lower_ins(lw *w, uint32_t v) {
   case IR_retst: LLVMBuildRet(B, LLVMBuildTrunc(B, PP(w, a[0]), w->i32, "")); return;
   case IR_vm: w->pay[v] = w->vm; return;
   case IR_outslot: w->pay[v] = w->out; return;
-  case IR_argbuf: { /* its own slot, live in its block: stack colouring shares them */
+  case IR_argbuf: {
+    /* its own slot, live in its block: one buffer shared by a large
+     * function's hundreds of exits would have thousands of users, which
+     * makes InstCombine quadratic; the lifetime markers let stack colouring
+     * give them all one slot */
     LLVMBasicBlockRef here = LLVMGetInsertBlock(B);
     LLVMPositionBuilderBefore(B, LLVMGetBasicBlockTerminator(w->entry));
     /* i64s: helpers read sc_values there, 8-byte aligned */

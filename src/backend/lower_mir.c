@@ -707,11 +707,8 @@ static void alias_regs(lw *w) {
  * evaluated by that br. */
 static void fuse_compares(lw *w) {
   const sc_irfunc *f = w->f;
-  uint32_t *uses = sc_arena_alloc(f->arena, f->nins * sizeof *uses);
+  const uint32_t *uses = sc_ir_arg_uses(w->f);
   w->fused = sc_arena_alloc(f->arena, f->nins);
-  for (uint32_t i = 1; i < f->nins; i++)
-    if (!f->ins[i].dead)
-      for (uint32_t k = 0; k < f->ins[i].nargs; k++) uses[f->ins[i].args[k]]++;
   for (uint32_t k = 0; k < f->nrpo; k++) {
     const sc_blk *bl = &f->blk[f->rpo[k]];
     const sc_ins *t = bl->nins ? &f->ins[bl->ins[bl->nins - 1]] : NULL;

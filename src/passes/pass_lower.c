@@ -112,27 +112,28 @@ static void term(lc *c, uint32_t b, sc_irop op, uint32_t cond, uint32_t s0, uint
   }
 }
 
+/* The tag of a typed value boxed. */
+static const uint8_t boxed_tag[SC_NTY] = {[SC_TY_I64] = SC_INT, [SC_TY_F64] = SC_FLOAT, [SC_TY_BOOL] = SC_BOOL};
+
 /* [p + off] = x boxed: the interpreter's value of x (0: null). A constant
  * is written as one (its own definition may then go: exits are cold). */
 static void st_boxed(lc *c, uint32_t p, uint32_t off, uint32_t x) {
   uint32_t vp = off + sc_layout_info.value_payload;
   const sc_ins *k = x ? &c->f->ins[fwd(c, x)] : NULL;
-  if (k && (k->op == IR_const || k->op == IR_null || k->op == IR_func)) {
-    static const uint8_t tag_of[SC_NTY] = {[SC_TY_I64] = SC_INT, [SC_TY_F64] = SC_FLOAT, [SC_TY_BOOL] = SC_BOOL};
-    int64_t t = tag_of[k->ty], y = k->ty == SC_TY_BOOL ? k->imm != 0 : k->imm;
+  sc_ty ty = k ? (sc_ty)k->ty : SC_TY_VOID;
+  if (k && (k->op == IR_const || k->op == IR_null || k->op == IR_func) && ty != SC_TY_PTR) {
+    int64_t t = boxed_tag[ty], y = ty == SC_TY_BOOL ? k->imm != 0 : k->imm;
     if (k->op == IR_null) t = SC_NULL, y = 0;
     else if (k->op == IR_func) t = SC_FUNC;
-    else if (k->ty == SC_TY_VAL) t = c->f->prog->consts[k->imm].tag, y = c->f->prog->consts[k->imm].i;
-    if (k->ty == SC_TY_VAL || k->ty == SC_TY_I64 || k->ty == SC_TY_F64 || k->ty == SC_TY_BOOL) {
-      st(c, p, off, iconst(c, t));
-      st(c, p, vp, iconst(c, y));
-      return;
-    }
+    else if (ty == SC_TY_VAL) t = c->f->prog->consts[k->imm].tag, y = c->f->prog->consts[k->imm].i;
+    st(c, p, off, iconst(c, t));
+    st(c, p, vp, iconst(c, y));
+    return;
   }
-  switch (x ? c->f->ins[fwd(c, x)].ty : SC_TY_VOID) {
+  switch (ty) {
   case SC_TY_VAL: st_val(c, p, off, x); return;
   case SC_TY_I64: case SC_TY_F64: /* the payload is the raw value */
-    st(c, p, off, iconst(c, c->f->ins[fwd(c, x)].ty == SC_TY_I64 ? SC_INT : SC_FLOAT));
+    st(c, p, off, iconst(c, boxed_tag[ty]));
     st(c, p, vp, x);
     return;
   case SC_TY_BOOL: st_val(c, p, off, emit(c, IR_box, SC_TY_VAL, 0, x, 0)); return;
@@ -557,10 +558,7 @@ static bool stack_check(lc *c) {
 /* Constants nothing uses any more (a frame state's, now written by the
  * exits themselves) go: backends would materialize them where they were. */
 static void drop_unused_consts(sc_irfunc *f) {
-  uint8_t *used = sc_arena_alloc(f->arena, f->nins);
-  for (uint32_t i = 1; i < f->nins; i++)
-    if (!f->ins[i].dead)
-      for (uint32_t k = 0; k < f->ins[i].nargs; k++) used[f->ins[i].args[k]] = 1;
+  const uint32_t *used = sc_ir_arg_uses(f);
   for (uint32_t i = 1; i < f->nins; i++) {
     sc_ins *in = &f->ins[i];
     if (!in->dead && !used[i] && (in->op == IR_const || in->op == IR_null || in->op == IR_func)) in->dead = 1;

@@ -248,6 +248,14 @@ uint32_t sc_ir_split_block(sc_irfunc *f, uint32_t b, uint32_t at) {
   return nb;
 }
 
+uint32_t *sc_ir_arg_uses(sc_irfunc *f) {
+  uint32_t *uses = sc_arena_alloc(f->arena, f->nins * sizeof *uses);
+  for (uint32_t i = 1; i < f->nins; i++)
+    if (!f->ins[i].dead)
+      for (uint32_t k = 0; k < f->ins[i].nargs; k++) uses[f->ins[i].args[k]]++;
+  return uses;
+}
+
 void sc_ir_move_to_end(sc_irfunc *f, uint32_t v, uint32_t p) {
   sc_blk *bl = &f->blk[f->ins[v].blk];
   uint32_t j = 0;

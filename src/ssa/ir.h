@@ -261,6 +261,9 @@ static inline bool sc_ir_has_phis(const sc_irfunc *f, uint32_t b) {
  * phis) to a new block, which takes over b's successors; b is left without
  * a terminator for the caller to add. Returns the new block. */
 uint32_t sc_ir_split_block(sc_irfunc *f, uint32_t b, uint32_t at);
+/* The number of times each value is an operand of a live instruction
+ * (frame states not counted), nins entries in f's arena. */
+uint32_t *sc_ir_arg_uses(sc_irfunc *f);
 /* Moves instruction v from its block to the end of block p, before p's
  * terminator (code motion: hoist, licm). */
 void sc_ir_move_to_end(sc_irfunc *f, uint32_t v, uint32_t p);
