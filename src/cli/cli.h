@@ -6,10 +6,11 @@
 #include "shapec/bytecode.h"
 #include "shapec/vm.h"
 
-/* `shapec --emit=ssa|dot|mir|llvm FILE`. p has passed sc_verify. Writes to
- * stdout, errors to stderr as `shapec: error: ...`; returns the process
- * exit status. */
-int sc_cli_emit_ir(const sc_cli_opts *o, sc_program *p);
+/* `shapec --emit=ssa|dot|mir|llvm|asm|html FILE`. p has passed sc_verify;
+ * src[0..srclen) is the text it was assembled from (html links to it).
+ * Writes to stdout, errors to stderr as `shapec: error: ...`; returns the
+ * process exit status. */
+int sc_cli_emit_ir(const sc_cli_opts *o, sc_program *p, const char *src, size_t srclen);
 
 /* `shapec opt FILE.ssa [options]`: runs passes on IR text (as LLVM's opt). */
 int sc_cli_opt(const sc_cli_opts *o);

@@ -10,15 +10,16 @@
 #include "runtime/runtime.h"
 #include "shapec/shapec.h"
 
-/* Assembled and verified program, or NULL with diagnostics printed. */
-static sc_program *load(const char *path) {
-  size_t len;
-  char *src = sc_cli_read(path, &len);
+/* Assembled and verified program, or NULL with diagnostics printed; its
+ * source text into *text (*len bytes, free it) when text is not NULL. */
+static sc_program *load(const char *path, char **text, size_t *len) {
+  char *src = sc_cli_read(path, len);
   if (!src) return NULL;
   path = sc_cli_input_name(path);
   sc_diags d = {.filename = path};
-  sc_program *p = sc_assemble(path, src, len, &d);
-  free(src);
+  sc_program *p = sc_assemble(path, src, *len, &d);
+  if (text) *text = src;
+  else free(src);
   if (p && d.n == 0 && sc_verify(p, &d) == 0 && d.n == 0) return p;
   if (d.n == 0) sc_diag_add(&d, 0, 0, "program is not valid");
   sc_diags_print(&d, stderr);
@@ -78,14 +79,23 @@ static int command(int argc, char **argv) {
       return SC_EXIT_BAD_PROGRAM;
     }
   }
-  sc_program *p = load(o.file);
-  if (!p) return SC_EXIT_BAD_PROGRAM;
+  char *src = NULL;
+  size_t srclen = 0;
+  sc_program *p = load(o.file, o.cmd == SC_CMD_EMIT_HTML ? &src : NULL, &srclen);
+  if (!p) {
+    free(src);
+    return SC_EXIT_BAD_PROGRAM;
+  }
   if (o.cmd == SC_CMD_CHECK) return 0;
   if (o.cmd == SC_CMD_EMIT_BYTECODE) {
     sc_disassemble(p, stdout);
     return 0;
   }
-  if (o.cmd == SC_CMD_EMIT_IR || o.cmd == SC_CMD_EMIT_ASM) return sc_cli_emit_ir(&o, p);
+  if (o.cmd == SC_CMD_EMIT_IR || o.cmd == SC_CMD_EMIT_ASM || o.cmd == SC_CMD_EMIT_HTML) {
+    st = sc_cli_emit_ir(&o, p, src, srclen);
+    free(src);
+    return st;
+  }
 
   /* tiering is the default where a backend is built; a run that is asked
    * for the interpreter's whole profile (or for none) stays interpreted */
