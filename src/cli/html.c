@@ -59,14 +59,14 @@ static const char style[] =
     ".ir .l{display:block;padding-left:4px;border-left:3px solid transparent}"
     ".ir .l.d1{border-left-color:#54aeff}.ir .l.d2{border-left-color:#0969da}.ir .l.d3{border-left-color:#0a3069}"
     ".ir .add{background:#dafbe1}.ir .del{background:#ffebe9;color:#82071e;text-decoration:line-through}"
-    "body.hide-del .ir .del{display:none}"
+    "body.hide-del .ir .del{display:none}.asm span,.src .sl{display:block;min-height:1.35em}"
     ".ir .blk{font-weight:bold}.ir .hdr{background:#ddf4ff}.ir .hdr::after{content:'  \\27f3 loop header';color:#0969da}"
-    ".ir .st{color:#6e7781}.ir .deopt .m{color:#bc4c00}.ir .guard{color:#9a6700;font-weight:bold}"
+    ".ir .st{color:#6e7781}.ir .deopt .m::before{content:'\\25c6';color:#bc4c00}.ir .guard{color:#9a6700;font-weight:bold}"
     ".ir .m{display:inline-block;width:1.2em}.ir a.pc{display:inline-block;width:3.5em;color:#0969da;text-decoration:none}"
-    ".ir a.pc:hover{text-decoration:underline}.ir .nopc{display:inline-block;width:3.5em}"
+    ".ir a.pc::before{content:attr(data-l)}.ir a.pc:hover{text-decoration:underline}.ir .nopc{display:inline-block;width:3.5em}"
     ".cfg{overflow:auto;max-height:720px;border-left:1px solid #d0d7de;padding-left:6px}.cfg svg{max-width:100%;height:auto}"
     ".note{color:#9a6700;font-style:italic}"
-    ".src .sl{display:block}.src .ln{display:inline-block;width:3em;color:#6e7781;text-align:right;margin-right:1em}"
+    ".src .ln{display:inline-block;width:3em;color:#6e7781;text-align:right;margin-right:1em}"
     ".src .sl:target{background:#fff8c5}.asm .h{font-weight:bold;color:#0969da}"
     "nav table{border-collapse:collapse;font-size:12px}nav td,nav th{border:1px solid #d0d7de;padding:1px 5px;text-align:left}"
     "nav a{text-decoration:none}nav td.changed{background:#dafbe1}nav td.same{color:#8c959f}"
@@ -300,7 +300,9 @@ typedef struct loopinfo {
   uint8_t *header;
 } loopinfo;
 
-/* One line of the IR text, marked up; ctx is the function whose bytecode
+/* One line of the IR text, marked up (the text content of the line is
+ * the printer's line: the gutter, a link to the source line and a mark,
+ * is drawn by CSS); ctx is the function whose bytecode
  * the block's code came from so far (inlined code: the callee's, from its
  * frame states), fsfunc the function of each frame state printed. */
 static void ir_line(sc_html *h, sc_irfunc *f, const sc_line *l, const char *cls, const loopinfo *li, int32_t *block,
@@ -370,11 +372,11 @@ static void ir_line(sc_html *h, sc_irfunc *f, const sc_line *l, const char *cls,
   if (line) {
     fprintf(out, "<a class=\"pc\" href=\"#L%u\" title=\"", line);
     escs(out, h->p->funcs[fi]->name);
-    fprintf(out, " pc %ld: line %u of the source\">:%u</a>", pc, line, line);
+    fprintf(out, " pc %ld: line %u of the source\" data-l=\":%u\"></a>", pc, line, line);
   } else fputs("<span class=\"nopc\"></span>", out);
-  fputs(deopt ? "<span class=\"m\">&#9670;</span>" : "<span class=\"m\"></span>", out);
+  fputs("<span class=\"m\"></span>", out);
   esc(out, l->s, l->len);
-  fputs("</span>\n", out);
+  fputs("</span>", out);
 }
 
 void sc_html_stage(void *arg, sc_irfunc *f, const char *pass) {
@@ -428,7 +430,7 @@ void sc_html_stage(void *arg, sc_irfunc *f, const char *pass) {
       if (o->kind == SC_DIFF_DEL) { /* its markup: none (the text only) */
         fputs("<span class=\"l del\"><span class=\"nopc\"></span><span class=\"m\"></span>", out);
         esc(out, a[o->a].s, a[o->a].len);
-        fputs("</span>\n", out);
+        fputs("</span>", out);
       } else {
         ir_line(h, f, &b[o->b], o->kind == SC_DIFF_ADD && !first ? " add" : "", &li, &block, &ctx, fsfunc);
       }
@@ -462,7 +464,7 @@ static void source(sc_html *h) {
   for (uint32_t k = 0; v && k < n; k++) {
     fprintf(out, "<span class=\"sl\" id=\"L%u\"><span class=\"ln\">%u</span>", k + 1, k + 1);
     esc(out, v[k].s, v[k].len);
-    fputs("</span>\n", out);
+    fputs("</span>", out);
   }
   free(v);
   fputs("</pre></section>\n", out);
@@ -487,7 +489,7 @@ void sc_html_code(sc_html *h, const char *title, const char *text, size_t len, c
     bool head = v[k].len > 7 && !memcmp(v[k].s, "; func ", 7);
     fputs(head ? "<span class=\"h\">" : "<span>", out);
     esc(out, v[k].s, v[k].len);
-    fputs("</span>\n", out);
+    fputs("</span>", out);
   }
   free(v);
   fputs("</pre></section>\n", out);
