@@ -35,6 +35,9 @@ EXTRA_DIST += tests/cli/asm.sh
 # The pass viewer (--emit=html), loaded in headless Chromium when installed.
 TESTS += tests/cli/html.sh
 EXTRA_DIST += tests/cli/html.sh
+# The progress line of long compilations on a terminal (a pty from script).
+TESTS += tests/cli/progress.sh
+EXTRA_DIST += tests/cli/progress.sh
 # What CI and the README use besides the tests.
 EXTRA_DIST += examples/fib.sasm tests/valgrind.sh tests/valgrind.supp tests/dist.sh
 # Background compilation under load (and, in a --enable-tsan build, races).

@@ -27,6 +27,18 @@ char *sc_cli_read(const char *path, size_t *len);
 /* path as diagnostics name it (<stdin> for -). */
 const char *sc_cli_input_name(const char *path);
 
+/* The progress line on a terminal (progress.c): init says whether err is
+ * one (else sc_cli_show_progress does nothing); sc_cli_show_progress is an
+ * sc_vm_options.progress callback, its argument the sc_cli_progress. */
+typedef struct sc_cli_progress {
+  FILE *err;       /* NULL: not a terminal */
+  double start;    /* when the work began */
+  double after;    /* seconds before the line shows */
+  int width;       /* of the line drawn, 0 if none */
+} sc_cli_progress;
+bool sc_cli_progress_init(sc_cli_progress *p, FILE *err);
+void sc_cli_show_progress(void *arg, uint32_t done, uint32_t total, int end);
+
 /* On SIGINT and SIGTERM, flush stdout before the signal ends the process
  * (signals.c). Call first in main, before any thread starts. */
 void sc_cli_flush_on_signals(void);

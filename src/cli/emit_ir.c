@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/html.h"
@@ -174,11 +175,19 @@ static int emit_native(const char *what, const char *backend, sc_program *p, int
   if (!vm) return 2;
   if (!sc_jit_init(vm)) return 3;
   int status = 0;
+  /* a progress line on a terminal when compiling every function takes
+   * long; not when the code itself goes to that terminal */
+  sc_cli_progress prog = {0};
+  int ofd = fileno(out);
+  if (fi < 0 && (ofd < 0 || !isatty(ofd))) sc_cli_progress_init(&prog, stderr);
   for (uint32_t i = 0; i < p->nfuncs && !status; i++) {
     if (fi >= 0 && i != (uint32_t)fi) continue;
+    sc_cli_show_progress(&prog, i, p->nfuncs, 0);
     sc_jit_inspect q = {.osr_pc = e->o.osr_pc, .spec = e->from_run, .pipeline = e->pipeline,
                         .dump = disasm ? NULL : out, .want_len = disasm};
-    if (!sc_jit_compile_inspect(vm, i, &q, err, sizeof err)) {
+    bool compiled = sc_jit_compile_inspect(vm, i, &q, err, sizeof err);
+    if (!compiled) sc_cli_show_progress(&prog, i + 1, p->nfuncs, 1); /* cleared before the error */
+    if (!compiled) {
       sc_fprint_escaped(stderr, "shapec: error: cannot compile function %s with %s: %s\n", p->funcs[i]->name, be, err);
       status = 3;
       break;
@@ -188,9 +197,12 @@ static int emit_native(const char *what, const char *backend, sc_program *p, int
     if (q.osr_pc) fprintf(out, " osr @%u", q.osr_pc);
     fprintf(out, " (%s, %zu bytes)\n", be, q.len);
     char name[64];
-    if (!sc_native_disasm(out, (const void *)(uintptr_t)q.fn, q.len, helper_name, name, err, sizeof err))
+    if (!sc_native_disasm(out, (const void *)(uintptr_t)q.fn, q.len, helper_name, name, err, sizeof err)) {
+      sc_cli_show_progress(&prog, i + 1, p->nfuncs, 1);
       status = fail("--emit=asm: %s", err);
+    }
   }
+  sc_cli_show_progress(&prog, p->nfuncs, p->nfuncs, 1);
   sc_jit_free(vm);
   return status;
 }

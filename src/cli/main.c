@@ -112,6 +112,13 @@ static int command(int argc, char **argv) {
                         .json = (o.stats == 2 ? SC_JSON_STATS : 0) | (o.trace_deopt == 2 ? SC_JSON_TRACE_DEOPT : 0) |
                                 (o.trace_tiering == 2 ? SC_JSON_TRACE_TIERING : 0),
                         .compile_budget = o.compile_budget, .max_heap = o.max_heap, .verbose_gc = o.verbose_gc};
+  /* a progress line for a long eager compilation, on a terminal (not
+   * mixed with a trace on the same stream) */
+  sc_cli_progress prog;
+  if (!o.trace_tiering && !o.trace_deopt && sc_cli_progress_init(&prog, stderr)) {
+    opts.progress = sc_cli_show_progress;
+    opts.progress_arg = &prog;
+  }
   sc_vm *vm = sc_vm_new(p, &opts);
   int status = sc_vm_run_main(vm);
   if (dump_out) {
