@@ -166,9 +166,11 @@ static const char *helper_name(void *arg, uint64_t addr) {
  * again; with feedback, speculative as tiering compiles hot code. */
 static int emit_native(const char *what, const char *backend, sc_program *p, int fi, const emit_opts *e, FILE *out) {
   bool disasm = !strcmp(what, "asm");
-  if (!sc_backend_available(backend)) return fail("--emit=%s: this shapec was built without that backend", what);
-  const char *be = (backend ? sc_backend_find(backend) : sc_backend_default())->name;
-  char err[512] = "";
+  char err[600] = "";
+  if (!sc_backend_built(backend)) return fail("--emit=%s: this shapec was built without that backend", what);
+  const sc_backend_impl *impl = sc_backend_find(backend, err, sizeof err);
+  if (!impl) return fail("%s", err);
+  const char *be = impl->name;
   if (disasm && !sc_native_disasm(NULL, NULL, 0, NULL, NULL, err, sizeof err)) return fail("--emit=asm: %s", err);
   sc_vm_options vo = {.out = stdout, .err = stderr, .backend = be, .inl = e->o.inl};
   sc_vm *vm = e->from_run ? profile_run(p, be, &e->o.inl) : sc_vm_new(p, &vo);
