@@ -38,6 +38,9 @@ EXTRA_DIST += tests/cli/html.sh
 # The progress line of long compilations on a terminal (a pty from script).
 TESTS += tests/cli/progress.sh
 EXTRA_DIST += tests/cli/progress.sh
+# Only LLVM's users load the LLVM module and libLLVM (llvm-module.sh).
+TESTS += tests/cli/llvm-module.sh
+EXTRA_DIST += tests/cli/llvm-module.sh
 # What CI and the README use besides the tests.
 EXTRA_DIST += examples/fib.sasm tests/valgrind.sh tests/valgrind.supp tests/dist.sh
 # Background compilation under load (and, in a --enable-tsan build, races).

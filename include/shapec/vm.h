@@ -112,7 +112,8 @@ SC_API void sc_runtime_init(void);
 
 /* Whether opts may make a VM: true for NULL; else false with the reason in
  * err (when errlen > 0) for a jit mode that is none of SC_JIT_*, a backend
- * name other than "mir" and "llvm" or one not built in, jit_threads
+ * name other than "mir" and "llvm" or one not built in (or, for "llvm",
+ * whose module cannot be loaded: "LLVM backend unavailable: WHY"), jit_threads
  * outside SC_JIT_SYNC and 0..SC_MAX_JIT_THREADS, a deopt_stress that is
  * NaN or outside [0, 1], or inline limits over 1000000. */
 SC_API bool sc_vm_options_check(const sc_vm_options *opts, char *err, size_t errlen);
@@ -135,7 +136,8 @@ SC_API int sc_vm_run_main(sc_vm *vm);
 SC_API void sc_vm_free(sc_vm *vm);
 /* Where Print writes from now on (opts.out; NULL: stdout). */
 SC_API void sc_vm_set_output(sc_vm *vm, FILE *out);
-/* Whether a backend ("mir", "llvm"; NULL: any) is built into this library;
+/* Whether a backend ("mir", "llvm"; NULL: any) is built into this library
+ * and can be used (for "llvm": its module, shapec-llvm.so, is loaded then);
  * 0 for any other name. */
 SC_API int sc_backend_available(const char *name);
 /* The feedback of function func_index; NULL past the last function. */

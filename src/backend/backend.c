@@ -1,29 +1,34 @@
 /* Choosing a backend by name. */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "backend/backend.h"
 
-const sc_backend_impl *sc_backend_find(const char *name) {
+bool sc_backend_built(const char *name) {
 #ifdef HAVE_MIR
-  if (!strcmp(name, "mir")) return &sc_backend_mir;
+  if (!name || !strcmp(name, "mir")) return true;
 #endif
 #ifdef HAVE_LLVM
-  if (!strcmp(name, "llvm")) return &sc_backend_llvm;
+  if (!name || !strcmp(name, "llvm")) return true;
 #endif
   (void)name;
-  return NULL;
+  return false;
 }
 
-const sc_backend_impl *sc_backend_default(void) {
-#if defined(HAVE_MIR)
-  return &sc_backend_mir;
-#elif defined(HAVE_LLVM)
-  return &sc_backend_llvm;
-#else
-  return NULL;
+const sc_backend_impl *sc_backend_find(const char *name, char *err, size_t errlen) {
+  char ignored[8];
+  if (!err || !errlen) err = ignored, errlen = sizeof ignored;
+#ifdef HAVE_MIR
+  if (!name || !strcmp(name, "mir")) return &sc_backend_mir;
 #endif
+#ifdef HAVE_LLVM
+  if (!name || !strcmp(name, "llvm")) return sc_backend_llvm_open(err, errlen) ? &sc_backend_llvm : NULL;
+#endif
+  if (name) snprintf(err, errlen, "backend %s is not built in (see ./configure --help)", name);
+  else snprintf(err, errlen, "no native backend is built in (configure with LLVM or MIR)");
+  return NULL;
 }
 
 const void *sc_lir_addr(const sc_vm *vm, const sc_ins *in) {

@@ -71,7 +71,10 @@ typedef struct sc_backend_impl {
 extern const sc_backend_impl sc_backend_mir;
 #endif
 #ifdef HAVE_LLVM
+/* Forwards to the LLVM module (llvm_module.h, opened by llvm_load.c). */
 extern const sc_backend_impl sc_backend_llvm;
+/* Opens the LLVM module: false with `LLVM backend unavailable: WHY`. */
+bool sc_backend_llvm_open(char *err, size_t errlen);
 #endif
 
 /* Whether the backends can translate f: LIR, a terminator ending every
@@ -91,15 +94,17 @@ const void *sc_lir_addr(const sc_vm *vm, const sc_ins *in);
  * `OFFSET: instruction` line each, offsets from `code` (a branch into the
  * code names its target's offset): the same text from run to run. name,
  * when not NULL, names an address the code refers to (NULL: none).
- * native_disasm.c, with LLVM's disassembler: false with the reason in err
- * when it is not built or cannot start. */
+ * With LLVM's disassembler (native_disasm.c in the LLVM module): false
+ * with the reason in err when it is not built, cannot be loaded or cannot
+ * start. */
 bool sc_native_disasm(FILE *out, const void *code, size_t len, const char *(*name)(void *arg, uint64_t addr),
                       void *arg, char *err, size_t errlen);
 
-/* By name ("mir", "llvm"); NULL if that backend is not built. */
-const sc_backend_impl *sc_backend_find(const char *name);
-/* The default: mir if built (fast compilation for tiering), else llvm;
- * NULL if neither is. */
-const sc_backend_impl *sc_backend_default(void);
+/* Whether the backend of that name ("mir", "llvm"; NULL: any) is built. */
+bool sc_backend_built(const char *name);
+/* By name ("mir", "llvm"; NULL: the default: mir if built, for its fast
+ * compilation, else llvm), opening the LLVM module for llvm; NULL with the
+ * reason in err when that backend is not built or cannot be loaded. */
+const sc_backend_impl *sc_backend_find(const char *name, char *err, size_t errlen);
 
 #endif

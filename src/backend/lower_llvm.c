@@ -4,7 +4,9 @@
  * module in its own thread-safe context, added under its own resource
  * tracker (the code's handle: removing it frees the code). Helpers are
  * absolute symbols in the JIT's main dylib, so dumps read
- * `call @sc_jh_binary(...)`. */
+ * `call @sc_jh_binary(...)`. Built into the LLVM module (llvm_module.h),
+ * which libshapec opens on first use; what it calls in libshapec comes
+ * in the context's host table. */
 #include "config.h"
 
 #include <llvm-c/Analysis.h>
@@ -20,10 +22,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend/backend.h"
+#include "backend/llvm_module.h"
 
 
 typedef struct llctx {
+  const sc_llvm_host *h; /* what it calls in libshapec */
   sc_vm *vm;
   LLVMOrcLLJITRef jit;
   LLVMTargetMachineRef tm;
@@ -78,15 +81,16 @@ static LLVMCodeGenOptLevel codegen_level(void) {
 }
 
 /* The symbol compiled code calls helper h by (an absolute symbol). */
-static const char *helper_symbol(char *buf, size_t n, int h) {
-  snprintf(buf, n, "sc_jh_%s", sc_helpers[h].name);
+static const char *helper_symbol(const llctx *c, char *buf, size_t n, int h) {
+  snprintf(buf, n, "sc_jh_%s", c->h->helpers[h].name);
   return buf;
 }
 
-static void *create(sc_vm *vm, const sc_abi *abi, char *err, size_t errlen) {
+static void *create(const sc_llvm_host *h, sc_vm *vm, const sc_abi *abi, char *err, size_t errlen) {
   LLVMInitializeNativeTarget();
   LLVMInitializeNativeAsmPrinter();
   llctx *c = calloc(1, sizeof *c);
+  c->h = h;
   c->vm = vm;
   c->st.unit = "resource trackers";
   char *triple = LLVMGetDefaultTargetTriple(), *msg = NULL;
@@ -119,7 +123,7 @@ static void *create(sc_vm *vm, const sc_abi *abi, char *err, size_t errlen) {
   LLVMJITCSymbolMapPair syms[SC_NHELPERS];
   for (int i = 0; i < SC_NHELPERS; i++) {
     char name[48];
-    syms[i].Name = LLVMOrcLLJITMangleAndIntern(c->jit, helper_symbol(name, sizeof name, i));
+    syms[i].Name = LLVMOrcLLJITMangleAndIntern(c->jit, helper_symbol(c, name, sizeof name, i));
     syms[i].Sym.Address = (LLVMOrcJITTargetAddress)(uintptr_t)abi->helper[i];
     syms[i].Sym.Flags.GenericFlags = LLVMJITSymbolGenericFlagsExported | LLVMJITSymbolGenericFlagsCallable;
     syms[i].Sym.Flags.TargetFlags = 0;
@@ -223,18 +227,18 @@ static LLVMTypeRef sigty(lw *w, char c) {
 
 static void declare_helpers(lw *w) {
   for (int i = 0; i < SC_NHELPERS; i++) {
-    const char *s = sc_helpers[i].sig;
+    const char *s = w->c->h->helpers[i].sig;
     LLVMTypeRef ps[12];
     unsigned n = (unsigned)strlen(s) - 1;
     for (unsigned k = 0; k < n; k++) ps[k] = sigty(w, s[k + 1]);
     w->hty[i] = LLVMFunctionType(sigty(w, s[0]), ps, n, false);
     char name[48];
-    w->hfn[i] = LLVMAddFunction(w->M, helper_symbol(name, sizeof name, i), w->hty[i]);
+    w->hfn[i] = LLVMAddFunction(w->M, helper_symbol(w->c, name, sizeof name, i), w->hty[i]);
   }
 }
 
 static LLVMValueRef hcall(lw *w, int h, LLVMValueRef *args) {
-  unsigned n = (unsigned)strlen(sc_helpers[h].sig) - 1;
+  unsigned n = (unsigned)strlen(w->c->h->helpers[h].sig) - 1;
   return LLVMBuildCall2(w->B, w->hty[h], w->hfn[h], args, n, "");
 }
 
@@ -307,7 +311,7 @@ static void lower_ins(lw *w, uint32_t v) {
   const uint32_t *a = in->args;
   LLVMBuilderRef B = w->B;
   if (sc_lir_is_addr(in->op)) { /* addresses in the VM, which never move while it lives */
-    w->pay[v] = ptrk(w, sc_lir_addr(w->c->vm, in));
+    w->pay[v] = ptrk(w, w->c->h->lir_addr(w->c->vm, in));
     return;
   }
   switch (in->op) {
@@ -386,7 +390,7 @@ static void lower_ins(lw *w, uint32_t v) {
   case IR_d2i: w->pay[v] = LLVMBuildFPToSI(B, PP(w, a[0]), w->i64, ""); return;
   case IR_bnot: w->pay[v] = LLVMBuildNot(B, PP(w, a[0]), ""); return;
   case IR_callh: {
-    const char *s = sc_helpers[in->aux].sig;
+    const char *s = w->c->h->helpers[in->aux].sig;
     LLVMValueRef x[12];
     for (uint32_t k = 0; k < in->nargs && k < 12; k++)
       x[k] = s[k + 1] == 'w' ? LLVMBuildTrunc(B, PP(w, a[k]), w->i32, "") : PP(w, a[k]);
@@ -456,7 +460,7 @@ static void lower_ins(lw *w, uint32_t v) {
   }
   case IR_jmp: LLVMBuildBr(B, w->bb[in->succ[0]]); return;
   case IR_br: LLVMBuildCondBr(B, PP(w, a[0]), w->bb[in->succ[0]], w->bb[in->succ[1]]); return;
-  default: fail(w, "%s is not LIR (run pass lower first)", sc_irop_name(in->op)); return;
+  default: fail(w, "%s is not LIR (run pass lower first)", w->c->h->irop_name(in->op)); return;
   }
 }
 
@@ -473,8 +477,8 @@ static sc_native_fn compile(void *ctx, sc_irfunc *f, FILE *dump, size_t *len, vo
                             size_t errlen) {
   llctx *c = ctx;
   *handle = NULL;
-  if (!f->rpo) sc_ir_dom(f);
-  if (!sc_lir_check(f, err, errlen)) return NULL;
+  if (!f->rpo) c->h->ir_dom(f);
+  if (!c->h->lir_check(f, err, errlen)) return NULL;
   LLVMOrcThreadSafeContextRef tsc = LLVMOrcCreateNewThreadSafeContext();
   lw W = {.c = c, .f = f, .err = err, .errlen = errlen}, *w = &W;
   w->C = LLVMOrcThreadSafeContextGetContext(tsc);
@@ -496,12 +500,12 @@ static sc_native_fn compile(void *ctx, sc_irfunc *f, FILE *dump, size_t *len, vo
   w->fn = LLVMAddFunction(w->M, name, LLVMFunctionType(w->i32, ps, 2, false));
   w->vm = LLVMGetParam(w->fn, 0);
   w->fp = LLVMGetParam(w->fn, 1);
-  sc_ir_dom(f);
+  c->h->ir_dom(f);
   sc_arena *A = f->arena;
-  w->bb = sc_arena_alloc(A, f->nblk * sizeof *w->bb);
-  w->tailbb = sc_arena_alloc(A, f->nblk * sizeof *w->tailbb);
-  w->tag = sc_arena_alloc(A, f->nins * sizeof *w->tag);
-  w->pay = sc_arena_alloc(A, f->nins * sizeof *w->pay);
+  w->bb = c->h->arena_alloc(A, f->nblk * sizeof *w->bb);
+  w->tailbb = c->h->arena_alloc(A, f->nblk * sizeof *w->tailbb);
+  w->tag = c->h->arena_alloc(A, f->nins * sizeof *w->tag);
+  w->pay = c->h->arena_alloc(A, f->nins * sizeof *w->pay);
 
   LLVMBasicBlockRef entry = w->entry = LLVMAppendBasicBlockInContext(w->C, w->fn, "entry");
   {
@@ -635,4 +639,15 @@ static sc_native_fn compile(void *ctx, sc_irfunc *f, FILE *dump, size_t *len, vo
   return (sc_native_fn)(uintptr_t)addr;
 }
 
-const sc_backend_impl sc_backend_llvm = {"llvm", create, compile, release, stats, destroy};
+static const sc_llvm_module module = {create, compile, release, stats, destroy, sc_llvm_disasm};
+
+/* The module's one exported symbol (llvm_module.h). */
+__attribute__((visibility("default"))) sc_llvm_module_entry_fn sc_llvm_module_entry;
+const sc_llvm_module *sc_llvm_module_entry(const sc_llvm_host *h, char *err, size_t errlen) {
+  if (h->version != SC_LLVM_MODULE_VERSION || h->nhelpers != SC_NHELPERS || h->nops != IR_NOPS ||
+      h->ins_size != sizeof(sc_ins) || h->irfunc_size != sizeof(sc_irfunc) || h->abi_size != sizeof(sc_abi)) {
+    snprintf(err, errlen, "the module was built for another version of shapec");
+    return NULL;
+  }
+  return &module;
+}

@@ -4,19 +4,19 @@
  * the code, so that the text is the same from run to run. Code may end in
  * data: what its pc-relative loads read inside it (MIR's constant pool,
  * after all the instructions) is printed as data, and zero bytes that
- * only pad up to the data or the end (to 16 bytes) as padding. */
+ * only pad up to the data or the end (to 16 bytes) as padding. Part of
+ * the LLVM module (llvm_module.h): sc_native_disasm calls it there. */
 #include "config.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "backend/backend.h"
-
-#ifdef HAVE_LLVM
 #include <llvm-c/Core.h>
 #include <llvm-c/Disassembler.h>
 #include <llvm-c/Target.h>
 #include <llvm-c/TargetMachine.h>
+
+#include "backend/llvm_module.h"
 
 typedef struct dis {
   uint64_t start;
@@ -43,8 +43,8 @@ static const char *lookup(void *info, uint64_t value, uint64_t *type, uint64_t p
   return d->name ? d->name(d->arg, value) : NULL;
 }
 
-bool sc_native_disasm(FILE *out, const void *code, size_t len, const char *(*name)(void *arg, uint64_t addr),
-                      void *arg, char *err, size_t errlen) {
+bool sc_llvm_disasm(FILE *out, const void *code, size_t len, const char *(*name)(void *arg, uint64_t addr),
+                    void *arg, char *err, size_t errlen) {
   LLVMInitializeNativeTarget();
   if (LLVMInitializeNativeDisassembler()) {
     snprintf(err, errlen, "LLVM has no disassembler for this machine");
@@ -95,11 +95,3 @@ bool sc_native_disasm(FILE *out, const void *code, size_t len, const char *(*nam
   LLVMDisasmDispose(dc);
   return true;
 }
-#else
-bool sc_native_disasm(FILE *out, const void *code, size_t len, const char *(*name)(void *arg, uint64_t addr),
-                      void *arg, char *err, size_t errlen) {
-  (void)out, (void)code, (void)len, (void)name, (void)arg;
-  snprintf(err, errlen, "this shapec was built without LLVM, whose disassembler --emit=asm uses");
-  return false;
-}
-#endif

@@ -166,9 +166,11 @@ static const char *helper_name(void *arg, uint64_t addr) {
  * again; with feedback, speculative as tiering compiles hot code. */
 static int emit_native(const char *what, const char *backend, sc_program *p, int fi, const emit_opts *e, FILE *out) {
   bool disasm = !strcmp(what, "asm");
-  if (!sc_backend_available(backend)) return fail("--emit=%s: this shapec was built without that backend", what);
-  const char *be = (backend ? sc_backend_find(backend) : sc_backend_default())->name;
-  char err[512] = "";
+  char err[600] = "";
+  if (!sc_backend_built(backend)) return fail("--emit=%s: this shapec was built without that backend", what);
+  const sc_backend_impl *impl = sc_backend_find(backend, err, sizeof err);
+  if (!impl) return fail("%s", err);
+  const char *be = impl->name;
   if (disasm && !sc_native_disasm(NULL, NULL, 0, NULL, NULL, err, sizeof err)) return fail("--emit=asm: %s", err);
   sc_vm_options vo = {.out = stdout, .err = stderr, .backend = be, .inl = e->o.inl};
   sc_vm *vm = e->from_run ? profile_run(p, be, &e->o.inl) : sc_vm_new(p, &vo);
@@ -227,11 +229,12 @@ static bool loop_entry(const sc_func *fn, uint32_t pc) {
  * it, or why there is none (a backend or LLVM's disassembler not built, an
  * earlier failure); ends the page. The exit status. */
 static int html_code(sc_html *page, const char *backend, sc_program *p, int fi, const emit_opts *e, int status) {
-  char err[512] = "";
-  const sc_backend_impl *be = sc_backend_available(backend) ? (backend ? sc_backend_find(backend) : sc_backend_default())
-                                                           : NULL;
+  char err[600] = "";
+  const sc_backend_impl *be = sc_backend_find(backend, err, sizeof err);
   if (status) sc_html_code(page, "native code", NULL, 0, "not compiled: the pipeline failed (see the errors)");
-  else if (!be) sc_html_code(page, "native code", NULL, 0, "no native code: this shapec was built without a backend");
+  else if (!be && !sc_backend_built(backend))
+    sc_html_code(page, "native code", NULL, 0, "no native code: this shapec was built without a backend");
+  else if (!be) sc_html_code(page, "native code", NULL, 0, err); /* LLVM's module cannot be loaded */
   else if (!sc_native_disasm(NULL, NULL, 0, NULL, NULL, err, sizeof err))
     sc_html_code(page, "native code", NULL, 0, err);
   else {

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend/backend.h"
 #include "cli/cli.h"
 #include "runtime/runtime.h"
 #include "shapec/shapec.h"
@@ -63,8 +64,13 @@ static int command(int argc, char **argv) {
     sc_cli_list_passes(stdout);
     return 0;
   }
-  if (o.backend && !sc_backend_available(o.backend))
+  if (o.backend && !sc_backend_built(o.backend))
     return sc_cli_usage_error("--backend=%s: this shapec was built without it (see ./configure --help)", o.backend);
+  char why[600];
+  if (o.backend && !sc_backend_find(o.backend, why, sizeof why)) { /* built, cannot be loaded */
+    sc_fprint_escaped(stderr, "shapec: error: %s\n", why);
+    return 1;
+  }
   if (o.cmd == SC_CMD_OPT) return sc_cli_opt(&o);
 
   sc_runtime_init();

@@ -20,16 +20,12 @@ struct sc_compiler {
 sc_compiler *sc_compiler_new(sc_vm *vm, const char *backend, char *err, size_t errlen) {
   char ignored[256];
   if (!err || !errlen) err = ignored, errlen = sizeof ignored;
-  const sc_backend_impl *be = backend ? sc_backend_find(backend) : sc_backend_default();
   if (!vm) {
     snprintf(err, errlen, "no VM");
     return NULL;
   }
-  if (!be) {
-    snprintf(err, errlen, backend ? "backend %s is not built in" : "no native backend is built in",
-             backend ? backend : "");
-    return NULL;
-  }
+  const sc_backend_impl *be = sc_backend_find(backend, err, errlen);
+  if (!be) return NULL;
   void *ctx = sc_jit_backend_create(be, vm, err, errlen);
   if (!ctx) return NULL;
   sc_compiler *c = calloc(1, sizeof *c);

@@ -131,7 +131,7 @@ typedef struct sc_jit {
 #define SC_POLL_CALLS 1
 #define SC_POLL_ITERS 16
 
-int sc_backend_available(const char *name) { return (name ? sc_backend_find(name) : sc_backend_default()) != NULL; }
+int sc_backend_available(const char *name) { return sc_backend_find(name, NULL, 0) != NULL; }
 
 static double now(void) {
   struct timespec t;
@@ -292,10 +292,10 @@ static void *sampler_main(void *arg) {
 bool sc_jit_init(sc_vm *vm) {
   if (vm->jit) return true;
   const char *name = vm->opts.backend;
-  const sc_backend_impl *be = name ? sc_backend_find(name) : sc_backend_default();
+  char why[600];
+  const sc_backend_impl *be = sc_backend_find(name, why, sizeof why);
   if (!be) {
-    if (name) fprintf(vm->opts.err, "shapec: error: backend %s is not built in (see ./configure --help)\n", name);
-    else fprintf(vm->opts.err, "shapec: error: no native backend is built in (configure with LLVM or MIR)\n");
+    fprintf(vm->opts.err, "shapec: error: %s\n", why);
     return false;
   }
   sc_jit *j = calloc(1, sizeof *j);

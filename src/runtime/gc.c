@@ -27,14 +27,20 @@ static void GC_CALLBACK warn_proc(char *msg, GC_word arg) {
 }
 
 /* Only our own data segments are roots: the program's and those of
- * libshapec, libgc and libc. Other libraries (libLLVM's megabytes above
- * all) hold no pointers into the GC heap and are not scanned. */
+ * libshapec, libgc and libc, by file name (not directory). Other libraries
+ * hold no pointers into the GC heap and are not scanned: libLLVM's
+ * megabytes above all, and the LLVM module (shapec-llvm.so, opened later:
+ * the collector asks at every collection), whose contexts are malloc'd
+ * and point only at the VM (which its tier manager holds) and whose code
+ * embeds only constants the program holds. */
 static int GC_CALLBACK own_roots(const char *name, void *start, size_t size) {
   (void)start, (void)size;
-  static const char *const ours[] = {"libshapec", "libgc", "libc.so", "ld-linux", "libpthread"};
+  static const char *const ours[] = {"libshapec.", "libgc", "libc.so", "ld-linux", "libpthread"};
   if (!name || !*name) return 1; /* the executable */
+  const char *base = strrchr(name, '/');
+  base = base ? base + 1 : name;
   for (unsigned i = 0; i < sizeof ours / sizeof *ours; i++)
-    if (strstr(name, ours[i])) return 1;
+    if (!strncmp(base, ours[i], strlen(ours[i]))) return 1;
   return 0;
 }
 

@@ -70,6 +70,12 @@ int main(int argc, char **argv) {
   const char *backend = argc > 1 && strcmp(argv[1], "-") ? argv[1] : NULL;
   unsigned rounds = argc > 2 ? (unsigned)strtoul(argv[2], NULL, 10) : 1000;
   if (!sc_backend_available(backend)) {
+    char why[600] = "";
+    sc_vm_options o = {.backend = backend};
+    if (backend && !sc_vm_options_check(&o, why, sizeof why) && strstr(why, "unavailable")) {
+      printf("FAIL: %s\n", why); /* built, but its module cannot be loaded */
+      return 1;
+    }
     printf("SKIP: backend %s is not built\n", backend ? backend : "(any)");
     return 77;
   }

@@ -74,8 +74,13 @@ int main(int argc, char **argv) {
     fprintf(stderr, "usage: reclaim BACKEND N [--keep-all] [--check]\n");
     return 2;
   }
-  const sc_backend_impl *be = sc_backend_find(argv[1]);
-  if (!be) return 77;
+  if (!sc_backend_built(argv[1])) return 77;
+  char why[600];
+  const sc_backend_impl *be = sc_backend_find(argv[1], why, sizeof why);
+  if (!be) {
+    fprintf(stderr, "%s\n", why);
+    return 1;
+  }
   uint32_t n = (uint32_t)strtoul(argv[2], NULL, 10);
   bool keep_all = false, check = false;
   for (int i = 3; i < argc; i++) {

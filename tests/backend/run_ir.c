@@ -35,8 +35,13 @@ int main(int argc, char **argv) {
     fprintf(stderr, "usage: run_ir BACKEND PROG.sasm IR.ssa [--dump]\n");
     return 2;
   }
-  const sc_backend_impl *be = sc_backend_find(argv[1]);
-  if (!be) return 77;
+  if (!sc_backend_built(argv[1])) return 77;
+  char why[600];
+  const sc_backend_impl *be = sc_backend_find(argv[1], why, sizeof why);
+  if (!be) {
+    fprintf(stderr, "%s\n", why);
+    return 1;
+  }
   sc_runtime_init();
   sc_diags d = {0};
   sc_program *p = sc_assemble_file(argv[2], &d);

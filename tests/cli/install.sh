@@ -5,6 +5,7 @@
 # `man -l` renders, and the documentation under docdir.
 # Output ends with `N passed, N failed`; prints the installed tree.
 set -u
+unset SHAPEC_LLVM_MODULE # the installed shapec finds its own
 here=$(cd "$(dirname "$0")" && pwd)
 root=${abs_top_srcdir:-$(cd "$here/../.." && pwd)}
 build=$(pwd)
@@ -51,5 +52,29 @@ echo 'func main() {
     Print
     Return
 }' | LD_LIBRARY_PATH=$libdir "$bin" run - | grep -qx 42 && ok || bad "the installed shapec does not run a program"
+# the LLVM backend: a module in pkglibdir, which the installed shapec
+# looks for there (DESTDIR is not where it looks: the error names the
+# place); shapec and libshapec do not need libLLVM
+for f in "$bin" "$libdir"/libshapec.so.*; do
+  readelf -d "$f" | grep NEEDED | grep -qi llvm && bad "$f needs libLLVM" || ok
+done
+mod=$(find "$dest" -name shapec-llvm.so)
+if LD_LIBRARY_PATH=$libdir "$bin" run --backend=llvm - </dev/null 2>&1 | grep -q 'built without it'; then
+  [ -z "$mod" ] && ok || bad "an LLVM module installed without LLVM built"
+elif [ -z "$mod" ]; then bad "no shapec-llvm.so installed"
+else
+  pkglibdir=$(dirname "${mod#"$dest"}")
+  [ "$(basename "$pkglibdir")" = shapec ] && ok || bad "shapec-llvm.so is not in pkglibdir: $pkglibdir"
+  echo 'func main() {
+    PushConst 42
+    Print
+    Return
+}' >"$dest/p.sasm"
+  out=$(LD_LIBRARY_PATH=$libdir "$bin" run --jit=eager --backend=llvm "$dest/p.sasm" 2>&1)
+  [ "$out" = 42 ] || grep -qF "$pkglibdir/shapec-llvm.so" <<<"$out" && ok ||
+    bad "the installed shapec does not look for its module in $pkglibdir: $out"
+  out=$(SHAPEC_LLVM_MODULE=$mod LD_LIBRARY_PATH=$libdir "$bin" run --jit=eager --backend=llvm "$dest/p.sasm" 2>&1)
+  [ "$out" = 42 ] && ok || bad "the installed shapec with the installed module: $out"
+fi
 echo "$pass passed, $fail failed"
 [ $fail = 0 ]
