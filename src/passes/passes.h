@@ -170,6 +170,7 @@ bool sc_pass_inline(sc_irfunc *f, sc_pass_ctx *c);
 bool sc_pass_osr(sc_irfunc *f, sc_pass_ctx *c);
 bool sc_pass_gvn(sc_irfunc *f, sc_pass_ctx *c);
 bool sc_pass_licm(sc_irfunc *f, sc_pass_ctx *c);
+bool sc_pass_range(sc_irfunc *f, sc_pass_ctx *c);
 /* Typed SSA to LIR (pass_lower.c): what the backends translate. */
 bool sc_pass_lower(sc_irfunc *f, sc_pass_ctx *c);
 /* The same, with every guard also leaving when sc_jh_stress says so
@@ -184,6 +185,6 @@ bool sc_lower(sc_irfunc *f, bool stress);
  * checks need), hoist loop invariant guards (then what they dominate
  * folds, and the loads they made safe move out). */
 #define SC_SPECULATIVE_PIPELINE \
-  "lift,globals,phis,simplify,inline,phis,simplify,specialize,osr,unbox,guards,gvn,licm,hoist,guards,unbox,gvn,licm,dce"
+  "lift,globals,phis,simplify,inline,phis,simplify,specialize,osr,unbox,guards,gvn,licm,range,hoist,guards,unbox,gvn,licm,dce"
 
 #endif

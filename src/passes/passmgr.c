@@ -31,6 +31,9 @@ static const sc_pass passes[] = {
      sc_pass_gvn},
     {"licm", "loop-invariant pure ops, loads the loop does not write, and checks (with the entry state) move out",
      sc_pass_licm},
+    {"range", "integer ranges: overflow checks that cannot fail go, decided compares fold, induction-variable "
+              "guards move to the preheader",
+     sc_pass_range},
     {"hoist", "guards of loop-invariant checks run on every iteration move to the preheader", sc_pass_hoist},
     {"inline", "calls and monomorphic or polymorphic CallValues become the callees' code, by a cost model",
      sc_pass_inline},
