@@ -12,8 +12,10 @@
  * What the ranges prove:
  *  - an overflow-checked add, sub, mul or neg that cannot overflow there
  *    becomes the wrapping op, without its frame state;
- *  - an icmp whose answer they decide becomes that constant (a guard on a
- *    true one goes; branches on constants fold in simplify);
+ *  - an icmp whose answer they decide becomes that constant, and a guard
+ *    whose compare they decide true where it stands goes (a bounds check
+ *    the loop's own `i < len` test already made); branches on constants
+ *    fold in simplify;
  *  - a guard of `iv >= k` (`iv > k`) on an increasing induction variable
  *    (and `iv <= k`, `iv < k` on a decreasing one), k invariant, run on
  *    every iteration, moves to the loop's preheader as the same check of
@@ -302,13 +304,13 @@ static int known_compare(const sc_irfunc *f, uint32_t c, uint32_t b, uint32_t po
     uint32_t lim = (uint32_t)x == b ? pos : bl->nins;
     for (uint32_t i = 0; i < lim && i < bl->nins; i++) {
       const sc_ins *g = &f->ins[bl->ins[i]];
-      int r = g->op == IR_guard && g->args[0] != c ? implies(f, g->args[0], true, c) : -1;
+      int r = g->op == IR_guard ? implies(f, g->args[0], true, c) : -1;
       if (r >= 0) return r;
     }
     if (bl->npreds == 1) {
       uint32_t t = sc_ir_term(f, bl->preds[0]);
       const sc_ins *br = &f->ins[t];
-      int r = t && br->op == IR_br && br->succ[0] != br->succ[1] && br->args[0] != c
+      int r = t && br->op == IR_br && br->succ[0] != br->succ[1]
                   ? implies(f, br->args[0], br->succ[0] == (uint32_t)x, c)
                   : -1;
       if (r >= 0) return r;
@@ -461,8 +463,10 @@ bool sc_pass_range(sc_irfunc *f, sc_pass_ctx *ctx) {
         break;
       }
       case IR_guard: {
+        /* its check at the guard: a compare known there holds */
         const sc_ins *c = &f->ins[in->args[0]];
-        if (c->op == IR_const && c->imm) in->dead = 1, changed = true;
+        if ((c->op == IR_const && c->imm) || (c->op == IR_icmp && decide(&S, in->args[0], b, j) == 1))
+          in->dead = 1, changed = true;
         break;
       }
       default: break;

@@ -5,7 +5,11 @@
  *  - unbox(box x) is x; istag/tagof of a value whose tag is known fold; a
  *    guard that holds is dropped; truthy of a boxed bool or int needs no
  *    box; frame states keep the unboxed value (exits box it).
- * Known tags: boxes, constants, and phis all of whose inputs agree. */
+ *  - A box in a loop used only after it moves there (sink_boxes).
+ * Known tags: boxes, constants, and phis all of whose inputs agree; for a
+ * phi's input, also a tag guard on it that dominates the end of the
+ * input's predecessor (a parameter whose declared kind is checked on
+ * entry: the typed phi takes its unbox there). */
 #include <string.h>
 
 #include "passes/passes.h"
@@ -36,9 +40,40 @@ static int known_tag(sc_irfunc *f, uint32_t v, const int8_t *ktag) {
   }
 }
 
+/* Tag guards on values: gtag[x] the tag one guard checks x has (-1:
+ * none), gblk[x] its block. One per value is enough for phi inputs. */
+typedef struct guarded {
+  int8_t *tag;
+  uint32_t *blk;
+} guarded;
+
+static guarded tag_guards(sc_irfunc *f) {
+  guarded G = {sc_arena_alloc(f->arena, f->nins + 1), sc_arena_alloc(f->arena, (f->nins + 1) * sizeof(uint32_t))};
+  memset(G.tag, -1, f->nins + 1);
+  for (uint32_t v = 1; v < f->nins; v++) {
+    const sc_ins *g = &f->ins[v];
+    if (g->op != IR_guard || g->dead) continue;
+    const sc_ins *c = &f->ins[g->args[0]];
+    if (c->op != IR_istag || ty_of_tag(c->aux) == SC_TY_VOID || G.tag[c->args[0]] >= 0) continue;
+    G.tag[c->args[0]] = (int8_t)c->aux;
+    G.blk[c->args[0]] = g->blk;
+  }
+  return G;
+}
+
+/* The tag of phi v's input k (G: guards, or NULL). */
+static int input_tag(sc_irfunc *f, uint32_t v, uint32_t k, const int8_t *ktag, const guarded *G) {
+  uint32_t a = f->ins[v].args[k];
+  if (a == v) return -2;
+  if (f->ins[a].op == IR_phi) return ktag[a];
+  int t = known_tag(f, a, ktag);
+  if (t < 0 && G && G->tag[a] >= 0 && sc_ir_dominates(f, G->blk[a], f->blk[f->ins[v].blk].preds[k])) t = G->tag[a];
+  return t;
+}
+
 /* Optimistic: every val phi starts as "any tag agrees" (-2) and is lowered
  * to -1 when two inputs disagree, until nothing changes. */
-static void phi_tags(sc_irfunc *f, int8_t *ktag) {
+static void phi_tags(sc_irfunc *f, int8_t *ktag, const guarded *G) {
   for (uint32_t v = 1; v < f->nins; v++) ktag[v] = f->ins[v].op == IR_phi && !f->ins[v].dead ? -2 : -1;
   for (bool again = true; again;) {
     again = false;
@@ -47,8 +82,7 @@ static void phi_tags(sc_irfunc *f, int8_t *ktag) {
       if (in->op != IR_phi || in->dead || in->ty != SC_TY_VAL || ktag[v] == -1) continue;
       int t = -2;
       for (uint32_t k = 0; k < in->nargs && t != -1; k++) {
-        uint32_t a = in->args[k];
-        int at = a == v ? -2 : f->ins[a].op == IR_phi ? ktag[a] : known_tag(f, a, ktag);
+        int at = input_tag(f, v, k, ktag, G);
         if (at == -2) continue;
         t = t == -2 ? at : t == at ? t : -1;
       }
@@ -70,7 +104,9 @@ static uint32_t typed_const(sc_irfunc *f, uint32_t c, sc_ty ty) {
 
 static bool unbox_phis(sc_irfunc *f) {
   int8_t *ktag = sc_arena_alloc(f->arena, f->nins + 1);
-  phi_tags(f, ktag);
+  sc_ir_dom(f);
+  guarded G = tag_guards(f);
+  phi_tags(f, ktag, &G);
   uint32_t n = f->nins;
   uint32_t *typed = sc_arena_alloc(f->arena, (n + 1) * sizeof *typed);
   bool any = false;
@@ -90,7 +126,11 @@ static bool unbox_phis(sc_irfunc *f) {
       if (typed[a]) r = typed[a];
       else if (ai->op == IR_box) r = ai->args[0];
       else if (ai->op == IR_const) r = typed_const(f, a, ty);
-      else r = 0; /* cannot happen: the tag is known */
+      else { /* guarded on the way: unboxed at the end of the predecessor */
+        uint32_t p = f->blk[f->ins[v].blk].preds[k];
+        r = sc_ir_insert(f, p, f->blk[p].nins - 1, IR_unbox, ty, 1);
+        f->ins[r].args[0] = a;
+      }
       f->ins[typed[v]].args[k] = r;
     }
   }
@@ -113,7 +153,7 @@ static bool fold(sc_irfunc *f, sc_pass_ctx *c) {
   /* sized before the walk: truthy of a boxed int adds a constant */
   uint32_t nfwd = f->nins + 1, *fwd = sc_arena_alloc(f->arena, nfwd * sizeof *fwd);
   int8_t *ktag = sc_arena_alloc(f->arena, f->nins + 1);
-  phi_tags(f, ktag);
+  phi_tags(f, ktag, NULL);
   for (uint32_t b = 0; b < f->nblk; b++) {
     if (f->blk[b].dead) continue;
     for (uint32_t i = 0; i < f->blk[b].nins; i++) {
@@ -178,10 +218,50 @@ static bool fold(sc_irfunc *f, sc_pass_ctx *c) {
   return changed;
 }
 
+/* A box in a loop that only code after the loop uses, all in one block it
+ * dominates, moves to that block: boxing a loop phi each iteration for a
+ * use after the loop costs every iteration. Frame states' uses keep it. */
+static bool sink_boxes(sc_irfunc *f) {
+  sc_ir_loops(f);
+  uint32_t n = f->nins;
+  uint32_t *user = sc_arena_alloc(f->arena, (n + 1) * sizeof *user); /* the using block + 1; UINT32_MAX: many */
+  memset(user, 0, (n + 1) * sizeof *user);
+  for (uint32_t b = 0; b < f->nblk; b++) {
+    if (f->blk[b].dead) continue;
+    for (uint32_t i = 0; i < f->blk[b].nins; i++) {
+      const sc_ins *in = &f->ins[f->blk[b].ins[i]];
+      for (uint32_t k = 0; k < in->nargs && !in->dead; k++) {
+        uint32_t a = in->args[k];
+        user[a] = in->op == IR_phi || (user[a] && user[a] != b + 1) ? UINT32_MAX : b + 1;
+      }
+    }
+  }
+  for (uint32_t s = 0; s < f->nfs; s++)
+    for (uint32_t k = 0; k < sc_ir_fs_nvals(&f->fs[s]); k++) user[f->fs[s].vals[k]] = UINT32_MAX;
+  bool moved = false;
+  for (uint32_t v = 1; v < n; v++) {
+    const sc_ins *in = &f->ins[v];
+    if (in->dead || in->op != IR_box || !user[v] || user[v] == UINT32_MAX) continue;
+    uint32_t u = user[v] - 1;
+    int32_t l = f->loop_of[in->blk];
+    if (l < 0 || sc_ir_loop_contains(f, (uint32_t)l, u) || !sc_ir_dominates(f, in->blk, u)) continue;
+    uint32_t at = 0;
+    while (at < f->blk[u].nins && f->ins[f->blk[u].ins[at]].op == IR_phi) at++;
+    uint32_t bx = sc_ir_insert(f, u, at, IR_box, SC_TY_VAL, 1);
+    f->ins[bx].args[0] = f->ins[v].args[0];
+    f->ins[bx].pc = f->ins[v].pc;
+    sc_ir_replace_uses(f, v, bx);
+    f->ins[v].dead = 1;
+    moved = true;
+  }
+  return moved;
+}
+
 bool sc_pass_unbox(sc_irfunc *f, sc_pass_ctx *c) {
   bool changed = unbox_phis(f);
   if (changed) sc_ir_compact(f);
   for (int round = 0; round < 4 && fold(f, c); round++) changed = true;
+  changed |= sink_boxes(f);
   sc_ir_compact(f);
   return changed;
 }
