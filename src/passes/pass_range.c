@@ -16,6 +16,10 @@
  *    whose compare they decide true where it stands goes (a bounds check
  *    the loop's own `i < len` test already made); branches on constants
  *    fold in simplify;
+ *  - a division or remainder by a constant power of two 2^k is a shift or
+ *    a mask when the dividend is not negative, and otherwise the same with
+ *    the rounding toward zero corrected (x + ((x >> 63) & (2^k - 1)) is
+ *    never beyond INT64_MAX); either way it no longer leaves;
  *  - a guard of `iv >= k` (`iv > k`) on an increasing induction variable
  *    (and `iv <= k`, `iv < k` on a decreasing one), k invariant, run on
  *    every iteration, moves to the loop's preheader as the same check of
@@ -339,6 +343,46 @@ static int decide(R *S, uint32_t c, uint32_t b, uint32_t pos) {
   }
 }
 
+/* An i64 instruction computing op(a, b) right before index at of block b. */
+static uint32_t emit(sc_irfunc *f, uint32_t b, uint32_t *at, sc_irop op, uint32_t x, uint32_t y, int32_t pc) {
+  uint32_t v = sc_ir_insert(f, b, (*at)++, op, SC_TY_I64, 2);
+  f->ins[v].args[0] = x;
+  f->ins[v].args[1] = y;
+  f->ins[v].pc = pc;
+  return v;
+}
+
+static uint32_t kconst(sc_irfunc *f, uint32_t b, uint32_t *at, int64_t k) {
+  uint32_t v = sc_ir_insert(f, b, (*at)++, IR_const, SC_TY_I64, 0);
+  f->ins[v].imm = k;
+  return v;
+}
+
+/* x / 2^k or x % 2^k (v, at index *at of block b) as shifts and masks;
+ * false if the divisor is not such a power (k >= 1). */
+static bool by_power_of_two(R *S, uint32_t v, uint32_t b, uint32_t *at) {
+  sc_irfunc *f = S->f;
+  int64_t d;
+  if (!is_const(f, f->ins[v].args[1], &d) || d < 2 || (d & (d - 1))) return false;
+  int64_t k = __builtin_ctzll((uint64_t)d);
+  uint32_t x = f->ins[v].args[0];
+  int32_t pc = f->ins[v].pc;
+  bool div = f->ins[v].op == IR_idiv;
+  uint32_t r;
+  if (range_at(S, x, b, *at).lo >= 0) {
+    r = div ? emit(f, b, at, IR_ishr, x, kconst(f, b, at, k), pc) : emit(f, b, at, IR_iand, x, kconst(f, b, at, d - 1), pc);
+  } else {
+    uint32_t sign = emit(f, b, at, IR_ishr, x, kconst(f, b, at, 63), pc);
+    uint32_t bias = emit(f, b, at, IR_iand, sign, kconst(f, b, at, d - 1), pc);
+    uint32_t xb = emit(f, b, at, IR_iadd, x, bias, pc);
+    if (div) r = emit(f, b, at, IR_ishr, xb, kconst(f, b, at, k), pc);
+    else r = emit(f, b, at, IR_isub, x, emit(f, b, at, IR_iand, xb, kconst(f, b, at, -d), pc), pc);
+  }
+  sc_ir_replace_uses(f, v, r);
+  f->ins[v].dead = 1;
+  return true;
+}
+
 static void reset(R *S) {
   for (uint32_t v = 0; v < S->n; v++) S->st[v] = 0;
 }
@@ -462,6 +506,9 @@ bool sc_pass_range(sc_irfunc *f, sc_pass_ctx *ctx) {
         changed = true;
         break;
       }
+      case IR_idiv: case IR_imod:
+        if (by_power_of_two(&S, v, b, &j)) changed = true;
+        break;
       case IR_guard: {
         /* its check at the guard: a compare known there holds */
         const sc_ins *c = &f->ins[in->args[0]];
