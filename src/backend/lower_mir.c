@@ -301,7 +301,8 @@ static void move_val(lw *w, uint32_t dst, uint32_t src) {
   INS(w, is_f64(w, dst) ? MIR_DMOV : MIR_MOV, PP(w, dst), PP(w, src));
 }
 
-static const MIR_insn_code_t icmp_code[SC_NCONDS] = {MIR_EQ, MIR_NE, MIR_LT, MIR_LE, MIR_GT, MIR_GE};
+static const MIR_insn_code_t icmp_code[SC_NCONDS] = {MIR_EQ, MIR_NE, MIR_LT,  MIR_LE,  MIR_GT,
+                                                     MIR_GE, MIR_ULT, MIR_ULE, MIR_UGT, MIR_UGE};
 static const MIR_insn_code_t fcmp_code[SC_NCONDS] = {MIR_DEQ, MIR_DNE, MIR_DLT, MIR_DLE, MIR_DGT, MIR_DGE};
 
 static void lower_ins(lw *w, uint32_t v) {
@@ -402,7 +403,7 @@ static void lower_ins(lw *w, uint32_t v) {
   case IR_icmp:
   case IR_fcmp:
     if (w->fused[v]) return;
-    if (in->aux < 0 || in->aux >= SC_NCONDS) {
+    if (in->aux < 0 || in->aux >= SC_NCONDS || (in->op == IR_fcmp && sc_cond_unsigned((sc_cond)in->aux))) {
       fail(w, "v%u: bad condition %d", v, in->aux);
       return;
     }
@@ -534,8 +535,10 @@ static void jump(lw *w, uint32_t from, uint32_t to, uint32_t next) {
 /* Branches to l when bool c is `sense`: a fused icmp compares and
  * branches in one instruction. */
 static void branch_if(lw *w, uint32_t c, bool sense, MIR_label_t l) {
-  static const MIR_insn_code_t bcode[SC_NCONDS] = {MIR_BEQ, MIR_BNE, MIR_BLT, MIR_BLE, MIR_BGT, MIR_BGE};
-  static const sc_cond inverse[SC_NCONDS] = {SC_CC_NE, SC_CC_EQ, SC_CC_GE, SC_CC_GT, SC_CC_LE, SC_CC_LT};
+  static const MIR_insn_code_t bcode[SC_NCONDS] = {MIR_BEQ, MIR_BNE,  MIR_BLT,  MIR_BLE,  MIR_BGT,
+                                                   MIR_BGE, MIR_UBLT, MIR_UBLE, MIR_UBGT, MIR_UBGE};
+  static const sc_cond inverse[SC_NCONDS] = {SC_CC_NE, SC_CC_EQ,  SC_CC_GE,  SC_CC_GT,  SC_CC_LE,
+                                             SC_CC_LT, SC_CC_UGE, SC_CC_UGT, SC_CC_ULE, SC_CC_ULT};
   const sc_ins *in = &w->f->ins[c];
   if (!w->fused[c]) {
     INS(w, sense ? MIR_BT : MIR_BF, L(w, l), PP(w, c));

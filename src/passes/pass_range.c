@@ -20,6 +20,8 @@
  *    a mask when the dividend is not negative, and otherwise the same with
  *    the rounding toward zero corrected (x + ((x >> 63) & (2^k - 1)) is
  *    never beyond INT64_MAX); either way it no longer leaves;
+ *  - what stays of a bounds check, i >= 0 then i < n, is one unsigned
+ *    compare (n is never negative);
  *  - a guard of `iv >= k` (`iv > k`) on an increasing induction variable
  *    (and `iv <= k`, `iv < k` on a decreasing one), k invariant, run on
  *    every iteration, moves to the loop's preheader as the same check of
@@ -220,12 +222,14 @@ static rng range_of(R *S, uint32_t v) {
 }
 
 static sc_cond swapped(sc_cond c) {
-  static const sc_cond s[SC_NCONDS] = {SC_CC_EQ, SC_CC_NE, SC_CC_GT, SC_CC_GE, SC_CC_LT, SC_CC_LE};
+  static const sc_cond s[SC_NCONDS] = {SC_CC_EQ, SC_CC_NE,  SC_CC_GT,  SC_CC_GE,  SC_CC_LT,
+                                       SC_CC_LE, SC_CC_UGT, SC_CC_UGE, SC_CC_ULT, SC_CC_ULE};
   return s[c];
 }
 
 static sc_cond negated(sc_cond c) {
-  static const sc_cond n[SC_NCONDS] = {SC_CC_NE, SC_CC_EQ, SC_CC_GE, SC_CC_GT, SC_CC_LE, SC_CC_LT};
+  static const sc_cond n[SC_NCONDS] = {SC_CC_NE, SC_CC_EQ,  SC_CC_GE,  SC_CC_GT,  SC_CC_LE,
+                                       SC_CC_LT, SC_CC_UGE, SC_CC_UGT, SC_CC_ULE, SC_CC_ULT};
   return n[c];
 }
 
@@ -241,6 +245,11 @@ static rng narrow(R *S, rng r, uint32_t v, uint32_t c, bool truth) {
   if (!truth) cc = negated(cc);
   rng o = range_of(S, other);
   rng n = r;
+  if (sc_cond_unsigned(cc)) { /* with a non-negative other side: 0 <= v and the signed bound */
+    if (o.lo < 0 || (cc != SC_CC_ULT && cc != SC_CC_ULE)) return r;
+    n.lo = max64(n.lo, 0);
+    cc = cc == SC_CC_ULT ? SC_CC_LT : SC_CC_LE;
+  }
   switch (cc) {
   case SC_CC_LT: n.hi = min64(n.hi, sat_sub(o.hi, 1)); break;
   case SC_CC_LE: n.hi = min64(n.hi, o.hi); break;
@@ -332,7 +341,12 @@ static int decide(R *S, uint32_t c, uint32_t b, uint32_t pos) {
   int k = known_compare(S->f, c, b, pos);
   if (k >= 0) return k;
   rng x = range_at(S, in->args[0], b, pos), y = range_at(S, in->args[1], b, pos);
-  switch ((sc_cond)in->aux) {
+  sc_cond cc = (sc_cond)in->aux;
+  if (sc_cond_unsigned(cc)) { /* the same as signed on non-negative values */
+    if (x.lo < 0 || y.lo < 0) return -1;
+    cc = (sc_cond)(cc - SC_CC_ULT + SC_CC_LT);
+  }
+  switch (cc) {
   case SC_CC_LT: return x.hi < y.lo ? 1 : x.lo >= y.hi ? 0 : -1;
   case SC_CC_LE: return x.hi <= y.lo ? 1 : x.lo > y.hi ? 0 : -1;
   case SC_CC_GT: return x.lo > y.hi ? 1 : x.hi <= y.lo ? 0 : -1;
@@ -460,6 +474,50 @@ static uint32_t hoist_iv_guards(R *S, uint32_t l) {
   return moved;
 }
 
+/* A guard of i >= 0 followed, with only pure code between, by a guard of
+ * i < n leaving at the same state for the same reason (a bounds check),
+ * n not negative: one guard of (u64)i < (u64)n. How many merged. */
+static uint32_t unsigned_bounds(R *S) {
+  sc_irfunc *f = S->f;
+  uint32_t merged = 0;
+  for (uint32_t i = 0; i < f->nrpo; i++) {
+    uint32_t b = f->rpo[i];
+    for (uint32_t j = 0; j < f->blk[b].nins; j++) {
+      uint32_t v = f->blk[b].ins[j];
+      const sc_ins *g2 = &f->ins[v], *c2 = &f->ins[g2->args[0]];
+      if (g2->op != IR_guard || g2->dead || c2->op != IR_icmp || c2->aux != SC_CC_LT ||
+          range_of(S, c2->args[1]).lo < 0)
+        continue;
+      for (uint32_t k = j; k-- > 0;) {
+        const sc_ins *g1 = &f->ins[f->blk[b].ins[k]];
+        unsigned fl = sc_irop_flags(g1->op);
+        if (g1->dead) continue;
+        if (g1->op != IR_guard) {
+          if (!(fl & IRF_PURE) || (fl & (IRF_THROW | IRF_SIDE | IRF_READ)) || g1->op == IR_phi) break;
+          continue;
+        }
+        const sc_ins *c1 = &f->ins[g1->args[0]];
+        int64_t z;
+        if (g1->fs != g2->fs || g1->aux != g2->aux || c1->op != IR_icmp || c1->aux != SC_CC_GE ||
+            c1->args[0] != c2->args[0] || !is_const(f, c1->args[1], &z) || z != 0)
+          break;
+        uint32_t x = c2->args[0], n = c2->args[1];
+        f->ins[f->blk[b].ins[k]].dead = 1;
+        uint32_t u = sc_ir_insert(f, b, j, IR_icmp, SC_TY_BOOL, 2); /* the i < n compare may have other uses */
+        f->ins[u].aux = SC_CC_ULT;
+        f->ins[u].args[0] = x;
+        f->ins[u].args[1] = n;
+        f->ins[u].pc = f->ins[v].pc;
+        f->ins[v].args[0] = u;
+        j++;
+        merged++;
+        break;
+      }
+    }
+  }
+  return merged;
+}
+
 bool sc_pass_range(sc_irfunc *f, sc_pass_ctx *ctx) {
   (void)ctx;
   sc_ir_loops(f);
@@ -520,6 +578,7 @@ bool sc_pass_range(sc_irfunc *f, sc_pass_ctx *ctx) {
       }
     }
   }
+  changed |= unsigned_bounds(&S) != 0;
   if (changed) sc_ir_compact(f);
   return changed;
 }
