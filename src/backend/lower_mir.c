@@ -545,7 +545,18 @@ static void branch_if(lw *w, uint32_t c, bool sense, MIR_label_t l) {
     return;
   }
   if (in->op == IR_istag) INS(w, sense ? MIR_BEQ : MIR_BNE, L(w, l), TT(w, in->args[0]), K(w, in->aux));
-  else INS(w, bcode[sense ? (sc_cond)in->aux : inverse[in->aux]], L(w, l), PP(w, in->args[0]), O(w, in->args[1]));
+  else if (in->op == IR_fcmp) { /* NaN: not-less is not greater-or-equal; only eq and ne invert */
+    static const MIR_insn_code_t fbcode[] = {MIR_DBEQ, MIR_DBNE, MIR_DBLT, MIR_DBLE, MIR_DBGT, MIR_DBGE};
+    sc_cond cc = (sc_cond)in->aux;
+    if (sense || cc == SC_CC_EQ || cc == SC_CC_NE) {
+      INS(w, fbcode[sense ? cc : inverse[cc]], L(w, l), PP(w, in->args[0]), PP(w, in->args[1]));
+      return;
+    }
+    MIR_label_t skip = MIR_new_label(w->m);
+    INS(w, fbcode[cc], L(w, skip), PP(w, in->args[0]), PP(w, in->args[1]));
+    INS(w, MIR_JMP, L(w, l));
+    emit(w, skip);
+  } else INS(w, bcode[sense ? (sc_cond)in->aux : inverse[in->aux]], L(w, l), PP(w, in->args[0]), O(w, in->args[1]));
 }
 
 /* Terminators with their edges. A br edge with phi moves gets its own
@@ -717,7 +728,8 @@ static void fuse_compares(lw *w) {
     const sc_ins *t = bl->nins ? &f->ins[bl->ins[bl->nins - 1]] : NULL;
     if (!t || t->op != IR_br || t->succ[0] == t->succ[1]) continue;
     const sc_ins *c = &f->ins[t->args[0]];
-    if ((c->op == IR_istag || (c->op == IR_icmp && c->aux >= 0 && c->aux < SC_NCONDS)) && c->blk == f->rpo[k] &&
+    if ((c->op == IR_istag || ((c->op == IR_icmp || c->op == IR_fcmp) && c->aux >= 0 && c->aux < SC_NCONDS)) &&
+        c->blk == f->rpo[k] &&
         uses[t->args[0]] == 1)
       w->fused[t->args[0]] = 1;
   }
