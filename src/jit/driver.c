@@ -35,7 +35,7 @@ bool sc_jit_build(const sc_backend_impl *be, void *ctx, const sc_job *job, sc_jo
     c.profiles = job->profs;
     c.pidx = job->pidx;
   }
-  const char *pipeline = job->pipeline ? job->pipeline : job->prof ? SC_SPECULATIVE_PIPELINE : SC_DEFAULT_PIPELINE;
+  const char *pipeline = job->pipeline ? job->pipeline : job->prof ? SC_SPECULATIVE_PIPELINE : SC_EAGER_PIPELINE;
   sc_irfunc *f = sc_pipeline_lift(&a, job->prog, job->func, job->prof, pipeline, &c);
   if (!f) {
     r->rejected = true;

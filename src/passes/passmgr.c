@@ -46,7 +46,8 @@ static const sc_pass passes[] = {
 /* Named pipelines: what the compiler runs, by name, for --passes. */
 static const sc_named_pipeline pipelines[] = {
     {"tier2", SC_SPECULATIVE_PIPELINE, "with feedback: what tiered `run` compiles hot code with"},
-    {"generic", SC_DEFAULT_PIPELINE, "without feedback: --jit=eager, and --emit without --feedback-from-run"},
+    {"eager", SC_EAGER_PIPELINE, "without feedback, before the program runs: --jit=eager (typed opcodes speculated)"},
+    {"generic", SC_DEFAULT_PIPELINE, "without feedback or speculation: --emit without --feedback-from-run"},
 };
 
 const sc_named_pipeline *sc_pipeline_list(size_t *n) {
