@@ -44,11 +44,77 @@ typedef struct R {
   uint8_t *st; /* per value: 0 not computed, 1 being computed, 2 done */
   uint32_t n;
   unsigned depth;
+  uint32_t nb, *gstart, *gids; /* per block (< nb): its guards' ids, gids[gstart[b]..gstart[b + 1]) */
 } R;
+
+/* A condition known at a point: compare c is `truth` there. */
+typedef struct fact {
+  uint32_t c;
+  bool truth;
+} fact;
 
 /* How deep range_of may recurse (through back-edge values and guards);
  * deeper answers are FULL, which is always sound. */
 enum { MAX_DEPTH = 48, MAX_DOMS = 64 };
+/* The facts one point gathers, and how far back in its own block it looks
+ * for guards: bounds that keep the pass linear on huge functions. */
+enum { MAX_FACTS = 96, MAX_SCAN = 64, MAX_BLOCK_GUARDS = 16 };
+
+/* Each block's guards (the last MAX_BLOCK_GUARDS), by id. */
+static void guard_lists(R *S) {
+  sc_irfunc *f = S->f;
+  S->nb = f->nblk;
+  S->gstart = sc_arena_alloc(f->arena, (S->nb + 1) * sizeof *S->gstart);
+  uint32_t n = 0;
+  for (uint32_t b = 0; b < S->nb; b++) {
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < f->blk[b].nins; i++) k += f->ins[f->blk[b].ins[i]].op == IR_guard;
+    n += k < MAX_BLOCK_GUARDS ? k : MAX_BLOCK_GUARDS;
+  }
+  S->gids = sc_arena_alloc(f->arena, (n + 1) * sizeof *S->gids);
+  n = 0;
+  for (uint32_t b = 0; b < S->nb; b++) {
+    S->gstart[b] = n;
+    const sc_blk *bl = &f->blk[b];
+    uint32_t k = 0;
+    for (uint32_t i = bl->nins; i-- > 0 && k < MAX_BLOCK_GUARDS;)
+      if (f->ins[bl->ins[i]].op == IR_guard) S->gids[n + k++] = bl->ins[i];
+    n += k;
+  }
+  S->gstart[S->nb] = n;
+}
+
+/* The conditions known at block b before its instruction pos: guards
+ * passed (nearest first), and the branch edge into each dominator that
+ * has one way in. */
+static unsigned facts_at(R *S, uint32_t b, uint32_t pos, fact *out) {
+  const sc_irfunc *f = S->f;
+  unsigned n = 0;
+  int32_t x = (int32_t)b;
+  for (unsigned d = 0; x >= 0 && d < MAX_DOMS && n < MAX_FACTS; d++) {
+    const sc_blk *bl = &f->blk[x];
+    if ((uint32_t)x == b) {
+      uint32_t lim = pos < bl->nins ? pos : bl->nins;
+      for (uint32_t i = lim, k = 0; i-- > 0 && k < MAX_SCAN && n < MAX_FACTS; k++) {
+        const sc_ins *g = &f->ins[bl->ins[i]];
+        if (g->op == IR_guard && !g->dead) out[n++] = (fact){g->args[0], true};
+      }
+    } else if ((uint32_t)x < S->nb) {
+      for (uint32_t k = S->gstart[x]; k < S->gstart[x + 1] && n < MAX_FACTS; k++) {
+        const sc_ins *g = &f->ins[S->gids[k]];
+        if (!g->dead && g->blk == (uint32_t)x) out[n++] = (fact){g->args[0], true};
+      }
+    }
+    if (bl->npreds == 1 && n < MAX_FACTS) {
+      uint32_t t = sc_ir_term(f, bl->preds[0]);
+      const sc_ins *br = &f->ins[t];
+      if (t && br->op == IR_br && br->succ[0] != br->succ[1]) out[n++] = (fact){br->args[0], br->succ[0] == (uint32_t)x};
+    }
+    if (x == 0) break;
+    x = f->idom[x];
+  }
+  return n;
+}
 
 static rng range_at(R *S, uint32_t v, uint32_t b, uint32_t pos);
 
@@ -270,28 +336,12 @@ static rng narrow(R *S, rng r, uint32_t v, uint32_t c, bool truth) {
  * its end): v's own, narrowed by the guards passed and the branch edges
  * taken on every way there. */
 static rng range_at(R *S, uint32_t v, uint32_t b, uint32_t pos) {
-  sc_irfunc *f = S->f;
   rng r = range_of(S, v);
-  if (f->ins[v].ty != SC_TY_I64 || S->depth >= MAX_DEPTH) return r;
+  if (S->f->ins[v].ty != SC_TY_I64 || S->depth >= MAX_DEPTH) return r;
   S->depth++;
-  int32_t x = (int32_t)b;
-  for (unsigned d = 0; x >= 0 && d < MAX_DOMS; d++) {
-    const sc_blk *bl = &f->blk[x];
-    uint32_t lim = (uint32_t)x == b ? pos : bl->nins;
-    for (uint32_t i = 0; i < lim && i < bl->nins; i++) {
-      const sc_ins *g = &f->ins[bl->ins[i]];
-      if (g->op == IR_guard) r = narrow(S, r, v, g->args[0], true);
-    }
-    if (bl->npreds == 1) {
-      uint32_t p = bl->preds[0];
-      uint32_t t = sc_ir_term(f, p);
-      const sc_ins *br = &f->ins[t];
-      if (t && br->op == IR_br && br->succ[0] != br->succ[1])
-        r = narrow(S, r, v, br->args[0], br->succ[0] == (uint32_t)x);
-    }
-    if (x == 0) break;
-    x = f->idom[x];
-  }
+  fact fs[MAX_FACTS];
+  unsigned n = facts_at(S, b, pos, fs);
+  for (unsigned k = 0; k < n; k++) r = narrow(S, r, v, fs[k].c, fs[k].truth);
   S->depth--;
   return r;
 }
@@ -310,26 +360,12 @@ static int implies(const sc_irfunc *f, uint32_t d, bool truth, uint32_t c) {
 
 /* The same comparison already known at (b, pos): a guard passed, or a
  * branch edge taken (see range_at); -1 if none, else c's answer. */
-static int known_compare(const sc_irfunc *f, uint32_t c, uint32_t b, uint32_t pos) {
-  int32_t x = (int32_t)b;
-  for (unsigned d = 0; x >= 0 && d < MAX_DOMS; d++) {
-    const sc_blk *bl = &f->blk[x];
-    uint32_t lim = (uint32_t)x == b ? pos : bl->nins;
-    for (uint32_t i = 0; i < lim && i < bl->nins; i++) {
-      const sc_ins *g = &f->ins[bl->ins[i]];
-      int r = g->op == IR_guard ? implies(f, g->args[0], true, c) : -1;
-      if (r >= 0) return r;
-    }
-    if (bl->npreds == 1) {
-      uint32_t t = sc_ir_term(f, bl->preds[0]);
-      const sc_ins *br = &f->ins[t];
-      int r = t && br->op == IR_br && br->succ[0] != br->succ[1]
-                  ? implies(f, br->args[0], br->succ[0] == (uint32_t)x, c)
-                  : -1;
-      if (r >= 0) return r;
-    }
-    if (x == 0) break;
-    x = f->idom[x];
+static int known_compare(R *S, uint32_t c, uint32_t b, uint32_t pos) {
+  fact fs[MAX_FACTS];
+  unsigned n = facts_at(S, b, pos, fs);
+  for (unsigned k = 0; k < n; k++) {
+    int r = implies(S->f, fs[k].c, fs[k].truth, c);
+    if (r >= 0) return r;
   }
   return -1;
 }
@@ -338,7 +374,7 @@ static int known_compare(const sc_irfunc *f, uint32_t c, uint32_t b, uint32_t po
 static int decide(R *S, uint32_t c, uint32_t b, uint32_t pos) {
   const sc_ins *in = &S->f->ins[c];
   if (in->aux < 0 || in->aux >= SC_NCONDS || S->f->ins[in->args[0]].ty != SC_TY_I64) return -1;
-  int k = known_compare(S->f, c, b, pos);
+  int k = known_compare(S, c, b, pos);
   if (k >= 0) return k;
   rng x = range_at(S, in->args[0], b, pos), y = range_at(S, in->args[1], b, pos);
   sc_cond cc = (sc_cond)in->aux;
@@ -528,10 +564,11 @@ bool sc_pass_range(sc_irfunc *f, sc_pass_ctx *ctx) {
   S.r = sc_arena_alloc(f->arena, S.n * sizeof *S.r);
   S.st = sc_arena_alloc(f->arena, S.n);
   reset(&S);
+  guard_lists(&S);
   bool changed = false;
   for (uint32_t l = f->nloops; l-- > 0;) {
     uint32_t m = hoist_iv_guards(&S, l);
-    if (m) changed = true, reset(&S), sc_ir_compact(f), sc_ir_loops(f);
+    if (m) changed = true, reset(&S), sc_ir_compact(f), sc_ir_loops(f), guard_lists(&S);
   }
   /* a value's operands come first in reverse post-order (phis aside):
    * computing in that order keeps the recursion shallow */

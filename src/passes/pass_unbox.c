@@ -72,24 +72,68 @@ static int input_tag(sc_irfunc *f, uint32_t v, uint32_t k, const int8_t *ktag, c
 }
 
 /* Optimistic: every val phi starts as "any tag agrees" (-2) and is lowered
- * to -1 when two inputs disagree, until nothing changes. */
+ * to -1 when two inputs disagree, until nothing changes. A worklist in
+ * reverse post-order (definitions first): a phi is looked at again only
+ * when a phi it reads changed, and each changes at most twice. */
 static void phi_tags(sc_irfunc *f, int8_t *ktag, const guarded *G) {
-  for (uint32_t v = 1; v < f->nins; v++) ktag[v] = f->ins[v].op == IR_phi && !f->ins[v].dead ? -2 : -1;
-  for (bool again = true; again;) {
-    again = false;
-    for (uint32_t v = 1; v < f->nins; v++) {
-      const sc_ins *in = &f->ins[v];
-      if (in->op != IR_phi || in->dead || in->ty != SC_TY_VAL || ktag[v] == -1) continue;
-      int t = -2;
-      for (uint32_t k = 0; k < in->nargs && t != -1; k++) {
-        int at = input_tag(f, v, k, ktag, G);
-        if (at == -2) continue;
-        t = t == -2 ? at : t == at ? t : -1;
-      }
-      if (t == -2) t = -1; /* only itself */
-      if (t != ktag[v]) ktag[v] = (int8_t)t, again = true;
+  uint32_t n = f->nins;
+  uint32_t *cnt = sc_arena_alloc(f->arena, (n + 2) * sizeof *cnt); /* phi -> the phis reading it, CSR */
+  memset(cnt, 0, (n + 2) * sizeof *cnt);
+  for (uint32_t v = 1; v < n; v++) {
+    const sc_ins *in = &f->ins[v];
+    ktag[v] = in->op == IR_phi && !in->dead ? -2 : -1;
+    if (in->op != IR_phi || in->dead || in->ty != SC_TY_VAL) continue;
+    for (uint32_t k = 0; k < in->nargs; k++)
+      if (f->ins[in->args[k]].op == IR_phi) cnt[in->args[k] + 1]++;
+  }
+  for (uint32_t v = 1; v <= n; v++) cnt[v] += cnt[v - 1];
+  uint32_t *users = sc_arena_alloc(f->arena, (cnt[n] + 1) * sizeof *users), *fill = sc_arena_alloc(f->arena, (n + 1) * sizeof *fill);
+  memcpy(fill, cnt, (n + 1) * sizeof *fill);
+  for (uint32_t v = 1; v < n; v++) {
+    const sc_ins *in = &f->ins[v];
+    if (in->op != IR_phi || in->dead || in->ty != SC_TY_VAL) continue;
+    for (uint32_t k = 0; k < in->nargs; k++)
+      if (f->ins[in->args[k]].op == IR_phi) users[fill[in->args[k]]++] = v;
+  }
+  /* a FIFO of phis, each queued at most once at a time; room for n + every requeue */
+  uint32_t cap = n + 1, head = 0, tail = 0;
+  uint32_t *q = sc_arena_alloc(f->arena, cap * sizeof *q);
+  uint8_t *queued = sc_arena_alloc(f->arena, n + 1);
+  memset(queued, 0, n + 1);
+  for (uint32_t i = 0; i < f->nrpo; i++) {
+    const sc_blk *bl = &f->blk[f->rpo[i]];
+    for (uint32_t j = 0; j < bl->nins && f->ins[bl->ins[j]].op == IR_phi; j++) {
+      uint32_t v = bl->ins[j];
+      if (f->ins[v].dead || f->ins[v].ty != SC_TY_VAL || queued[v]) continue;
+      queued[v] = 1;
+      q[tail] = v, tail = (tail + 1) % cap;
     }
   }
+  while (head != tail) {
+    uint32_t v = q[head];
+    head = (head + 1) % cap;
+    queued[v] = 0;
+    const sc_ins *in = &f->ins[v];
+    if (ktag[v] == -1) continue;
+    int t = -2;
+    for (uint32_t k = 0; k < in->nargs && t != -1; k++) {
+      int at = input_tag(f, v, k, ktag, G);
+      if (at == -2) continue;
+      t = t == -2 ? at : t == at ? t : -1;
+    }
+    if (t == -2) t = -1; /* only itself, or phis not known yet */
+    if (t == ktag[v]) continue;
+    ktag[v] = (int8_t)t;
+    for (uint32_t k = cnt[v]; k < cnt[v + 1]; k++) {
+      uint32_t u = users[k];
+      if (queued[u] || ktag[u] == -1) continue;
+      queued[u] = 1;
+      q[tail] = u, tail = (tail + 1) % cap;
+    }
+  }
+  /* phis in unreachable blocks: no tag */
+  for (uint32_t v = 1; v < n; v++)
+    if (ktag[v] == -2) ktag[v] = -1;
 }
 
 /* A typed constant equal to val constant c, in the entry block. */
@@ -104,7 +148,6 @@ static uint32_t typed_const(sc_irfunc *f, uint32_t c, sc_ty ty) {
 
 static bool unbox_phis(sc_irfunc *f) {
   int8_t *ktag = sc_arena_alloc(f->arena, f->nins + 1);
-  sc_ir_dom(f);
   guarded G = tag_guards(f);
   phi_tags(f, ktag, &G);
   uint32_t n = f->nins;
@@ -134,16 +177,21 @@ static bool unbox_phis(sc_irfunc *f) {
       f->ins[typed[v]].args[k] = r;
     }
   }
-  /* each old phi becomes a box of the new one, after the block's phis */
+  /* each old phi becomes a box of the new one, after the block's phis;
+   * uses move in one walk (sc_ir_forward) */
+  uint32_t *fwd = sc_arena_alloc(f->arena, (n + 1) * sizeof *fwd);
+  memset(fwd, 0, (n + 1) * sizeof *fwd);
   for (uint32_t v = 1; v < n; v++) {
     if (!typed[v]) continue;
     uint32_t blk = f->ins[v].blk, at = 0;
     while (at < f->blk[blk].nins && f->ins[f->blk[blk].ins[at]].op == IR_phi) at++;
     uint32_t bx = sc_ir_insert(f, blk, at, IR_box, SC_TY_VAL, 1);
     f->ins[bx].args[0] = typed[v];
-    sc_ir_replace_uses(f, v, bx);
-    f->ins[v].dead = 1;
+    fwd[v] = bx;
   }
+  sc_ir_forward(f, fwd, n);
+  for (uint32_t v = 1; v < n; v++)
+    if (typed[v]) f->ins[v].dead = 1;
   return true;
 }
 
@@ -239,6 +287,8 @@ static bool sink_boxes(sc_irfunc *f) {
   for (uint32_t s = 0; s < f->nfs; s++)
     for (uint32_t k = 0; k < sc_ir_fs_nvals(&f->fs[s]); k++) user[f->fs[s].vals[k]] = UINT32_MAX;
   bool moved = false;
+  uint32_t *fwd = sc_arena_alloc(f->arena, (n + 1) * sizeof *fwd);
+  memset(fwd, 0, (n + 1) * sizeof *fwd);
   for (uint32_t v = 1; v < n; v++) {
     const sc_ins *in = &f->ins[v];
     if (in->dead || in->op != IR_box || !user[v] || user[v] == UINT32_MAX) continue;
@@ -250,14 +300,18 @@ static bool sink_boxes(sc_irfunc *f) {
     uint32_t bx = sc_ir_insert(f, u, at, IR_box, SC_TY_VAL, 1);
     f->ins[bx].args[0] = f->ins[v].args[0];
     f->ins[bx].pc = f->ins[v].pc;
-    sc_ir_replace_uses(f, v, bx);
-    f->ins[v].dead = 1;
+    fwd[v] = bx;
     moved = true;
   }
-  return moved;
+  if (!moved) return false;
+  sc_ir_forward(f, fwd, n);
+  for (uint32_t v = 1; v < n; v++)
+    if (fwd[v]) f->ins[v].dead = 1;
+  return true;
 }
 
 bool sc_pass_unbox(sc_irfunc *f, sc_pass_ctx *c) {
+  sc_ir_dom(f); /* reverse post-order, dominance */
   bool changed = unbox_phis(f);
   if (changed) sc_ir_compact(f);
   for (int round = 0; round < 4 && fold(f, c); round++) changed = true;
