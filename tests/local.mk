@@ -32,6 +32,12 @@ TESTS += tests/cli/options.sh tests/cli/abi.sh tests/cli/install.sh tests/cli/js
 EXTRA_DIST += tests/cli/options.sh tests/cli/abi.sh tests/cli/install.sh tests/cli/json.sh tests/cli/inspect.sh
 TESTS += tests/cli/asm.sh
 EXTRA_DIST += tests/cli/asm.sh
+# The pass viewer (--emit=html), loaded in headless Chromium when installed.
+TESTS += tests/cli/html.sh
+EXTRA_DIST += tests/cli/html.sh
+# The progress line of long compilations on a terminal (a pty from script).
+TESTS += tests/cli/progress.sh
+EXTRA_DIST += tests/cli/progress.sh
 # What CI and the README use besides the tests.
 EXTRA_DIST += examples/fib.sasm tests/valgrind.sh tests/valgrind.supp tests/dist.sh
 # Background compilation under load (and, in a --enable-tsan build, races).

@@ -47,12 +47,15 @@ typedef struct sc_value {
   };
 } sc_value;
 
-/* Immutable string; data is NUL-terminated, len excludes the NUL.
- * hash is computed lazily (0 = not yet). */
+/* Immutable string; len excludes the NUL, hash is computed lazily (0 = not
+ * yet). data: the NUL-terminated bytes, or NULL while the string is a rope
+ * (a long concatenation, runtime/str.c) not yet flattened: the runtime
+ * reads the bytes only through sc_str_data, which flattens. len is always
+ * there. */
 struct sc_str {
   int64_t len;
   uint64_t hash;
-  char data[];
+  const char *data;
 };
 
 /* Elements kinds, as V8: an array stays in the most specific kind that holds

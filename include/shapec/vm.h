@@ -61,6 +61,14 @@ typedef struct sc_vm_options {
                               Beyond it: `runtime error: out of memory` */
   int verbose_gc;          /* show the collector's warnings on stderr */
   unsigned json;           /* SC_JSON_*: these outputs as JSON (docs/json.md) */
+  /* When not NULL, called with progress_arg during long work the host may
+   * want to show: --jit=eager's compilation of every function (done of
+   * total functions compiled: 0 first, then after each), then once with
+   * end set when it is over, finished or failed (before any error is
+   * printed). Called on the thread that runs the program; whether and how
+   * to show it (a terminal, after a delay) is the host's choice. */
+  void (*progress)(void *progress_arg, uint32_t done, uint32_t total, int end);
+  void *progress_arg;
 } sc_vm_options;
 
 #define SC_DEFAULT_COMPILE_BUDGET 3000

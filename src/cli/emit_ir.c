@@ -1,4 +1,5 @@
 /* shapec --emit=ssa|dot FILE.sasm [options]   lift, run passes, print
+ * shapec --emit=html FILE.sasm [options]     the pass viewer (html.h)
  * shapec --emit=mir|llvm|asm FILE.sasm [options]   and the backend's code
  * shapec opt FILE.ssa [options]               run passes on IR text
  * Options: --func NAME, --passes=P, --print-after=NAME, --print-after-all,
@@ -9,8 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/html.h"
 #include "runtime/runtime.h"
 #include "config.h"
 #include "passes/passes.h"
@@ -161,7 +164,7 @@ static const char *helper_name(void *arg, uint64_t addr) {
  * as the backend lowers it (LLVM: after its optimization pipeline) or as
  * native code, compiled with the pipeline of e for a VM that is never run
  * again; with feedback, speculative as tiering compiles hot code. */
-static int emit_native(const char *what, const char *backend, sc_program *p, int fi, const emit_opts *e) {
+static int emit_native(const char *what, const char *backend, sc_program *p, int fi, const emit_opts *e, FILE *out) {
   bool disasm = !strcmp(what, "asm");
   if (!sc_backend_available(backend)) return fail("--emit=%s: this shapec was built without that backend", what);
   const char *be = (backend ? sc_backend_find(backend) : sc_backend_default())->name;
@@ -172,23 +175,34 @@ static int emit_native(const char *what, const char *backend, sc_program *p, int
   if (!vm) return 2;
   if (!sc_jit_init(vm)) return 3;
   int status = 0;
+  /* a progress line on a terminal when compiling every function takes
+   * long; not when the code itself goes to that terminal */
+  sc_cli_progress prog = {0};
+  int ofd = fileno(out);
+  if (fi < 0 && (ofd < 0 || !isatty(ofd))) sc_cli_progress_init(&prog, stderr);
   for (uint32_t i = 0; i < p->nfuncs && !status; i++) {
     if (fi >= 0 && i != (uint32_t)fi) continue;
+    sc_cli_show_progress(&prog, i, p->nfuncs, 0);
     sc_jit_inspect q = {.osr_pc = e->o.osr_pc, .spec = e->from_run, .pipeline = e->pipeline,
-                        .dump = disasm ? NULL : stdout, .want_len = disasm};
-    if (!sc_jit_compile_inspect(vm, i, &q, err, sizeof err)) {
+                        .dump = disasm ? NULL : out, .want_len = disasm};
+    bool compiled = sc_jit_compile_inspect(vm, i, &q, err, sizeof err);
+    if (!compiled) sc_cli_show_progress(&prog, i + 1, p->nfuncs, 1); /* cleared before the error */
+    if (!compiled) {
       sc_fprint_escaped(stderr, "shapec: error: cannot compile function %s with %s: %s\n", p->funcs[i]->name, be, err);
       status = 3;
       break;
     }
     if (!disasm) continue;
-    sc_fprint_escaped(stdout, "; func %s", p->funcs[i]->name);
-    if (q.osr_pc) printf(" osr @%u", q.osr_pc);
-    printf(" (%s, %zu bytes)\n", be, q.len);
+    sc_fprint_escaped(out, "; func %s", p->funcs[i]->name);
+    if (q.osr_pc) fprintf(out, " osr @%u", q.osr_pc);
+    fprintf(out, " (%s, %zu bytes)\n", be, q.len);
     char name[64];
-    if (!sc_native_disasm(stdout, (const void *)(uintptr_t)q.fn, q.len, helper_name, name, err, sizeof err))
+    if (!sc_native_disasm(out, (const void *)(uintptr_t)q.fn, q.len, helper_name, name, err, sizeof err)) {
+      sc_cli_show_progress(&prog, i + 1, p->nfuncs, 1);
       status = fail("--emit=asm: %s", err);
+    }
   }
+  sc_cli_show_progress(&prog, p->nfuncs, p->nfuncs, 1);
   sc_jit_free(vm);
   return status;
 }
@@ -209,7 +223,34 @@ static bool loop_entry(const sc_func *fn, uint32_t pc) {
   return false;
 }
 
-int sc_cli_emit_ir(const sc_cli_opts *c, sc_program *p) {
+/* The page's last sections (html.h): the native code as --emit=asm prints
+ * it, or why there is none (a backend or LLVM's disassembler not built, an
+ * earlier failure); ends the page. The exit status. */
+static int html_code(sc_html *page, const char *backend, sc_program *p, int fi, const emit_opts *e, int status) {
+  char err[512] = "";
+  const sc_backend_impl *be = sc_backend_available(backend) ? (backend ? sc_backend_find(backend) : sc_backend_default())
+                                                           : NULL;
+  if (status) sc_html_code(page, "native code", NULL, 0, "not compiled: the pipeline failed (see the errors)");
+  else if (!be) sc_html_code(page, "native code", NULL, 0, "no native code: this shapec was built without a backend");
+  else if (!sc_native_disasm(NULL, NULL, 0, NULL, NULL, err, sizeof err))
+    sc_html_code(page, "native code", NULL, 0, err);
+  else {
+    char *text = NULL, title[64];
+    size_t len = 0;
+    FILE *m = open_memstream(&text, &len);
+    if (!m) return fail("%s", "out of memory");
+    status = emit_native("asm", be->name, p, fi, e, m);
+    fclose(m);
+    snprintf(title, sizeof title, "native code (%s)", be->name);
+    if (status) sc_html_code(page, title, NULL, 0, "not compiled (see the errors)");
+    else sc_html_code(page, title, text, len, NULL);
+    free(text);
+  }
+  sc_html_end(page);
+  return status;
+}
+
+int sc_cli_emit_ir(const sc_cli_opts *c, sc_program *p, const char *src, size_t srclen) {
   const char *what = c->emit;
   emit_opts e = {0};
   int st = parse_opts(&e, c, true);
@@ -223,8 +264,23 @@ int sc_cli_emit_ir(const sc_cli_opts *c, sc_program *p) {
              e.o.osr_pc);
     return fail(msg, e.func);
   }
-  if (!strcmp(what, "asm")) return emit_native(what, c->backend, p, fi, &e);
-  if (!strcmp(what, "mir") || !strcmp(what, "llvm")) return emit_native(what, what, p, fi, &e);
+  if (!strcmp(what, "asm")) return emit_native(what, c->backend, p, fi, &e, stdout);
+  if (!strcmp(what, "mir") || !strcmp(what, "llvm")) return emit_native(what, what, p, fi, &e, stdout);
+  bool html = !strcmp(what, "html");
+  if (html && (c->print_after || c->print_after_all || c->print_loops))
+    return fail("%s: the page shows the IR after every pass and its loops", "--print-after, --print-after-all and "
+                                                                            "--print-loops do not apply to --emit=html");
+  sc_html *page = NULL;
+  if (html) {
+    char about[1400];
+    snprintf(about, sizeof about, "pipeline %s; %s%s", e.pipeline,
+             e.from_run ? "with the feedback of a run of main (as tiered run compiles)" : "without feedback",
+             e.o.osr_pc ? "; the OSR compilation of a loop" : "");
+    if (!(page = sc_html_new(stdout, p, src, srclen, about))) return fail("%s", "out of memory");
+    sc_html_nav(page, e.pipeline, fi);
+    e.o.after_pass = sc_html_stage;
+    e.o.after_arg = page;
+  }
   sc_vm *vm = NULL;
   sc_pass_ctx ctx = {.opts = &e.o};
   sc_transition *trans = NULL;
@@ -245,11 +301,14 @@ int sc_cli_emit_ir(const sc_cli_opts *c, sc_program *p) {
     sc_arena a;
     sc_arena_init(&a);
     sc_pass_ctx c = ctx; /* nothing reported carries over */
+    if (page) sc_html_func(page, i);
     sc_irfunc *f = sc_pipeline_lift(&a, p, i, vm ? sc_vm_profile(vm, i) : NULL, e.pipeline, &c);
-    status = f ? output(f, i, &e, dot) : 1;
+    status = !f ? 1 : page ? (e.o.check_roundtrip && !sc_ir_roundtrips(f, stderr)) : output(f, i, &e, dot);
+    if (page) sc_html_func_end(page);
     sc_arena_drop(&a);
   }
   if (dot && !status) sc_ir_dot_end(stdout);
   free(trans);
+  if (page) status = html_code(page, c->backend, p, fi, &e, status);
   return status;
 }

@@ -10,15 +10,16 @@
 #include "runtime/runtime.h"
 #include "shapec/shapec.h"
 
-/* Assembled and verified program, or NULL with diagnostics printed. */
-static sc_program *load(const char *path) {
-  size_t len;
-  char *src = sc_cli_read(path, &len);
+/* Assembled and verified program, or NULL with diagnostics printed; its
+ * source text into *text (*len bytes, free it) when text is not NULL. */
+static sc_program *load(const char *path, char **text, size_t *len) {
+  char *src = sc_cli_read(path, len);
   if (!src) return NULL;
   path = sc_cli_input_name(path);
   sc_diags d = {.filename = path};
-  sc_program *p = sc_assemble(path, src, len, &d);
-  free(src);
+  sc_program *p = sc_assemble(path, src, *len, &d);
+  if (text) *text = src;
+  else free(src);
   if (p && d.n == 0 && sc_verify(p, &d) == 0 && d.n == 0) return p;
   if (d.n == 0) sc_diag_add(&d, 0, 0, "program is not valid");
   sc_diags_print(&d, stderr);
@@ -78,14 +79,23 @@ static int command(int argc, char **argv) {
       return SC_EXIT_BAD_PROGRAM;
     }
   }
-  sc_program *p = load(o.file);
-  if (!p) return SC_EXIT_BAD_PROGRAM;
+  char *src = NULL;
+  size_t srclen = 0;
+  sc_program *p = load(o.file, o.cmd == SC_CMD_EMIT_HTML ? &src : NULL, &srclen);
+  if (!p) {
+    free(src);
+    return SC_EXIT_BAD_PROGRAM;
+  }
   if (o.cmd == SC_CMD_CHECK) return 0;
   if (o.cmd == SC_CMD_EMIT_BYTECODE) {
     sc_disassemble(p, stdout);
     return 0;
   }
-  if (o.cmd == SC_CMD_EMIT_IR || o.cmd == SC_CMD_EMIT_ASM) return sc_cli_emit_ir(&o, p);
+  if (o.cmd == SC_CMD_EMIT_IR || o.cmd == SC_CMD_EMIT_ASM || o.cmd == SC_CMD_EMIT_HTML) {
+    st = sc_cli_emit_ir(&o, p, src, srclen);
+    free(src);
+    return st;
+  }
 
   /* tiering is the default where a backend is built; a run that is asked
    * for the interpreter's whole profile (or for none) stays interpreted */
@@ -102,6 +112,13 @@ static int command(int argc, char **argv) {
                         .json = (o.stats == 2 ? SC_JSON_STATS : 0) | (o.trace_deopt == 2 ? SC_JSON_TRACE_DEOPT : 0) |
                                 (o.trace_tiering == 2 ? SC_JSON_TRACE_TIERING : 0),
                         .compile_budget = o.compile_budget, .max_heap = o.max_heap, .verbose_gc = o.verbose_gc};
+  /* a progress line for a long eager compilation, on a terminal (not
+   * mixed with a trace on the same stream) */
+  sc_cli_progress prog;
+  if (!o.trace_tiering && !o.trace_deopt && sc_cli_progress_init(&prog, stderr)) {
+    opts.progress = sc_cli_show_progress;
+    opts.progress_arg = &prog;
+  }
   sc_vm *vm = sc_vm_new(p, &opts);
   int status = sc_vm_run_main(vm);
   if (dump_out) {

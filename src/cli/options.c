@@ -38,10 +38,11 @@ static const struct {
 } sections[NSECTIONS] = {
     [GENERAL] = {~0u, "options"},
     [RUN] = {SC_CMD_RUN, "run options"},
-    [CODEGEN] = {SC_CMD_RUN | SC_CMD_EMIT_ASM, "code generation (run, --emit=asm)"},
-    [INLINE] = {SC_CMD_RUN | SC_CMD_EMIT_IR | SC_CMD_EMIT_ASM | SC_CMD_OPT,
-                "inlining (run, --emit=ssa|dot|mir|llvm|asm, opt)"},
-    [IR] = {SC_CMD_EMIT_IR | SC_CMD_EMIT_ASM | SC_CMD_OPT, "pipeline options (--emit=ssa|dot|mir|llvm|asm, opt)"},
+    [CODEGEN] = {SC_CMD_RUN | SC_CMD_EMIT_ASM | SC_CMD_EMIT_HTML, "code generation (run, --emit=asm|html)"},
+    [INLINE] = {SC_CMD_RUN | SC_CMD_EMIT_IR | SC_CMD_EMIT_ASM | SC_CMD_EMIT_HTML | SC_CMD_OPT,
+                "inlining (run, --emit=ssa|dot|mir|llvm|asm|html, opt)"},
+    [IR] = {SC_CMD_EMIT_IR | SC_CMD_EMIT_ASM | SC_CMD_EMIT_HTML | SC_CMD_OPT,
+            "pipeline options (--emit=ssa|dot|mir|llvm|asm|html, opt)"},
 };
 
 static const char usage[] =
@@ -295,8 +296,10 @@ int sc_cli_parse(int argc, char **argv, sc_cli_opts *o) {
   }
   int first = 0;
   if (o->emit) {
-    o->cmd = !strcmp(o->emit, "bytecode") ? SC_CMD_EMIT_BYTECODE : !strcmp(o->emit, "asm") ? SC_CMD_EMIT_ASM
-                                                                                        : SC_CMD_EMIT_IR;
+    o->cmd = !strcmp(o->emit, "bytecode") ? SC_CMD_EMIT_BYTECODE
+             : !strcmp(o->emit, "asm")    ? SC_CMD_EMIT_ASM
+             : !strcmp(o->emit, "html")   ? SC_CMD_EMIT_HTML
+                                          : SC_CMD_EMIT_IR;
   } else {
     if (npos == 0) return sc_cli_usage_error("%s", "no command given");
     const char *c0 = pos[0];

@@ -36,6 +36,7 @@ typedef enum sc_cli_cmd {
   SC_CMD_EMIT_IR = 8, /* --emit=ssa|dot|mir|llvm */
   SC_CMD_OPT = 16,
   SC_CMD_EMIT_ASM = 32, /* --emit=asm */
+  SC_CMD_EMIT_HTML = 64, /* --emit=html */
 } sc_cli_cmd;
 
 typedef struct sc_cli_opts {

@@ -971,10 +971,18 @@ void sc_jit_deopted(sc_vm *vm, sc_vfunc *vf, const sc_func *at, uint32_t bpc, ui
     trace(vm, "invalidated", vf, 0, "invalidated after %u deopts; recompile %u", SC_DEOPT_LIMIT, vf->recompiles);
 }
 
+/* The host's progress callback, if any (sc_vm_options.progress). */
+static void progress(sc_vm *vm, uint32_t done, int end) {
+  if (vm->opts.progress) vm->opts.progress(vm->opts.progress_arg, done, vm->prog->nfuncs, end);
+}
+
 bool sc_jit_compile_all(sc_vm *vm) {
+  progress(vm, 0, 0);
   for (uint32_t i = 0; i < vm->prog->nfuncs; i++) {
     creq r;
-    if (compile_one(vm, i, false, NULL, true, &r, NULL)) {
+    bool ok = compile_one(vm, i, false, NULL, true, &r, NULL);
+    progress(vm, i + 1, !ok && !r.res.over_budget);
+    if (ok) {
       trace(vm, "compiled", &vm->funcs[i], 0, "compiled eagerly (%s) in %.3f ms", vm->jit->be->name,
             vm->jit->secs[i] * 1e3);
       continue;
@@ -987,6 +995,7 @@ bool sc_jit_compile_all(sc_vm *vm) {
                       vm->jit->be->name, r.res.err);
     return false;
   }
+  progress(vm, vm->prog->nfuncs, 1);
   return true;
 }
 

@@ -21,6 +21,10 @@ typedef struct sc_pipeline_opts {
   FILE *err;   /* timing and verifier failures */
   uint32_t osr_pc; /* sc_pipeline_lift: 0, or an OSR entry at this loop header */
   sc_inline_options inl;
+  /* when not NULL, called with the IR after lift and after each pass
+   * (after verifying it), with after_arg: a viewer records each stage */
+  void (*after_pass)(void *after_arg, sc_irfunc *f, const char *pass);
+  void *after_arg;
 } sc_pipeline_opts;
 
 /* Which indexes a compilation's snapshot (of profiles, of globals) holds:

@@ -164,6 +164,7 @@ static int after(sc_irfunc *f, const char *name, double ms, const sc_pipeline_op
       return -1;
     }
   }
+  if (o->after_pass) o->after_pass(o->after_arg, f, name);
   return sc_pipeline_print_after(f, name, o);
 }
 

@@ -94,12 +94,14 @@ static void *oom(void) {
   _exit(SC_EXIT_RUNTIME_ERROR);
 }
 
+bool sc_gc_fits(size_t n) { return !gc_max_heap || n <= gc_max_heap; }
+
 void *sc_gc_try_alloc(size_t n) {
-  return n > gc_max_heap && gc_max_heap ? NULL : GC_MALLOC(n);
+  return sc_gc_fits(n) ? GC_MALLOC(n) : NULL;
 }
 
 void *sc_gc_try_alloc_atomic(size_t n) {
-  return n > gc_max_heap && gc_max_heap ? NULL : GC_MALLOC_ATOMIC(n);
+  return sc_gc_fits(n) ? GC_MALLOC_ATOMIC(n) : NULL;
 }
 
 void *sc_gc_alloc(size_t n) {

@@ -154,9 +154,9 @@ static void put_int(FILE *out, int64_t v) {
 
 static void put_str(FILE *out, const char *s) { fputs_unlocked(s, out); }
 
-static void put_quoted(FILE *out, const sc_str *s) {
+static void put_quoted(FILE *out, sc_str *s) {
   putc_unlocked('"', out);
-  const char *d = s->data, *run = d, *end = d + s->len;
+  const char *d = sc_str_data(s), *run = d, *end = d + s->len;
   for (; d < end; d++) {
     const char *esc;
     switch (*d) {
@@ -281,7 +281,7 @@ static void print_one(const sc_rt *rt, FILE *out, sc_value v, bool top, ppath *p
     put_str(out, buf);
     break;
   case SC_STR:
-    if (top) fwrite_unlocked(v.s->data, 1, (size_t)v.s->len, out);
+    if (top) fwrite_unlocked(sc_str_data(v.s), 1, (size_t)v.s->len, out);
     else put_quoted(out, v.s);
     break;
   case SC_ARRAY:
@@ -368,8 +368,9 @@ void sc_print_literal(FILE *out, sc_value v) {
       break;
     }
     putc('"', out);
+    const char *d = sc_str_data(v.s);
     for (int64_t i = 0; i < v.s->len; i++) {
-      char c = v.s->data[i];
+      char c = d[i];
       if (c == '\n') fputs("\\n", out);
       else if (c == '\t') fputs("\\t", out);
       else if (c == '\\') fputs("\\\\", out);

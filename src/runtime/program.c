@@ -27,13 +27,13 @@ static const char *nn(const char *s) { return s ? s : ""; }
 static bool const_eq(sc_value a, sc_value b) {
   if (a.tag != b.tag) return false;
   if (a.tag == SC_NULL) return true;
-  if (a.tag == SC_STR) return a.s && b.s && a.s->len == b.s->len && !memcmp(a.s->data, b.s->data, (size_t)a.s->len);
+  if (a.tag == SC_STR) return a.s && b.s && a.s->len == b.s->len && !memcmp(sc_str_data(a.s), sc_str_data(b.s), (size_t)a.s->len);
   return a.i == b.i;
 }
 
 static uint32_t const_hash(sc_value v) {
   if (v.tag == SC_NULL) return 1;
-  if (v.tag == SC_STR) return v.s ? sc_symtab_hash(v.s->data, (size_t)v.s->len) * 31u + SC_STR : SC_STR;
+  if (v.tag == SC_STR) return v.s ? sc_symtab_hash(sc_str_data(v.s), (size_t)v.s->len) * 31u + SC_STR : SC_STR;
   uint64_t h = ((uint64_t)v.i ^ (v.tag << 56)) * 0x9E3779B97F4A7C15ull;
   return (uint32_t)(h >> 32);
 }

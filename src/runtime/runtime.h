@@ -38,6 +38,7 @@ void *sc_gc_alloc(size_t n);        /* may contain pointers; zeroed */
 void *sc_gc_alloc_atomic(size_t n); /* no pointers; not zeroed */
 void *sc_gc_try_alloc(size_t n);    /* NULL when the heap limit forbids it */
 void *sc_gc_try_alloc_atomic(size_t n);
+bool sc_gc_fits(size_t n); /* whether n bytes are within the heap limit */
 #define SC_RT_OOM "out of memory"
 bool sc_rt_oom(sc_rt *rt); /* sets `out of memory`; returns false */
 /* Heap limit (0: keep the current one, default sc_gc_default_max_heap)
@@ -57,12 +58,17 @@ char *sc_gc_strdup(const char *s);
 void sc_fput_escaped(FILE *out, const char *s, size_t n);
 void sc_fprint_escaped(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Strings */
+/* Strings (str.c: a long concatenation is a rope, flattened on first read) */
 sc_str *sc_str_new(const char *s, int64_t len);
-sc_str *sc_str_concat(const sc_str *a, const sc_str *b);
+sc_str *sc_str_concat(sc_str *a, sc_str *b); /* NULL: out of memory */
+const char *sc_str_flatten(sc_str *s);       /* use sc_str_data */
+/* The bytes of s (len of them, then a NUL). Every reader of a string's
+ * bytes goes through here: a rope is flattened once, then cached. Out of
+ * memory while flattening ends the run as sc_gc_alloc does. */
+static inline const char *sc_str_data(sc_str *s) { return s->data ? s->data : sc_str_flatten(s); }
 uint64_t sc_str_hash(sc_str *s);
-bool sc_str_eq(const sc_str *a, const sc_str *b);
-int sc_str_cmp(const sc_str *a, const sc_str *b); /* bytewise: <0, 0, >0 */
+bool sc_str_eq(sc_str *a, sc_str *b);
+int sc_str_cmp(sc_str *a, sc_str *b); /* bytewise: <0, 0, >0 */
 
 /* Arrays (elements kinds in value.h) */
 /* NULL, or false: out of memory (nothing changed) */

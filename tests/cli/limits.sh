@@ -73,7 +73,7 @@ done
 if "$shapec" run bench/15_gc_pressure_tree.sasm --jit=off --stats >"$tmp/out" 2>"$tmp/err" &&
    grep -q '^gc: [1-9][0-9]* collections, heap ' "$tmp/err"; then ok; else bad "--stats: no gc line"; fi
 # --verbose-gc shows the collector's warnings
-"$shapec" run tests/limits/oom_string_doubling.sasm --jit=off --max-heap=32M --verbose-gc >"$tmp/out" 2>"$tmp/err"
+"$shapec" run tests/limits/oom_array_push.sasm --jit=off --max-heap=32M --verbose-gc >"$tmp/out" 2>"$tmp/err"
 if grep -q '^GC Warning' "$tmp/err" && grep -q '^runtime error: out of memory$' "$tmp/err"; then ok; else bad "--verbose-gc"; fi
 
 # signals: a background job must not ignore SIGINT

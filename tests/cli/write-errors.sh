@@ -32,6 +32,7 @@ expect 1 "$w" run examples/fib.sasm --dump-feedback /dev/null
 expect 1 "$w" --emit=ssa examples/fib.sasm
 expect 1 "$w" --emit=dot examples/fib.sasm
 expect 1 "$w" --emit=bytecode examples/fib.sasm
+expect 1 "$w" --emit=html examples/fib.sasm
 expect 1 "$w" opt tests/golden/dce_basic.ssa --passes=dce
 expect 1 "$w" --help
 # a runtime error keeps its status and message; so does a bad program

@@ -527,8 +527,8 @@ Test(values, strings) {
   sc_value s = str("");
   for (int i = 0; i < 1000; i++) s = bin(SC_OP_Add, s, str("xy"));
   cr_assert_eq(s.s->len, 2000);
-  cr_assert_eq(strlen(s.s->data), 2000);
-  cr_assert_eq(s.s->data[1998], 'x');
+  cr_assert_eq(strlen(sc_str_data(s.s)), 2000);
+  cr_assert_eq(sc_str_data(s.s)[1998], 'x');
 }
 
 Test(values, builtin_sqrt_floor_abs) {
