@@ -53,8 +53,9 @@ typedef struct sc_vm_options {
   sc_inline_options inl;   /* inlining in compiled code */
   uint32_t compile_budget; /* IR instructions one compilation may hand to the
                               backend, inlined code included (0: the default,
-                              SC_DEFAULT_COMPILE_BUDGET); a function over it
-                              stays interpreted, in every tier */
+                              SC_DEFAULT_COMPILE_BUDGET), and SC_LIR_PER_IR
+                              times as many once lowered (exits included); a
+                              function over it stays interpreted, in every tier */
   size_t max_heap;         /* GC heap limit in bytes (the heap is per process:
                               the last VM created with one sets it); 0: keep the
                               current limit, initially half of physical memory.
@@ -72,6 +73,7 @@ typedef struct sc_vm_options {
 } sc_vm_options;
 
 #define SC_DEFAULT_COMPILE_BUDGET 3000
+#define SC_LIR_PER_IR 8 /* the lowered-code budget per unit of compile budget */
 #define SC_MIN_MAX_HEAP ((size_t)16 << 20) /* the smallest max_heap taken */
 #define SC_JSON_STATS 1u         /* stats: one object */
 #define SC_JSON_TRACE_DEOPT 2u   /* trace_deopt: one object a line */

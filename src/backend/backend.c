@@ -60,6 +60,11 @@ bool sc_lir_check(const sc_irfunc *f, char *err, size_t errlen) {
         snprintf(err, errlen, "v%u: no constant %lld", bl->ins[i], (long long)in->imm);
         return false;
       }
+      if ((in->op == IR_icmp || in->op == IR_fcmp) &&
+          (in->aux < 0 || in->aux >= SC_NCONDS || (in->op == IR_fcmp && sc_cond_unsigned((sc_cond)in->aux)))) {
+        snprintf(err, errlen, "v%u: %s has no condition #%d", bl->ins[i], sc_irop_name(in->op), in->aux);
+        return false;
+      }
       if (in->fs >= 0) { /* leaving is a branch to an exit block in LIR */
         snprintf(err, errlen, "v%u: %s has a frame state in LIR", bl->ins[i], sc_irop_name(in->op));
         return false;

@@ -297,7 +297,8 @@ static void ovf(lw *w, uint32_t v, const char *name, LLVMValueRef a, LLVMValueRe
 }
 
 static LLVMIntPredicate ipred(int c) {
-  static const LLVMIntPredicate p[] = {LLVMIntEQ, LLVMIntNE, LLVMIntSLT, LLVMIntSLE, LLVMIntSGT, LLVMIntSGE};
+  static const LLVMIntPredicate p[] = {LLVMIntEQ,  LLVMIntNE,  LLVMIntSLT, LLVMIntSLE, LLVMIntSGT,
+                                        LLVMIntSGE, LLVMIntULT, LLVMIntULE, LLVMIntUGT, LLVMIntUGE};
   return p[c];
 }
 static LLVMRealPredicate fpred(int c) {

@@ -301,7 +301,8 @@ static void move_val(lw *w, uint32_t dst, uint32_t src) {
   INS(w, is_f64(w, dst) ? MIR_DMOV : MIR_MOV, PP(w, dst), PP(w, src));
 }
 
-static const MIR_insn_code_t icmp_code[SC_NCONDS] = {MIR_EQ, MIR_NE, MIR_LT, MIR_LE, MIR_GT, MIR_GE};
+static const MIR_insn_code_t icmp_code[SC_NCONDS] = {MIR_EQ, MIR_NE, MIR_LT,  MIR_LE,  MIR_GT,
+                                                     MIR_GE, MIR_ULT, MIR_ULE, MIR_UGT, MIR_UGE};
 static const MIR_insn_code_t fcmp_code[SC_NCONDS] = {MIR_DEQ, MIR_DNE, MIR_DLT, MIR_DLE, MIR_DGT, MIR_DGE};
 
 static void lower_ins(lw *w, uint32_t v) {
@@ -402,7 +403,7 @@ static void lower_ins(lw *w, uint32_t v) {
   case IR_icmp:
   case IR_fcmp:
     if (w->fused[v]) return;
-    if (in->aux < 0 || in->aux >= SC_NCONDS) {
+    if (in->aux < 0 || in->aux >= SC_NCONDS || (in->op == IR_fcmp && sc_cond_unsigned((sc_cond)in->aux))) {
       fail(w, "v%u: bad condition %d", v, in->aux);
       return;
     }
@@ -534,15 +535,28 @@ static void jump(lw *w, uint32_t from, uint32_t to, uint32_t next) {
 /* Branches to l when bool c is `sense`: a fused icmp compares and
  * branches in one instruction. */
 static void branch_if(lw *w, uint32_t c, bool sense, MIR_label_t l) {
-  static const MIR_insn_code_t bcode[SC_NCONDS] = {MIR_BEQ, MIR_BNE, MIR_BLT, MIR_BLE, MIR_BGT, MIR_BGE};
-  static const sc_cond inverse[SC_NCONDS] = {SC_CC_NE, SC_CC_EQ, SC_CC_GE, SC_CC_GT, SC_CC_LE, SC_CC_LT};
+  static const MIR_insn_code_t bcode[SC_NCONDS] = {MIR_BEQ, MIR_BNE,  MIR_BLT,  MIR_BLE,  MIR_BGT,
+                                                   MIR_BGE, MIR_UBLT, MIR_UBLE, MIR_UBGT, MIR_UBGE};
+  static const sc_cond inverse[SC_NCONDS] = {SC_CC_NE, SC_CC_EQ,  SC_CC_GE,  SC_CC_GT,  SC_CC_LE,
+                                             SC_CC_LT, SC_CC_UGE, SC_CC_UGT, SC_CC_ULE, SC_CC_ULT};
   const sc_ins *in = &w->f->ins[c];
   if (!w->fused[c]) {
     INS(w, sense ? MIR_BT : MIR_BF, L(w, l), PP(w, c));
     return;
   }
   if (in->op == IR_istag) INS(w, sense ? MIR_BEQ : MIR_BNE, L(w, l), TT(w, in->args[0]), K(w, in->aux));
-  else INS(w, bcode[sense ? (sc_cond)in->aux : inverse[in->aux]], L(w, l), PP(w, in->args[0]), O(w, in->args[1]));
+  else if (in->op == IR_fcmp) { /* NaN: not-less is not greater-or-equal; only eq and ne invert */
+    static const MIR_insn_code_t fbcode[] = {MIR_DBEQ, MIR_DBNE, MIR_DBLT, MIR_DBLE, MIR_DBGT, MIR_DBGE};
+    sc_cond cc = (sc_cond)in->aux;
+    if (sense || cc == SC_CC_EQ || cc == SC_CC_NE) {
+      INS(w, fbcode[sense ? cc : inverse[cc]], L(w, l), PP(w, in->args[0]), PP(w, in->args[1]));
+      return;
+    }
+    MIR_label_t skip = MIR_new_label(w->m);
+    INS(w, fbcode[cc], L(w, skip), PP(w, in->args[0]), PP(w, in->args[1]));
+    INS(w, MIR_JMP, L(w, l));
+    emit(w, skip);
+  } else INS(w, bcode[sense ? (sc_cond)in->aux : inverse[in->aux]], L(w, l), PP(w, in->args[0]), O(w, in->args[1]));
 }
 
 /* Terminators with their edges. A br edge with phi moves gets its own
@@ -714,7 +728,8 @@ static void fuse_compares(lw *w) {
     const sc_ins *t = bl->nins ? &f->ins[bl->ins[bl->nins - 1]] : NULL;
     if (!t || t->op != IR_br || t->succ[0] == t->succ[1]) continue;
     const sc_ins *c = &f->ins[t->args[0]];
-    if ((c->op == IR_istag || (c->op == IR_icmp && c->aux >= 0 && c->aux < SC_NCONDS)) && c->blk == f->rpo[k] &&
+    if ((c->op == IR_istag || ((c->op == IR_icmp || c->op == IR_fcmp) && c->aux >= 0 && c->aux < SC_NCONDS)) &&
+        c->blk == f->rpo[k] &&
         uses[t->args[0]] == 1)
       w->fused[t->args[0]] = 1;
   }

@@ -35,7 +35,7 @@ bool sc_jit_build(const sc_backend_impl *be, void *ctx, const sc_job *job, sc_jo
     c.profiles = job->profs;
     c.pidx = job->pidx;
   }
-  const char *pipeline = job->pipeline ? job->pipeline : job->prof ? SC_SPECULATIVE_PIPELINE : SC_DEFAULT_PIPELINE;
+  const char *pipeline = job->pipeline ? job->pipeline : job->prof ? SC_SPECULATIVE_PIPELINE : SC_EAGER_PIPELINE;
   sc_irfunc *f = sc_pipeline_lift(&a, job->prog, job->func, job->prof, pipeline, &c);
   if (!f) {
     r->rejected = true;
@@ -60,7 +60,15 @@ bool sc_jit_build(const sc_backend_impl *be, void *ctx, const sc_job *job, sc_jo
     if (cancelled(job, r)) goto done;
     sc_lower(f, job->deopt_stress); /* the backends translate LIR */
     sc_diags d = {.filename = "ir"};
-    if (job->verify && sc_ir_verify(f, &d)) {
+    uint32_t lir = 0;
+    for (uint32_t i = 1; i < f->nins; i++) lir += !f->ins[i].dead;
+    /* a small function may still lower to much code (an exit per check,
+     * storing every frame value): code generation grows with that */
+    if (job->budget && lir > (uint64_t)job->budget * SC_LIR_PER_IR) {
+      r->over_budget = true;
+      snprintf(r->err, sizeof r->err, "over the compile budget: %u LIR instructions once lowered, at most %llu", lir,
+               (unsigned long long)job->budget * SC_LIR_PER_IR);
+    } else if (job->verify && sc_ir_verify(f, &d)) {
       fprintf(stderr, "shapec: error: the IR verifier failed after pass 'lower' on function '%s':\n", f->name);
       for (uint32_t k = 0; k < d.n; k++) fprintf(stderr, "  %s\n", d.v[k].msg);
       r->rejected = true;

@@ -191,7 +191,8 @@ int sc_jh_deopt(sc_vm *vm, sc_frame *fp, uint32_t bpc, const sc_value *vals, uin
   uint32_t nl = fp->vf->f->nlocals;
   sc_jit_deopted(vm, &vm->funcs[fp->vf->index], fp->vf->f, bpc, reason, vals + nl, n > nl ? n - nl : 0);
   sc_value *base = fp->base;
-  memcpy(base, vals, n * sizeof *vals);
+  for (uint32_t k = 0; k < n; k++)
+    if (vals[k].tag != SC_DEOPT_KEEP) base[k] = vals[k];
   fp->pc = fp->vf->code + bpc;
   vm->deopt_fp = fp;
   vm->deopt_sp = base + n;

@@ -144,6 +144,16 @@ static void st_boxed(lc *c, uint32_t p, uint32_t off, uint32_t x) {
   }
 }
 
+/* Does frame slot k still hold x when compiled code leaves? When x is the
+ * value read from slot k on entry (a parameter; an OSR entry's frame slot),
+ * or its unbox: compiled code never writes the frame's locals. */
+static bool slot_unchanged(const sc_irfunc *f, uint32_t x, uint32_t k) {
+  if (!x) return false;
+  const sc_ins *in = &f->ins[x];
+  if (in->op == IR_unbox && in->nargs == 1) in = &f->ins[in->args[0]];
+  return in->op == IR_param && in->ty == SC_TY_VAL && in->imm == (int64_t)k;
+}
+
 /* The header of a frame in sc_jh_deopt_inlined's buffer. */
 static uint64_t header_tag(const sc_fs *s) { return s->func | (uint64_t)s->pc << 32; }
 static uint64_t header_pay(const sc_fs *s) { return s->nlocals | (uint64_t)s->nstack << 32; }
@@ -168,7 +178,10 @@ static uint32_t exit_block(lc *c, int32_t fs, int32_t reason) {
   if (frames == 1) {
     const sc_fs *s = &f->fs[fs];
     uint32_t n = sc_ir_fs_nvals(s);
-    for (uint32_t k = 0; k < n; k++) st_boxed(c, buf, k * L->value_size, s->vals[k]);
+    for (uint32_t k = 0; k < n; k++) {
+      if (k < s->nlocals && slot_unchanged(f, s->vals[k], k)) st(c, buf, k * L->value_size, iconst(c, -1));
+      else st_boxed(c, buf, k * L->value_size, s->vals[k]);
+    }
     x[2] = iconst(c, s->pc), x[3] = buf, x[4] = iconst(c, n), x[5] = iconst(c, reason);
     r = callh(c, SC_H_deopt, 6, x);
   } else {

@@ -174,6 +174,7 @@ bool sc_pass_inline(sc_irfunc *f, sc_pass_ctx *c);
 bool sc_pass_osr(sc_irfunc *f, sc_pass_ctx *c);
 bool sc_pass_gvn(sc_irfunc *f, sc_pass_ctx *c);
 bool sc_pass_licm(sc_irfunc *f, sc_pass_ctx *c);
+bool sc_pass_range(sc_irfunc *f, sc_pass_ctx *c);
 /* Typed SSA to LIR (pass_lower.c): what the backends translate. */
 bool sc_pass_lower(sc_irfunc *f, sc_pass_ctx *c);
 /* The same, with every guard also leaving when sc_jh_stress says so
@@ -181,6 +182,14 @@ bool sc_pass_lower(sc_irfunc *f, sc_pass_ctx *c);
 bool sc_lower(sc_irfunc *f, bool stress);
 
 #define SC_DEFAULT_PIPELINE "lift,phis,simplify,inline,phis,simplify,dce"
+/* Without feedback, compiled before the program runs (--jit=eager): what
+ * the bytecode says statically is speculated on, no more. Typed opcodes
+ * (AddInt, LtInt, BitAnd...) and declared local kinds become guarded
+ * typed ops (a failed guard is the interpreter's runtime error, or an
+ * int overflowing to a float), so loops of them run unboxed. No globals
+ * (eager code registers no dependencies) and no OSR. */
+#define SC_EAGER_PIPELINE \
+  "lift,phis,simplify,inline,phis,simplify,preheaders,specialize,unbox,guards,gvn,licm,range,hoist,guards,unbox,gvn,licm,dce"
 /* With feedback: assume stable globals, inline, speculate (an OSR entry
  * types the frame's values once), unbox, drop
  * redundant guards, merge equal code and move loop-invariant code out
@@ -188,6 +197,6 @@ bool sc_lower(sc_irfunc *f, bool stress);
  * checks need), hoist loop invariant guards (then what they dominate
  * folds, and the loads they made safe move out). */
 #define SC_SPECULATIVE_PIPELINE \
-  "lift,globals,phis,simplify,inline,phis,simplify,specialize,osr,unbox,guards,gvn,licm,hoist,guards,unbox,gvn,licm,dce"
+  "lift,globals,phis,simplify,inline,phis,simplify,specialize,osr,unbox,guards,gvn,licm,range,hoist,guards,unbox,gvn,licm,dce"
 
 #endif

@@ -31,6 +31,9 @@ static const sc_pass passes[] = {
      sc_pass_gvn},
     {"licm", "loop-invariant pure ops, loads the loop does not write, and checks (with the entry state) move out",
      sc_pass_licm},
+    {"range", "integer ranges: overflow checks that cannot fail go, decided compares fold, induction-variable "
+              "guards move to the preheader",
+     sc_pass_range},
     {"hoist", "guards of loop-invariant checks run on every iteration move to the preheader", sc_pass_hoist},
     {"inline", "calls and monomorphic or polymorphic CallValues become the callees' code, by a cost model",
      sc_pass_inline},
@@ -43,7 +46,8 @@ static const sc_pass passes[] = {
 /* Named pipelines: what the compiler runs, by name, for --passes. */
 static const sc_named_pipeline pipelines[] = {
     {"tier2", SC_SPECULATIVE_PIPELINE, "with feedback: what tiered `run` compiles hot code with"},
-    {"generic", SC_DEFAULT_PIPELINE, "without feedback: --jit=eager, and --emit without --feedback-from-run"},
+    {"eager", SC_EAGER_PIPELINE, "without feedback, before the program runs: --jit=eager (typed opcodes speculated)"},
+    {"generic", SC_DEFAULT_PIPELINE, "without feedback or speculation: --emit without --feedback-from-run"},
 };
 
 const sc_named_pipeline *sc_pipeline_list(size_t *n) {

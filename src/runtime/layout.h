@@ -34,6 +34,11 @@ typedef enum sc_vm_addr_kind {
 } sc_vm_addr_kind;
 const void *sc_vm_addr(const sc_vm *vm, sc_vm_addr_kind k, uint32_t a, uint32_t b);
 
+/* A deopt buffer slot (sc_jh_deopt) whose tag word is this keeps the
+ * frame's own value: compiled code never wrote that local, and it still
+ * holds what the code read from it on entry. One store instead of a box. */
+#define SC_DEOPT_KEEP UINT64_MAX
+
 /* A call helper's status: the call must run in the interpreter to raise
  * its error (not a function, arity, stack overflow); otherwise SC_ST_*. */
 #define SC_JH_LEAVE 4

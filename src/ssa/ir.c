@@ -71,7 +71,7 @@ const char *sc_ty_name(sc_ty t) {
 }
 
 const char *sc_cond_name(sc_cond c) {
-  static const char *const n[] = {"eq", "ne", "lt", "le", "gt", "ge"};
+  static const char *const n[] = {"eq", "ne", "lt", "le", "gt", "ge", "ult", "ule", "ugt", "uge"};
   return (unsigned)c < SC_NCONDS ? n[c] : "?";
 }
 

@@ -69,8 +69,14 @@ typedef enum sc_irop {
   IR_NOPS
 } sc_irop;
 
-/* icmp/fcmp conditions (aux). */
-typedef enum sc_cond { SC_CC_EQ, SC_CC_NE, SC_CC_LT, SC_CC_LE, SC_CC_GT, SC_CC_GE, SC_NCONDS } sc_cond;
+/* icmp/fcmp conditions (aux). The unsigned ones (ult...) are icmp's only:
+ * one compare for a bounds check, 0 <= i < n as (u64)i < (u64)n. */
+typedef enum sc_cond {
+  SC_CC_EQ, SC_CC_NE, SC_CC_LT, SC_CC_LE, SC_CC_GT, SC_CC_GE,
+  SC_CC_ULT, SC_CC_ULE, SC_CC_UGT, SC_CC_UGE,
+  SC_NCONDS
+} sc_cond;
+static inline bool sc_cond_unsigned(sc_cond c) { return c >= SC_CC_ULT; }
 
 /* Why compiled code leaves (guard, deopt: aux): shapec/reasons.def, the
  * same numbers as compiler.h's SC_REASON_*. */

@@ -165,6 +165,8 @@ static void check_static(vstate *v, uint32_t id, const sc_ins *in, uint32_t b) {
     break;
   case SC_SK_COND:
     if (!(ok = in->aux >= 0 && in->aux < SC_NCONDS)) err(v, "%s: no condition #%d", desc(v, id), in->aux);
+    else if (in->op == IR_fcmp && sc_cond_unsigned((sc_cond)in->aux))
+      ok = false, err(v, "%s: fcmp has no unsigned condition", desc(v, id));
     break;
   case SC_SK_REASON:
     if (!(ok = in->aux >= 0 && in->aux < SC_NREASONS)) err(v, "%s: no reason #%d", desc(v, id), in->aux);
