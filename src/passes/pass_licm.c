@@ -2,8 +2,6 @@
  * innermost first, so code climbs out of a nest one preheader at a time.
  * An instruction of the loop moves when its operands are defined outside
  * the loop (or moved before it) and it is
- *  - a float constant (loaded from memory: a register holds it instead;
- *    other constants are immediates and stay);
  *  - pure and cannot leave: computing it once early changes nothing, even
  *    when the loop would not have run it (unbox only reads a payload);
  *  - a load (effects.c: sc_load_mem) of memory no instruction of the loop
@@ -43,9 +41,7 @@ static bool every_iteration(const sc_irfunc *f, const sc_loop *L, uint32_t b) {
 static bool movable(sc_irfunc *f, uint32_t l, uint32_t v, unsigned writes, int32_t p) {
   const sc_ins *in = &f->ins[v];
   unsigned fl = sc_irop_flags(in->op), mem = sc_load_mem(in->op);
-  /* constants stay (an immediate costs nothing), but a float one is a load from memory */
-  bool f64k = in->op == IR_const && in->ty == SC_TY_F64;
-  if (in->op == IR_phi || (sc_is_constant(in->op) && !f64k) || (fl & (IRF_SIDE | IRF_TERM))) return false;
+  if (in->op == IR_phi || sc_is_constant(in->op) || (fl & (IRF_SIDE | IRF_TERM))) return false;
   for (uint32_t k = 0; k < in->nargs; k++)
     if (in_loop(f, l, in->args[k]) && !sc_is_constant(f->ins[in->args[k]].op)) return false;
   if (mem) {
