@@ -520,10 +520,10 @@ static uint32_t unsigned_bounds(R *S) {
     uint32_t b = f->rpo[i];
     for (uint32_t j = 0; j < f->blk[b].nins; j++) {
       uint32_t v = f->blk[b].ins[j];
-      const sc_ins *g2 = &f->ins[v], *c2 = &f->ins[g2->args[0]];
-      if (g2->op != IR_guard || g2->dead || c2->op != IR_icmp || c2->aux != SC_CC_LT ||
-          range_of(S, c2->args[1]).lo < 0)
-        continue;
+      const sc_ins *g2 = &f->ins[v];
+      if (g2->op != IR_guard || g2->dead) continue; /* args only then: an op without operands may have none */
+      const sc_ins *c2 = &f->ins[g2->args[0]];
+      if (c2->op != IR_icmp || c2->aux != SC_CC_LT || range_of(S, c2->args[1]).lo < 0) continue;
       for (uint32_t k = j; k-- > 0;) {
         const sc_ins *g1 = &f->ins[f->blk[b].ins[k]];
         unsigned fl = sc_irop_flags(g1->op);
