@@ -537,8 +537,6 @@ static void jump(lw *w, uint32_t from, uint32_t to, uint32_t next) {
 static void branch_if(lw *w, uint32_t c, bool sense, MIR_label_t l) {
   static const MIR_insn_code_t bcode[SC_NCONDS] = {MIR_BEQ, MIR_BNE,  MIR_BLT,  MIR_BLE,  MIR_BGT,
                                                    MIR_BGE, MIR_UBLT, MIR_UBLE, MIR_UBGT, MIR_UBGE};
-  static const sc_cond inverse[SC_NCONDS] = {SC_CC_NE, SC_CC_EQ,  SC_CC_GE,  SC_CC_GT,  SC_CC_LE,
-                                             SC_CC_LT, SC_CC_UGE, SC_CC_UGT, SC_CC_ULE, SC_CC_ULT};
   const sc_ins *in = &w->f->ins[c];
   if (!w->fused[c]) {
     INS(w, sense ? MIR_BT : MIR_BF, L(w, l), PP(w, c));
@@ -549,14 +547,17 @@ static void branch_if(lw *w, uint32_t c, bool sense, MIR_label_t l) {
     static const MIR_insn_code_t fbcode[] = {MIR_DBEQ, MIR_DBNE, MIR_DBLT, MIR_DBLE, MIR_DBGT, MIR_DBGE};
     sc_cond cc = (sc_cond)in->aux;
     if (sense || cc == SC_CC_EQ || cc == SC_CC_NE) {
-      INS(w, fbcode[sense ? cc : inverse[cc]], L(w, l), PP(w, in->args[0]), PP(w, in->args[1]));
+      INS(w, fbcode[sense ? cc : sc_cond_negated(cc)], L(w, l), PP(w, in->args[0]), PP(w, in->args[1]));
       return;
     }
     MIR_label_t skip = MIR_new_label(w->m);
     INS(w, fbcode[cc], L(w, skip), PP(w, in->args[0]), PP(w, in->args[1]));
     INS(w, MIR_JMP, L(w, l));
     emit(w, skip);
-  } else INS(w, bcode[sense ? (sc_cond)in->aux : inverse[in->aux]], L(w, l), PP(w, in->args[0]), O(w, in->args[1]));
+  } else {
+    sc_cond cc = (sc_cond)in->aux;
+    INS(w, bcode[sense ? cc : sc_cond_negated(cc)], L(w, l), PP(w, in->args[0]), O(w, in->args[1]));
+  }
 }
 
 /* Terminators with their edges. A br edge with phi moves gets its own

@@ -287,18 +287,6 @@ static rng range_of(R *S, uint32_t v) {
   return r;
 }
 
-static sc_cond swapped(sc_cond c) {
-  static const sc_cond s[SC_NCONDS] = {SC_CC_EQ, SC_CC_NE,  SC_CC_GT,  SC_CC_GE,  SC_CC_LT,
-                                       SC_CC_LE, SC_CC_UGT, SC_CC_UGE, SC_CC_ULT, SC_CC_ULE};
-  return s[c];
-}
-
-static sc_cond negated(sc_cond c) {
-  static const sc_cond n[SC_NCONDS] = {SC_CC_NE, SC_CC_EQ,  SC_CC_GE,  SC_CC_GT,  SC_CC_LE,
-                                       SC_CC_LT, SC_CC_UGE, SC_CC_UGT, SC_CC_ULE, SC_CC_ULT};
-  return n[c];
-}
-
 /* Narrows r, the range of v, by condition c (an icmp) being `truth`. */
 static rng narrow(R *S, rng r, uint32_t v, uint32_t c, bool truth) {
   const sc_ins *in = &S->f->ins[c];
@@ -306,9 +294,9 @@ static rng narrow(R *S, rng r, uint32_t v, uint32_t c, bool truth) {
   sc_cond cc = (sc_cond)in->aux;
   uint32_t other;
   if (in->args[0] == v) other = in->args[1];
-  else if (in->args[1] == v) other = in->args[0], cc = swapped(cc);
+  else if (in->args[1] == v) other = in->args[0], cc = sc_cond_swapped(cc);
   else return r;
-  if (!truth) cc = negated(cc);
+  if (!truth) cc = sc_cond_negated(cc);
   rng o = range_of(S, other);
   rng n = r;
   if (sc_cond_unsigned(cc)) { /* with a non-negative other side: 0 <= v and the signed bound */
@@ -350,11 +338,11 @@ static rng range_at(R *S, uint32_t v, uint32_t b, uint32_t pos) {
 static int implies(const sc_irfunc *f, uint32_t d, bool truth, uint32_t c) {
   const sc_ins *x = &f->ins[d], *y = &f->ins[c];
   if (x->op != IR_icmp || x->aux < 0 || x->aux >= SC_NCONDS) return -1;
-  sc_cond cx = truth ? (sc_cond)x->aux : negated((sc_cond)x->aux);
-  if (x->args[0] == y->args[1] && x->args[1] == y->args[0]) cx = swapped(cx);
+  sc_cond cx = truth ? (sc_cond)x->aux : sc_cond_negated((sc_cond)x->aux);
+  if (x->args[0] == y->args[1] && x->args[1] == y->args[0]) cx = sc_cond_swapped(cx);
   else if (x->args[0] != y->args[0] || x->args[1] != y->args[1]) return -1;
   if (cx == (sc_cond)y->aux) return 1;
-  if (cx == negated((sc_cond)y->aux)) return 0;
+  if (cx == sc_cond_negated((sc_cond)y->aux)) return 0;
   return -1;
 }
 
@@ -454,7 +442,7 @@ static uint32_t iv_guard(R *S, uint32_t l, uint32_t v, uint32_t *iv, uint32_t *k
   if (c->op != IR_icmp || c->aux < 0 || c->aux >= SC_NCONDS || f->ins[c->args[0]].ty != SC_TY_I64) return 0;
   for (int side = 0; side < 2; side++) {
     uint32_t x = c->args[side], y = c->args[!side];
-    sc_cond q = side ? swapped((sc_cond)c->aux) : (sc_cond)c->aux;
+    sc_cond q = side ? sc_cond_swapped((sc_cond)c->aux) : (sc_cond)c->aux;
     const sc_ins *p = &f->ins[x];
     if (p->op != IR_phi || p->blk != L->header) continue;
     const sc_ins *bound = &f->ins[y];

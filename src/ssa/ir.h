@@ -77,6 +77,19 @@ typedef enum sc_cond {
   SC_NCONDS
 } sc_cond;
 static inline bool sc_cond_unsigned(sc_cond c) { return c >= SC_CC_ULT; }
+/* The condition that holds exactly when c does not (on ints: for floats
+ * only eq and ne invert, NaN being neither lt nor ge). */
+static inline sc_cond sc_cond_negated(sc_cond c) {
+  static const sc_cond n[SC_NCONDS] = {SC_CC_NE, SC_CC_EQ,  SC_CC_GE,  SC_CC_GT,  SC_CC_LE,
+                                       SC_CC_LT, SC_CC_UGE, SC_CC_UGT, SC_CC_ULE, SC_CC_ULT};
+  return n[c];
+}
+/* The condition of the same compare with its operands swapped. */
+static inline sc_cond sc_cond_swapped(sc_cond c) {
+  static const sc_cond s[SC_NCONDS] = {SC_CC_EQ, SC_CC_NE,  SC_CC_GT,  SC_CC_GE,  SC_CC_LT,
+                                       SC_CC_LE, SC_CC_UGT, SC_CC_UGE, SC_CC_ULT, SC_CC_ULE};
+  return s[c];
+}
 
 /* Why compiled code leaves (guard, deopt: aux): shapec/reasons.def, the
  * same numbers as compiler.h's SC_REASON_*. */
