@@ -29,7 +29,8 @@ bool sc_jit_build(const sc_backend_impl *be, void *ctx, const sc_job *job, sc_jo
   sc_arena a;
   sc_arena_init(&a);
   sc_pipeline_opts o = {.out = stderr, .err = stderr, .osr_pc = job->osr_pc, .inl = job->inl, .verify = job->verify};
-  sc_pass_ctx c = {.opts = &o, .osr_tags = job->osr_tags, .nosr_tags = job->nosr_tags, .gvals = job->globals,
+  sc_pass_ctx c = {.opts = &o, .osr_tags = job->osr_tags, .nosr_tags = job->nosr_tags,
+                   .osr_checked = job->osr_checked, .gvals = job->globals,
                    .gstores = job->gstores, .gidx = job->gidx, .trans = job->trans, .ntrans = job->ntrans};
   if (job->prof) { /* the inliner lifts callees with their feedback */
     c.profiles = job->profs;

@@ -17,6 +17,7 @@ typedef struct sc_job {
   uint32_t osr_pc;          /* 0: the whole function; else its loop at this header */
   const uint8_t *osr_tags;  /* with osr_pc: the frame slots' tags at the request (NULL: unknown) */
   uint32_t nosr_tags;
+  uint8_t *osr_checked;     /* with osr_tags: where the entry's guards say which tag each slot must hold (sc_pass_ctx) */
   const sc_profile *prof;   /* the function's feedback; NULL: no speculation */
   const sc_profile *profs;  /* every function's, for the inliner (NULL: none) */
   const sc_value *globals;  /* globals' values and store counts the code may */

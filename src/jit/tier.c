@@ -28,6 +28,8 @@ typedef struct osr_entry {
   sc_native_fn fn;
   int state;
   code_ref code;
+  uint8_t *checked; /* READY: the tag the entry guards want in each frame slot (0xff: any; malloc'd) */
+  uint32_t nchecked, remakes;
 } osr_entry;
 
 /* A compilation request and, once built, its result. The profile is a
@@ -39,6 +41,7 @@ typedef struct creq {
   bool spec;
   uint8_t *osr_tags; /* OSR: each frame slot's tag at the request (malloc'd) */
   uint32_t nosr_tags;
+  uint8_t *osr_checked; /* OSR: the tag each slot's entry guard checks, 0xff none (malloc'd) */
   sc_profile prof;
   sc_profile *profs; /* for the inliner (NULL: none): pidx says whose */
   uint32_t nprofs;   /* profs are copies (background), to free */
@@ -172,7 +175,7 @@ static void trace(sc_vm *vm, const char *event, const sc_vfunc *vf, uint32_t pc,
 static void build(const sc_jit *j, void *ctx, int owner, creq *r, FILE *dump, bool budget,
                   const sc_jit_inspect *q) {
   sc_job job = {.prog = j->vm->prog, .func = r->func, .osr_pc = r->osr_pc, .osr_tags = r->osr_tags,
-                .nosr_tags = r->nosr_tags, .prof = r->spec ? &r->prof : NULL,
+                .nosr_tags = r->nosr_tags, .osr_checked = r->osr_checked, .prof = r->spec ? &r->prof : NULL,
                 .profs = r->profs, .globals = r->gvals, .gstores = r->gstores, .pidx = r->pidx,
                 .gidx = r->gidx, .trans = r->trans, .ntrans = r->ntrans, .inl = j->vm->opts.inl,
                 .budget = !budget ? 0 : j->vm->opts.compile_budget ? j->vm->opts.compile_budget : SC_DEFAULT_COMPILE_BUDGET,
@@ -598,6 +601,7 @@ static void free_req(creq *r) {
   free(r->res.gdeps);
   free(r->trans);
   free(r->osr_tags);
+  free(r->osr_checked);
   free(r->spec_n);
   free(r);
 }
@@ -623,7 +627,7 @@ static osr_entry *osr_add(sc_jit *j, uint32_t func, uint32_t pc) {
     j->osr = realloc(j->osr, j->cosrtab * sizeof *j->osr);
   }
   osr_entry *e = &j->osr[j->nosrtab++];
-  *e = (osr_entry){func, pc, NULL, OSR_NONE, {NULL, -1}};
+  *e = (osr_entry){func, pc, NULL, OSR_NONE, {NULL, -1}, NULL, 0, 0};
   return e;
 }
 
@@ -649,6 +653,16 @@ static bool take_deps(sc_vm *vm, creq *r) {
   return true;
 }
 
+/* Drops e's code (activations finish in it); it is then in state st. */
+static void osr_forget(sc_vm *vm, osr_entry *e, int st) {
+  e->state = st;
+  e->fn = NULL;
+  drop(vm, e->code);
+  e->code = (code_ref){NULL, -1};
+  free(e->checked);
+  e->checked = NULL;
+}
+
 /* Drops vf's code (activations finish in it) and its OSR code; later calls
  * interpret until it is compiled again. */
 static void drop_code(sc_vm *vm, sc_vfunc *vf) {
@@ -660,12 +674,7 @@ static void drop_code(sc_vm *vm, sc_vfunc *vf) {
   vf->gen++;
   j->ninvalidated++;
   for (uint32_t k = 0; k < j->nosrtab; k++)
-    if (j->osr[k].func == vf->index && j->osr[k].state != OSR_FAILED) {
-      j->osr[k].state = OSR_NONE;
-      j->osr[k].fn = NULL;
-      drop(vm, j->osr[k].code);
-      j->osr[k].code = (code_ref){NULL, -1};
-    }
+    if (j->osr[k].func == vf->index && j->osr[k].state != OSR_FAILED) osr_forget(vm, &j->osr[k], OSR_NONE);
   vf->tier_at = vf->prof->calls + (vm->opts.tier_threshold ? vm->opts.tier_threshold : SC_DEFAULT_TIER_THRESHOLD);
 }
 
@@ -756,6 +765,10 @@ static void install(sc_vm *vm, creq *r) {
     e->state = OSR_READY;
     e->fn = r->res.fn;
     e->code = r->code;
+    free(e->checked);
+    e->checked = r->osr_checked;
+    e->nchecked = r->nosr_tags;
+    r->osr_checked = NULL;
     j->nosr++;
     keep_feedback(j, r);
     trace(vm, "osr_ready", vf, r->osr_pc, "OSR code for loop pc %u ready (%s): compiled in %.3f ms, %.3f ms after the request",
@@ -840,6 +853,13 @@ void sc_jit_tier_up(sc_vm *vm, sc_vfunc *vf) {
   if (vf->queued) vf->tier_at = vf->prof->calls + SC_POLL_CALLS;
 }
 
+/* Whether the frame holds what e's entry guards check. */
+static bool osr_fits(const osr_entry *e, const sc_frame *fp) {
+  for (uint32_t k = 0; k < e->nchecked; k++)
+    if (e->checked[k] != 0xff && fp->base[k].tag != e->checked[k]) return false;
+  return true;
+}
+
 sc_native_fn sc_jit_osr(sc_vm *vm, sc_frame *fp, uint32_t pc, uint32_t *again) {
   sc_jit *j = vm->jit;
   sc_vfunc *vf = &vm->funcs[fp->vf->index];
@@ -848,13 +868,25 @@ sc_native_fn sc_jit_osr(sc_vm *vm, sc_frame *fp, uint32_t pc, uint32_t *again) {
   if (vf->failed) return NULL;
   osr_entry *e = osr_find(j, vf->index, pc);
   if (!e) e = osr_add(j, vf->index, pc);
+  if (e->state == OSR_READY && !osr_fits(e, fp)) {
+    /* its entry guards would leave at once (a local changed type since
+     * the request): compile the loop again for what the frame holds now */
+    osr_forget(vm, e, ++e->remakes > SC_RECOMPILE_LIMIT ? OSR_FAILED : OSR_NONE);
+    if (e->state == OSR_FAILED)
+      trace(vm, "osr_failed", vf, pc, "loop at pc %u blacklisted for OSR: its locals changed type %u times", pc,
+            SC_RECOMPILE_LIMIT);
+    else
+      trace(vm, "osr_dropped", vf, pc, "OSR code for loop pc %u dropped: the frame's types no longer fit its entry", pc);
+  }
   if (e->state == OSR_NONE) {
     creq *r = request(vm, vf, pc);
     /* the frame's tags now: what the OSR code may expect to be entered with */
     const sc_func *bf = vf->f;
     r->nosr_tags = bf->nlocals + bf->max_stack;
     r->osr_tags = malloc(r->nosr_tags + 1);
+    r->osr_checked = malloc(r->nosr_tags + 1);
     for (uint32_t k = 0; k < r->nosr_tags; k++) r->osr_tags[k] = (uint8_t)fp->base[k].tag;
+    memset(r->osr_checked, 0xff, r->nosr_tags + 1);
     e->state = OSR_PENDING;
     if (!j->nworkers) {
       compile_here(vm, vf, r);
@@ -1190,6 +1222,7 @@ void sc_jit_free(sc_vm *vm) {
   free(j->dropped);
   vm->code_dropped = false;
   free(j->secs);
+  for (uint32_t k = 0; k < j->nosrtab; k++) free(j->osr[k].checked);
   free(j->osr);
   free(j->gdeps);
   free(j->fmark);

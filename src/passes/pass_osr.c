@@ -164,6 +164,7 @@ bool sc_pass_osr(sc_irfunc *f, sc_pass_ctx *c) {
     checks[nchecks++] = t; /* each check and then its param */
     checks[nchecks++] = x;
     checks[nchecks++] = p;
+    if (c->osr_checked && slot < c->nosr_tags) c->osr_checked[slot] = (uint8_t)tag;
     c->guards_emitted++;
     changed = true;
   }

@@ -84,6 +84,10 @@ typedef struct sc_pass_ctx {
    * them; NULL: not known */
   const uint8_t *osr_tags;
   uint32_t nosr_tags;
+  /* osr: when not NULL (nosr_tags long, 0xff each), the tag the entry
+   * guards check of each slot is written there: code entered with another
+   * tag in that slot would leave at once */
+  uint8_t *osr_checked;
   /* reported: the globals the code assumes (globals; in f's arena) */
   uint32_t *gdeps, ngdeps;
   /* statistics: guards emitted (specialize, inline, osr), removed (guards,

@@ -210,12 +210,14 @@
     }                                                                     \
   } while (0)
 /* A backward Jump counts down to OSR in itself (see translate_func). */
+/* j is read before pc changes: L_JumpBack passes pc itself. */
 #define COUNT_JUMPBACK(j, target)                                         \
   do {                                                                    \
-    if (UNLIKELY(--((sc_tinsn *)(j))->e0 == 0)) {                         \
+    sc_tinsn *jb_ = (sc_tinsn *)(j);                                      \
+    if (UNLIKELY(--jb_->e0 == 0)) {                                       \
       pc = (target);                                                      \
       osr_ctr = NULL;                                                     \
-      osr_jmp = (sc_tinsn *)(j);                                          \
+      osr_jmp = jb_;                                                      \
       goto L_osr;                                                         \
     }                                                                     \
   } while (0)

@@ -95,7 +95,7 @@ assert "[deopt] lt: tag at pc 2 (Lt, line 10) inlined in main: seen float, int; 
 tier_py=$lib'
 assert objs and len(objs) == len(lines), "every line is one JSON object"
 events = {"requested", "installed", "compiled", "failed", "osr_requested", "osr_ready", "osr_entry",
-          "osr_failed", "discarded", "invalidated"}
+          "osr_failed", "osr_dropped", "discarded", "invalidated"}
 for o in objs:
     need(o, {"type": str, "event": str, "func": str, "calls": int, "msg": str})
     assert o["type"] == "tier" and o["event"] in events, o
