@@ -394,6 +394,11 @@ static void lower_ins(lw *w, uint32_t v) {
   case IR_ixor: INS(w, MIR_XOR, PP(w, v), PP(w, a[0]), PP(w, a[1])); return;
   case IR_ishl:
   case IR_ishr: {
+    const sc_ins *c = &w->f->ins[a[1]];
+    if (c->op == IR_const) { /* a count known here: the machine's immediate form */
+      INS(w, in->op == IR_ishl ? MIR_LSH : MIR_RSH, PP(w, v), PP(w, a[0]), K(w, c->imm & 63));
+      return;
+    }
     MIR_reg_t n = tmp(w, MIR_T_I64);
     INS(w, MIR_AND, R(w, n), PP(w, a[1]), K(w, 63));
     INS(w, in->op == IR_ishl ? MIR_LSH : MIR_RSH, PP(w, v), PP(w, a[0]), R(w, n));
