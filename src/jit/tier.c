@@ -127,6 +127,10 @@ typedef struct sc_jit {
 
 #define SC_DEOPT_LIMIT 16  /* deopts of one compiled function before it is dropped */
 #define SC_RECOMPILE_LIMIT 3 /* recompiles before the function stays interpreted */
+/* drops for reaching code compiled unreached (pass_unreached.c), each at
+ * once; past it they count as deopts (a site whose feedback never counts
+ * would otherwise recompile forever) */
+#define SC_UNREACHED_LIMIT 16
 /* While a request is with the worker, the interpreter looks for the
  * result at every call of the function (so the first call after the code
  * is ready runs it) and every so many iterations of a loop waiting for
@@ -989,7 +993,18 @@ void sc_jit_deopted(sc_vm *vm, sc_vfunc *vf, const sc_func *at, uint32_t bpc, ui
   }
   if (vm->opts.trace_deopt) trace_deopt(vm, vf, at, bpc, reason, stack, nstack, forced);
   /* runtime errors also leave through here: they end the program anyway */
-  if (!j || vm->opts.jit != SC_JIT_TIERED || ++vf->deopts < SC_DEOPT_LIMIT) return;
+  if (!j || vm->opts.jit != SC_JIT_TIERED) return;
+  if (reason == SC_RS_UNREACHED && !forced && vf->unreached < SC_UNREACHED_LIMIT) {
+    /* the code was compiled before this part of it ever ran: the
+     * interpreter now runs it, and the next compilation has its feedback
+     * (not counted as a recompile: each one gives a site feedback) */
+    vf->unreached++;
+    drop_code(vm, vf);
+    trace(vm, "invalidated", vf, 0, "invalidated: it reached code the interpreter had never run (pc %u of %s)", bpc,
+          at->name);
+    return;
+  }
+  if (++vf->deopts < SC_DEOPT_LIMIT) return;
   /* the guards keep failing: drop the code (activations finish in it), drop
    * the function's OSR code, and compile again later on fresher feedback */
   drop_code(vm, vf);

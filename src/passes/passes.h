@@ -170,6 +170,7 @@ bool sc_pass_simplify(sc_irfunc *f, sc_pass_ctx *c);
 bool sc_pass_dce(sc_irfunc *f, sc_pass_ctx *c);
 bool sc_pass_preheaders(sc_irfunc *f, sc_pass_ctx *c);
 bool sc_pass_specialize(sc_irfunc *f, sc_pass_ctx *c);
+bool sc_pass_unreached(sc_irfunc *f, sc_pass_ctx *c);
 bool sc_pass_unbox(sc_irfunc *f, sc_pass_ctx *c);
 bool sc_pass_guards(sc_irfunc *f, sc_pass_ctx *c);
 bool sc_pass_globals(sc_irfunc *f, sc_pass_ctx *c);
@@ -194,13 +195,14 @@ bool sc_lower(sc_irfunc *f, bool stress);
  * (eager code registers no dependencies) and no OSR. */
 #define SC_EAGER_PIPELINE \
   "lift,phis,simplify,inline,phis,simplify,preheaders,specialize,unbox,guards,gvn,licm,range,hoist,guards,unbox,gvn,licm,dce"
-/* With feedback: assume stable globals, inline, speculate (an OSR entry
+/* With feedback: assume stable globals, inline, leave where the
+ * interpreter never ran (unreached), speculate (an OSR entry
  * types the frame's values once), unbox, drop
  * redundant guards, merge equal code and move loop-invariant code out
  * (licm before hoist, which drops the loops' entry states its overflow
  * checks need), hoist loop invariant guards (then what they dominate
  * folds, and the loads they made safe move out). */
 #define SC_SPECULATIVE_PIPELINE \
-  "lift,globals,phis,simplify,inline,phis,simplify,specialize,osr,unbox,guards,gvn,licm,range,hoist,guards,unbox,gvn,licm,dce"
+  "lift,globals,phis,simplify,inline,unreached,phis,simplify,specialize,osr,unbox,guards,gvn,licm,range,hoist,guards,unbox,gvn,licm,dce"
 
 #endif

@@ -21,6 +21,8 @@ static const sc_pass passes[] = {
     {"preheaders", "give every reducible loop a preheader", sc_pass_preheaders},
     {"specialize", "generic ops to typed ops on unboxed values behind tag guards, from feedback",
      sc_pass_specialize},
+    {"unreached", "code compiled on feedback ends in a deopt at the first operation the interpreter never ran",
+     sc_pass_unreached},
     {"osr", "an OSR entry guards and unboxes each value it takes from the frame once, by declared kind or use",
      sc_pass_osr},
     {"unbox", "typed phis, box/unbox folding, known tags; frame states keep raw values", sc_pass_unbox},

@@ -105,6 +105,7 @@ typedef struct sc_vfunc {
   uint8_t failed;      /* could not be compiled, or deopted too often: stays interpreted */
   uint8_t queued;      /* a compilation request is with the worker */
   uint32_t gen;        /* bumped when its code is dropped: stale results are discarded */
+  uint32_t unreached;  /* code dropped at once for reaching what its feedback never ran */
 } sc_vfunc;
 
 typedef struct sc_frame {
