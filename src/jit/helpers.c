@@ -35,7 +35,7 @@ bool sc_jh_truthy(sc_jt t, sc_jp p) { return sc_truthy(V(t, p)); }
 
 bool sc_jh_new_array(sc_vm *vm, const sc_value *elems, uint32_t n, sc_value *out) {
   sc_array *a = sc_array_from(elems, n);
-  if (!a) sc_vm_fatal_oom(vm);
+  if (!a) return leave(vm); /* the interpreter raises out of memory, with its trace */
   *out = sc_ptr(SC_ARRAY, a);
   return true;
 }
@@ -62,7 +62,7 @@ bool sc_jh_array_push(sc_vm *vm, sc_jt at, sc_jp ap, sc_jt vt, sc_jp vp) {
 
 bool sc_jh_new_object(sc_vm *vm, sc_value *out) {
   sc_object *o = sc_object_new(&vm->rt);
-  if (!o) sc_vm_fatal_oom(vm);
+  if (!o) return leave(vm);
   *out = sc_ptr(SC_OBJECT, o);
   return true;
 }
@@ -82,7 +82,7 @@ bool sc_jh_add_field(sc_object *o, sc_shape *ns, sc_jt vt, sc_jp vp) {
 
 bool sc_jh_new_map(sc_vm *vm, sc_value *out) {
   sc_map *m = sc_map_new();
-  if (!m) sc_vm_fatal_oom(vm);
+  if (!m) return leave(vm);
   *out = sc_ptr(SC_MAP, m);
   return true;
 }

@@ -3,7 +3,8 @@
 # backend, eagerly and tiered:
 # - heap: programs in tests/limits/oom_*.sasm reach --max-heap=64M: exit 1,
 #   stdout printed before kept, stderr `runtime error: out of memory` (with
-#   no GC Warning lines), and the bad --max-heap values are usage errors;
+#   no GC Warning lines) and the interpreter's trace in every mode, and the
+#   bad --max-heap values are usage errors;
 # - native stack: unbounded recursion at --max-frames=100000000 is
 #   `runtime error: stack overflow` with its trace (the execution thread's
 #   stack made small by SHAPEC_NATIVE_STACK so that its end comes soon; the
@@ -44,10 +45,15 @@ check() {
      ! grep -q 'GC Warning' "$tmp/err"; then ok; else bad "$name: status $st"; fi
 }
 
+for f in tests/limits/oom_*.sasm; do
+  "$shapec" run "$f" --max-heap=64M --jit=off >/dev/null 2>"$tmp/want.$(basename "$f")"
+done
 for m in "${modes[@]}"; do
   for f in tests/limits/oom_*.sasm; do
     # shellcheck disable=SC2086
     check "$f $m" "kept before the error" '^runtime error: out of memory$' "$shapec" run "$f" --max-heap=64M $m
+    # compiled code leaves to the interpreter, which raises it: the same trace
+    cmp -s "$tmp/err" "$tmp/want.$(basename "$f")" && ok || bad "$f $m: not the interpreter's message and trace"
   done
   if [ "$m" = --jit=off ]; then
     check "recursion $m" before '^runtime error: stack overflow$' \
@@ -86,8 +92,8 @@ for b in mir llvm; do
     # started with SIGINT at its default: a shell that ignored it when it
     # started (a job run with & from a script) passes that on, and shapec
     # rightly keeps an inherited ignored SIGINT ignored
-    python3 -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])' \
-      "$shapec" run tests/limits/spin.sasm --backend=$b --osr-threshold=10 --trace-tiering >"$tmp/out" 2>"$tmp/err" &
+    : >"$tmp/err" # not the previous case's trace, before this one's truncates it
+    env --default-signal=INT "$shapec" run tests/limits/spin.sasm --backend=$b --osr-threshold=10 --trace-tiering >"$tmp/out" 2>"$tmp/err" &
     pid=$!
     # the loop is closed by a plain Jump: its OSR code, compiled in the
     # background, must be entered (the signal then arrives in compiled code)
