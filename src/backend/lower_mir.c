@@ -165,7 +165,8 @@ typedef struct lw {
   uint8_t *fused;        /* per value: an icmp/istag its block's br evaluates (compare and branch) */
   MIR_label_t first_cold; /* where the cold blocks start (dumps say so), or NULL */
   uint32_t ntmp;
-  unsigned level;        /* MIR's optimization level for this function: licm_safe() */
+  uint32_t ninsns;       /* MIR insns emitted */
+  unsigned level;        /* MIR's optimization level for this function: mir_level() */
   bool failed;
   FILE *logf; /* with a length asked for: MIR's generator log, into log */
   char *log;
@@ -181,7 +182,10 @@ static void fail(lw *w, const char *fmt, ...) {
   w->failed = true;
 }
 
-static void emit(lw *w, MIR_insn_t i) { MIR_append_insn(w->m, w->fn, i); }
+static void emit(lw *w, MIR_insn_t i) {
+  MIR_append_insn(w->m, w->fn, i);
+  w->ninsns++;
+}
 #define INS(w, code, ...) emit(w, MIR_new_insn((w)->m, code, __VA_ARGS__))
 
 static MIR_op_t R(lw *w, MIR_reg_t r) { return MIR_new_reg_op(w->m, r); }
@@ -737,6 +741,11 @@ static void fuse_compares(lw *w) {
 
 /* ---- MIR's optimization level ---- */
 
+/* Level 2 costs MIR about 1.2-1.3x level 1's time up to a few thousand
+ * insns, but 1.7-3x beyond 10000 (46676 insns: 182 -> 305 ms of CPU):
+ * larger functions get level 1. */
+#define O2_MAX_INSNS 8000
+
 /* Level 2 (GVN, constant and copy propagation, LICM, coalescing) gives
  * faster code than level 1, but MIR's LICM (mir-gen.c loop_licm, MIR
  * commit a8ab7c31) moves an overflow insn (addo, subo, mulo) whose operands
@@ -755,12 +764,17 @@ static void fuse_compares(lw *w) {
  * folded away (which would make the enclosing loop innermost): each comes
  * from a jmp, an overflow branch or a compare of such a value. Other
  * functions get level 1. */
-static bool varies(lw *w, uint32_t l, uint32_t v, uint8_t *memo, int depth) {
+/* Does v vary in loop l to MIR: a phi of l's header with a move inside l,
+ * or computed in l from such a value? memo[v]: 2l+2 when it does, 2l+1
+ * when not shown to (nested loops differ: a value of an inner loop's
+ * header phi varies in the outer one too, one of the outer's may not vary
+ * in the inner). */
+static bool varies(lw *w, uint32_t l, uint32_t v, uint32_t *memo, int depth) {
   const sc_irfunc *f = w->f;
   const sc_ins *in = &f->ins[v];
   if (!v || in->blk >= f->nblk || !sc_ir_loop_contains(f, l, in->blk) || depth > 16) return false;
-  if (memo[v]) return memo[v] == 2;
-  memo[v] = 1; /* no until shown */
+  if (memo[v] == 2 * l + 1 || memo[v] == 2 * l + 2) return memo[v] == 2 * l + 2;
+  memo[v] = 2 * l + 1; /* not until shown */
   bool yes = false;
   if (in->op == IR_phi) {
     const sc_blk *h = &f->blk[in->blk];
@@ -772,13 +786,13 @@ static bool varies(lw *w, uint32_t l, uint32_t v, uint8_t *memo, int depth) {
   } else {
     for (uint32_t k = 0; k < in->nargs && !yes; k++) yes = varies(w, l, in->args[k], memo, depth + 1);
   }
-  memo[v] = yes ? 2 : 1;
+  memo[v] = yes ? 2 * l + 2 : 2 * l + 1;
   return yes;
 }
 
 static unsigned mir_level(lw *w) {
   const sc_irfunc *f = w->f;
-  uint8_t *memo = NULL;
+  uint32_t *memo = NULL;
   for (uint32_t b = 0; b < f->nblk; b++) {
     if (!f->loop_of || f->loop_of[b] < 0) continue;
     const sc_blk *bl = &f->blk[b];
@@ -787,7 +801,7 @@ static unsigned mir_level(lw *w) {
       const sc_ins *in = &f->ins[bl->ins[i]];
       if (in->op != IR_iaddo && in->op != IR_isubo && in->op != IR_imulo) continue;
       if (f->loops[l].irreducible) return 1;
-      if (!memo) memo = sc_arena_alloc(f->arena, f->nins);
+      if (!memo) memo = sc_arena_alloc(f->arena, f->nins * sizeof *memo);
       if (!varies(w, l, in->args[0], memo, 0) && !varies(w, l, in->args[1], memo, 0)) return 1;
       if (f->loops[l].parent < 0) continue;
       const sc_loop *lp = &f->loops[l];
@@ -829,7 +843,6 @@ static void lower_func(lw *w, const char *name) {
   INS(w, MIR_ADD, R(w, w->args), R(w, w->buf), K(w, ARGS));
   alias_regs(w);
   fuse_compares(w);
-  w->level = mir_level(w);
   uint32_t *order = block_layout(f);
   if (!order) {
     fail(w, "the block layout lost blocks (stale loop analysis?)");
@@ -848,6 +861,7 @@ static void lower_func(lw *w, const char *name) {
    * label in use gets defined. */
   for (; w->failed && k < f->nrpo; k++) emit(w, w->lab[order[k]]);
   if (w->failed) emit(w, MIR_new_ret_insn(w->m, 1, K(w, SC_ST_ERROR)));
+  w->level = w->ninsns > O2_MAX_INSNS ? 1 : mir_level(w);
   MIR_finish_func(w->m);
 }
 
