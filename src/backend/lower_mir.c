@@ -87,14 +87,7 @@ static void MIR_NO_RETURN mir_error(MIR_error_type_t type, const char *fmt, ...)
 static MIR_context_t new_mir(void) {
   MIR_context_t m = MIR_init();
   MIR_set_error_func(m, mir_error);
-  MIR_gen_init(m);
-  /* Level 1, not 2: at 2 (and 3) the OSR code of generated program seed
-   * 101753's main computes wrong values (tests/programs/
-   * gen_101753_mir_o2.sasm), at 0 and 1 it is right, and LLVM's is right.
-   * Whether MIR's level-2 passes or an assumption of this lowering is at
-   * fault is not known yet; SC_MIR_OPT=N sets the level to look. */
-  const char *lv = getenv("SC_MIR_OPT");
-  MIR_gen_set_optimize_level(m, lv && *lv ? (unsigned)atoi(lv) : 1);
+  MIR_gen_init(m); /* the level is set per function: compile() */
   return m;
 }
 
@@ -172,6 +165,8 @@ typedef struct lw {
   uint8_t *fused;        /* per value: an icmp/istag its block's br evaluates (compare and branch) */
   MIR_label_t first_cold; /* where the cold blocks start (dumps say so), or NULL */
   uint32_t ntmp;
+  uint32_t ninsns;       /* MIR insns emitted */
+  unsigned level;        /* MIR's optimization level for this function: mir_level() */
   bool failed;
   FILE *logf; /* with a length asked for: MIR's generator log, into log */
   char *log;
@@ -187,7 +182,10 @@ static void fail(lw *w, const char *fmt, ...) {
   w->failed = true;
 }
 
-static void emit(lw *w, MIR_insn_t i) { MIR_append_insn(w->m, w->fn, i); }
+static void emit(lw *w, MIR_insn_t i) {
+  MIR_append_insn(w->m, w->fn, i);
+  w->ninsns++;
+}
 #define INS(w, code, ...) emit(w, MIR_new_insn((w)->m, code, __VA_ARGS__))
 
 static MIR_op_t R(lw *w, MIR_reg_t r) { return MIR_new_reg_op(w->m, r); }
@@ -741,6 +739,88 @@ static void fuse_compares(lw *w) {
   }
 }
 
+/* ---- MIR's optimization level ---- */
+
+/* Level 2 costs MIR about 1.2-1.3x level 1's time up to a few thousand
+ * insns, but 1.7-3x beyond 10000 (46676 insns: 182 -> 305 ms of CPU):
+ * larger functions get level 1. */
+#define O2_MAX_INSNS 8000
+
+/* Level 2 (GVN, constant and copy propagation, LICM, coalescing) gives
+ * faster code than level 1, but MIR's LICM (mir-gen.c loop_licm, MIR
+ * commit a8ab7c31) moves an overflow insn (addo, subo, mulo) whose operands
+ * it finds loop-invariant to the loop's preheader and leaves its bo in the
+ * loop, where the bo then reads the flags of whatever set them last: an
+ * overflow goes unnoticed (tests/programs/mir_licm_ovf.sasm; the OSR code of
+ * gen_101753_mir_o2.sasm computed wrong values so). MIR.md requires the
+ * overflow insn right before its bo; MIR's GVN and DCE keep the pair, its
+ * LICM does not. Its LICM moves nothing out of a loop with loops inside,
+ * never moves a phi nor anything computed from one, and its constant
+ * propagation visits blocks once in reverse post-order, so a header phi
+ * whose back edge brings a value of another register (a move inside the
+ * loop) is never a constant to it. Hence level 2 only when every overflow
+ * op in a loop reads such a phi of its innermost loop, directly or through
+ * ops of that loop; and, for a nested loop, when its back edges cannot be
+ * folded away (which would make the enclosing loop innermost): each comes
+ * from a jmp, an overflow branch or a compare of such a value. Other
+ * functions get level 1. */
+/* Does v vary in loop l to MIR: a phi of l's header with a move inside l,
+ * or computed in l from such a value? memo[v]: 2l+2 when it does, 2l+1
+ * when not shown to (nested loops differ: a value of an inner loop's
+ * header phi varies in the outer one too, one of the outer's may not vary
+ * in the inner). */
+static bool varies(lw *w, uint32_t l, uint32_t v, uint32_t *memo, int depth) {
+  const sc_irfunc *f = w->f;
+  const sc_ins *in = &f->ins[v];
+  if (!v || in->blk >= f->nblk || !sc_ir_loop_contains(f, l, in->blk) || depth > 16) return false;
+  if (memo[v] == 2 * l + 1 || memo[v] == 2 * l + 2) return memo[v] == 2 * l + 2;
+  memo[v] = 2 * l + 1; /* not until shown */
+  bool yes = false;
+  if (in->op == IR_phi) {
+    const sc_blk *h = &f->blk[in->blk];
+    if (in->blk == f->loops[l].header)
+      for (uint32_t k = 0; k < h->npreds && k < in->nargs && !yes; k++) {
+        uint32_t a = in->args[k];
+        yes = sc_ir_loop_contains(f, l, h->preds[k]) && a && a != v && (!w->pay[a] || w->pay[a] != w->pay[v]);
+      }
+  } else {
+    for (uint32_t k = 0; k < in->nargs && !yes; k++) yes = varies(w, l, in->args[k], memo, depth + 1);
+  }
+  memo[v] = yes ? 2 * l + 2 : 2 * l + 1;
+  return yes;
+}
+
+static unsigned mir_level(lw *w) {
+  const sc_irfunc *f = w->f;
+  uint32_t *memo = NULL;
+  for (uint32_t b = 0; b < f->nblk; b++) {
+    if (!f->loop_of || f->loop_of[b] < 0) continue;
+    const sc_blk *bl = &f->blk[b];
+    uint32_t l = (uint32_t)f->loop_of[b];
+    for (uint32_t i = 0; i < bl->nins; i++) {
+      const sc_ins *in = &f->ins[bl->ins[i]];
+      if (in->op != IR_iaddo && in->op != IR_isubo && in->op != IR_imulo) continue;
+      if (f->loops[l].irreducible) return 1;
+      if (!memo) memo = sc_arena_alloc(f->arena, f->nins * sizeof *memo);
+      if (!varies(w, l, in->args[0], memo, 0) && !varies(w, l, in->args[1], memo, 0)) return 1;
+      if (f->loops[l].parent < 0) continue;
+      const sc_loop *lp = &f->loops[l];
+      for (uint32_t k = 0; k < lp->nlatches; k++) {
+        const sc_blk *lb = &f->blk[lp->latches[k]];
+        const sc_ins *t = &f->ins[lb->ins[lb->nins - 1]];
+        if (t->op == IR_jmp) continue;
+        if (t->op != IR_br) return 1;
+        const sc_ins *c = &f->ins[t->args[0]];
+        if (c->op == IR_ovf) continue;
+        if ((c->op != IR_icmp && c->op != IR_fcmp) ||
+            (!varies(w, l, c->args[0], memo, 0) && !varies(w, l, c->args[1], memo, 0)))
+          return 1;
+      }
+    }
+  }
+  return 2;
+}
+
 static void lower_func(lw *w, const char *name) {
   sc_irfunc *f = w->f;
   sc_arena *A = f->arena;
@@ -781,6 +861,7 @@ static void lower_func(lw *w, const char *name) {
    * label in use gets defined. */
   for (; w->failed && k < f->nrpo; k++) emit(w, w->lab[order[k]]);
   if (w->failed) emit(w, MIR_new_ret_insn(w->m, 1, K(w, SC_ST_ERROR)));
+  w->level = w->ninsns > O2_MAX_INSNS ? 1 : mir_level(w);
   MIR_finish_func(w->m);
 }
 
@@ -853,6 +934,9 @@ static sc_native_fn compile(void *ctx, sc_irfunc *f, FILE *dump, size_t *len, vo
     MIR_gen_set_debug_level(u->m, 0);
     MIR_gen_set_debug_file(u->m, w->logf);
   }
+  /* SC_MIR_OPT=N forces level N (to look into MIR's levels) */
+  const char *lv = getenv("SC_MIR_OPT");
+  MIR_gen_set_optimize_level(u->m, lv && *lv ? (unsigned)atoi(lv) : w->level);
   MIR_link(u->m, MIR_set_gen_interface, NULL);
   if (w->logf) {
     MIR_gen_set_debug_file(u->m, NULL);
