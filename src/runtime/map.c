@@ -5,6 +5,8 @@
  * The language has no deletion, so there are no tombstones and the array
  * part only grows. Keys of different types never match (1 and true are
  * distinct keys); strings match by content. */
+#include <string.h>
+
 #include "runtime/runtime.h"
 
 #define SC_MAP_MIN_CAP 8
@@ -46,9 +48,20 @@ sc_map *sc_map_new(void) {
   return m;
 }
 
-/* The array slot of k, or NULL when k belongs to the hash part. */
-static inline sc_value *slot(const sc_map *m, sc_value k) {
-  return k.tag == SC_INT && (uint64_t)k.i < (uint64_t)m->asize ? &m->arr[k.i] : NULL;
+/* Whether k is in the array part's range (else it belongs to the hash part). */
+static inline bool in_array(const sc_map *m, sc_value k) {
+  return k.tag == SC_INT && (uint64_t)k.i < (uint64_t)m->asize;
+}
+
+static inline sc_value arr_get(const sc_map *m, int64_t k) {
+  uint8_t t = m->atag[k];
+  sc_value v = {t == SC_MAP_HELD_NULL ? SC_NULL : t, {.i = m->aval[k]}};
+  return v;
+}
+
+static inline void arr_put(sc_map *m, int64_t k, sc_value v) {
+  m->atag[k] = v.tag == SC_NULL ? SC_MAP_HELD_NULL : (uint8_t)v.tag;
+  m->aval[k] = v.i;
 }
 
 /* The entry holding k, or the empty entry where it would go. */
@@ -98,12 +111,18 @@ static int64_t best_asize(const sc_map *m, sc_value extra) {
  * larger array part when they are dense enough (see best_asize), and sizes
  * the hash part for what stays there, doubling it when nothing moves. */
 static bool rehash(sc_map *m, sc_value extra) {
-  int64_t na = best_asize(m, extra);
-  sc_value *arr = m->arr;
-  if (na > m->asize) {
-    arr = sc_gc_try_alloc((size_t)na * sizeof *arr);
-    if (!arr) return false;
-    for (int64_t j = 0; j < m->asize; j++) arr[j] = m->arr[j];
+  int64_t na = best_asize(m, extra), oa = m->asize;
+  uint8_t *atag = m->atag;
+  int64_t *aval = m->aval;
+  if (na > oa) {
+    atag = sc_gc_try_alloc_atomic((size_t)na);
+    aval = atag ? sc_gc_try_alloc((size_t)na * sizeof *aval) : NULL;
+    if (!aval) return false;
+    if (oa) {
+      memcpy(atag, m->atag, (size_t)oa);
+      memcpy(aval, m->aval, (size_t)oa * sizeof *aval);
+    }
+    memset(atag + oa, SC_NULL, (size_t)(na - oa));
   }
   /* keys staying in the hash part */
   int64_t stay = 0;
@@ -115,28 +134,28 @@ static bool rehash(sc_map *m, sc_value extra) {
   while ((stay + 1) * 2 > nc) nc *= 2;
   sc_map_entry *ne = sc_gc_try_alloc((size_t)nc * sizeof *ne);
   if (!ne) return false;
-  for (int64_t j = 0; j < m->cap; j++) {
-    sc_map_entry x = m->e[j];
-    if (x.key.tag == SC_NULL) continue;
-    if (x.key.tag == SC_INT && (uint64_t)x.key.i < (uint64_t)na)
-      arr[x.key.i] = x.val.tag == SC_NULL ? (sc_value){SC_MAP_HELD_NULL, {.i = 0}} : x.val;
-    else
-      insert_new(ne, nc, x);
-  }
-  m->arr = arr;
+  sc_map_entry *old = m->e;
+  int64_t oc = m->cap;
+  m->atag = atag;
+  m->aval = aval;
   m->asize = na;
   m->e = ne;
   m->cap = nc;
   m->hcount = stay;
+  for (int64_t j = 0; j < oc; j++) {
+    sc_map_entry x = old[j];
+    if (x.key.tag == SC_NULL) continue;
+    if (in_array(m, x.key)) arr_put(m, x.key.i, x.val);
+    else insert_new(ne, nc, x);
+  }
   return true;
 }
 
 bool sc_rt_map_get(sc_rt *rt, sc_value m, sc_value key, sc_value *out) {
   if (m.tag != SC_MAP) return sc_rt_error(rt, "MapGet on %s", sc_tag_name(m.tag));
   if (!key_ok(key)) return bad_key(rt, "MapGet", key);
-  sc_value *s = slot(m.m, key);
-  if (s) {
-    *out = s->tag == SC_MAP_HELD_NULL ? sc_null() : *s;
+  if (in_array(m.m, key)) {
+    *out = arr_get(m.m, key.i);
     return true;
   }
   sc_map_entry *e = find(m.m, key);
@@ -147,8 +166,8 @@ bool sc_rt_map_get(sc_rt *rt, sc_value m, sc_value key, sc_value *out) {
 bool sc_rt_map_has(sc_rt *rt, sc_value m, sc_value key, sc_value *out) {
   if (m.tag != SC_MAP) return sc_rt_error(rt, "MapHas on %s", sc_tag_name(m.tag));
   if (!key_ok(key)) return bad_key(rt, "MapHas", key);
-  sc_value *s = slot(m.m, key);
-  *out = sc_bool(s ? s->tag != SC_NULL : find(m.m, key)->key.tag != SC_NULL);
+  bool in = in_array(m.m, key) ? m.m->atag[key.i] != SC_NULL : find(m.m, key)->key.tag != SC_NULL;
+  *out = sc_bool(in);
   return true;
 }
 
@@ -157,10 +176,9 @@ bool sc_rt_map_set(sc_rt *rt, sc_value m, sc_value key, sc_value v) {
   if (!key_ok(key)) return bad_key(rt, "MapSet", key);
   sc_map *mp = m.m;
   for (;;) {
-    sc_value *s = slot(mp, key);
-    if (s) {
-      mp->count += s->tag == SC_NULL;
-      *s = v.tag == SC_NULL ? (sc_value){SC_MAP_HELD_NULL, {.i = 0}} : v;
+    if (in_array(mp, key)) {
+      mp->count += mp->atag[key.i] == SC_NULL;
+      arr_put(mp, key.i, v);
       return true;
     }
     sc_map_entry *e = find(mp, key);

@@ -49,7 +49,10 @@ static void check_table(const sc_map *m) {
   }
   cr_assert_eq(used, m->hcount);
   cr_assert_eq(m->asize & (m->asize - 1), 0, "array part of %lld slots", (long long)m->asize);
-  for (int64_t i = 0; i < m->asize; i++) used += m->arr[i].tag != SC_NULL;
+  for (int64_t i = 0; i < m->asize; i++) {
+    cr_assert_leq(m->atag[i], SC_MAP_HELD_NULL);
+    used += m->atag[i] != SC_NULL;
+  }
   cr_assert_eq(used, m->count);
 }
 
