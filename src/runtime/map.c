@@ -151,7 +151,10 @@ static bool rehash(sc_map *m, sc_value extra) {
   return true;
 }
 
-bool sc_rt_map_get(sc_rt *rt, sc_value m, sc_value key, sc_value *out) {
+/* Each operation checks for an int key in the array part first, inline;
+ * everything else (errors, the hash part, growth) is out of line so that
+ * the common path stays a few instructions with no frame to set up. */
+static __attribute__((noinline)) bool get_slow(sc_rt *rt, sc_value m, sc_value key, sc_value *out) {
   if (m.tag != SC_MAP) return sc_rt_error(rt, "MapGet on %s", sc_tag_name(m.tag));
   if (!key_ok(key)) return bad_key(rt, "MapGet", key);
   if (in_array(m.m, key)) {
@@ -163,6 +166,14 @@ bool sc_rt_map_get(sc_rt *rt, sc_value m, sc_value key, sc_value *out) {
   return true;
 }
 
+bool sc_rt_map_get(sc_rt *rt, sc_value m, sc_value key, sc_value *out) {
+  if (__builtin_expect(m.tag == SC_MAP && in_array(m.m, key), 1)) {
+    *out = arr_get(m.m, key.i);
+    return true;
+  }
+  return get_slow(rt, m, key, out);
+}
+
 bool sc_rt_map_has(sc_rt *rt, sc_value m, sc_value key, sc_value *out) {
   if (m.tag != SC_MAP) return sc_rt_error(rt, "MapHas on %s", sc_tag_name(m.tag));
   if (!key_ok(key)) return bad_key(rt, "MapHas", key);
@@ -171,7 +182,7 @@ bool sc_rt_map_has(sc_rt *rt, sc_value m, sc_value key, sc_value *out) {
   return true;
 }
 
-bool sc_rt_map_set(sc_rt *rt, sc_value m, sc_value key, sc_value v) {
+static __attribute__((noinline)) bool set_slow(sc_rt *rt, sc_value m, sc_value key, sc_value v) {
   if (m.tag != SC_MAP) return sc_rt_error(rt, "MapSet on %s", sc_tag_name(m.tag));
   if (!key_ok(key)) return bad_key(rt, "MapSet", key);
   sc_map *mp = m.m;
@@ -196,4 +207,13 @@ bool sc_rt_map_set(sc_rt *rt, sc_value m, sc_value key, sc_value v) {
     /* the key may now belong to the array part: look again */
     if (!rehash(mp, key)) return sc_rt_oom(rt);
   }
+}
+
+bool sc_rt_map_set(sc_rt *rt, sc_value m, sc_value key, sc_value v) {
+  if (__builtin_expect(m.tag == SC_MAP && in_array(m.m, key), 1)) {
+    m.m->count += m.m->atag[key.i] == SC_NULL;
+    arr_put(m.m, key.i, v);
+    return true;
+  }
+  return set_slow(rt, m, key, v);
 }
