@@ -103,18 +103,29 @@ struct sc_object {
   uint32_t pad;
 };
 
-/* Open-addressing hash map, linear probing, capacity a power of two.
- * Keys are int, string or bool; an empty entry has key tag SC_NULL.
- * There is no delete, so there are no tombstones. */
+/* Map: an array part for the int keys 0..asize-1 (as Lua's tables) and a
+ * hash part for every other key. The hash part is open addressing, linear
+ * probing, capacity a power of two, load <= 1/2; keys are int, string or
+ * bool and an empty entry has key tag SC_NULL. There is no delete, so there
+ * are no tombstones. The array part keeps a value's tag (one byte, atag)
+ * apart from its payload (aval), 9 bytes a key instead of 16: tag SC_NULL
+ * is a missing key, a present null has tag SC_MAP_HELD_NULL (never seen
+ * outside the map). An int key below asize is never in the hash part. */
 typedef struct sc_map_entry {
   sc_value key;
   sc_value val;
 } sc_map_entry;
 
+#define SC_MAP_HELD_NULL ((uint8_t)SC_NTAGS)
+
 struct sc_map {
-  int64_t count;
-  int64_t cap;
+  int64_t count;  /* keys in both parts (printed as map(count)) */
+  int64_t cap;    /* hash part */
   sc_map_entry *e;
+  int64_t hcount; /* keys in the hash part */
+  int64_t asize;  /* array part: 0 or a power of two */
+  uint8_t *atag;  /* pointer-free */
+  int64_t *aval;  /* payloads: may be pointers, so scanned */
 };
 
 static inline sc_value sc_null(void) { sc_value v = {SC_NULL, {.i = 0}}; return v; }

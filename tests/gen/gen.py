@@ -17,7 +17,8 @@ short.
 On top of that, "warm-up" templates build sites whose operand types change
 after N iterations (int then float or string at one Add, shapes at one
 GetProp, elements kinds at one GetIndex, functions at one CallValue, keys at
-one MapSet, int overflow at one Mul), so speculative tiers must deopt; the
+one MapSet, values of one map with dense int keys (its array part), int
+overflow at one Mul), so speculative tiers must deopt; the
 divmix template feeds a small inlined callee's Div/Mod/DivInt/ModInt mixed
 int/float pairs, then int pairs and late divisors (0, -1 under INT64_MIN) in
 a loop nest entered by OSR (see Emitter.divmix). A few
@@ -788,7 +789,7 @@ class Emitter:
         n = self.trip_count()
         n = max(n, min(self.cap // self.mult, g.warm * 2))
         W = r.randint(1, max(1, min(n - 1, g.warm))) if n > 1 else 1
-        kind = r.choice(["arith", "concat", "shape", "elems", "callvalue", "keys", "truthy", "overflow",
+        kind = r.choice(["arith", "concat", "shape", "elems", "callvalue", "keys", "dense", "truthy", "overflow",
                          "global", "cmp", "divmix", "divmix"])
         if kind == "divmix": return self.divmix(n, W)
         self.comment("warm-up template %s: %d iterations, change after %d" % (kind, n, W))
@@ -801,7 +802,17 @@ class Emitter:
         else:
             self.emit("PushNull")
         self.store(acc)
+        if kind == "dense":  # one map, keys dense ints (its array part, runtime/map.c)
+            dm = self.new_local("map", prefix="dm")
+            self.emit("NewMap"); self.store(dm)
+            form, probe = r.choice(["up", "up", "even", "down", "offset"]), r.choice(["get", "get", "has"])
         sub = r.choice(g.funcs) if g.funcs else None
+
+        def dense_key(i):
+            self.load(i)
+            if form == "even": self.const(2); self.emit("MulInt")
+            elif form == "down": self.const(n - 1); self.emit("Swap"); self.emit("SubInt")
+            elif form == "offset": self.const(3); self.emit("AddInt")
 
         def switch(i, first, second, third=None):
             """v = i < W ? first() : (third and i >= W2 ? third() : second())."""
@@ -877,6 +888,13 @@ class Emitter:
                 switch(i, lambda: self.e_int(100, 2), lambda: self.e_str(2, False), lambda: self.e_bool(2))
                 self.load(m); self.load(v); self.load(i); self.emit("MapSet")
                 self.load(m); self.load(v); self.emit("MapGet"); self.store(acc)
+            elif kind == "dense":
+                switch(i, lambda: self.e_int(VB, 2), lambda: self.e_float(2), lambda: self.e_any(2))
+                self.load(dm); dense_key(i); self.load(v); self.emit("MapSet")
+                self.load(dm)
+                if probe == "get": dense_key(i); self.emit("MapGet")
+                else: self.load(i); self.const(1); self.emit("AddInt"); self.emit("MapHas")
+                self.store(acc)
             elif kind == "truthy":
                 switch(i, lambda: self.e_int(3, 2), lambda: self.e_any(2))
                 skip = self.label()
@@ -900,6 +918,8 @@ class Emitter:
 
         self.s_loop(body, n)
         self.load(acc); self.emit("Print")
+        if kind == "dense":
+            self.load(dm); self.emit("Print")
 
     def divmix(self, n, W):
         """A hot loop calls a small function (inlined by a speculative tier)
