@@ -51,6 +51,9 @@ typedef enum sc_fb_state {
  * --dump-feedback does; "?" out of range. */
 SC_API const char *sc_fb_state_name(unsigned state);
 SC_API const char *sc_fb_flag_name(unsigned k, bool short_form);
+/* An elements kind's name (sc_elems_kind, SC_FB_ELEMS): "int", "float",
+ * "any", "bool"; "?" out of range. */
+SC_API const char *sc_elems_name(uint64_t kind);
 
 typedef struct sc_fb_slot {
   uint8_t state; /* sc_fb_state */

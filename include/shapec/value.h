@@ -59,13 +59,16 @@ struct sc_str {
 };
 
 /* Elements kinds, as V8: an array stays in the most specific kind that holds
- * all its elements and only moves down (INT/FLOAT -> ANY). INT stores raw
- * int64, FLOAT raw double, ANY full values. An empty array takes the kind of
- * its first element. */
+ * all its elements and only moves down (INT/FLOAT/BOOL -> ANY). INT stores
+ * raw int64, FLOAT raw double, BOOL one byte (0/1), ANY full values. An
+ * empty array takes the kind of its first element. The values are the
+ * feedback's (SC_FB_ELEMS) and compiled code's (elemkind): appended only. */
 typedef enum sc_elems_kind {
   SC_ELEMS_INT = 0,
   SC_ELEMS_FLOAT = 1,
-  SC_ELEMS_ANY = 2
+  SC_ELEMS_ANY = 2,
+  SC_ELEMS_BOOL = 3,
+  SC_NELEMS
 } sc_elems_kind;
 
 struct sc_array {
@@ -76,6 +79,7 @@ struct sc_array {
   union {
     int64_t *i;
     double *f;
+    uint8_t *b; /* BOOL: 0 or 1 */
     sc_value *v;
     void *p;
   } d;

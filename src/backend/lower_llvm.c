@@ -446,9 +446,11 @@ static void lower_ins(lw *w, uint32_t v) {
   }
   case IR_ld:
   case IR_ld32: {
-    LLVMTypeRef t = in->op == IR_ld32 ? w->i32 : in->ty == SC_TY_F64 ? w->f64 : w->i64;
+    bool byte = in->op == IR_ld && in->ty == SC_TY_BOOL; /* a bool is a byte, 0 or 1 */
+    LLVMTypeRef t = in->op == IR_ld32 ? w->i32 : byte ? w->i8 : in->ty == SC_TY_F64 ? w->f64 : w->i64;
     LLVMValueRef x = LLVMBuildLoad2(B, t, addr(w, PP(w, a[0]), in->aux, t), "");
     if (in->op == IR_ld32) x = LLVMBuildZExt(B, x, w->i64, "");
+    else if (byte) x = LLVMBuildICmp(B, LLVMIntNE, x, LLVMConstInt(w->i8, 0, false), "");
     else if (in->ty == SC_TY_PTR) x = LLVMBuildIntToPtr(B, x, w->p8, "");
     w->pay[v] = x;
     return;
@@ -456,6 +458,7 @@ static void lower_ins(lw *w, uint32_t v) {
   case IR_st: {
     LLVMValueRef x = PP(w, a[1]);
     if (w->f->ins[a[1]].ty == SC_TY_PTR) x = LLVMBuildPtrToInt(B, x, w->i64, "");
+    else if (w->f->ins[a[1]].ty == SC_TY_BOOL) x = LLVMBuildZExt(B, x, w->i8, "");
     LLVMBuildStore(B, x, addr(w, PP(w, a[0]), in->aux, LLVMTypeOf(x)));
     return;
   }

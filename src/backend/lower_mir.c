@@ -453,13 +453,14 @@ static void lower_ins(lw *w, uint32_t v) {
     INS(w, MIR_ADD, PP(w, v), R(w, e), PP(w, a[0]));
     return;
   }
-  case IR_ld:
+  case IR_ld: /* a bool is a byte (0/1) in memory, an i64 0/1 in a register */
     if (is_f64(w, v)) INS(w, MIR_DMOV, PP(w, v), MEM(w, MIR_T_D, in->aux, P(w, a[0])));
-    else INS(w, MIR_MOV, PP(w, v), MEM(w, MIR_T_I64, in->aux, P(w, a[0])));
+    else INS(w, MIR_MOV, PP(w, v), MEM(w, in->ty == SC_TY_BOOL ? MIR_T_U8 : MIR_T_I64, in->aux, P(w, a[0])));
     return;
   case IR_ld32: INS(w, MIR_MOV, PP(w, v), MEM(w, MIR_T_U32, in->aux, P(w, a[0]))); return;
   case IR_st:
     if (is_f64(w, a[1])) INS(w, MIR_DMOV, MEM(w, MIR_T_D, in->aux, P(w, a[0])), PP(w, a[1]));
+    else if (w->f->ins[a[1]].ty == SC_TY_BOOL) INS(w, MIR_MOV, MEM(w, MIR_T_U8, in->aux, P(w, a[0])), PP(w, a[1]));
     else INS(w, MIR_MOV, MEM(w, MIR_T_I64, in->aux, P(w, a[0])), O(w, a[1]));
     return;
   default: fail(w, "v%u: %s is not LIR (run pass lower first)", v, sc_irop_name(in->op)); return;

@@ -147,7 +147,7 @@ static bool check_feedback(sc_vm *vm, const sc_func *fn, const sc_profile *p, sc
           ok = bad(res, "feedback slot %d (pc %u): entry %u is no function index", in->fb, pc, k) == 0;
         break;
       case SC_OP_GetIndex: case SC_OP_SetIndex: case SC_OP_ArrayPush:
-        if (!(e <= SC_ELEMS_ANY || (e >> 8 == 1 && (e & 0xff) < SC_NTAGS)))
+        if (!(e < SC_NELEMS || (e >> 8 == 1 && (e & 0xff) < SC_NTAGS)))
           ok = bad(res, "feedback slot %d (pc %u): entry %u is no elements kind", in->fb, pc, k) == 0;
         break;
       default:

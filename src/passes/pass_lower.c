@@ -92,10 +92,11 @@ static void st_val(lc *c, uint32_t p, uint32_t off, uint32_t x) {
        emit(c, IR_vpay, SC_TY_I64, 0, x, 0));
 }
 
-/* Element i's address in array a's storage: 16-byte vals, 8-byte raw. */
+/* Element i's address in array a's storage: 16-byte vals, 1-byte bools,
+ * 8-byte raw ints and floats. */
 static uint32_t elem_addr(lc *c, uint32_t a, uint32_t i, uint8_t ety) {
   uint32_t d = ld(c, SC_TY_PTR, payload_ptr(c, a), sc_layout_info.array_d);
-  return emit(c, IR_padd, SC_TY_PTR, ety == SC_TY_VAL ? 4 : 3, d, i);
+  return emit(c, IR_padd, SC_TY_PTR, ety == SC_TY_VAL ? 4 : ety == SC_TY_BOOL ? 0 : 3, d, i);
 }
 
 /* Appends terminator op (br on cond, or jmp) to block b. */

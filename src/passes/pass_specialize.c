@@ -679,12 +679,16 @@ static bool props(sc_irfunc *f, const sc_pass_ctx *c, uint32_t v) {
  * indexes; -1 otherwise. */
 static int mono_elems(const sc_ins *in) {
   const sc_irfb *fb = in->fb;
-  if (!fb || fb->s.state != SC_FB_MONO || fb->s.e[0] > SC_ELEMS_ANY) return -1;
+  if (!fb || fb->s.state != SC_FB_MONO || fb->s.e[0] >= SC_NELEMS) return -1;
   if (fb->s.flags & (SC_FBF_OOB | SC_FBF_NONINT_IDX)) return -1;
   return (int)fb->s.e[0];
 }
 
-static const sc_ty elem_ty[] = {[SC_ELEMS_INT] = SC_TY_I64, [SC_ELEMS_FLOAT] = SC_TY_F64, [SC_ELEMS_ANY] = SC_TY_VAL};
+/* A kind's elements as compiled code holds them, and the tag a raw kind's
+ * elements have (ANY: none). */
+static const sc_ty elem_ty[SC_NELEMS] = {
+    [SC_ELEMS_INT] = SC_TY_I64, [SC_ELEMS_FLOAT] = SC_TY_F64, [SC_ELEMS_ANY] = SC_TY_VAL, [SC_ELEMS_BOOL] = SC_TY_BOOL};
+static const sc_tag elem_tag[SC_NELEMS] = {[SC_ELEMS_INT] = SC_INT, [SC_ELEMS_FLOAT] = SC_FLOAT, [SC_ELEMS_BOOL] = SC_BOOL};
 
 /* Array, kind, int index in bounds: the raw index. */
 static uint32_t guard_index(sc_irfunc *f, uint32_t v, uint32_t arr, uint32_t idx, int kind) {
@@ -732,9 +736,8 @@ static bool index_ops(sc_irfunc *f, uint32_t v) {
   uint32_t x = in->args[2];
   uint32_t i = guard_index(f, v, arr, idx, kind);
   if (kind != SC_ELEMS_ANY) {
-    sc_tag t = kind == SC_ELEMS_INT ? SC_INT : SC_FLOAT;
-    guard_tag(f, v, x, t);
-    x = unboxed(f, v, x, t);
+    guard_tag(f, v, x, elem_tag[kind]);
+    x = unboxed(f, v, x, elem_tag[kind]);
   }
   uint32_t args[3] = {arr, i, x};
   become(f, v, IR_stelem, SC_TY_VOID, 3, args, 0);

@@ -4,7 +4,8 @@
  *    tag, or phis like it) becomes a typed phi; a box of it replaces it.
  *  - unbox(box x) is x; istag/tagof of a value whose tag is known fold; a
  *    guard that holds is dropped; truthy of a boxed bool or int needs no
- *    box; frame states keep the unboxed value (exits box it).
+ *    box, nor Not of a boxed bool; frame states keep the unboxed value
+ *    (exits box it).
  *  - A box in a loop used only after it moves there (sink_boxes).
  * Known tags: boxes, constants, and phis all of whose inputs agree; for a
  * phi's input, also a tag guard on it that dominates the end of the
@@ -244,6 +245,20 @@ static bool fold(sc_irfunc *f, sc_pass_ctx *c) {
           sc_ir_set_nargs(f, v, 2);
           f->ins[v].args[0] = ai->args[0];
           f->ins[v].args[1] = z;
+          changed = true;
+          i++;
+        }
+        break;
+      case IR_Not: /* of a boxed bool: the box of its bnot */
+        if (ai->op != IR_box || f->ins[ai->args[0]].ty != SC_TY_BOOL) break;
+        {
+          uint32_t x = ai->args[0], r = sc_ir_insert(f, b, i, IR_bnot, SC_TY_BOOL, 1);
+          f->ins[r].args[0] = x;
+          f->ins[r].pc = f->ins[v].pc;
+          sc_ins *n = &f->ins[v];
+          n->op = IR_box;
+          n->args[0] = r;
+          n->fb = NULL;
           changed = true;
           i++;
         }

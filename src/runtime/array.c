@@ -1,7 +1,7 @@
-/* Arrays with elements kinds (value.h). Raw INT/FLOAT storage is
+/* Arrays with elements kinds (value.h). Raw INT/FLOAT/BOOL storage is
  * pointer-free and allocated atomic; ANY storage holds values. Storage
- * grows by doubling; kinds only move INT/FLOAT -> ANY, except that an empty
- * array takes the kind of the first element stored into it. */
+ * grows by doubling; kinds only move INT/FLOAT/BOOL -> ANY, except that an
+ * empty array takes the kind of the first element stored into it. */
 #include <string.h>
 
 #include "runtime/runtime.h"
@@ -11,13 +11,23 @@
 #define SC_ARRAY_MAX_LEN ((int64_t)1 << 32)
 
 static inline sc_elems_kind kind_of(sc_value v) {
-  return v.tag == SC_INT ? SC_ELEMS_INT : v.tag == SC_FLOAT ? SC_ELEMS_FLOAT : SC_ELEMS_ANY;
+  switch (v.tag) {
+  case SC_INT: return SC_ELEMS_INT;
+  case SC_FLOAT: return SC_ELEMS_FLOAT;
+  case SC_BOOL: return SC_ELEMS_BOOL;
+  default: return SC_ELEMS_ANY;
+  }
+}
+
+/* Bytes per element of kind k. */
+static inline size_t elem_size(sc_elems_kind k) {
+  return k == SC_ELEMS_ANY ? sizeof(sc_value) : k == SC_ELEMS_BOOL ? 1 : 8;
 }
 
 /* NULL: out of memory (the size is the program's choice). */
 static void *alloc_storage(sc_elems_kind k, int64_t cap) {
-  return k == SC_ELEMS_ANY ? sc_gc_try_alloc((size_t)cap * sizeof(sc_value))
-                           : sc_gc_try_alloc_atomic((size_t)cap * 8);
+  size_t n = (size_t)cap * elem_size(k);
+  return k == SC_ELEMS_ANY ? sc_gc_try_alloc(n) : sc_gc_try_alloc_atomic(n);
 }
 
 static sc_array *array_alloc(sc_elems_kind k, int64_t cap) {
@@ -39,12 +49,9 @@ sc_array *sc_array_new(int64_t cap) { return array_alloc(SC_ELEMS_INT, cap); }
 static bool set_kind(sc_array *a, sc_elems_kind k) {
   void *d = alloc_storage(k, a->cap);
   if (!d) return false;
-  if (a->len) { /* INT/FLOAT -> ANY: box every element */
+  if (a->len) { /* INT/FLOAT/BOOL -> ANY: box every element */
     sc_value *v = d;
-    if (a->kind == SC_ELEMS_INT)
-      for (int64_t i = 0; i < a->len; i++) v[i] = sc_int(a->d.i[i]);
-    else
-      for (int64_t i = 0; i < a->len; i++) v[i] = sc_float(a->d.f[i]);
+    for (int64_t i = 0; i < a->len; i++) v[i] = sc_array_at(a, i);
   }
   a->d.p = d;
   a->kind = k;
@@ -67,6 +74,7 @@ sc_array *sc_array_from(const sc_value *v, int64_t n) {
   switch (k) {
   case SC_ELEMS_INT: for (int64_t i = 0; i < n; i++) a->d.i[i] = v[i].i; break;
   case SC_ELEMS_FLOAT: for (int64_t i = 0; i < n; i++) a->d.f[i] = v[i].f; break;
+  case SC_ELEMS_BOOL: for (int64_t i = 0; i < n; i++) a->d.b[i] = v[i].i != 0; break;
   default: if (n) memcpy(a->d.v, v, (size_t)n * sizeof *v);
   }
   return a;
@@ -88,6 +96,9 @@ bool sc_array_fill(sc_rt *rt, sc_value len, sc_value fill, sc_value *out) {
   case SC_ELEMS_FLOAT:
     for (int64_t i = 0; i < n; i++) a->d.f[i] = fill.f;
     break;
+  case SC_ELEMS_BOOL:
+    memset(a->d.b, fill.i != 0, (size_t)n);
+    break;
   default:
     for (int64_t i = 0; i < n; i++) a->d.v[i] = fill;
   }
@@ -95,21 +106,10 @@ bool sc_array_fill(sc_rt *rt, sc_value len, sc_value fill, sc_value *out) {
   return true;
 }
 
-sc_value sc_array_at(const sc_array *a, int64_t i) {
-  switch (a->kind) {
-  case SC_ELEMS_INT: return sc_int(a->d.i[i]);
-  case SC_ELEMS_FLOAT: return sc_float(a->d.f[i]);
-  default: return a->d.v[i];
-  }
-}
-
 bool sc_array_store(sc_array *a, int64_t i, sc_value v) {
-  if (kind_of(v) != a->kind && !fit_kind(a, v)) return false;
-  switch (a->kind) {
-  case SC_ELEMS_INT: a->d.i[i] = v.i; break;
-  case SC_ELEMS_FLOAT: a->d.f[i] = v.f; break;
-  default: a->d.v[i] = v;
-  }
+  if (sc_array_put(a, i, v)) return true;
+  if (!fit_kind(a, v)) return false;
+  sc_array_put(a, i, v); /* the kind holds v now */
   return true;
 }
 
@@ -117,18 +117,13 @@ bool sc_array_push(sc_array *a, sc_value v) {
   if (kind_of(v) != a->kind && !fit_kind(a, v)) return false;
   if (a->len == a->cap) {
     int64_t nc = a->cap < 4 ? 4 : a->cap * 2;
-    size_t esz = a->kind == SC_ELEMS_ANY ? sizeof(sc_value) : 8;
     void *d = alloc_storage(a->kind, nc);
     if (!d) return false;
-    memcpy(d, a->d.p, (size_t)a->len * esz);
+    memcpy(d, a->d.p, (size_t)a->len * elem_size(a->kind));
     a->d.p = d;
     a->cap = nc;
   }
-  switch (a->kind) {
-  case SC_ELEMS_INT: a->d.i[a->len] = v.i; break;
-  case SC_ELEMS_FLOAT: a->d.f[a->len] = v.f; break;
-  default: a->d.v[a->len] = v;
-  }
+  sc_array_put(a, a->len, v);
   a->len++;
   return true;
 }

@@ -16,18 +16,16 @@ const char *sc_fb_flag_name(unsigned k, bool short_form) {
   return k < SC_FB_NFLAGS ? n[k][short_form] : "?";
 }
 
+const char *sc_elems_name(uint64_t kind) {
+  static const char *const n[SC_NELEMS] = {
+      [SC_ELEMS_INT] = "int", [SC_ELEMS_FLOAT] = "float", [SC_ELEMS_ANY] = "any", [SC_ELEMS_BOOL] = "bool"};
+  return kind < SC_NELEMS ? n[kind] : "?";
+}
+
 static const char *tag_name(uint64_t t) {
   return t < SC_NTAGS ? sc_tag_name((sc_tag)t) : "?";
 }
 
-static const char *elems_name(uint64_t k) {
-  switch (k) {
-  case SC_ELEMS_INT: return "int";
-  case SC_ELEMS_FLOAT: return "float";
-  case SC_ELEMS_ANY: return "any";
-  default: return "?";
-  }
-}
 
 static void print_shape(const sc_program *p, FILE *out, const sc_shape *sh) {
   fprintf(out, "shape#%u{", sh->id);
@@ -51,7 +49,7 @@ static void print_entry(const sc_program *p, FILE *out, sc_op op, uint64_t e, ui
   case SC_OP_SetIndex:
   case SC_OP_ArrayPush:
     if (e & 0x100) fprintf(out, "notarray:%s", tag_name(e & 0xff));
-    else fprintf(out, "elems:%s", elems_name(e));
+    else fprintf(out, "elems:%s", sc_elems_name(e));
     break;
   case SC_OP_GetProp:
   case SC_OP_SetProp:
@@ -134,7 +132,7 @@ void sc_fb_print_slot(const sc_program *p, const sc_func *f, const sc_profile *p
 
 static void print_value(const sc_program *p, FILE *out, sc_value v) {
   if (v.tag == SC_OBJECT && v.o && v.o->shape) print_shape(p, out, v.o->shape);
-  else if (v.tag == SC_ARRAY && v.a) fprintf(out, "elems:%s", elems_name(v.a->kind));
+  else if (v.tag == SC_ARRAY && v.a) fprintf(out, "elems:%s", sc_elems_name(v.a->kind));
   else fputs(tag_name(v.tag), out);
 }
 

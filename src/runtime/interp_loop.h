@@ -483,10 +483,7 @@ L_F_LL_GI: {
   if (LIKELY(av.tag == SC_ARRAY && iv.tag == SC_INT && (uint64_t)iv.i < (uint64_t)av.a->len)) {
     const sc_array *a = av.a;
     FB_TAG(&pc[2], SC_FB_ELEMS(a->kind));
-    if (a->kind == SC_ELEMS_INT) *sp = sc_int(a->d.i[iv.i]);
-    else if (a->kind == SC_ELEMS_FLOAT) *sp = sc_float(a->d.f[iv.i]);
-    else *sp = a->d.v[iv.i];
-    sp++;
+    *sp++ = sc_array_at(a, iv.i);
     NEXT(3);
   }
   goto L_LoadLocal;
@@ -498,10 +495,7 @@ L_F_LL_GI: {
     sc_value av = LOCAL(pc[0].a), iv = LOCAL(pc[1].a), v = (VALUE);       \
     if (LIKELY(av.tag == SC_ARRAY && iv.tag == SC_INT && (uint64_t)iv.i < (uint64_t)av.a->len)) { \
       sc_array *a = av.a;                                                 \
-      if (a->kind == SC_ELEMS_ANY) a->d.v[iv.i] = v;                      \
-      else if (a->kind == SC_ELEMS_INT && v.tag == SC_INT) a->d.i[iv.i] = v.i; \
-      else if (a->kind == SC_ELEMS_FLOAT && v.tag == SC_FLOAT) a->d.f[iv.i] = v.f; \
-      else goto L_LoadLocal;                                              \
+      if (!sc_array_put(a, iv.i, v)) goto L_LoadLocal;                    \
       FB_TAG(&pc[3], SC_FB_ELEMS(a->kind));                               \
       NEXT(4);                                                            \
     }                                                                     \
@@ -625,9 +619,7 @@ L_GetIndex: {
   if (LIKELY(av.tag == SC_ARRAY && iv.tag == SC_INT && (uint64_t)iv.i < (uint64_t)av.a->len)) {
     const sc_array *a = av.a;
     FB_TAG(pc, SC_FB_ELEMS(a->kind));
-    if (a->kind == SC_ELEMS_INT) sp[-2] = sc_int(a->d.i[iv.i]);
-    else if (a->kind == SC_ELEMS_FLOAT) sp[-2] = sc_float(a->d.f[iv.i]);
-    else sp[-2] = a->d.v[iv.i];
+    sp[-2] = sc_array_at(a, iv.i);
     sp--;
     NEXT(1);
   }
@@ -645,10 +637,7 @@ L_SetIndex: {
   if (LIKELY(av.tag == SC_ARRAY && iv.tag == SC_INT && (uint64_t)iv.i < (uint64_t)av.a->len)) {
     sc_array *a = av.a;
     FB_TAG(pc, SC_FB_ELEMS(a->kind));
-    if (a->kind == SC_ELEMS_INT && v.tag == SC_INT) a->d.i[iv.i] = v.i;
-    else if (a->kind == SC_ELEMS_FLOAT && v.tag == SC_FLOAT) a->d.f[iv.i] = v.f;
-    else if (a->kind == SC_ELEMS_ANY) a->d.v[iv.i] = v;
-    else if (UNLIKELY(!sc_array_store(a, iv.i, v))) {
+    if (!sc_array_put(a, iv.i, v) && UNLIKELY(!sc_array_store(a, iv.i, v))) {
       sc_rt_oom(rt);
       goto L_error;
     }

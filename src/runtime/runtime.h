@@ -75,8 +75,27 @@ int sc_str_cmp(sc_str *a, sc_str *b); /* bytewise: <0, 0, >0 */
 sc_array *sc_array_new(int64_t cap);                  /* empty, kind INT */
 sc_array *sc_array_from(const sc_value *v, int64_t n); /* NewArray */
 bool sc_array_fill(sc_rt *rt, sc_value len, sc_value fill, sc_value *out); /* ArrayNew */
-sc_value sc_array_at(const sc_array *a, int64_t i);    /* unchecked */
 bool sc_array_store(sc_array *a, int64_t i, sc_value v); /* unchecked, transitions kind */
+/* Element i, unchecked: the one reader of each kind's storage (the
+ * interpreter's fast paths too). */
+static inline sc_value sc_array_at(const sc_array *a, int64_t i) {
+  switch (a->kind) {
+  case SC_ELEMS_INT: return sc_int(a->d.i[i]);
+  case SC_ELEMS_FLOAT: return sc_float(a->d.f[i]);
+  case SC_ELEMS_BOOL: return sc_bool(a->d.b[i]);
+  default: return a->d.v[i];
+  }
+}
+/* Element i = v, unchecked, when the array's kind holds v as it is; false
+ * (nothing written) when storing v needs another kind (sc_array_store). */
+static inline bool sc_array_put(sc_array *a, int64_t i, sc_value v) {
+  switch (a->kind) {
+  case SC_ELEMS_INT: if (v.tag != SC_INT) return false; a->d.i[i] = v.i; return true;
+  case SC_ELEMS_FLOAT: if (v.tag != SC_FLOAT) return false; a->d.f[i] = v.f; return true;
+  case SC_ELEMS_BOOL: if (v.tag != SC_BOOL) return false; a->d.b[i] = v.i != 0; return true;
+  default: a->d.v[i] = v; return true;
+  }
+}
 bool sc_array_push(sc_array *a, sc_value v);
 bool sc_rt_get_index(sc_rt *rt, sc_value arr, sc_value idx, sc_value *out);
 bool sc_rt_set_index(sc_rt *rt, sc_value arr, sc_value idx, sc_value v);

@@ -8,7 +8,6 @@
  * (feedback.h). */
 typedef enum { SC_FBC_PAIR, SC_FBC_TAG, SC_FBC_ELEMS, SC_FBC_SHAPE, SC_FBC_FUNC } sc_fbclass;
 
-extern const char *const sc_elems_names[3];    /* sc_elems_kind */
 sc_fbclass sc_fb_class(sc_op op);
 /* The bytecode op whose feedback an instruction carries by default (the
  * text then leaves it out), or -1. */

@@ -98,7 +98,7 @@ static void check_types(vstate *v, uint32_t id, const sc_ins *in) {
     case IR_param: ok = in->ty == SC_TY_VAL; break;
     case IR_const: ok = in->ty == SC_TY_VAL || is_raw(in->ty); break;
     case IR_unbox: ok = is_raw(in->ty); break;
-    case IR_ld: ok = in->ty == SC_TY_I64 || in->ty == SC_TY_F64 || in->ty == SC_TY_PTR; break;
+    case IR_ld: ok = in->ty == SC_TY_I64 || in->ty == SC_TY_F64 || in->ty == SC_TY_PTR || in->ty == SC_TY_BOOL; break;
     default: ok = in->ty != SC_TY_VOID; break;
     }
     if (!ok) err(v, "%s cannot have type %s", desc(v, id), sc_ty_name((sc_ty)in->ty));
@@ -145,8 +145,8 @@ static void check_types(vstate *v, uint32_t id, const sc_ins *in) {
             sc_ty_name((sc_ty)at));
     } else if (want == '?') {
       if (in->op == IR_box && !is_raw(at)) err(v, "%s: box of v%u, which is %s (not i64, f64 or bool)", desc(v, id), a, sc_ty_name((sc_ty)at));
-      if (in->op == IR_st && at != SC_TY_I64 && at != SC_TY_F64 && at != SC_TY_PTR)
-        err(v, "%s: stores v%u, which is %s (not i64, f64 or ptr)", desc(v, id), a, sc_ty_name((sc_ty)at));
+      if (in->op == IR_st && at != SC_TY_I64 && at != SC_TY_F64 && at != SC_TY_PTR && at != SC_TY_BOOL)
+        err(v, "%s: stores v%u, which is %s (not i64, f64, ptr or bool)", desc(v, id), a, sc_ty_name((sc_ty)at));
     } else if (at != ty_of_letter(want))
       err(v, "%s: operand %u must be %s, v%u is %s", desc(v, id), k + 1, sc_ty_name(ty_of_letter(want)), a,
           sc_ty_name((sc_ty)at));

@@ -416,7 +416,7 @@ static const char *reason_n(unsigned k) { return sc_reason_name((sc_reason)k); }
 static const char *builtin_n(unsigned k) { return sc_builtin_name((sc_builtin)k); }
 static const char *state_n(unsigned k) { return sc_fb_state_name(k); }
 static const char *flag_n(unsigned k) { return sc_fb_flag_name(k, true); }
-static const char *elems_n(unsigned k) { return sc_elems_names[k]; }
+static const char *elems_n(unsigned k) { return sc_elems_name(k); }
 static const char *helper_n(unsigned h) { return sc_helpers[h].name; }
 static const char *kind_n(unsigned k) { return sc_kind_name((sc_kind)k); }
 
@@ -626,7 +626,7 @@ static bool parse_fb(parser *P, sc_ins *in) {
           s->e[k] = SC_FB_NOTARRAY(ta);
         } else if (at_word(P, "elems")) {
           P->i++;
-          if (!expect(P, ':', "':'") || !enum_word(P, elems_n, 3, "elements kind", &ta)) return false;
+          if (!expect(P, ':', "':'") || !enum_word(P, elems_n, SC_NELEMS, "elements kind", &ta)) return false;
           s->e[k] = SC_FB_ELEMS(ta);
         } else {
           unexpected(P, "elems:KIND or notarray:TAG");

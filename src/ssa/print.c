@@ -7,8 +7,6 @@
 #include "ssa/ir.h"
 #include "ssa/irtext.h"
 
-const char *const sc_elems_names[3] = {"int", "float", "any"};
-
 sc_fbclass sc_fb_class(sc_op op) {
   switch (op) {
   case SC_OP_Neg: case SC_OP_NegInt: case SC_OP_Not: case SC_OP_JumpIfFalse: case SC_OP_JumpIfTrue:
@@ -37,7 +35,7 @@ static void print_fb_entry(const sc_irfunc *f, sc_op op, const sc_fb_slot *s, un
   case SC_FBC_TAG: fputs(sc_tag_ir_name((sc_tag)e), out); break;
   case SC_FBC_ELEMS:
     if (e & 0x100) fprintf(out, "notarray:%s", sc_tag_ir_name((sc_tag)(e & 0xff)));
-    else fprintf(out, "elems:%s", e < 3 ? sc_elems_names[e] : "?");
+    else fprintf(out, "elems:%s", sc_elems_name(e));
     break;
   case SC_FBC_SHAPE:
     if (!e) fputs("notobject", out);

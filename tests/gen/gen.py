@@ -420,6 +420,9 @@ class Emitter:
         gs = self.gvars(t)
         if gs and x < 0.6: return self.emit("LoadGlobal " + self.g.gref(r.choice(gs)))
         el = t[4:]
+        # bools are any: such an array starts in the runtime's BOOL elements
+        # kind, which the other values stored or pushed into it later leave
+        if el == "any" and r.random() < 0.5: el = "bool"
         if x < 0.8 or d >= 3:
             n = r.randint(1, 4)
             for _ in range(n): self.e_elem(el, d + 1)
@@ -432,6 +435,7 @@ class Emitter:
         if el == "int": return self.e_int(VB, d)
         if el == "float": return self.e_float(d)
         if el == "num": return self.e_num(d)
+        if el == "bool": return self.e_bool(d)
         return self.e_any(d)
 
     def e_map(self, d=0):

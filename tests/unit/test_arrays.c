@@ -1,6 +1,8 @@
 /* Arrays: elements kinds and their transitions, growth, ArrayNew, and the
  * checked operations with their exact error messages. */
 #include <criterion/criterion.h>
+#include <gc.h>
+#include <gc/gc_mark.h>
 #include <string.h>
 
 #include "runtime/runtime.h"
@@ -46,9 +48,17 @@ Test(arrays, empty_array_takes_first_kind) {
   cr_assert_eq(c->kind, SC_ELEMS_INT);
   cr_assert_eq(c->d.i[0], 3);
   sc_array *d = sc_array_new(0);
-  sc_array_push(d, sc_bool(1)); /* bools are not ints */
-  cr_assert_eq(d->kind, SC_ELEMS_ANY);
+  sc_array_push(d, sc_bool(1)); /* bools are not ints: their own kind */
+  cr_assert_eq(d->kind, SC_ELEMS_BOOL);
+  cr_assert_eq(d->d.b[0], 1);
   same(sc_array_at(d, 0), sc_bool(1));
+  sc_array *z = sc_array_from(NULL, 0); /* and an empty BOOL array takes an int's */
+  sc_array_push(z, sc_bool(0));
+  cr_assert_eq(z->kind, SC_ELEMS_BOOL);
+  z->len = 0;
+  sc_array_push(z, sc_int(-4));
+  cr_assert_eq(z->kind, SC_ELEMS_INT);
+  same(sc_array_at(z, 0), sc_int(-4));
   /* an empty array from ArrayNew takes its first element's kind too */
   sc_value e;
   cr_assert(sc_array_fill(&rt, sc_int(0), str("x"), &e));
@@ -93,6 +103,66 @@ Test(arrays, transitions_to_any_keep_values) {
   same(sc_array_at(z, 0), sc_float(-0.0));
 }
 
+Test(arrays, bool_kind_one_byte_each) {
+  sc_value v;
+  cr_assert(sc_array_fill(&rt, sc_int(1 << 20), sc_bool(1), &v));
+  sc_array *a = v.a;
+  cr_assert_eq(a->kind, SC_ELEMS_BOOL);
+  cr_assert_eq(a->len, 1 << 20);
+  /* one byte per element, in storage the collector does not scan */
+  cr_assert_lt(GC_size(a->d.p), (size_t)(1 << 20) + 4096);
+  cr_assert_eq(GC_get_kind_and_size(a->d.p, NULL), GC_get_kind_and_size(sc_gc_alloc_atomic(8), NULL));
+  cr_assert_neq(GC_get_kind_and_size(a->d.p, NULL), GC_get_kind_and_size(sc_gc_alloc(8), NULL));
+  for (int64_t i = 0; i < a->len; i++) cr_assert_eq(a->d.b[i], 1);
+  cr_assert(sc_array_fill(&rt, sc_int(100), sc_bool(0), &v));
+  for (int i = 0; i < 100; i++) same(sc_array_at(v.a, i), sc_bool(0));
+  /* a bool stored keeps the kind */
+  cr_assert(sc_array_store(a, 7, sc_bool(0)));
+  cr_assert_eq(a->kind, SC_ELEMS_BOOL);
+  same(sc_array_at(a, 7), sc_bool(0));
+  same(sc_array_at(a, 8), sc_bool(1));
+  /* pushes grow the byte storage by doubling */
+  sc_array *p = sc_array_new(0);
+  for (int i = 0; i < 10000; i++) cr_assert(sc_array_push(p, sc_bool(i % 3 == 0)));
+  cr_assert_eq(p->kind, SC_ELEMS_BOOL);
+  for (int i = 0; i < 10000; i++) same(sc_array_at(p, i), sc_bool(i % 3 == 0));
+}
+
+Test(arrays, bool_kind_goes_any) {
+  /* any other value moves BOOL to ANY (never to INT: 0 and false differ),
+   * boxing every element as a bool */
+  sc_value vs[] = {sc_int(0), sc_int(1), sc_float(1.0), sc_null(), str("true")};
+  for (unsigned k = 0; k < sizeof vs / sizeof *vs; k++) {
+    sc_value b[3] = {sc_bool(1), sc_bool(0), sc_bool(1)};
+    sc_array *a = sc_array_from(b, 3);
+    cr_assert_eq(a->kind, SC_ELEMS_BOOL);
+    cr_assert(sc_array_store(a, 1, vs[k]));
+    cr_assert_eq(a->kind, SC_ELEMS_ANY);
+    same(sc_array_at(a, 0), sc_bool(1));
+    same(sc_array_at(a, 1), vs[k]);
+    same(sc_array_at(a, 2), sc_bool(1));
+    cr_assert(sc_array_store(a, 1, sc_bool(0))); /* and ANY stays ANY */
+    cr_assert_eq(a->kind, SC_ELEMS_ANY);
+    same(sc_array_at(a, 1), sc_bool(0));
+    sc_array *q = sc_array_from(b, 3); /* a push moves it the same way */
+    cr_assert(sc_array_push(q, vs[k]));
+    cr_assert_eq(q->kind, SC_ELEMS_ANY);
+    cr_assert_eq(q->len, 4);
+    for (int i = 0; i < 3; i++) same(sc_array_at(q, i), b[i]);
+    same(sc_array_at(q, 3), vs[k]);
+  }
+  /* an INT or FLOAT array storing a bool goes ANY too */
+  sc_value i2[2] = {sc_int(0), sc_int(1)};
+  sc_array *n = sc_array_from(i2, 2);
+  cr_assert(sc_array_store(n, 0, sc_bool(0)));
+  cr_assert_eq(n->kind, SC_ELEMS_ANY);
+  same(sc_array_at(n, 0), sc_bool(0));
+  same(sc_array_at(n, 1), sc_int(1));
+  /* mixed bools and ints from NewArray are ANY */
+  sc_value mixed[2] = {sc_bool(1), sc_int(1)};
+  cr_assert_eq(sc_array_from(mixed, 2)->kind, SC_ELEMS_ANY);
+}
+
 Test(arrays, from_values) {
   sc_value ints[3] = {sc_int(1), sc_int(2), sc_int(3)};
   sc_array *a = sc_array_from(ints, 3);
@@ -101,6 +171,10 @@ Test(arrays, from_values) {
   cr_assert_eq(a->d.i[2], 3);
   sc_value fl[2] = {sc_float(1), sc_float(2)};
   cr_assert_eq(sc_array_from(fl, 2)->kind, SC_ELEMS_FLOAT);
+  sc_value bs[3] = {sc_bool(0), sc_bool(1), sc_bool(0)};
+  sc_array *b = sc_array_from(bs, 3);
+  cr_assert_eq(b->kind, SC_ELEMS_BOOL);
+  for (int i = 0; i < 3; i++) same(sc_array_at(b, i), bs[i]);
   sc_value mixed[3] = {sc_int(1), sc_float(2), sc_int(3)};
   sc_array *m = sc_array_from(mixed, 3);
   cr_assert_eq(m->kind, SC_ELEMS_ANY);
