@@ -1,5 +1,5 @@
 /* Dead code elimination: instructions with an effect (side effects, a
- * possible runtime error or deopt, terminators) are live; so is everything
+ * possible runtime error or deopt but out of memory, terminators) are live; so is everything
  * they use, their frame states (parents included) and loop entry states
  * use, and so on. The rest goes, phis and phi cycles included. */
 #include <stdlib.h>
@@ -14,7 +14,9 @@ bool sc_pass_dce(sc_irfunc *f, sc_pass_ctx *c) {
     if (f->blk[b].dead) continue;
     for (uint32_t i = 0; i < f->blk[b].nins; i++) {
       uint32_t id = f->blk[b].ins[i];
-      if (sc_ir_flags(&f->ins[id]) & (IRF_SIDE | IRF_THROW | IRF_TERM)) {
+      unsigned fl = sc_ir_flags(&f->ins[id]);
+      /* an allocation nothing uses goes: it can only fail for want of memory */
+      if ((fl & (IRF_SIDE | IRF_THROW | IRF_TERM)) && (fl & (IRF_SIDE | IRF_ALLOC)) != IRF_ALLOC) {
         live[id] = 1;
         work[nw++] = id;
       }

@@ -59,6 +59,7 @@ typedef enum sc_ty { SC_TY_VOID, SC_TY_VAL, SC_TY_I64, SC_TY_F64, SC_TY_BOOL, SC
 #define IRF_THROW 4u /* may leave compiled code (runtime error or deopt): has a frame state */
 #define IRF_PURE 8u  /* the result depends on the operands only (CSE-able; with THROW, if it stays) */
 #define IRF_READ 16u /* reads mutable heap or global state */
+#define IRF_ALLOC 32u /* a new object: with THROW it leaves only when out of memory, so an unused one may go */
 
 typedef enum sc_irop {
 #define IROP(name, flags, res, sig, sk) IR_##name,
