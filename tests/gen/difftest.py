@@ -99,7 +99,7 @@ def model(text, budget):
     """refvm's (stdout, stderr, status), or None when it cannot say."""
     try:
         return refvm.run(text, "prog.sasm", budget, clock=lambda: 1.0)[:3]
-    except (refvm.Budget, refvm.ParseError, KeyError, ValueError, IndexError):
+    except (refvm.Budget, refvm.ParseError, KeyError, ValueError, IndexError, MemoryError):
         return None
 
 

@@ -178,7 +178,9 @@ def int_arith(op, a, b):
 def binary(op, a, b):
     ta, tb = tag(a), tag(b)
     if op in ("Add", "Sub", "Mul", "Div", "Mod"):
-        if op == "Add" and ta == "string" and tb == "string": return a + b
+        if op == "Add" and ta == "string" and tb == "string":
+            if len(a) + len(b) > 1 << 24: raise Budget()  # strings that double: the model's memory, not an answer
+            return a + b
         if not (isnum(a) and isnum(b)): raise RtError("%s cannot combine %s and %s" % (op, ta, tb))
         if ta == "int" and tb == "int": return int_arith(op, a, b)
         return f2(a, b, op)
@@ -483,6 +485,10 @@ def run(text, filename="prog.sasm", budget=10**6, clock=None, max_frames=MAX_FRA
                 if type(n) is not int: raise RtError("ArrayNew length must be int, got %s" % tag(n))
                 if n < 0: raise RtError("ArrayNew length %d is negative" % n)
                 if n > 1 << 32: raise RtError("ArrayNew length %d is too large" % n)
+                # the model cannot say what shapec's heap limit makes of a
+                # big one, and a Python list of it can take all the memory
+                # (a campaign worker grew to 24 GB and was OOM-killed)
+                if n > 1 << 22: raise Budget()
                 st.append(Arr([fill] * n))
             elif op in ("GetIndex", "SetIndex"):
                 v = st.pop() if op == "SetIndex" else None
