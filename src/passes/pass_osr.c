@@ -20,6 +20,8 @@
  * nothing for a compilation entered at the function's start. */
 #include "passes/passes.h"
 
+#include <string.h>
+
 static sc_ty ty_of_tag(int t) {
   return t == SC_INT ? SC_TY_I64 : t == SC_FLOAT ? SC_TY_F64 : t == SC_BOOL ? SC_TY_BOOL : SC_TY_VOID;
 }
@@ -125,6 +127,9 @@ static uint32_t at_entry(sc_irfunc *f, uint32_t *pos, sc_irop op, sc_ty ty, uint
 bool sc_pass_osr(sc_irfunc *f, sc_pass_ctx *c) {
   if (f->osr_pc < 0) return false;
   uses u = users(f);
+  /* seen, work and the users cover the values there are now; the checks
+   * added below are not walked (at_entry grows f->nins) */
+  uint32_t nold = f->nins;
   uint8_t *seen = sc_arena_alloc(f->arena, f->nins + 1);
   uint32_t *work = sc_arena_alloc(f->arena, ((size_t)f->nins + 1) * sizeof *work);
   uint32_t n0 = f->blk[0].nins, *params = sc_arena_alloc(f->arena, (n0 + 1) * sizeof *params), np = 0, pos = 0;
@@ -150,7 +155,7 @@ bool sc_pass_osr(sc_irfunc *f, sc_pass_ctx *c) {
       tag = k <= SC_KIND_BOOL ? by_kind[k] : -1;
     }
     if (tag < 0) {
-      for (uint32_t v = 0; v < f->nins; v++) seen[v] = 0;
+      memset(seen, 0, nold);
       tag = used_tag(f, &u, p, seen, work);
     }
     if (tag < 0 || (c->osr_tags && (slot >= c->nosr_tags || c->osr_tags[slot] != tag))) continue;
