@@ -6,6 +6,29 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Under AddressSanitizer the arena poisons what it has not handed out, a
+ * redzone after each allocation, and an array's old copy when it grows:
+ * an overrun within a chunk, or a pointer kept across a grow, is then a
+ * report rather than silent corruption of the next allocation. */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SC_ARENA_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define SC_ARENA_ASAN 1
+#endif
+#ifdef SC_ARENA_ASAN
+#include <sanitizer/asan_interface.h>
+#define POISON(p, n) ASAN_POISON_MEMORY_REGION(p, n)
+#define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION(p, n)
+#define REDZONE 16
+#else
+#define POISON(p, n) ((void)(p), (void)(n))
+#define UNPOISON(p, n) ((void)(p), (void)(n))
+#define REDZONE 0
+#endif
+
 struct sc_arena_chunk {
   sc_arena_chunk *next;
   size_t size;
@@ -19,6 +42,7 @@ void sc_arena_init(sc_arena *a) { memset(a, 0, sizeof *a); }
 static void free_list(sc_arena_chunk *c) {
   for (sc_arena_chunk *n; c; c = n) {
     n = c->next;
+    UNPOISON(c->data, c->size);
     free(c);
   }
 }
@@ -33,6 +57,7 @@ void sc_arena_reset(sc_arena *a) {
   while (a->head) {
     sc_arena_chunk *c = a->head;
     a->head = c->next;
+    POISON(c->data, c->size);
     c->next = a->spare;
     a->spare = c;
   }
@@ -59,6 +84,7 @@ static void new_chunk(sc_arena *a, size_t n) {
       abort();
     }
     c->size = sz;
+    POISON(c->data, c->size);
   }
   c->next = a->head;
   a->head = c;
@@ -67,11 +93,13 @@ static void new_chunk(sc_arena *a, size_t n) {
 }
 
 static void *bump(sc_arena *a, size_t n) {
-  n = (n + 15) & ~(size_t)15;
+  size_t want = n;
+  n = ((n + 15) & ~(size_t)15) + REDZONE;
   if ((size_t)(a->end - a->cur) < n) new_chunk(a, n);
   void *p = a->cur;
   a->cur += n;
   a->total += n;
+  UNPOISON(p, want);
   return p;
 }
 
@@ -87,6 +115,7 @@ void *sc_arena_grow(sc_arena *a, void *p, size_t esz, size_t len, size_t *cap, s
   while (nc < need) nc *= 2;
   void *q = bump(a, nc * esz); /* the caller fills what it appends */
   if (len) memcpy(q, p, len * esz);
+  if (p) POISON(p, *cap * esz);
   *cap = nc;
   return q;
 }

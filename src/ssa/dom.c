@@ -94,6 +94,7 @@ void sc_ir_dom(sc_irfunc *f) {
   for (uint32_t i = f->nrpo; i-- > 1;) {
     uint32_t b = f->rpo[i];
     int32_t d = f->idom[b];
+    if (d < 0) continue; /* no predecessor lists it: malformed IR, which the verifier reports */
     f->dom_sibling[b] = f->dom_child[d];
     f->dom_child[d] = (int32_t)b;
   }
