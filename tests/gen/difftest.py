@@ -63,14 +63,22 @@ class Runner:
     def __init__(self, shapec, modes, timeout, workdir):
         self.bin, self.env = real_binary(shapec)
         self.modes, self.timeout, self.dir = modes, timeout, workdir
+        self.deadline = 0  # minimizing: no run outlasts it by more than 5 s
+
+    def limit(self):
+        """The time a run (or the model) may take now."""
+        t = self.timeout
+        if self.deadline: t = max(5, min(t, int(self.deadline - time.time())))
+        return t
 
     def run(self, args):
+        t = self.limit()
         try:
-            p = subprocess.run([self.bin] + args, capture_output=True, timeout=self.timeout, cwd=self.dir,
+            p = subprocess.run([self.bin] + args, capture_output=True, timeout=t, cwd=self.dir,
                                env=self.env)
             return (p.stdout, p.stderr, p.returncode)
         except subprocess.TimeoutExpired as e:
-            return (e.stdout or b"", (e.stderr or b"") + b"<timeout after %ds>" % self.timeout, "timeout")
+            return (e.stdout or b"", (e.stderr or b"") + b"<timeout after %ds>" % t, "timeout")
 
     def write(self, text, name="prog.sasm"):
         with open(os.path.join(self.dir, name), "w", encoding="utf-8", errors="surrogateescape") as f:
@@ -95,11 +103,42 @@ def split_err(err):
     return None, lines
 
 
-def model(text, budget):
-    """refvm's (stdout, stderr, status), or None when it cannot say."""
+def model(text, budget, seconds=300, memory=2 << 30):
+    """refvm's (stdout, stderr, status), or None when it cannot say. It runs
+    in a forked child with its address space and its time bounded: a
+    candidate program of a minimization may allocate in a loop for its
+    whole step budget (in CI one model grew to 24 GB, the kernel killed
+    the worker and the campaign stalled), and its memory goes with the
+    child. Over either bound: no verdict."""
+    import pickle, resource, signal
+    rd, wr = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        try:
+            os.close(rd)
+            resource.setrlimit(resource.RLIMIT_AS, (memory, resource.getrlimit(resource.RLIMIT_AS)[1]))
+            signal.signal(signal.SIGALRM, signal.SIG_DFL)
+            signal.alarm(max(1, int(seconds)))
+            try:
+                res = refvm.run(text, "prog.sasm", budget, clock=lambda: 1.0)[:3]
+            except (refvm.Budget, refvm.ParseError, KeyError, ValueError, IndexError, MemoryError, RecursionError):
+                res = None
+            data = memoryview(pickle.dumps(res))
+            while data: data = data[os.write(wr, data):]
+        finally:
+            os._exit(0)
+    os.close(wr)
+    chunks = []
+    with os.fdopen(rd, "rb") as f:
+        while True:
+            b = f.read(1 << 16)
+            if not b: break
+            chunks.append(b)
+    _, status = os.waitpid(pid, 0)
+    if status != 0 or not chunks: return None  # killed (time), or failed to report
     try:
-        return refvm.run(text, "prog.sasm", budget, clock=lambda: 1.0)[:3]
-    except (refvm.Budget, refvm.ParseError, KeyError, ValueError, IndexError, MemoryError):
+        return pickle.loads(b"".join(chunks))
+    except Exception:
         return None
 
 
@@ -117,14 +156,16 @@ def first_diff(a, b):
 
 def classify(rn, text, use_model, budget, seen=None):
     """(kind, description) of the program's first misbehaviour, or None.
-    kind: 'check', 'crash:MODE', 'mode:MODE' or 'model'. seen, a dict, gets
+    kind: 'check', 'crash:MODE', 'timeout:MODE', 'mode:MODE' or 'model'. seen, a dict, gets
     the oracle mode's result ('ref') and the model's ('model')."""
     if seen is None: seen = {}
     why = rn.check(text)
     if why: return ("check", "shapec check rejects the program:\n" + short(why, 1500))
     res = rn.modes_out(text)
     for m, r in zip(rn.modes, res):
-        if r[2] == "timeout" or (isinstance(r[2], int) and (r[2] < 0 or r[2] > 2)):
+        if r[2] == "timeout":
+            return ("timeout:" + m, "mode %r: no result in %ds\nstderr: %s" % (m, rn.timeout, short(r[1], 1500)))
+        if isinstance(r[2], int) and (r[2] < 0 or r[2] > 2):
             return ("crash:" + m, "mode %r: exit status %s\nstderr: %s" % (m, r[2], short(r[1], 1500)))
     ref = seen["ref"] = res[0]
     for m, r in zip(rn.modes[1:], res[1:]):
@@ -135,7 +176,7 @@ def classify(rn, text, use_model, budget, seen=None):
             if r[1] != ref[1]: what.append("stderr " + first_diff(r[1], ref[1]))
             return ("mode:" + m, "mode %r differs from mode %r: %s" % (m, rn.modes[0], "; ".join(what)))
     if use_model:
-        exp = seen["model"] = model(text, budget)
+        exp = seen["model"] = model(text, budget, rn.limit())
         if exp is not None:
             what = []
             if exp[2] != ref[2]: what.append("exit status %s, the model says %s" % (ref[2], exp[2]))
@@ -196,6 +237,11 @@ def minimize(rn, text, kind, use_model, budget, max_tests=4000, deadline=0):
     if want == "check":
         first_check = re.sub(r"^[^:]*:\d+:\d+: ", "", rn.check(text) or "").split("\n")[0]
 
+    # the model only where it is what disagrees (a candidate that no
+    # longer crashes need not be run by it); candidates' runs end by the
+    # deadline, so a slow candidate cannot hold minimizing past it
+    use_model = use_model and want == "model"
+
     def still(ls):
         cand = "\n".join(ls) + "\n"
         if want == "check":
@@ -204,10 +250,14 @@ def minimize(rn, text, kind, use_model, budget, max_tests=4000, deadline=0):
         c = classify(rn, cand, use_model, budget)
         return c is not None and c[0] == kind
 
-    small, n = ddmin(lines, keep, still, max_tests, deadline)
-    # then drop locals and whole functions nobody needs any more
-    keep2 = [not (l.strip().startswith(("local ", "global "))) for l in small]
-    small, m = ddmin(small, keep2, still, max_tests // 4, deadline)
+    rn.deadline = deadline
+    try:
+        small, n = ddmin(lines, keep, still, max_tests, deadline)
+        # then drop locals and whole functions nobody needs any more
+        keep2 = [not (l.strip().startswith(("local ", "global "))) for l in small]
+        small, m = ddmin(small, keep2, still, max_tests // 4, deadline)
+    finally:
+        rn.deadline = 0
     return "\n".join(small) + "\n", n + m
 
 
@@ -318,7 +368,9 @@ def main():
         # finished, so each result is due within one case's worst time (its
         # runs' timeouts, then minimizing) of the previous one; a case later
         # than that is reported as stalled.
-        slack = a.minimize_seconds + 2 * a.timeout * (len(a.modes) + 1) + 300  # + the model, twice
+        # (each mode and the model within the timeout; minimizing's runs
+        # end within 5 s of its deadline; 120 s for `check` and the rest)
+        slack = a.minimize_seconds + (a.timeout + 5) * (len(a.modes) + 1) + 120
 
         def gather():
             nonlocal stalled
