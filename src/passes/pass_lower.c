@@ -303,13 +303,15 @@ static uint32_t frame_bytes(const sc_irfunc *f, uint32_t func) {
 /* The frame call `in` runs from, its function and the call's pc: fp, or
  * for a call in inlined code the innermost frame of its chain, once the
  * chain's frames above fp are written as the interpreter would have them
- * (traces, the depth limit). Nothing returns into those: their ret stays
- * unset. */
-static uint32_t call_frame(lc *c, const sc_ins *in, uint32_t *self, uint32_t *bpc) {
+ * (traces, the depth limit), their pcs included. Nothing returns into
+ * those: their ret stays unset. *fbase: the frame's base when written here
+ * (then the fast path need not read it back), else 0. */
+static uint32_t call_frame(lc *c, const sc_ins *in, uint32_t *self, uint32_t *bpc, uint32_t *fbase) {
   const sc_irfunc *f = c->f;
   const sc_layout *L = &sc_layout_info;
   uint32_t n = 0, fp = emit(c, IR_frame, SC_TY_PTR, 0, 0, 0);
   for (int32_t s = in->fs; s >= 0; s = f->fs[s].parent) n++;
+  *fbase = 0;
   if (n <= 1) {
     *self = f->func;
     *bpc = in->pc >= 0 ? (uint32_t)in->pc : in->fs >= 0 ? f->fs[in->fs].pc : 0;
@@ -325,7 +327,8 @@ static uint32_t call_frame(lc *c, const sc_ins *in, uint32_t *self, uint32_t *bp
       uint32_t k = iconst(c, (int64_t)j * L->frame_size);
       fr = emit(c, IR_padd, SC_TY_PTR, 0, fp, k);
       k = iconst(c, off);
-      st(c, fr, L->frame_base, emit(c, IR_padd, SC_TY_PTR, 0, base, k));
+      *fbase = emit(c, IR_padd, SC_TY_PTR, 0, base, k);
+      st(c, fr, L->frame_base, *fbase);
       st(c, fr, L->frame_vf, op_func(c, IR_vfunc, cs->func, 0));
     }
     st(c, fr, L->frame_pc, op_func(c, IR_rpc, cs->func, (int32_t)cs->pc));
@@ -346,8 +349,8 @@ static uint32_t lower_call(lc *c, uint32_t v, const sc_ins *in) {
   sc_irfunc *f = c->f;
   const sc_layout *L = &sc_layout_info;
   const uint32_t *a = in->args;
-  uint32_t self, bpc, k = (uint32_t)in->imm, x[8], n = 0;
-  uint32_t fr = call_frame(c, in, &self, &bpc);
+  uint32_t self, bpc, k = (uint32_t)in->imm, x[8], n = 0, fbase;
+  uint32_t fr = call_frame(c, in, &self, &bpc, &fbase);
   uint32_t vm = emit(c, IR_vm, SC_TY_PTR, 0, 0, 0), out = emit(c, IR_outslot, SC_TY_PTR, 0, 0, 0);
   x[n++] = vm, x[n++] = fr, x[n++] = iconst(c, bpc);
   if (in->op == IR_CallValue) {
@@ -369,7 +372,7 @@ static uint32_t lower_call(lc *c, uint32_t v, const sc_ins *in) {
   uint32_t nf = emit(c, IR_padd, SC_TY_PTR, 0, fr, t), nfi = emit(c, IR_p2i, SC_TY_I64, 0, nf, 0);
   t = emit(c, IR_p2i, SC_TY_I64, 0, emit(c, IR_framesend, SC_TY_PTR, 0, 0, 0), 0);
   branch_out(c, emit(c, IR_icmp, SC_TY_BOOL, SC_CC_NE, nfi, t), slow, false);
-  uint32_t base = ld(c, SC_TY_PTR, fr, L->frame_base);
+  uint32_t base = fbase ? fbase : ld(c, SC_TY_PTR, fr, L->frame_base);
   t = iconst(c, frame_bytes(f, self));
   uint32_t nb = emit(c, IR_padd, SC_TY_PTR, 0, base, t);
   t = iconst(c, frame_bytes(f, k));
@@ -385,7 +388,7 @@ static uint32_t lower_call(lc *c, uint32_t v, const sc_ins *in) {
     st(c, nb, j * L->value_size, iconst(c, SC_NULL));
     st(c, nb, j * L->value_size + L->value_payload, iconst(c, 0));
   }
-  st(c, fr, L->frame_pc, op_func(c, IR_rpc, self, (int32_t)bpc));
+  if (!fbase) st(c, fr, L->frame_pc, op_func(c, IR_rpc, self, (int32_t)bpc)); /* call_frame wrote a chain's */
   st(c, nf, L->frame_pc, iconst(c, 0));
   st(c, nf, L->frame_base, nb);
   st(c, nf, L->frame_ret, out);
