@@ -26,6 +26,7 @@ typedef struct lc {
   uint32_t *fwd, nfwd; /* the replacement of each lowered value */
   bool stress;         /* --deopt-stress: guards also ask sc_jh_stress */
   uint32_t *exits;     /* per frame state and reason: its exit block, 0 until made */
+  uint8_t *room;       /* per instruction: a Call whose frame a framecheck has checked */
 } lc;
 
 static uint32_t fwd(lc *c, uint32_t v) {
@@ -303,7 +304,7 @@ static uint32_t frame_bytes(const sc_irfunc *f, uint32_t func) {
 /* The frame call `in` runs from, its function and the call's pc: fp, or
  * for a call in inlined code the innermost frame of its chain, once the
  * chain's frames above fp are written as the interpreter would have them
- * (traces, the depth limit), their pcs included. Nothing returns into
+ * (traces, the depth limit). Nothing returns into
  * those: their ret stays unset. *fbase: the frame's base when written here
  * (then the fast path need not read it back), else 0. */
 static uint32_t call_frame(lc *c, const sc_ins *in, uint32_t *self, uint32_t *bpc, uint32_t *fbase) {
@@ -369,9 +370,12 @@ static uint32_t lower_call(lc *c, uint32_t v, const sc_ins *in) {
   uint32_t nat = ld(c, SC_TY_I64, vf, L->vfunc_native), t = iconst(c, 0);
   branch_out(c, emit(c, IR_icmp, SC_TY_BOOL, SC_CC_NE, nat, t), slow, false);
   t = iconst(c, L->frame_size);
-  uint32_t nf = emit(c, IR_padd, SC_TY_PTR, 0, fr, t), nfi = emit(c, IR_p2i, SC_TY_I64, 0, nf, 0);
-  t = emit(c, IR_p2i, SC_TY_I64, 0, emit(c, IR_framesend, SC_TY_PTR, 0, 0, 0), 0);
-  branch_out(c, emit(c, IR_icmp, SC_TY_BOOL, SC_CC_NE, nfi, t), slow, false);
+  uint32_t nf = emit(c, IR_padd, SC_TY_PTR, 0, fr, t);
+  if (!(c->room && v < c->nfwd && c->room[v])) {
+    uint32_t nfi = emit(c, IR_p2i, SC_TY_I64, 0, nf, 0);
+    t = emit(c, IR_p2i, SC_TY_I64, 0, emit(c, IR_framesend, SC_TY_PTR, 0, 0, 0), 0);
+    branch_out(c, emit(c, IR_icmp, SC_TY_BOOL, SC_CC_NE, nfi, t), slow, false);
+  }
   uint32_t base = fbase ? fbase : ld(c, SC_TY_PTR, fr, L->frame_base);
   t = iconst(c, frame_bytes(f, self));
   uint32_t nb = emit(c, IR_padd, SC_TY_PTR, 0, base, t);
@@ -388,7 +392,7 @@ static uint32_t lower_call(lc *c, uint32_t v, const sc_ins *in) {
     st(c, nb, j * L->value_size, iconst(c, SC_NULL));
     st(c, nb, j * L->value_size + L->value_payload, iconst(c, 0));
   }
-  if (!fbase) st(c, fr, L->frame_pc, op_func(c, IR_rpc, self, (int32_t)bpc)); /* call_frame wrote a chain's */
+  st(c, fr, L->frame_pc, op_func(c, IR_rpc, self, (int32_t)bpc));
   st(c, nf, L->frame_pc, iconst(c, 0));
   st(c, nf, L->frame_base, nb);
   st(c, nf, L->frame_ret, out);
@@ -512,11 +516,14 @@ static uint32_t lower(lc *c, uint32_t v) {
   case IR_halt: emit(c, IR_retst, SC_TY_VOID, 0, iconst(c, SC_ST_HALT), 0); return v;
   case IR_Call: case IR_CallValue: return lower_call(c, v, &in);
   case IR_framecheck: {
-    /* frames fp .. fp + n - 1 are the chain's: the callee needs fp + n */
+    /* frames fp .. fp + n - 1 are the chain's: the callee needs fp + n,
+     * and a call its inlined body makes fp + n + 1 (checked here for it,
+     * frame_room). Leaving one frame early is exact: the interpreter runs
+     * the call and raises `stack overflow` only where it is due. */
     uint32_t n = 0;
     for (int32_t s = in.fs; s >= 0; s = c->f->fs[s].parent) n++;
     uint32_t end = emit(c, IR_p2i, SC_TY_I64, 0, emit(c, IR_framesend, SC_TY_PTR, 0, 0, 0), 0);
-    uint32_t k = iconst(c, (int64_t)n * L->frame_size);
+    uint32_t k = iconst(c, (int64_t)(n + 1) * L->frame_size);
     uint32_t lim = emit(c, IR_isub, SC_TY_I64, 0, end, k);
     uint32_t fp = emit(c, IR_p2i, SC_TY_I64, 0, emit(c, IR_frame, SC_TY_PTR, 0, 0, 0), 0);
     leave_unless(c, emit(c, IR_icmp, SC_TY_BOOL, SC_CC_LT, fp, lim), in.fs, SC_RS_CHECK);
@@ -582,9 +589,39 @@ static void drop_unused_consts(sc_irfunc *f) {
   }
 }
 
+/* The Calls made by inlined code whose inlining framecheck (the one at its
+ * call site's frame state, the parent of the Call's) dominates them: that
+ * check has made sure of their callee's frame too. */
+static uint8_t *frame_room(sc_irfunc *f) {
+  uint8_t *room = NULL;
+  uint32_t *check = NULL; /* per frame state: its framecheck (the first), 0: none */
+  for (uint32_t i = 1; i < f->nins; i++) {
+    const sc_ins *in = &f->ins[i];
+    if (in->dead || in->op != IR_framecheck || in->fs < 0) continue;
+    if (!check) check = sc_arena_alloc(f->arena, f->nfs * sizeof *check);
+    if (!check[in->fs]) check[in->fs] = i;
+  }
+  if (!check) return NULL;
+  for (uint32_t i = 1; i < f->nins; i++) {
+    const sc_ins *in = &f->ins[i];
+    if (in->dead || in->op != IR_Call || in->fs < 0 || f->fs[in->fs].parent < 0) continue;
+    uint32_t j = check[f->fs[in->fs].parent];
+    if (!j) continue;
+    const sc_blk *b = &f->blk[in->blk];
+    bool dom = f->ins[j].blk != in->blk && sc_ir_dominates(f, f->ins[j].blk, in->blk);
+    for (uint32_t k = 0; f->ins[j].blk == in->blk && k < b->nins && b->ins[k] != i; k++)
+      if (b->ins[k] == j) dom = true;
+    if (!dom) continue;
+    if (!room) room = sc_arena_alloc(f->arena, f->nins);
+    room[i] = 1;
+  }
+  return room;
+}
+
 bool sc_lower(sc_irfunc *f, bool stress) {
   if (!f->rpo) sc_ir_dom(f);
   lc c = {.f = f, .nfwd = f->nins, .stress = stress};
+  c.room = frame_room(f);
   c.fwd = sc_arena_alloc(f->arena, (c.nfwd + 1) * sizeof *c.fwd);
   bool changed = false;
   /* calls split blocks (which drops the analyses): the rest of a block
