@@ -3,15 +3,16 @@
  * fed goes. A walk of the dominator tree with the facts of the guards
  * above, undone on the way back up. Shapes can change (a field added), so
  * a shape check is only known after a guard (or an addslot, which sets
- * the shape) earlier in the same block with nothing in between that could
- * add a field. */
+ * the shape, or a NewObject, whose shape is the empty root, id 0) earlier
+ * in the same block with nothing in between that could add a field.
+ * Shapes are compared by id (one VM's ids name its shapes). */
 #include "passes/passes.h"
 
 typedef struct gstate {
   sc_irfunc *f;
   uint8_t *fact; /* per value: 1 + the tag a dominating guard established, or 0 */
   uint32_t *undo, nundo;
-  int64_t *shape; /* per value: the shape a guard in this block established, or 0 */
+  int64_t *shape; /* per value: 1 + the shape id a guard in this block established, or 0 */
   uint32_t *shaped, nshaped;
   uint32_t removed;
 } gstate;
@@ -27,14 +28,14 @@ static void walk(gstate *g, uint32_t b) {
       in->imm = (int)g->fact[in->args[0]] - 1 == in->aux;
       in->op = IR_const;
       in->nargs = 0;
-    } else if (in->op == IR_hasshape && g->shape[in->args[0]] == in->imm && in->imm) {
+    } else if (in->op == IR_hasshape && g->shape[in->args[0]] == (int64_t)in->aux + 1) {
       in->imm = 1;
       in->op = IR_const;
       in->nargs = 0;
     } else if ((sc_irop_flags(in->op) & IRF_SIDE) && !sc_keeps_shapes(in->op)) {
       while (g->nshaped) g->shape[g->shaped[--g->nshaped]] = 0;
-      if (in->op == IR_addslot && in->imm) { /* the object has the new shape now */
-        g->shape[in->args[0]] = in->imm;
+      if (in->op == IR_addslot) { /* the object has the new shape now */
+        g->shape[in->args[0]] = (int64_t)in->aux + 1;
         g->shaped[g->nshaped++] = in->args[0];
       }
     } else if (in->op == IR_guard) {
@@ -46,9 +47,12 @@ static void walk(gstate *g, uint32_t b) {
         g->fact[c->args[0]] = (uint8_t)(c->aux + 1);
         g->undo[g->nundo++] = c->args[0];
       } else if (c->op == IR_hasshape && !g->shape[c->args[0]]) {
-        g->shape[c->args[0]] = c->imm;
+        g->shape[c->args[0]] = (int64_t)c->aux + 1;
         g->shaped[g->nshaped++] = c->args[0];
       }
+    } else if (in->op == IR_NewObject) {
+      g->shape[v] = 1; /* the root shape */
+      g->shaped[g->nshaped++] = v;
     }
   }
   while (g->nshaped) g->shape[g->shaped[--g->nshaped]] = 0;
