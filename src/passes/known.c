@@ -5,7 +5,7 @@
 
 bool sc_tag_known(sc_irfunc *f, uint32_t x, sc_tag tag, uint32_t b) {
   unsigned op = f->ins[x].op;
-  if (tag == SC_OBJECT && op == IR_NewObject) return true;
+  if (tag == SC_OBJECT && (op == IR_NewObject || op == IR_allocobj)) return true;
   if (tag == SC_ARRAY && (op == IR_NewArray || op == IR_ArrayNew)) return true;
   for (int32_t d = (int32_t)b; d >= 0; d = f->idom[d]) {
     const sc_blk *bl = &f->blk[d];

@@ -50,8 +50,8 @@ static void walk(gstate *g, uint32_t b) {
         g->shape[c->args[0]] = (int64_t)c->aux + 1;
         g->shaped[g->nshaped++] = c->args[0];
       }
-    } else if (in->op == IR_NewObject) {
-      g->shape[v] = 1; /* the root shape */
+    } else if (in->op == IR_NewObject || in->op == IR_allocobj) {
+      g->shape[v] = in->op == IR_NewObject ? 1 : (int64_t)in->aux + 1; /* the root shape, or the one made */
       g->shaped[g->nshaped++] = v;
     }
   }

@@ -519,6 +519,14 @@ static uint32_t lower(lc *c, uint32_t v) {
     leave_unless(c, emit(c, IR_icmp, SC_TY_BOOL, SC_CC_LT, fp, lim), in.fs, SC_RS_CHECK);
     return v;
   }
+  case IR_allocobj: {
+    uint32_t sh = emit(c, IR_shapek, SC_TY_I64, in.aux, 0, 0);
+    c->f->ins[sh].imm = in.imm;
+    uint32_t out = emit(c, IR_outslot, SC_TY_PTR, 0, 0, 0);
+    uint32_t x[3] = {emit(c, IR_vm, SC_TY_PTR, 0, 0, 0), emit(c, IR_i2p, SC_TY_PTR, 0, sh, 0), out};
+    leave_unless(c, callh(c, SC_H_new_object_shaped, 3, x), in.fs, SC_RS_CHECK);
+    return take_out(c, out);
+  }
   case IR_addslot: {
     /* room in the slots: store, then the new shape; else the runtime grows them */
     const sc_shape *ns = (const sc_shape *)(uintptr_t)in.imm;
