@@ -156,7 +156,8 @@ unsigned sc_clobbers(unsigned op);
 static inline bool sc_is_constant(unsigned op) { return op == IR_const || op == IR_null || op == IR_func; }
 /* What code at the end of block b may assume (known.c): x is tagged `tag`
  * (a guard on it in a block dominating b, or what made it); object x has a
- * shape with field `slot` (a shape guard or an addslot on it there). */
+ * shape with field `slot` (a shape guard or an addslot on it there, or the
+ * allocobj that made it). */
 bool sc_tag_known(sc_irfunc *f, uint32_t x, sc_tag tag, uint32_t b);
 bool sc_slot_known(sc_irfunc *f, uint32_t x, uint32_t slot, uint32_t b);
 /* The entry state of loop header h (sc_blk.entry_fs) as entered from its
