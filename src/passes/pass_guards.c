@@ -4,7 +4,8 @@
  * above, undone on the way back up. Shapes can change (a field added), so
  * a shape check is only known after a guard (or an addslot, which sets
  * the shape, or a NewObject, whose shape is the empty root, id 0) earlier
- * in the same block with nothing in between that could add a field.
+ * in the same block, or in a chain of blocks each the only predecessor of
+ * the next, with nothing in between that could add a field.
  * Shapes are compared by id (one VM's ids name its shapes). */
 #include "passes/passes.h"
 
@@ -12,7 +13,8 @@ typedef struct gstate {
   sc_irfunc *f;
   uint8_t *fact; /* per value: 1 + the tag a dominating guard established, or 0 */
   uint32_t *undo, nundo;
-  int64_t *shape; /* per value: 1 + the shape id a guard in this block established, or 0 */
+  int64_t *shape; /* per value: 1 + the shape id a guard established in this block (or in
+                     the blocks before it, each the only predecessor of the next), or 0 */
   uint32_t *shaped, nshaped;
   uint32_t removed;
 } gstate;
@@ -55,8 +57,17 @@ static void walk(gstate *g, uint32_t b) {
       g->shaped[g->nshaped++] = v;
     }
   }
+  /* a child whose only predecessor is b starts with b's shapes as they are
+   * at its end (nothing runs in between); the others with none */
+  uint32_t n = g->nshaped, *val = sc_arena_alloc(f->arena, (2 * n + 1) * sizeof *val);
+  for (uint32_t k = 0; k < n; k++) val[k] = g->shaped[k], val[n + k] = (uint32_t)g->shape[g->shaped[k]];
+  for (int32_t c = f->dom_child[b]; c >= 0; c = f->dom_sibling[c]) {
+    while (g->nshaped) g->shape[g->shaped[--g->nshaped]] = 0;
+    if (f->blk[c].npreds == 1)
+      for (uint32_t k = 0; k < n; k++) g->shape[val[k]] = val[n + k], g->shaped[g->nshaped++] = val[k];
+    walk(g, (uint32_t)c);
+  }
   while (g->nshaped) g->shape[g->shaped[--g->nshaped]] = 0;
-  for (int32_t c = f->dom_child[b]; c >= 0; c = f->dom_sibling[c]) walk(g, (uint32_t)c);
   while (g->nundo > mark) g->fact[g->undo[--g->nundo]] = 0;
 }
 
