@@ -67,6 +67,13 @@ bool sc_jh_new_object(sc_vm *vm, sc_value *out) {
   return true;
 }
 
+bool sc_jh_new_object_shaped(sc_vm *vm, const sc_shape *s, sc_value *out) {
+  sc_object *o = sc_object_new_shaped(s);
+  if (!o) return leave(vm);
+  *out = sc_ptr(SC_OBJECT, o);
+  return true;
+}
+
 bool sc_jh_get_prop(sc_vm *vm, sc_jt ot, sc_jp op, uint32_t name, sc_value *out) {
   return sc_rt_get_prop(&vm->rt, V(ot, op), name, out) || leave(vm);
 }

@@ -5,7 +5,7 @@
 
 bool sc_tag_known(sc_irfunc *f, uint32_t x, sc_tag tag, uint32_t b) {
   unsigned op = f->ins[x].op;
-  if (tag == SC_OBJECT && op == IR_NewObject) return true;
+  if (tag == SC_OBJECT && (op == IR_NewObject || op == IR_allocobj)) return true;
   if (tag == SC_ARRAY && (op == IR_NewArray || op == IR_ArrayNew)) return true;
   for (int32_t d = (int32_t)b; d >= 0; d = f->idom[d]) {
     const sc_blk *bl = &f->blk[d];
@@ -25,10 +25,12 @@ bool sc_slot_known(sc_irfunc *f, uint32_t x, uint32_t slot, uint32_t b) {
     const sc_blk *bl = &f->blk[d];
     for (uint32_t i = 0; i < bl->nins; i++) {
       const sc_ins *in = &f->ins[bl->ins[i]];
+      bool on_x = in->op == IR_allocobj && bl->ins[i] == x; /* made with its fields */
       if (in->op == IR_guard) in = &f->ins[in->args[0]];
-      else if (in->op != IR_addslot) continue;
+      else if (in->op != IR_addslot && !on_x) continue;
       const sc_shape *s = (const sc_shape *)(uintptr_t)in->imm;
-      if ((in->op == IR_hasshape || in->op == IR_addslot) && in->args[0] == x && s && slot < s->nfields) return true;
+      on_x = on_x || ((in->op == IR_hasshape || in->op == IR_addslot) && in->args[0] == x);
+      if (on_x && s && slot < s->nfields) return true;
     }
     if (d == 0) break;
   }

@@ -18,6 +18,7 @@
 
 #include "passes/passes.h"
 #include "runtime/layout.h"
+#include "runtime/runtime.h"
 
 typedef struct lc {
   sc_irfunc *f;
@@ -290,6 +291,16 @@ static uint32_t lower_generic(lc *c, uint32_t v, const sc_ins *in) {
   return out ? take_out(c, out) : v;
 }
 
+/* The slots object x surely has: those it was made with, when made by
+ * NewObject or allocobj here (the original instruction, lowered or not). */
+static uint32_t new_room(const lc *c, uint32_t x) {
+  const sc_ins *in = &c->f->ins[x];
+  if (x >= c->nfwd) return 0;
+  if (in->op == IR_NewObject) return sc_object_new_cap(NULL);
+  if (in->op == IR_allocobj && in->imm) return sc_object_new_cap((const sc_shape *)(uintptr_t)in->imm);
+  return 0;
+}
+
 static uint32_t op_func(lc *c, sc_irop op, uint32_t func, int32_t aux) {
   uint32_t v = emit(c, op, SC_TY_PTR, aux, 0, 0);
   c->f->ins[v].imm = func;
@@ -529,10 +540,25 @@ static uint32_t lower(lc *c, uint32_t v) {
     leave_unless(c, emit(c, IR_icmp, SC_TY_BOOL, SC_CC_LT, fp, lim), in.fs, SC_RS_CHECK);
     return v;
   }
+  case IR_allocobj: {
+    uint32_t sh = emit(c, IR_shapek, SC_TY_I64, in.aux, 0, 0);
+    c->f->ins[sh].imm = in.imm;
+    uint32_t out = emit(c, IR_outslot, SC_TY_PTR, 0, 0, 0);
+    uint32_t x[3] = {emit(c, IR_vm, SC_TY_PTR, 0, 0, 0), emit(c, IR_i2p, SC_TY_PTR, 0, sh, 0), out};
+    leave_unless(c, callh(c, SC_H_new_object_shaped, 3, x), in.fs, SC_RS_CHECK);
+    return take_out(c, out);
+  }
   case IR_addslot: {
     /* room in the slots: store, then the new shape; else the runtime grows them */
     const sc_shape *ns = (const sc_shape *)(uintptr_t)in.imm;
     uint32_t slot = ns ? ns->nfields - 1 : 0; /* from text: the backend says it lacks the shape */
+    if (ns && slot < new_room(c, a0)) {
+      uint32_t o = payload_ptr(c, a0), sh = emit(c, IR_shapek, SC_TY_I64, in.aux, 0, 0);
+      c->f->ins[sh].imm = in.imm;
+      st_val(c, ld(c, SC_TY_PTR, o, L->object_slots), slot * L->value_size, a1);
+      st(c, o, L->object_shape, sh);
+      return v;
+    }
     uint32_t o = payload_ptr(c, a0), cap = emit(c, IR_ld32, SC_TY_I64, (int32_t)L->object_cap, o, 0);
     uint32_t k = iconst(c, slot), room = emit(c, IR_icmp, SC_TY_BOOL, SC_CC_GT, cap, k);
     uint32_t sh = emit(c, IR_shapek, SC_TY_I64, in.aux, 0, 0);

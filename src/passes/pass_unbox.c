@@ -32,7 +32,7 @@ static int known_tag(sc_irfunc *f, uint32_t v, const int8_t *ktag) {
   case IR_const: return (int)f->prog->consts[in->imm].tag;
   case IR_null: return SC_NULL;
   case IR_func: return SC_FUNC;
-  case IR_NewObject: return SC_OBJECT;
+  case IR_NewObject: case IR_allocobj: return SC_OBJECT;
   case IR_NewArray: case IR_ArrayNew: return SC_ARRAY;
   case IR_NewMap: return SC_MAP;
   case IR_copy: return known_tag(f, in->args[0], ktag);

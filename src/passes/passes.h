@@ -156,7 +156,8 @@ unsigned sc_clobbers(unsigned op);
 static inline bool sc_is_constant(unsigned op) { return op == IR_const || op == IR_null || op == IR_func; }
 /* What code at the end of block b may assume (known.c): x is tagged `tag`
  * (a guard on it in a block dominating b, or what made it); object x has a
- * shape with field `slot` (a shape guard or an addslot on it there). */
+ * shape with field `slot` (a shape guard or an addslot on it there, or the
+ * allocobj that made it). */
 bool sc_tag_known(sc_irfunc *f, uint32_t x, sc_tag tag, uint32_t b);
 bool sc_slot_known(sc_irfunc *f, uint32_t x, uint32_t slot, uint32_t b);
 /* The entry state of loop header h (sc_blk.entry_fs) as entered from its
@@ -180,6 +181,7 @@ bool sc_pass_osr(sc_irfunc *f, sc_pass_ctx *c);
 bool sc_pass_gvn(sc_irfunc *f, sc_pass_ctx *c);
 bool sc_pass_licm(sc_irfunc *f, sc_pass_ctx *c);
 bool sc_pass_range(sc_irfunc *f, sc_pass_ctx *c);
+bool sc_pass_allocs(sc_irfunc *f, sc_pass_ctx *c);
 /* Typed SSA to LIR (pass_lower.c): what the backends translate. */
 bool sc_pass_lower(sc_irfunc *f, sc_pass_ctx *c);
 /* The same, with every guard also leaving when sc_jh_stress says so
@@ -201,8 +203,10 @@ bool sc_lower(sc_irfunc *f, bool stress);
  * redundant guards, merge equal code and move loop-invariant code out
  * (licm before hoist, which drops the loops' entry states its overflow
  * checks need), hoist loop invariant guards (then what they dominate
- * folds, and the loads they made safe move out). */
+ * folds, and the loads they made safe move out), then a new object's
+ * first stores fuse with its allocation (after range and guards, which
+ * remove the checks that could leave between them). */
 #define SC_SPECULATIVE_PIPELINE \
-  "lift,globals,phis,simplify,inline,unreached,phis,simplify,specialize,osr,unbox,guards,gvn,licm,range,hoist,guards,unbox,gvn,licm,dce"
+  "lift,globals,phis,simplify,inline,unreached,phis,simplify,specialize,osr,unbox,guards,gvn,licm,range,hoist,guards,allocs,unbox,gvn,licm,dce"
 
 #endif

@@ -39,6 +39,9 @@ static const sc_pass passes[] = {
     {"hoist", "guards of loop-invariant checks run on every iteration move to the preheader", sc_pass_hoist},
     {"inline", "calls and monomorphic or polymorphic CallValues become the callees' code, by a cost model",
      sc_pass_inline},
+    {"allocs", "a NewObject and the field-adding stores right after it: one allocation with the final shape, "
+               "plain slot stores",
+     sc_pass_allocs},
     {"lower", "typed SSA to LIR: loads and stores at [ptr + offset], vals as (tag, payload); the backends' input",
      sc_pass_lower},
 };

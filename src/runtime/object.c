@@ -75,6 +75,22 @@ sc_object *sc_object_new(sc_rt *rt) {
   return o;
 }
 
+uint32_t sc_object_new_cap(const sc_shape *s) {
+  uint32_t cap = SC_OBJECT_INLINE_SLOTS;
+  while (s && cap < s->nfields) cap *= 2; /* the capacity adding them one by one would reach */
+  return cap;
+}
+
+sc_object *sc_object_new_shaped(const sc_shape *s) {
+  uint32_t cap = sc_object_new_cap(s);
+  sc_object *o = sc_gc_try_alloc(sizeof *o + cap * sizeof(sc_value)); /* zeroed: null fields */
+  if (!o) return NULL;
+  o->shape = (sc_shape *)s;
+  o->cap = cap;
+  o->slots = (sc_value *)(o + 1);
+  return o;
+}
+
 bool sc_object_add_field(sc_rt *rt, sc_object *o, uint32_t name, sc_value v) {
   return sc_object_add_field_shape(o, sc_shape_transition(rt, o->shape, name), v);
 }

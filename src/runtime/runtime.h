@@ -111,6 +111,12 @@ sc_shape *sc_shape_transition(sc_rt *rt, sc_shape *s, uint32_t name);
  * another thread while the interpreter adds transitions. */
 const sc_shape *sc_shape_child(const sc_shape *s, uint32_t name);
 sc_object *sc_object_new(sc_rt *rt);
+/* A new object of shape s, its fields null, in one block with room for
+ * them (sc_object_new_cap(s) slots); NULL when out of memory. */
+sc_object *sc_object_new_shaped(const sc_shape *s);
+/* The slots a new object of shape s has (s NULL: sc_object_new's); an
+ * object's slots never shrink, so its fields below this need no growing. */
+uint32_t sc_object_new_cap(const sc_shape *s);
 bool sc_object_add_field(sc_rt *rt, sc_object *o, uint32_t name, sc_value v); /* name absent */
 /* The same when the transition is already known (ns->parent == o->shape),
  * as an inline cache or compiled code remembers it: no transition search. */
