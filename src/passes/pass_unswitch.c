@@ -135,6 +135,14 @@ static bool outside(const unsw *U, uint32_t b) {
   return b < U->nblk0 && !U->inl[b] && U->reach[b] && !U->f->blk[b].dead;
 }
 
+/* Marks the loop values frame state s and its parents hold. */
+static void mark_chain(const unsw *U, int32_t s, uint8_t *used) {
+  sc_irfunc *f = U->f;
+  for (; s >= 0; s = f->fs[s].parent)
+    for (uint32_t k = 0; k < sc_ir_fs_nvals(&f->fs[s]); k++)
+      if (loop_value(U, f->fs[s].vals[k])) used[f->fs[s].vals[k]] = 1;
+}
+
 /* Uses of the loop's values after the loop: each reads, from now on, the
  * value of either copy, whichever ran. */
 static void repair_uses(unsw *U) {
@@ -164,9 +172,12 @@ static void repair_uses(unsw *U) {
         privblk[s] = b;
       }
       f->ins[bl->ins[i]].fs = priv[s];
+      mark_chain(U, priv[s], used);
     }
-    if (bl->entry_fs >= 0 && chain_has_loop_value(U, bl->entry_fs))
+    if (bl->entry_fs >= 0 && chain_has_loop_value(U, bl->entry_fs)) {
       f->blk[b].entry_fs = copy_chain(U, bl->entry_fs, false);
+      mark_chain(U, f->blk[b].entry_fs, used);
+    }
   }
   free(priv);
   free(privblk);
