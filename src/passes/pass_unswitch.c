@@ -49,28 +49,47 @@ static bool chain_has_loop_value(const unsw *U, int32_t s) {
   return false;
 }
 
-/* A copy of frame state s and its parents; with the copy's values when
- * `mapped` (the same state otherwise, for a private copy to rewrite). */
-static int32_t copy_chain(unsw *U, int32_t s, bool mapped) {
+/* A new frame state like s, with parent `parent`, holding the copy's
+ * values when `mapped` (the same values otherwise: a private copy to
+ * rewrite). Parents are made first: a parent's id is below its children's,
+ * as everywhere else. */
+static int32_t copy_state(unsw *U, int32_t s, int32_t parent, bool mapped) {
   sc_irfunc *f = U->f;
-  if (s < 0) return -1;
   sc_fs old = f->fs[s];
   int32_t n = sc_ir_new_fs(f, old.func, old.pc, old.nlocals, old.nstack);
   for (uint32_t k = 0; k < sc_ir_fs_nvals(&old); k++) {
     uint32_t v = old.vals[k];
     f->fs[n].vals[k] = mapped && loop_value(U, v) ? U->vmap[v] : v;
   }
-  int32_t parent = copy_chain(U, old.parent, mapped);
   f->fs[n].parent = parent;
   return n;
 }
 
 /* The copy's frame state for old state s: s itself when nothing in its
- * chain is a loop value. */
+ * chain is a loop value; one copy per state, parents shared as before. */
 static int32_t copy_fs(unsw *U, int32_t s) {
   if (s < 0 || (uint32_t)s >= U->nfs0) return s;
-  if (U->fsmap[s] < 0) U->fsmap[s] = chain_has_loop_value(U, s) ? copy_chain(U, s, true) : s;
+  if (U->fsmap[s] < 0) {
+    if (!chain_has_loop_value(U, s)) U->fsmap[s] = s;
+    else {
+      int32_t parent = copy_fs(U, U->f->fs[s].parent);
+      U->fsmap[s] = copy_state(U, s, parent, true);
+    }
+  }
   return U->fsmap[s];
+}
+
+/* A private copy of old state s (and of its parents holding loop values)
+ * for the instructions of block b after the loop: the repair rewrites it
+ * with the values at b's start. One per state and block. */
+static int32_t private_fs(unsw *U, int32_t s, uint32_t b, int32_t *priv, uint32_t *privblk) {
+  if (s < 0 || (uint32_t)s >= U->nfs0 || !chain_has_loop_value(U, s)) return s;
+  if (priv[s] < 0 || privblk[s] != b) {
+    int32_t parent = private_fs(U, U->f->fs[s].parent, b, priv, privblk);
+    priv[s] = copy_state(U, s, parent, false);
+    privblk[s] = b;
+  }
+  return priv[s];
 }
 
 /* Removes one edge from -> to (the last listed) with its phi operands. */
@@ -165,19 +184,13 @@ static void repair_uses(unsw *U) {
         if (in->op == IR_phi && (q >= nb || U->inl[q])) continue; /* an exit edge: set already */
         used[in->args[k]] = 1;
       }
-      int32_t s = in->fs;
-      if (s < 0 || (uint32_t)s >= U->nfs0 || !chain_has_loop_value(U, s)) continue;
-      if (priv[s] < 0 || privblk[s] != b) {
-        priv[s] = copy_chain(U, s, false);
-        privblk[s] = b;
-      }
-      f->ins[bl->ins[i]].fs = priv[s];
-      mark_chain(U, priv[s], used);
+      int32_t s = private_fs(U, in->fs, b, priv, privblk);
+      f->ins[bl->ins[i]].fs = s;
+      mark_chain(U, s, used);
     }
-    if (bl->entry_fs >= 0 && chain_has_loop_value(U, bl->entry_fs)) {
-      f->blk[b].entry_fs = copy_chain(U, bl->entry_fs, false);
-      mark_chain(U, f->blk[b].entry_fs, used);
-    }
+    int32_t e = private_fs(U, f->blk[b].entry_fs, b, priv, privblk);
+    f->blk[b].entry_fs = e;
+    mark_chain(U, e, used);
   }
   free(priv);
   free(privblk);
