@@ -216,7 +216,11 @@ static void describe(sc_irfunc *f, const sc_pass_ctx *c, void *arg) {
   for (uint32_t i = 1; i < f->nins; i++) {
     const sc_ins *in = &f->ins[i];
     if (in->dead) continue;
-    for (int32_t s = in->fs; s >= 0 && map[s] < 0; s = f->fs[s].parent) {
+    /* a chain's unnumbered states, outermost first: a parent's number is
+     * below its children's, whichever instruction names it first */
+    while (in->fs >= 0 && map[in->fs] < 0) {
+      int32_t s = in->fs;
+      while (f->fs[s].parent >= 0 && map[f->fs[s].parent] < 0) s = f->fs[s].parent;
       map[s] = (int32_t)res->ndeopts;
       const sc_fs *fs = &f->fs[s];
       res->deopts[res->ndeopts++] = (sc_deopt_point){fs->func, fs->pc, fs->nlocals, fs->nstack, fs->parent};
@@ -228,7 +232,7 @@ static void describe(sc_irfunc *f, const sc_pass_ctx *c, void *arg) {
     if (in->op == IR_Call && in->pc >= 0 && f->prog->funcs[f->func]->code[in->pc].op == SC_OP_CallValue)
       res->deps[res->ndeps++] = (sc_dependency){SC_DEP_CALLEE, pc, (uint64_t)in->imm};
   }
-  /* parents were numbered before their children got their links fixed */
+  /* the parents' links, once every state has its number */
   for (uint32_t k = 0; k < res->ndeopts; k++)
     if (res->deopts[k].parent >= 0) res->deopts[k].parent = map[res->deopts[k].parent];
   free(map);

@@ -182,6 +182,7 @@ bool sc_pass_gvn(sc_irfunc *f, sc_pass_ctx *c);
 bool sc_pass_licm(sc_irfunc *f, sc_pass_ctx *c);
 bool sc_pass_range(sc_irfunc *f, sc_pass_ctx *c);
 bool sc_pass_allocs(sc_irfunc *f, sc_pass_ctx *c);
+bool sc_pass_unswitch(sc_irfunc *f, sc_pass_ctx *c);
 /* Typed SSA to LIR (pass_lower.c): what the backends translate. */
 bool sc_pass_lower(sc_irfunc *f, sc_pass_ctx *c);
 /* The same, with every guard also leaving when sc_jh_stress says so
@@ -203,10 +204,12 @@ bool sc_lower(sc_irfunc *f, bool stress);
  * redundant guards, merge equal code and move loop-invariant code out
  * (licm before hoist, which drops the loops' entry states its overflow
  * checks need), hoist loop invariant guards (then what they dominate
- * folds, and the loads they made safe move out), then a new object's
- * first stores fuse with its allocation (after range and guards, which
- * remove the checks that could leave between them). */
+ * folds, and the loads they made safe move out); unswitch after licm has
+ * moved invariant conditions out, before hoist, so that both copies of a
+ * loop get their guards hoisted; then a new object's first stores fuse
+ * with its allocation (after range and guards, which remove the checks
+ * that could leave between them). */
 #define SC_SPECULATIVE_PIPELINE \
-  "lift,globals,phis,simplify,inline,unreached,phis,simplify,specialize,osr,unbox,guards,gvn,licm,range,hoist,guards,allocs,unbox,gvn,licm,dce"
+  "lift,globals,phis,simplify,inline,unreached,phis,simplify,specialize,osr,unbox,guards,gvn,licm,range,unswitch,hoist,guards,allocs,unbox,gvn,licm,dce"
 
 #endif

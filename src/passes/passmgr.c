@@ -36,6 +36,9 @@ static const sc_pass passes[] = {
     {"range", "integer ranges: overflow checks that cannot fail go, decided compares fold, induction-variable "
               "guards move to the preheader",
      sc_pass_range},
+    {"unswitch", "a small innermost loop branching on a condition from outside it is copied: the preheader "
+                 "branches once, each copy takes one arm",
+     sc_pass_unswitch},
     {"hoist", "guards of loop-invariant checks run on every iteration move to the preheader", sc_pass_hoist},
     {"inline", "calls and monomorphic or polymorphic CallValues become the callees' code, by a cost model",
      sc_pass_inline},
