@@ -65,15 +65,7 @@ int sc_shape_lookup(const sc_shape *s, uint32_t name) {
   return -1;
 }
 
-sc_object *sc_object_new(sc_rt *rt) {
-  /* one block: the header, then the first slots */
-  sc_object *o = sc_gc_try_alloc(sizeof *o + SC_OBJECT_INLINE_SLOTS * sizeof(sc_value));
-  if (!o) return NULL;
-  o->shape = rt->root_shape;
-  o->cap = SC_OBJECT_INLINE_SLOTS;
-  o->slots = (sc_value *)(o + 1);
-  return o;
-}
+sc_object *sc_object_new(sc_rt *rt) { return sc_object_new_shaped(rt->root_shape); }
 
 uint32_t sc_object_new_cap(const sc_shape *s) {
   uint32_t cap = SC_OBJECT_INLINE_SLOTS;
