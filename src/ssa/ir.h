@@ -233,7 +233,7 @@ sc_static_kind sc_irop_static(unsigned op);
  * typed ops lower rewrites (param, guard, ldslot, Call, ret, ...). */
 bool sc_irop_in_lir(unsigned op);
 /* Is op one only LIR has (vpay and after)? */
-static inline bool sc_irop_lir_only(unsigned op) { return op >= IR_vpay && op < IR_NOPS && op != IR_allocobj; }
+static inline bool sc_irop_lir_only(unsigned op) { return op >= IR_vpay && op < IR_NOPS; }
 
 /* The helpers compiled code calls (ssa/helpers.def), by number. */
 enum {
