@@ -22,30 +22,6 @@ static uint32_t resolve(const simp *S, uint32_t v) {
   return v;
 }
 
-static void remove_pred_at(sc_irfunc *f, uint32_t t, uint32_t k) {
-  sc_blk *b = &f->blk[t];
-  for (uint32_t i = 0; i < b->nins; i++) {
-    sc_ins *in = &f->ins[b->ins[i]];
-    if (in->op != IR_phi) break;
-    if (k < in->nargs) {
-      memmove(in->args + k, in->args + k + 1, (in->nargs - k - 1) * sizeof *in->args);
-      in->nargs--;
-    }
-  }
-  memmove(b->preds + k, b->preds + k + 1, (b->npreds - k - 1) * sizeof *b->preds);
-  b->npreds--;
-}
-
-/* Removes one edge from -> to (the last one listed). */
-static void remove_edge(sc_irfunc *f, uint32_t from, uint32_t to) {
-  sc_blk *b = &f->blk[to];
-  for (uint32_t k = b->npreds; k-- > 0;)
-    if (b->preds[k] == from) {
-      remove_pred_at(f, to, k);
-      return;
-    }
-}
-
 /* Truthiness of a branch condition known at compile time: 1, 0, or -1. */
 static int const_cond(const simp *S, uint32_t c) {
   const sc_irfunc *f = S->f;
@@ -81,7 +57,7 @@ static bool fold_branches(simp *S) {
     int c = in->succ[0] == in->succ[1] ? 1 : const_cond(S, in->args[0]);
     if (c < 0) continue;
     uint32_t keep = c ? in->succ[0] : in->succ[1], drop = c ? in->succ[1] : in->succ[0];
-    remove_edge(f, b, drop); /* one of the two edges when both go to keep */
+    sc_ir_remove_edge(f, b, drop); /* one of the two edges when both go to keep */
     in->op = IR_jmp;
     in->nargs = 0;
     in->succ[0] = keep;
@@ -113,7 +89,7 @@ static bool remove_unreachable(simp *S) {
     }
     for (uint32_t k = f->blk[b].npreds; k-- > 0;)
       if (!seen[f->blk[b].preds[k]]) {
-        remove_pred_at(f, b, k);
+        sc_ir_remove_pred_at(f, b, k);
         changed = true;
       }
   }

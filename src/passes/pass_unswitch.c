@@ -92,22 +92,6 @@ static int32_t private_fs(unsw *U, int32_t s, uint32_t b, int32_t *priv, uint32_
   return priv[s];
 }
 
-/* Removes one edge from -> to (the last listed) with its phi operands. */
-static void remove_edge(sc_irfunc *f, uint32_t from, uint32_t to) {
-  sc_blk *b = &f->blk[to];
-  for (uint32_t k = b->npreds; k-- > 0;) {
-    if (b->preds[k] != from) continue;
-    for (uint32_t i = 0; i < b->nins && f->ins[b->ins[i]].op == IR_phi; i++) {
-      sc_ins *ph = &f->ins[b->ins[i]];
-      memmove(ph->args + k, ph->args + k + 1, (ph->nargs - k - 1) * sizeof *ph->args);
-      ph->nargs--;
-    }
-    memmove(b->preds + k, b->preds + k + 1, (b->npreds - k - 1) * sizeof *b->preds);
-    b->npreds--;
-    return;
-  }
-}
-
 /* `br c, X, Y` at the end of b becomes `jmp X` (taken) or `jmp Y`. */
 static void fold(sc_irfunc *f, uint32_t b, bool taken) {
   sc_ins *t = &f->ins[sc_ir_term(f, b)];
@@ -116,7 +100,7 @@ static void fold(sc_irfunc *f, uint32_t b, bool taken) {
   t->nargs = 0;
   t->succ[0] = keep;
   t->succ[1] = 0;
-  remove_edge(f, b, drop);
+  sc_ir_remove_edge(f, b, drop);
 }
 
 static uint32_t at_start(unsw *U, uint32_t b, uint32_t v);

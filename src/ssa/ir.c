@@ -187,6 +187,29 @@ void sc_ir_add_pred(sc_irfunc *f, uint32_t blk, uint32_t pred) {
   b->preds[b->npreds++] = pred;
 }
 
+void sc_ir_remove_pred_at(sc_irfunc *f, uint32_t blk, uint32_t k) {
+  sc_blk *b = &f->blk[blk];
+  for (uint32_t i = 0; i < b->nins; i++) {
+    sc_ins *in = &f->ins[b->ins[i]];
+    if (in->op != IR_phi) break;
+    if (k < in->nargs) {
+      memmove(in->args + k, in->args + k + 1, (in->nargs - k - 1) * sizeof *in->args);
+      in->nargs--;
+    }
+  }
+  memmove(b->preds + k, b->preds + k + 1, (b->npreds - k - 1) * sizeof *b->preds);
+  b->npreds--;
+}
+
+void sc_ir_remove_edge(sc_irfunc *f, uint32_t from, uint32_t to) {
+  sc_blk *b = &f->blk[to];
+  for (uint32_t k = b->npreds; k-- > 0;)
+    if (b->preds[k] == from) {
+      sc_ir_remove_pred_at(f, to, k);
+      return;
+    }
+}
+
 int32_t sc_ir_new_fs(sc_irfunc *f, uint32_t func, uint32_t pc, uint32_t nlocals, uint32_t nstack) {
   f->fs = grow32(f->arena, f->fs, sizeof *f->fs, f->nfs, &f->cfs, (size_t)f->nfs + 1);
   sc_fs *s = &f->fs[f->nfs];

@@ -267,6 +267,10 @@ uint32_t sc_ir_append(sc_irfunc *f, uint32_t blk, sc_irop op, sc_ty ty, uint32_t
 uint32_t sc_ir_insert(sc_irfunc *f, uint32_t blk, uint32_t at, sc_irop op, sc_ty ty, uint32_t nargs);
 void sc_ir_set_nargs(sc_irfunc *f, uint32_t v, uint32_t nargs); /* resizes args (new ones 0) */
 void sc_ir_add_pred(sc_irfunc *f, uint32_t blk, uint32_t pred);
+/* Removes predecessor k of blk and its phi operands; sc_ir_remove_edge
+ * one edge from -> to (the last one listed). */
+void sc_ir_remove_pred_at(sc_irfunc *f, uint32_t blk, uint32_t k);
+void sc_ir_remove_edge(sc_irfunc *f, uint32_t from, uint32_t to);
 int32_t sc_ir_new_fs(sc_irfunc *f, uint32_t func, uint32_t pc, uint32_t nlocals, uint32_t nstack);
 uint32_t sc_ir_fs_nvals(const sc_fs *s);
 
