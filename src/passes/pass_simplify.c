@@ -67,38 +67,6 @@ static bool fold_branches(simp *S) {
   return changed;
 }
 
-static bool remove_unreachable(simp *S) {
-  sc_irfunc *f = S->f;
-  uint8_t *seen = calloc(f->nblk + 1, 1);
-  uint32_t *work = malloc((f->nblk + 1) * sizeof *work), nw = 0;
-  seen[0] = 1;
-  work[nw++] = 0;
-  while (nw) {
-    uint32_t b = work[--nw], s[2];
-    int ns = sc_ir_succs(f, b, s);
-    for (int k = 0; k < ns; k++)
-      if (!seen[s[k]]) seen[s[k]] = 1, work[nw++] = s[k];
-  }
-  bool changed = false;
-  for (uint32_t b = 0; b < f->nblk; b++) {
-    if (f->blk[b].dead) continue;
-    if (!seen[b]) {
-      f->blk[b].dead = 1;
-      changed = true;
-      continue;
-    }
-    for (uint32_t k = f->blk[b].npreds; k-- > 0;)
-      if (!seen[f->blk[b].preds[k]]) {
-        sc_ir_remove_pred_at(f, b, k);
-        changed = true;
-      }
-  }
-  free(seen);
-  free(work);
-  if (changed) sc_ir_compact(f); /* dead blocks' instructions go */
-  return changed;
-}
-
 /* E holds only `jmp T`: E's predecessors jump to T directly. */
 static bool skip_empty(simp *S) {
   sc_irfunc *f = S->f;
@@ -210,7 +178,7 @@ bool sc_pass_simplify(sc_irfunc *f, sc_pass_ctx *c) {
   bool any = false, changed = true;
   while (changed) {
     changed = fold_branches(&S);
-    changed |= remove_unreachable(&S);
+    changed |= sc_ir_remove_unreachable(f);
     changed |= skip_empty(&S);
     changed |= merge_blocks(&S);
     if (changed) sc_ir_forward(f, S.fwd, nfwd);

@@ -210,6 +210,35 @@ void sc_ir_remove_edge(sc_irfunc *f, uint32_t from, uint32_t to) {
     }
 }
 
+bool sc_ir_remove_unreachable(sc_irfunc *f) {
+  uint8_t *seen = sc_arena_alloc(f->arena, (size_t)f->nblk + 1);
+  uint32_t *work = sc_arena_alloc(f->arena, ((size_t)f->nblk + 1) * sizeof *work), nw = 0;
+  seen[0] = 1;
+  work[nw++] = 0;
+  while (nw) {
+    uint32_t b = work[--nw], s[2];
+    int ns = sc_ir_succs(f, b, s);
+    for (int k = 0; k < ns; k++)
+      if (!seen[s[k]]) seen[s[k]] = 1, work[nw++] = s[k];
+  }
+  bool changed = false;
+  for (uint32_t b = 0; b < f->nblk; b++) {
+    if (f->blk[b].dead) continue;
+    if (!seen[b]) {
+      f->blk[b].dead = 1;
+      changed = true;
+      continue;
+    }
+    for (uint32_t k = f->blk[b].npreds; k-- > 0;)
+      if (!seen[f->blk[b].preds[k]]) {
+        sc_ir_remove_pred_at(f, b, k);
+        changed = true;
+      }
+  }
+  if (changed) sc_ir_compact(f); /* dead blocks' instructions go */
+  return changed;
+}
+
 int32_t sc_ir_new_fs(sc_irfunc *f, uint32_t func, uint32_t pc, uint32_t nlocals, uint32_t nstack) {
   f->fs = grow32(f->arena, f->fs, sizeof *f->fs, f->nfs, &f->cfs, (size_t)f->nfs + 1);
   sc_fs *s = &f->fs[f->nfs];

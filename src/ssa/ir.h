@@ -271,6 +271,9 @@ void sc_ir_add_pred(sc_irfunc *f, uint32_t blk, uint32_t pred);
  * one edge from -> to (the last one listed). */
 void sc_ir_remove_pred_at(sc_irfunc *f, uint32_t blk, uint32_t k);
 void sc_ir_remove_edge(sc_irfunc *f, uint32_t from, uint32_t to);
+/* Blocks no path from b0 reaches go, with their edges and phi operands
+ * (compacts); whether any went. */
+bool sc_ir_remove_unreachable(sc_irfunc *f);
 int32_t sc_ir_new_fs(sc_irfunc *f, uint32_t func, uint32_t pc, uint32_t nlocals, uint32_t nstack);
 uint32_t sc_ir_fs_nvals(const sc_fs *s);
 
