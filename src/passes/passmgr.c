@@ -25,6 +25,8 @@ static const sc_pass passes[] = {
      sc_pass_unreached},
     {"osr", "an OSR entry guards and unboxes each value it takes from the frame once, by declared kind or use",
      sc_pass_osr},
+    {"sccp", "sparse conditional propagation: constants and tags through branches, decided branches jump",
+     sc_pass_sccp},
     {"unbox", "typed phis, box/unbox folding, known tags; frame states keep raw values", sc_pass_unbox},
     {"guards", "tag checks dominated by a guard on the same value fold; redundant guards go", sc_pass_guards},
     {"globals", "loads of globals stored at most once become their value (leaf code; the code depends on it)",
