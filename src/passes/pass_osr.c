@@ -7,8 +7,10 @@
  *    the frame holds that kind, or null before the first store), else
  *  - the one tag the code uses it at: the boxes the loop merges with it
  *    in phis, and the tag guards and unboxes on it and on
- *    those phis (specialize's, from feedback). Values used at several tags,
- *    or at none, stay as they are.
+ *    those phis (specialize's, from feedback), else
+ *  - float, for a value used as both int and float (generic arithmetic's
+ *    dispatch) that is a float in the frame. Values used at other
+ *    mixtures of tags, or at none, stay as they are.
  * and, when the tier manager says what the frame held when it asked for
  * the compilation (pipeline option osr_tags), only where the slot had
  * that tag then (a kinded local still null, a value of another tag: a
@@ -30,12 +32,10 @@ static int tag_of_ty(sc_ty t) {
   return t == SC_TY_I64 ? SC_INT : t == SC_TY_F64 ? SC_FLOAT : t == SC_TY_BOOL ? SC_BOOL : -1;
 }
 
-/* Folds one more piece of evidence into *t: -2 none yet, -1 conflicting. */
-static void agree(int *t, int tag) {
-  if (tag < 0) *t = -1;
-  else if (*t == -2) *t = tag;
-  else if (*t != tag) *t = -1;
-}
+/* Evidence of the tags a value is used at: a bit per tag, OTHER for a
+ * use that takes no int, float or bool (a null merged in). */
+#define OTHER (1u << SC_NTAGS)
+static void agree(unsigned *t, int tag) { *t |= tag < 0 ? OTHER : 1u << tag; }
 
 typedef struct uses {
   uint32_t *start, *list; /* the users of value v: list[start[v] .. start[v + 1]) */
@@ -69,13 +69,13 @@ static bool guarded(sc_irfunc *f, const uses *u, uint32_t c) {
   return false;
 }
 
-/* The one tag the code uses param p at (see above), or -1. */
-static int used_tag(sc_irfunc *f, const uses *u, uint32_t p, uint8_t *seen, uint32_t *work) {
+/* The tags the code uses param p at (see above): OTHER bits. */
+static unsigned used_tags(sc_irfunc *f, const uses *u, uint32_t p, uint8_t *seen, uint32_t *work) {
   uint32_t nw = 0;
-  int t = -2;
+  unsigned t = 0;
   work[nw++] = p;
   seen[p] = 1;
-  while (nw && t != -1) {
+  while (nw && !(t & OTHER)) {
     uint32_t x = work[--nw];
     if (f->ins[x].op == IR_phi)
       for (uint32_t k = 0; k < f->ins[x].nargs; k++) {
@@ -87,7 +87,7 @@ static int used_tag(sc_irfunc *f, const uses *u, uint32_t p, uint8_t *seen, uint
          * constants: a branch that stores one may never have run, and the
          * frame's value may still be of another tag */
       }
-    for (uint32_t j = u->start[x]; j < u->start[x + 1] && t != -1; j++) {
+    for (uint32_t j = u->start[x]; j < u->start[x + 1] && !(t & OTHER); j++) {
       uint32_t y = u->list[j];
       const sc_ins *in = &f->ins[y];
       if (in->op == IR_phi && in->ty == SC_TY_VAL && !seen[y]) {
@@ -97,7 +97,7 @@ static int used_tag(sc_irfunc *f, const uses *u, uint32_t p, uint8_t *seen, uint
       else if (in->op == IR_unbox) agree(&t, tag_of_ty((sc_ty)in->ty));
     }
   }
-  return t == SC_INT || t == SC_FLOAT || t == SC_BOOL ? t : -1;
+  return t;
 }
 
 /* The frame as the interpreter left it at the OSR pc: each slot's param
@@ -156,7 +156,14 @@ bool sc_pass_osr(sc_irfunc *f, sc_pass_ctx *c) {
     }
     if (tag < 0) {
       memset(seen, 0, nold);
-      tag = used_tag(f, &u, p, seen, work);
+      unsigned t = used_tags(f, &u, p, seen, work);
+      const unsigned num = 1u << SC_INT | 1u << SC_FLOAT;
+      if (t == 1u << SC_INT || t == 1u << SC_FLOAT || t == 1u << SC_BOOL) tag = __builtin_ctz(t);
+      /* used as both (generic arithmetic's dispatch): a float stays a
+       * float under arithmetic with ints, so a float entered with lets
+       * the loop run on floats alone (sccp); without the frame's tags
+       * (--emit) the guess is float */
+      else if (t == num && (!c->osr_tags || (slot < c->nosr_tags && c->osr_tags[slot] == SC_FLOAT))) tag = SC_FLOAT;
     }
     if (tag < 0 || (c->osr_tags && (slot >= c->nosr_tags || c->osr_tags[slot] != tag))) continue;
     uint32_t t = at_entry(f, &pos, IR_istag, SC_TY_BOOL, p);
