@@ -370,13 +370,13 @@ static void lower_ins(lw *w, uint32_t v) {
     emit(w, done);
     return;
   }
-  case IR_iadd: INS(w, MIR_ADD, PP(w, v), PP(w, a[0]), PP(w, a[1])); return;
-  case IR_isub: INS(w, MIR_SUB, PP(w, v), PP(w, a[0]), PP(w, a[1])); return;
-  case IR_imul: INS(w, MIR_MUL, PP(w, v), PP(w, a[0]), PP(w, a[1])); return;
+  case IR_iadd: INS(w, MIR_ADD, PP(w, v), PP(w, a[0]), O(w, a[1])); return;
+  case IR_isub: INS(w, MIR_SUB, PP(w, v), PP(w, a[0]), O(w, a[1])); return;
+  case IR_imul: INS(w, MIR_MUL, PP(w, v), PP(w, a[0]), O(w, a[1])); return;
   case IR_ineg: INS(w, MIR_NEG, PP(w, v), PP(w, a[0])); return;
-  case IR_iaddo: INS(w, MIR_ADDO, PP(w, v), PP(w, a[0]), PP(w, a[1])); return;
-  case IR_isubo: INS(w, MIR_SUBO, PP(w, v), PP(w, a[0]), PP(w, a[1])); return;
-  case IR_imulo: INS(w, MIR_MULO, PP(w, v), PP(w, a[0]), PP(w, a[1])); return;
+  case IR_iaddo: INS(w, MIR_ADDO, PP(w, v), PP(w, a[0]), O(w, a[1])); return;
+  case IR_isubo: INS(w, MIR_SUBO, PP(w, v), PP(w, a[0]), O(w, a[1])); return;
+  case IR_imulo: INS(w, MIR_MULO, PP(w, v), PP(w, a[0]), O(w, a[1])); return;
   case IR_ovf: return; /* the br after it branches on the flags (lower_term) */
   case IR_sdiv: INS(w, MIR_DIV, PP(w, v), PP(w, a[0]), PP(w, a[1])); return;
   case IR_srem: { /* x % -1 is 0; the machine would trap on INT64_MIN % -1 */
@@ -387,9 +387,9 @@ static void lower_ins(lw *w, uint32_t v) {
     emit(w, done);
     return;
   }
-  case IR_iand: INS(w, MIR_AND, PP(w, v), PP(w, a[0]), PP(w, a[1])); return;
-  case IR_ior: INS(w, MIR_OR, PP(w, v), PP(w, a[0]), PP(w, a[1])); return;
-  case IR_ixor: INS(w, MIR_XOR, PP(w, v), PP(w, a[0]), PP(w, a[1])); return;
+  case IR_iand: INS(w, MIR_AND, PP(w, v), PP(w, a[0]), O(w, a[1])); return;
+  case IR_ior: INS(w, MIR_OR, PP(w, v), PP(w, a[0]), O(w, a[1])); return;
+  case IR_ixor: INS(w, MIR_XOR, PP(w, v), PP(w, a[0]), O(w, a[1])); return;
   case IR_ishl:
   case IR_ishr: {
     const sc_ins *c = &w->f->ins[a[1]];
@@ -410,7 +410,8 @@ static void lower_ins(lw *w, uint32_t v) {
       fail(w, "v%u: bad condition %d", v, in->aux);
       return;
     }
-    INS(w, (in->op == IR_icmp ? icmp_code : fcmp_code)[in->aux], PP(w, v), PP(w, a[0]), PP(w, a[1]));
+    INS(w, (in->op == IR_icmp ? icmp_code : fcmp_code)[in->aux], PP(w, v), PP(w, a[0]),
+        in->op == IR_icmp ? O(w, a[1]) : PP(w, a[1]));
     return;
   case IR_fadd: INS(w, MIR_DADD, PP(w, v), PP(w, a[0]), PP(w, a[1])); return;
   case IR_fsub: INS(w, MIR_DSUB, PP(w, v), PP(w, a[0]), PP(w, a[1])); return;

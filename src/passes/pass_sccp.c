@@ -11,8 +11,8 @@
  * boxes never reach the phis, because the tag tests that lead there are
  * decided by the phis' tags (02_fib_iter's loop after its values turned
  * float). Then:
- *  - istag, compares and arithmetic on constants fold to constants (new
- *    consts at the entry; the folded op leaves, it could not fail);
+ *  - istag, compares and arithmetic on constants fold to constants (in
+ *    place: the op could not fail on them);
  *  - a branch decided that way becomes a jump, and blocks no longer
  *    reached go with their edges and phi operands.
  * unbox then types the phis whose boxes now agree. */
@@ -360,16 +360,27 @@ bool sc_pass_sccp(sc_irfunc *f, sc_pass_ctx *c) {
     in->succ[1] = 0;
     changed = true;
   }
-  /* constants: one new const per value, at the entry after the params */
-  uint32_t pos = 0;
-  while (pos < f->blk[0].nins && f->ins[f->blk[0].ins[pos]].op == IR_param) pos++;
+  /* constants where the values were (their live ranges stay as short):
+   * an op becomes the const, a phi's uses read a const after the phis */
   uint32_t *fwd = sc_arena_alloc(f->arena, ((size_t)n + 1) * sizeof *fwd);
   bool folded = false;
   for (uint32_t x = 1; x < n; x++) {
-    const sc_ins *in = &f->ins[x];
+    sc_ins *in = &f->ins[x];
     if (in->dead || !S.bok[in->blk] || in->op == IR_const || !typed((sc_ty)in->ty) || S.v[x].st != CONST) continue;
     if (sc_irop_flags(in->op) & IRF_SIDE) continue;
-    uint32_t k = sc_ir_insert(f, 0, pos++, IR_const, (sc_ty)f->ins[x].ty, 0);
+    if (in->op != IR_phi) { /* pure, and could not leave on these operands */
+      in->op = IR_const;
+      in->nargs = 0;
+      in->imm = S.v[x].k;
+      in->aux = 0;
+      in->fs = -1;
+      in->fb = NULL;
+      changed = true;
+      continue;
+    }
+    uint32_t b = in->blk, at = 0;
+    while (at < f->blk[b].nins && f->ins[f->blk[b].ins[at]].op == IR_phi) at++;
+    uint32_t k = sc_ir_insert(f, b, at, IR_const, (sc_ty)f->ins[x].ty, 0);
     f->ins[k].imm = S.v[x].k;
     fwd[x] = k;
     folded = true;
@@ -377,7 +388,7 @@ bool sc_pass_sccp(sc_irfunc *f, sc_pass_ctx *c) {
   if (folded) {
     sc_ir_forward(f, fwd, n);
     for (uint32_t x = 1; x < n; x++)
-      if (fwd[x]) f->ins[x].dead = 1; /* pure, and could not leave on these operands */
+      if (fwd[x]) f->ins[x].dead = 1;
     changed = true;
   }
   /* the blocks that could not run go */
