@@ -16,6 +16,10 @@
  *    known to be an object (an array; one whose shape has the field): a tag
  *    guard (a shape guard or an addslot) on it dominates the preheader. So
  *    a field the loop only reads is loaded once, with its tag guard.
+ * An inlined call's framecheck at the function's own depth (its state and
+ * the entry state have no parent) moves the same way: the frames the
+ * loop's calls push are popped before the next iteration, so the room it
+ * checks is the same every time.
  * A guard that some iterations skip (in a branch, after a `continue`)
  * stays: hoisting it would leave on values the loop never checks; the
  * guard's block must dominate every latch. Loops are taken innermost
@@ -97,7 +101,7 @@ static uint32_t hoist_loop(hoist *H) {
     const sc_blk *bl = &f->blk[L->blocks[i]];
     for (uint32_t j = 0; j < bl->nins; j++) {
       unsigned op = f->ins[bl->ins[j]].op;
-      nguards += op == IR_guard;
+      nguards += op == IR_guard || op == IR_framecheck;
       if (!(sc_irop_flags(op) & IRF_SIDE)) continue;
       H->shapes |= !sc_keeps_shapes(op);
       H->kinds |= !sc_keeps_elems(op, false);
@@ -116,6 +120,9 @@ static uint32_t hoist_loop(hoist *H) {
     for (uint32_t j = 0; j < bl->nins; j++) {
       uint32_t g = bl->ins[j];
       if (f->ins[g].op == IR_guard && invariant(H, f->ins[g].args[0])) cand[n++] = g;
+      if (f->ins[g].op == IR_framecheck && f->ins[g].fs >= 0 && f->fs[f->ins[g].fs].parent < 0 &&
+          f->fs[f->blk[h].entry_fs].parent < 0)
+        cand[n++] = g;
     }
   }
   while (H->ntouched) H->inv[H->touched[--H->ntouched]] = 0;
@@ -126,9 +133,17 @@ static uint32_t hoist_loop(hoist *H) {
   int32_t s = sc_entry_state_from(f, h, (uint32_t)p);
   if (s < 0) return 0;
   uint32_t moved = 0;
+  bool fc = false; /* a framecheck moved: the others check the same */
   for (uint32_t k = 0; k < n; k++) {
     uint32_t g = cand[k];
-    if (!invariant(H, f->ins[g].args[0]) || !safe_at(f, H, f->ins[g].args[0], (uint32_t)p)) continue;
+    if (f->ins[g].op == IR_framecheck && fc) {
+      f->ins[g].dead = 1;
+      moved++;
+      continue;
+    }
+    fc |= f->ins[g].op == IR_framecheck;
+    if (f->ins[g].op == IR_guard && (!invariant(H, f->ins[g].args[0]) || !safe_at(f, H, f->ins[g].args[0], (uint32_t)p)))
+      continue;
     move(f, H, g, (uint32_t)p);
     f->ins[g].fs = s;
     moved++;
@@ -151,6 +166,7 @@ bool sc_pass_hoist(sc_irfunc *f, sc_pass_ctx *c) {
     H.loop = l;
     moved += hoist_loop(&H);
   }
+  if (moved) sc_ir_compact(f); /* the framechecks a moved one covers */
   bool released = false;
   for (uint32_t b = 0; b < f->nblk; b++)
     if (f->blk[b].entry_fs >= 0) f->blk[b].entry_fs = -1, released = true;

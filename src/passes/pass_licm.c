@@ -4,6 +4,7 @@
  * the loop (or moved before it) and it is
  *  - pure and cannot leave: computing it once early changes nothing, even
  *    when the loop would not have run it (unbox only reads a payload);
+ *    float constants too (other constants stay: immediates);
  *  - a load (effects.c: sc_load_mem) of memory no instruction of the loop
  *    may write (sc_clobbers), that cannot fault where it lands: a global,
  *    or a shape, kind, length or field of a value a dominating guard shows
@@ -41,6 +42,9 @@ static bool every_iteration(const sc_irfunc *f, const sc_loop *L, uint32_t b) {
 static bool movable(sc_irfunc *f, uint32_t l, uint32_t v, unsigned writes, int32_t p) {
   const sc_ins *in = &f->ins[v];
   unsigned fl = sc_irop_flags(in->op), mem = sc_load_mem(in->op);
+  /* a float constant is an address and a load each time (no immediate
+   * form): once before the loop, it stays in a register */
+  if (in->op == IR_const && in->ty == SC_TY_F64) return true;
   if (in->op == IR_phi || sc_is_constant(in->op) || (fl & (IRF_SIDE | IRF_TERM))) return false;
   for (uint32_t k = 0; k < in->nargs; k++)
     if (in_loop(f, l, in->args[k]) && !sc_is_constant(f->ins[in->args[k]].op)) return false;

@@ -411,8 +411,9 @@ static bool by_power_of_two(R *S, uint32_t v, uint32_t b, uint32_t *at) {
     r = div ? emit(f, b, at, IR_ishr, x, kconst(f, b, at, k), pc) : emit(f, b, at, IR_iand, x, kconst(f, b, at, d - 1), pc);
   } else {
     uint32_t sign = emit(f, b, at, IR_ishr, x, kconst(f, b, at, 63), pc);
-    uint32_t bias = emit(f, b, at, IR_iand, sign, kconst(f, b, at, d - 1), pc);
-    uint32_t xb = emit(f, b, at, IR_iadd, x, bias, pc);
+    /* the bias d - 1 for a negative x: sign & (d - 1), which for 2 is -sign */
+    uint32_t xb = d == 2 ? emit(f, b, at, IR_isub, x, sign, pc)
+                         : emit(f, b, at, IR_iadd, x, emit(f, b, at, IR_iand, sign, kconst(f, b, at, d - 1), pc), pc);
     if (div) r = emit(f, b, at, IR_ishr, xb, kconst(f, b, at, k), pc);
     else r = emit(f, b, at, IR_isub, x, emit(f, b, at, IR_iand, xb, kconst(f, b, at, -d), pc), pc);
   }
