@@ -168,6 +168,7 @@ typedef struct lw {
   uint32_t ninsns;       /* MIR insns emitted */
   unsigned level;        /* MIR's optimization level for this function: mir_level() */
   bool failed;
+  MIR_reg_t maxreg; /* the highest register made (drop_dead_moves) */
   FILE *logf; /* with a length asked for: MIR's generator log, into log */
   char *log;
   size_t loglen;
@@ -198,7 +199,9 @@ static MIR_op_t MEM(lw *w, MIR_type_t t, int64_t disp, MIR_reg_t base) {
 static MIR_reg_t newreg(lw *w, MIR_type_t t, const char *fmt, uint32_t n) {
   char name[32];
   snprintf(name, sizeof name, fmt, n);
-  return MIR_new_func_reg(w->m, w->F, t, name);
+  MIR_reg_t r = MIR_new_func_reg(w->m, w->F, t, name);
+  if (r > w->maxreg) w->maxreg = r;
+  return r;
 }
 static MIR_reg_t tmp(lw *w, MIR_type_t t) { return newreg(w, t, "x%u", w->ntmp++); }
 
@@ -823,6 +826,37 @@ static unsigned mir_level(lw *w) {
   return 2;
 }
 
+/* Constants are lowered where they are defined, but most uses take them
+ * as immediates (O): their moves into registers are mostly dead, and
+ * each would cost every pass of MIR's generator before its own DCE. A
+ * move of an immediate (or of a register) into a register nothing reads
+ * goes; one walk to find the registers read, one to drop. */
+static void drop_dead_moves(lw *w) {
+  uint8_t *read = sc_arena_alloc(w->f->arena, (size_t)w->maxreg + 1);
+  for (MIR_insn_t i = DLIST_HEAD(MIR_insn_t, w->F->insns); i; i = DLIST_NEXT(MIR_insn_t, i))
+    for (size_t k = 0; k < i->nops; k++) {
+      const MIR_op_t *o = &i->ops[k];
+      int out = 0;
+      if (o->mode == MIR_OP_MEM) {
+        if (o->u.mem.base <= w->maxreg) read[o->u.mem.base] = 1;
+        if (o->u.mem.index <= w->maxreg) read[o->u.mem.index] = 1;
+      } else if (o->mode == MIR_OP_REG) {
+        MIR_insn_op_mode(w->m, i, k, &out);
+        if (!out && o->u.reg <= w->maxreg) read[o->u.reg] = 1;
+      }
+    }
+  for (MIR_insn_t i = DLIST_HEAD(MIR_insn_t, w->F->insns), nx; i; i = nx) {
+    nx = DLIST_NEXT(MIR_insn_t, i);
+    if ((i->code == MIR_MOV || i->code == MIR_DMOV) && i->ops[0].mode == MIR_OP_REG &&
+        i->ops[0].u.reg <= w->maxreg && !read[i->ops[0].u.reg] &&
+        (i->ops[1].mode == MIR_OP_INT || i->ops[1].mode == MIR_OP_UINT || i->ops[1].mode == MIR_OP_DOUBLE ||
+         i->ops[1].mode == MIR_OP_REG)) {
+      MIR_remove_insn(w->m, w->fn, i);
+      w->ninsns--;
+    }
+  }
+}
+
 static void lower_func(lw *w, const char *name) {
   sc_irfunc *f = w->f;
   sc_arena *A = f->arena;
@@ -863,6 +897,7 @@ static void lower_func(lw *w, const char *name) {
    * label in use gets defined. */
   for (; w->failed && k < f->nrpo; k++) emit(w, w->lab[order[k]]);
   if (w->failed) emit(w, MIR_new_ret_insn(w->m, 1, K(w, SC_ST_ERROR)));
+  else drop_dead_moves(w);
   w->level = w->ninsns > O2_MAX_INSNS ? 1 : mir_level(w);
   MIR_finish_func(w->m);
 }
