@@ -452,6 +452,15 @@ static void lower_ins(lw *w, uint32_t v) {
     INS(w, MIR_MOV, PP(w, v), MIR_new_uint_op(w->m, (uint64_t)in->imm));
     return;
   case IR_padd: {
+    const sc_ins *x = &w->f->ins[a[1]];
+    if (x->op == IR_const && x->ty == SC_TY_I64) { /* p + k << s: one add of an immediate */
+      INS(w, MIR_ADD, PP(w, v), PP(w, a[0]), K(w, (int64_t)((uint64_t)x->imm << (in->aux & 63))));
+      return;
+    }
+    if (!in->aux) {
+      INS(w, MIR_ADD, PP(w, v), PP(w, a[0]), PP(w, a[1]));
+      return;
+    }
     MIR_reg_t e = tmp(w, MIR_T_I64);
     INS(w, MIR_LSH, R(w, e), PP(w, a[1]), K(w, in->aux));
     INS(w, MIR_ADD, PP(w, v), R(w, e), PP(w, a[0]));
