@@ -427,6 +427,46 @@ static uint32_t lower_call(lc *c, uint32_t v, const sc_ins *in) {
   return take_out(c, out);
 }
 
+/* ArrayPush appends in place when the array has room and is of the kind
+ * the element is stored as (a boxed int, float or bool raw in INT, FLOAT,
+ * BOOL storage; any other value in ANY storage); else the runtime's push
+ * grows the storage, changes the kind or raises the error. */
+static uint32_t lower_push(lc *c, uint32_t v, const sc_ins *in) {
+  const sc_layout *L = &sc_layout_info;
+  sc_irfunc *f = c->f;
+  uint32_t a = in->args[0], x = in->args[1];
+  const sc_ins *xi = &f->ins[fwd(c, x)];
+  uint32_t raw = x, kind = SC_ELEMS_ANY;
+  if (xi->op == IR_box) {
+    static const uint8_t elems_of[SC_NTY] = {[SC_TY_I64] = SC_ELEMS_INT, [SC_TY_F64] = SC_ELEMS_FLOAT,
+                                             [SC_TY_BOOL] = SC_ELEMS_BOOL};
+    raw = xi->args[0];
+    kind = elems_of[f->ins[fwd(c, raw)].ty];
+  }
+  unsigned ao = f->ins[fwd(c, a)].op;
+  bool is_array = ao == IR_NewArray || ao == IR_ArrayNew;
+  uint32_t b = c->b, rest = sc_ir_split_block(f, b, c->at);
+  uint32_t room = sc_ir_block(f), fast = sc_ir_block(f), slow = sc_ir_block(f);
+  f->blk[slow].cold = 1;
+  if (is_array) term(c, b, IR_jmp, 0, room, 0);
+  else term(c, b, IR_br, emit(c, IR_icmp, SC_TY_BOOL, SC_CC_EQ, tag(c, a), iconst(c, SC_ARRAY)), room, slow);
+  c->b = room, c->at = 0;
+  uint32_t o = payload_ptr(c, a), len = ld(c, SC_TY_I64, o, L->array_len);
+  uint32_t k = emit(c, IR_ld32, SC_TY_I64, (int32_t)L->array_kind, o, 0);
+  uint32_t ok = emit(c, IR_band, SC_TY_BOOL, 0, emit(c, IR_icmp, SC_TY_BOOL, SC_CC_EQ, k, iconst(c, kind)),
+                     emit(c, IR_icmp, SC_TY_BOOL, SC_CC_LT, len, ld(c, SC_TY_I64, o, L->array_cap)));
+  term(c, room, IR_br, ok, fast, slow);
+  c->b = fast, c->at = 0;
+  st_val(c, elem_addr(c, a, len, f->ins[fwd(c, raw)].ty), 0, raw);
+  st(c, o, L->array_len, emit(c, IR_iadd, SC_TY_I64, 0, len, iconst(c, 1)));
+  term(c, fast, IR_jmp, 0, rest, 0);
+  c->b = slow, c->at = 0;
+  lower_generic(c, v, in);
+  term(c, c->b, IR_jmp, 0, rest, 0);
+  c->b = rest, c->at = 0;
+  return v;
+}
+
 /* The value replacing v (0: v stays). */
 static uint32_t lower(lc *c, uint32_t v) {
   const sc_layout *L = &sc_layout_info;
@@ -548,6 +588,7 @@ static uint32_t lower(lc *c, uint32_t v) {
     leave_unless(c, callh(c, SC_H_new_object_shaped, 3, x), in.fs, SC_RS_CHECK);
     return take_out(c, out);
   }
+  case IR_ArrayPush: return lower_push(c, v, &in);
   case IR_addslot: {
     /* room in the slots: store, then the new shape; else the runtime grows them */
     const sc_shape *ns = (const sc_shape *)(uintptr_t)in.imm;
