@@ -153,6 +153,11 @@ static void destroy(void *ctx) {
 
 /* ---- lowering one function ---- */
 
+typedef struct edge_later {
+  MIR_label_t label;
+  uint32_t from, to;
+} edge_later;
+
 typedef struct lw {
   mctx *c;
   sc_irfunc *f;
@@ -168,6 +173,8 @@ typedef struct lw {
   uint32_t ninsns;       /* MIR insns emitted */
   unsigned level;        /* MIR's optimization level for this function: mir_level() */
   bool failed;
+  edge_later *later; /* loop exits' edge moves, emitted after the blocks (lower_term) */
+  size_t nlater, clater;
   MIR_reg_t maxreg; /* the highest register made (drop_dead_moves) */
   FILE *logf; /* with a length asked for: MIR's generator log, into log */
   char *log;
@@ -543,10 +550,27 @@ static void edge_moves(lw *w, uint32_t from, uint32_t to) {
   par_copy(w, m, n);
 }
 
+/* Where a branch to block s (no phis) lands in the end: past blocks that
+ * only jump on to a block without phis (split edges whose moves came to
+ * nothing), so that a loop's exit test is not a branch over a jump to a
+ * jump (MIR does not thread them). */
+static uint32_t through(lw *w, uint32_t s) {
+  for (int n = 0; n < 8; n++) {
+    const sc_blk *bl = &w->f->blk[s];
+    if (bl->nins != 1) break;
+    const sc_ins *j = &w->f->ins[bl->ins[0]];
+    if (j->op != IR_jmp || j->succ[0] == s || sc_ir_has_phis(w->f, j->succ[0])) break;
+    s = j->succ[0];
+  }
+  return s;
+}
+
 /* Jumps along edge from -> to, unless `to` comes next. */
 static void jump(lw *w, uint32_t from, uint32_t to, uint32_t next) {
   edge_moves(w, from, to);
-  if (to != next) INS(w, MIR_JMP, L(w, w->lab[to]));
+  if (to == next) return;
+  uint32_t t = sc_ir_has_phis(w->f, to) ? to : through(w, to);
+  if (t != next) INS(w, MIR_JMP, L(w, w->lab[t]));
 }
 
 /* Branches to l when bool c is `sense`: a fused icmp compares and
@@ -598,14 +622,30 @@ static void lower_term(lw *w, uint32_t b, uint32_t v, uint32_t next) {
     return;
   }
   uint32_t c = in->args[0];
-  if (s1 == next && !sc_ir_has_phis(w->f, s0)) { /* a rotated loop's test: branch back, fall out */
-    branch_if(w, c, true, w->lab[s0]);
+  /* a float compare other than eq/ne has no inverse (NaN): branching on
+   * its false edge costs a branch over a jump */
+  const sc_ins *ci = &w->f->ins[c];
+  bool no_inverse = w->fused[c] && ci->op == IR_fcmp && ci->aux != SC_CC_EQ && ci->aux != SC_CC_NE;
+  int32_t lp = w->f->loop_of[b];
+  if (sc_ir_has_phis(w->f, s0) && (sc_ir_has_phis(w->f, s1) || no_inverse) && lp >= 0 &&
+      !sc_ir_loop_contains(w->f, (uint32_t)lp, s0)) {
+    /* leaving the loop along an edge with moves: they go out of line, at
+     * the function's end, and the loop goes on without a jump */
+    MIR_label_t e = MIR_new_label(w->m);
+    branch_if(w, c, true, e);
+    w->later = sc_arena_grow(w->f->arena, w->later, sizeof *w->later, w->nlater, &w->clater, (size_t)w->nlater + 1);
+    w->later[w->nlater++] = (edge_later){e, b, s0};
+    jump(w, b, s1, next);
+    return;
+  }
+  if ((s1 == next || no_inverse) && !sc_ir_has_phis(w->f, s0)) { /* a rotated loop's test: branch back, fall out */
+    branch_if(w, c, true, w->lab[through(w, s0)]);
     jump(w, b, s1, next);
   } else if (!sc_ir_has_phis(w->f, s1)) { /* false edge first: the true one may fall through */
-    branch_if(w, c, false, w->lab[s1]);
+    branch_if(w, c, false, w->lab[through(w, s1)]);
     jump(w, b, s0, next);
   } else if (!sc_ir_has_phis(w->f, s0)) {
-    branch_if(w, c, true, w->lab[s0]);
+    branch_if(w, c, true, w->lab[through(w, s0)]);
     jump(w, b, s1, next);
   } else {
     MIR_label_t e = MIR_new_label(w->m);
@@ -904,6 +944,11 @@ static void lower_func(lw *w, const char *name) {
   }
   /* After a failure the function never runs, but MIR checks it: every
    * label in use gets defined. */
+  for (size_t i = 0; i < w->nlater && !w->failed; i++) {
+    emit(w, w->later[i].label);
+    edge_moves(w, w->later[i].from, w->later[i].to);
+    INS(w, MIR_JMP, L(w, w->lab[w->later[i].to]));
+  }
   for (; w->failed && k < f->nrpo; k++) emit(w, w->lab[order[k]]);
   if (w->failed) emit(w, MIR_new_ret_insn(w->m, 1, K(w, SC_ST_ERROR)));
   else drop_dead_moves(w);
