@@ -89,31 +89,22 @@ static lat over(void) { return (lat){.tags = ALLTAGS, .st = OVER}; }
 static lat konst(int64_t k) { return (lat){.st = CONST, .k = k}; }
 static lat tags(uint16_t t) { return (lat){.tags = t}; }
 
-static bool cmp_i(sc_cond c, int64_t a, int64_t b) {
+/* Whether c holds between two values ordered lt, eq or gt (none of the
+ * three: unordered, a NaN); unsigned conditions read lt and gt so. */
+static bool holds(sc_cond c, bool lt, bool eq, bool gt) {
   switch (c) {
-  case SC_CC_EQ: return a == b;
-  case SC_CC_NE: return a != b;
-  case SC_CC_LT: return a < b;
-  case SC_CC_LE: return a <= b;
-  case SC_CC_GT: return a > b;
-  case SC_CC_GE: return a >= b;
-  case SC_CC_ULT: return (uint64_t)a < (uint64_t)b;
-  case SC_CC_ULE: return (uint64_t)a <= (uint64_t)b;
-  case SC_CC_UGT: return (uint64_t)a > (uint64_t)b;
-  default: return (uint64_t)a >= (uint64_t)b;
+  case SC_CC_EQ: return eq;
+  case SC_CC_NE: return !eq;
+  case SC_CC_LT: case SC_CC_ULT: return lt;
+  case SC_CC_LE: case SC_CC_ULE: return lt || eq;
+  case SC_CC_GT: case SC_CC_UGT: return gt;
+  default: return gt || eq;
   }
 }
 
-static int cmp_f(sc_cond c, double a, double b) {
-  switch (c) {
-  case SC_CC_EQ: return a == b;
-  case SC_CC_NE: return a != b;
-  case SC_CC_LT: return a < b;
-  case SC_CC_LE: return a <= b;
-  case SC_CC_GT: return a > b;
-  case SC_CC_GE: return a >= b;
-  default: return -1;
-  }
+static bool cmp_i(sc_cond c, int64_t a, int64_t b) {
+  if (sc_cond_unsigned(c)) return holds(c, (uint64_t)a < (uint64_t)b, a == b, (uint64_t)a > (uint64_t)b);
+  return holds(c, a < b, a == b, a > b);
 }
 
 /* An i64 op on constants; false when it would leave (overflow, division by
@@ -237,8 +228,9 @@ static lat eval(sccp *S, uint32_t x) {
     return over();
   case IR_fcmp: {
     if (a->st == UNDEF || b->st == UNDEF) return (lat){0};
-    int r = a->st == CONST && b->st == CONST ? cmp_f((sc_cond)in->aux, dbl(a->k), dbl(b->k)) : -1;
-    return r < 0 ? over() : konst(r);
+    if (a->st != CONST || b->st != CONST || sc_cond_unsigned((sc_cond)in->aux)) return over();
+    double x = dbl(a->k), y = dbl(b->k);
+    return konst(holds((sc_cond)in->aux, x < y, x == y, x > y));
   }
   case IR_i2f:
     if (a->st != CONST) return a->st == UNDEF ? (lat){0} : over();
