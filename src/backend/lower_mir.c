@@ -460,8 +460,10 @@ static void lower_ins(lw *w, uint32_t v) {
     return;
   case IR_padd: {
     const sc_ins *x = &w->f->ins[a[1]];
-    if (x->op == IR_const && x->ty == SC_TY_I64) { /* p + k << s: one add of an immediate */
-      INS(w, MIR_ADD, PP(w, v), PP(w, a[0]), K(w, (int64_t)((uint64_t)x->imm << (in->aux & 63))));
+    int64_t off = (int64_t)((uint64_t)x->imm << (in->aux & 63));
+    if (x->op == IR_const && x->ty == SC_TY_I64 && off >= INT32_MIN && off <= INT32_MAX &&
+        off >> (in->aux & 63) == x->imm) { /* p + k << s: one add of an immediate */
+      INS(w, MIR_ADD, PP(w, v), PP(w, a[0]), K(w, off));
       return;
     }
     if (!in->aux) {
