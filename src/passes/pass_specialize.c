@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "passes/passes.h"
+#include "runtime/runtime.h"
 
 /* Index of v in its block's list. */
 static uint32_t pos_of(sc_irfunc *f, uint32_t v) {
@@ -561,19 +562,26 @@ static const sc_shape *transition(const sc_pass_ctx *c, const sc_shape *s, uint3
 
 /* The site's receiver shapes, from mono or poly feedback lifted from a live
  * VM (parsed IR has no shapes); receivers that were not objects (runtime
- * errors) have no arm. */
+ * errors) have no arm. Where the field is comes from the shape itself,
+ * not from the slot the feedback recorded (feedback a host edits, or a
+ * profile of another run, may say anything): a shape without the field
+ * has an arm only for a SetProp whose transition is known (the store
+ * adds the field), and a GetProp of a missing field none (the
+ * interpreter raises the error). */
 static uint32_t site_arms(const sc_pass_ctx *c, const sc_ins *in, arm *a) {
   const sc_irfb *fb = in->fb;
   if (!fb || (fb->s.state != SC_FB_MONO && fb->s.state != SC_FB_POLY)) return 0;
   uint32_t n = 0;
   for (unsigned k = 0; k < fb->s.n; k++) {
     if (!fb->s.e[k] || !fb->shape[k]) continue;
-    uint32_t aux = fb->s.aux[k];
-    arm x = {fb->shape[k], NULL, aux & ~SC_FB_ADDS_FIELD, 0};
-    if (aux & SC_FB_ADDS_FIELD) {
-      if (in->op != IR_SetProp || !(x.to = transition(c, x.shape, (uint32_t)in->aux)) || x.to->nfields != x.slot + 1)
-        continue;
-    }
+    arm x = {fb->shape[k], NULL, 0, 0};
+    int have = sc_shape_lookup(x.shape, (uint32_t)in->aux);
+    if (have >= 0) x.slot = (uint32_t)have;
+    else if (in->op == IR_SetProp && (x.to = transition(c, x.shape, (uint32_t)in->aux)) &&
+             x.to->nfields == x.shape->nfields + 1)
+      x.slot = x.shape->nfields;
+    else
+      continue;
     a[n++] = x;
   }
   return n;

@@ -13,3 +13,9 @@ check_PROGRAMS += tests/api/vm_cycles
 TESTS += tests/api/vm_cycles
 tests_api_vm_cycles_SOURCES = tests/api/vm_cycles.c
 tests_api_vm_cycles_LDADD = libshapec.la $(GC_LIBS) -lm
+#   feedback_lies  property feedback whose recorded slots lie: compiled code
+#                  still prints what the interpreter prints
+check_PROGRAMS += tests/api/feedback_lies
+TESTS += tests/api/feedback_lies
+tests_api_feedback_lies_SOURCES = tests/api/feedback_lies.c
+tests_api_feedback_lies_LDADD = libshapec.la $(GC_LIBS) -lm
