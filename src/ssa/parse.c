@@ -230,6 +230,15 @@ static bool is_ref(const tok *t, const char *prefix, uint32_t *out) {
   return true;
 }
 
+/* Ids are kept as written (the text prints back the same), so the IR has
+ * room for every id up to the largest: that is bounded by the input's
+ * size (16 per token, at least 2^18, as printed IR's ids run past its
+ * live instructions), or a few bytes of text could ask for gigabytes. */
+static uint32_t id_limit(const parser *P) {
+  uint64_t lim = (uint64_t)P->n * 16;
+  return lim < (1u << 18) ? 1u << 18 : lim > MAX_ID ? MAX_ID : (uint32_t)lim;
+}
+
 static bool ref(parser *P, const char *prefix, uint32_t *out) {
   char what[16];
   snprintf(what, sizeof what, "%sN", prefix);
@@ -237,8 +246,8 @@ static bool ref(parser *P, const char *prefix, uint32_t *out) {
     unexpected(P, what);
     return false;
   }
-  if (*out >= MAX_ID) {
-    perr(P, cur(P), "%s id too large", prefix);
+  if (*out >= id_limit(P)) {
+    perr(P, cur(P), "%s id too large (at most %u in an input this long)", prefix, id_limit(P) - 1);
     return false;
   }
   P->i++;
@@ -1132,7 +1141,7 @@ static sc_irfunc *parse_func(parser *P) {
     const tok *t = &P->t[j];
     if (t->k == T_ID && name_is(t, "func") && j > 0 && P->t[j - 1].k == T_NL) break;
     uint32_t v;
-    if (is_ref(t, "v", &v) && v < MAX_ID && v > maxv) maxv = v;
+    if (is_ref(t, "v", &v) && v < id_limit(P) && v > maxv) maxv = v;
   }
   P->next_void = maxv + 1;
   int32_t blk = -1;
