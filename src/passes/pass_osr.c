@@ -24,53 +24,20 @@
 
 #include <string.h>
 
-static sc_ty ty_of_tag(int t) {
-  return t == SC_INT ? SC_TY_I64 : t == SC_FLOAT ? SC_TY_F64 : t == SC_BOOL ? SC_TY_BOOL : SC_TY_VOID;
-}
-
-static int tag_of_ty(sc_ty t) {
-  return t == SC_TY_I64 ? SC_INT : t == SC_TY_F64 ? SC_FLOAT : t == SC_TY_BOOL ? SC_BOOL : -1;
-}
-
 /* Evidence of the tags a value is used at: a bit per tag, OTHER for a
  * use that takes no int, float or bool (a null merged in). */
 #define OTHER (1u << SC_NTAGS)
 static void agree(unsigned *t, int tag) { *t |= tag < 0 ? OTHER : 1u << tag; }
 
-typedef struct uses {
-  uint32_t *start, *list; /* the users of value v: list[start[v] .. start[v + 1]) */
-} uses;
-
-static uses users(sc_irfunc *f) {
-  uses u;
-  u.start = sc_arena_alloc(f->arena, ((size_t)f->nins + 2) * sizeof *u.start);
-  size_t n = 0;
-  for (uint32_t v = 1; v < f->nins; v++) {
-    const sc_ins *in = &f->ins[v];
-    if (in->dead || f->blk[in->blk].dead) continue;
-    for (uint32_t k = 0; k < in->nargs; k++) u.start[in->args[k] + 1]++, n++;
-  }
-  for (uint32_t v = 1; v <= f->nins; v++) u.start[v] += u.start[v - 1];
-  u.list = sc_arena_alloc(f->arena, (n + 1) * sizeof *u.list);
-  uint32_t *at = sc_arena_alloc(f->arena, ((size_t)f->nins + 1) * sizeof *at);
-  for (uint32_t v = 0; v < f->nins; v++) at[v] = u.start[v];
-  for (uint32_t v = 1; v < f->nins; v++) {
-    const sc_ins *in = &f->ins[v];
-    if (in->dead || f->blk[in->blk].dead) continue;
-    for (uint32_t k = 0; k < in->nargs; k++) u.list[at[in->args[k]]++] = v;
-  }
-  return u;
-}
-
 /* Is test c (an istag) what some guard checks? */
-static bool guarded(sc_irfunc *f, const uses *u, uint32_t c) {
+static bool guarded(sc_irfunc *f, const sc_ir_users *u, uint32_t c) {
   for (uint32_t j = u->start[c]; j < u->start[c + 1]; j++)
     if (f->ins[u->list[j]].op == IR_guard) return true;
   return false;
 }
 
 /* The tags the code uses param p at (see above): OTHER bits. */
-static unsigned used_tags(sc_irfunc *f, const uses *u, uint32_t p, uint8_t *seen, uint32_t *work) {
+static unsigned used_tags(sc_irfunc *f, const sc_ir_users *u, uint32_t p, uint8_t *seen, uint32_t *work) {
   uint32_t nw = 0;
   unsigned t = 0;
   work[nw++] = p;
@@ -81,7 +48,7 @@ static unsigned used_tags(sc_irfunc *f, const uses *u, uint32_t p, uint8_t *seen
       for (uint32_t k = 0; k < f->ins[x].nargs; k++) {
         const sc_ins *a = &f->ins[f->ins[x].args[k]];
         if (seen[f->ins[x].args[k]]) continue;
-        if (a->op == IR_box) agree(&t, tag_of_ty((sc_ty)f->ins[a->args[0]].ty));
+        if (a->op == IR_box) agree(&t, sc_tag_of_ty((sc_ty)f->ins[a->args[0]].ty));
         else if (a->op == IR_null) agree(&t, -1);
         /* other inputs (phis, params, generic ops) add no evidence, nor do
          * constants: a branch that stores one may never have run, and the
@@ -94,7 +61,7 @@ static unsigned used_tags(sc_irfunc *f, const uses *u, uint32_t p, uint8_t *seen
         seen[y] = 1;
         work[nw++] = y;
       } else if (in->op == IR_istag && guarded(f, u, y)) agree(&t, in->aux);
-      else if (in->op == IR_unbox) agree(&t, tag_of_ty((sc_ty)in->ty));
+      else if (in->op == IR_unbox) agree(&t, sc_tag_of_ty((sc_ty)in->ty));
     }
   }
   return t;
@@ -126,7 +93,7 @@ static uint32_t at_entry(sc_irfunc *f, uint32_t *pos, sc_irop op, sc_ty ty, uint
 
 bool sc_pass_osr(sc_irfunc *f, sc_pass_ctx *c) {
   if (f->osr_pc < 0) return false;
-  uses u = users(f);
+  sc_ir_users u = sc_ir_users_of(f);
   /* seen, work and the users cover the values there are now; the checks
    * added below are not walked (at_entry grows f->nins) */
   uint32_t nold = f->nins;
@@ -171,7 +138,7 @@ bool sc_pass_osr(sc_irfunc *f, sc_pass_ctx *c) {
     uint32_t g = at_entry(f, &pos, IR_guard, SC_TY_VOID, t);
     f->ins[g].aux = SC_RS_TAG;
     f->ins[g].fs = s;
-    uint32_t x = at_entry(f, &pos, IR_unbox, ty_of_tag(tag), p);
+    uint32_t x = at_entry(f, &pos, IR_unbox, sc_ty_of_tag(tag), p);
     fwd[p] = at_entry(f, &pos, IR_box, SC_TY_VAL, x);
     checks[nchecks++] = t; /* each check and then its param */
     checks[nchecks++] = x;

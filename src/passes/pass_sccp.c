@@ -53,11 +53,9 @@ static int64_t bits(double d) {
   return k;
 }
 
-static uint16_t tag_bit_of_ty(sc_ty t) {
-  return t == SC_TY_I64 ? 1u << SC_INT : t == SC_TY_F64 ? 1u << SC_FLOAT : t == SC_TY_BOOL ? 1u << SC_BOOL : ALLTAGS;
-}
+static uint16_t tag_bit_of_ty(sc_ty t) { return sc_tag_of_ty(t) < 0 ? ALLTAGS : (uint16_t)(1u << sc_tag_of_ty(t)); }
 
-static bool typed(sc_ty t) { return t == SC_TY_I64 || t == SC_TY_F64 || t == SC_TY_BOOL; }
+static bool typed(sc_ty t) { return sc_tag_of_ty(t) >= 0; }
 
 static void push(sccp *S, uint32_t x) {
   if (S->nwork == S->cwork) {
@@ -294,33 +292,14 @@ static void solve(sccp *S) {
   }
 }
 
-static void users(sccp *S) {
-  sc_irfunc *f = S->f;
-  uint32_t n = f->nins;
-  S->ustart = sc_arena_alloc(f->arena, ((size_t)n + 2) * sizeof *S->ustart);
-  size_t m = 0;
-  for (uint32_t v = 1; v < n; v++) {
-    const sc_ins *in = &f->ins[v];
-    if (in->dead || f->blk[in->blk].dead) continue;
-    for (uint32_t k = 0; k < in->nargs; k++) S->ustart[in->args[k] + 1]++, m++;
-  }
-  for (uint32_t v = 1; v <= n; v++) S->ustart[v] += S->ustart[v - 1];
-  S->ulist = sc_arena_alloc(f->arena, (m + 1) * sizeof *S->ulist);
-  uint32_t *at = sc_arena_alloc(f->arena, ((size_t)n + 1) * sizeof *at);
-  memcpy(at, S->ustart, (size_t)n * sizeof *at);
-  for (uint32_t v = 1; v < n; v++) {
-    const sc_ins *in = &f->ins[v];
-    if (in->dead || f->blk[in->blk].dead) continue;
-    for (uint32_t k = 0; k < in->nargs; k++) S->ulist[at[in->args[k]]++] = v;
-  }
-}
-
 bool sc_pass_sccp(sc_irfunc *f, sc_pass_ctx *c) {
   (void)c;
   sccp S = {.f = f};
   uint32_t n = f->nins;
   S.v = sc_arena_alloc(f->arena, ((size_t)n + 1) * sizeof *S.v);
-  users(&S);
+  sc_ir_users u = sc_ir_users_of(f);
+  S.ustart = u.start;
+  S.ulist = u.list;
   S.ebase = sc_arena_alloc(f->arena, ((size_t)f->nblk + 1) * sizeof *S.ebase);
   for (uint32_t b = 0; b < f->nblk; b++) S.ebase[b + 1] = S.ebase[b] + (f->blk[b].dead ? 0 : f->blk[b].npreds);
   S.eok = sc_arena_alloc(f->arena, (size_t)S.ebase[f->nblk] + 1);
@@ -344,12 +323,7 @@ bool sc_pass_sccp(sc_irfunc *f, sc_pass_ctx *c) {
     sc_ins *in = &f->ins[t];
     const lat *cv = &S.v[in->args[0]];
     if (cv->st != CONST) continue;
-    uint32_t keep = cv->k ? in->succ[0] : in->succ[1], drop = cv->k ? in->succ[1] : in->succ[0];
-    sc_ir_remove_edge(f, b, drop);
-    in->op = IR_jmp;
-    in->nargs = 0;
-    in->succ[0] = keep;
-    in->succ[1] = 0;
+    sc_ir_fold_branch(f, b, cv->k != 0);
     changed = true;
   }
   /* constants where the values were (their live ranges stay as short):

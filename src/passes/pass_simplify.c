@@ -56,12 +56,7 @@ static bool fold_branches(simp *S) {
     sc_ins *in = &f->ins[t];
     int c = in->succ[0] == in->succ[1] ? 1 : const_cond(S, in->args[0]);
     if (c < 0) continue;
-    uint32_t keep = c ? in->succ[0] : in->succ[1], drop = c ? in->succ[1] : in->succ[0];
-    sc_ir_remove_edge(f, b, drop); /* one of the two edges when both go to keep */
-    in->op = IR_jmp;
-    in->nargs = 0;
-    in->succ[0] = keep;
-    in->succ[1] = 0;
+    sc_ir_fold_branch(f, b, c != 0);
     changed = true;
   }
   return changed;

@@ -15,20 +15,12 @@
 
 #include "passes/passes.h"
 
-static sc_ty ty_of_tag(int t) {
-  return t == SC_INT ? SC_TY_I64 : t == SC_FLOAT ? SC_TY_F64 : t == SC_BOOL ? SC_TY_BOOL : SC_TY_VOID;
-}
-
-static int tag_of_ty(sc_ty t) {
-  return t == SC_TY_I64 ? SC_INT : t == SC_TY_F64 ? SC_FLOAT : t == SC_TY_BOOL ? SC_BOOL : -1;
-}
-
 /* The tag v always has, or -1. ktag[] caches phis (-2: not computed). */
 static int known_tag(sc_irfunc *f, uint32_t v, const int8_t *ktag) {
   const sc_ins *in = &f->ins[v];
   if (in->ty != SC_TY_VAL) return -1;
   switch (in->op) {
-  case IR_box: return tag_of_ty((sc_ty)f->ins[in->args[0]].ty);
+  case IR_box: return sc_tag_of_ty((sc_ty)f->ins[in->args[0]].ty);
   case IR_const: return (int)f->prog->consts[in->imm].tag;
   case IR_null: return SC_NULL;
   case IR_func: return SC_FUNC;
@@ -55,7 +47,7 @@ static guarded tag_guards(sc_irfunc *f) {
     const sc_ins *g = &f->ins[v];
     if (g->op != IR_guard || g->dead) continue;
     const sc_ins *c = &f->ins[g->args[0]];
-    if (c->op != IR_istag || ty_of_tag(c->aux) == SC_TY_VOID || G.tag[c->args[0]] >= 0) continue;
+    if (c->op != IR_istag || sc_ty_of_tag(c->aux) == SC_TY_VOID || G.tag[c->args[0]] >= 0) continue;
     G.tag[c->args[0]] = (int8_t)c->aux;
     G.blk[c->args[0]] = g->blk;
   }
@@ -156,8 +148,8 @@ static bool unbox_phis(sc_irfunc *f) {
   bool any = false;
   for (uint32_t v = 1; v < n; v++) {
     const sc_ins *in = &f->ins[v];
-    if (in->op != IR_phi || in->dead || in->ty != SC_TY_VAL || ty_of_tag(ktag[v]) == SC_TY_VOID) continue;
-    typed[v] = sc_ir_append(f, in->blk, IR_phi, ty_of_tag(ktag[v]), in->nargs);
+    if (in->op != IR_phi || in->dead || in->ty != SC_TY_VAL || sc_ty_of_tag(ktag[v]) == SC_TY_VOID) continue;
+    typed[v] = sc_ir_append(f, in->blk, IR_phi, sc_ty_of_tag(ktag[v]), in->nargs);
     any = true;
   }
   if (!any) return false;
@@ -214,7 +206,7 @@ static bool fold(sc_irfunc *f, sc_pass_ctx *c) {
       switch (in->op) {
       case IR_unbox:
         if (ai->op == IR_box && f->ins[ai->args[0]].ty == in->ty) fwd[v] = ai->args[0];
-        else if (ai->op == IR_const && tag_of_ty((sc_ty)in->ty) == (int)f->prog->consts[ai->imm].tag) {
+        else if (ai->op == IR_const && sc_tag_of_ty((sc_ty)in->ty) == (int)f->prog->consts[ai->imm].tag) {
           sc_value k = f->prog->consts[ai->imm];
           in->op = IR_const;
           in->nargs = 0;

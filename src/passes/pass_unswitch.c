@@ -92,17 +92,6 @@ static int32_t private_fs(unsw *U, int32_t s, uint32_t b, int32_t *priv, uint32_
   return priv[s];
 }
 
-/* `br c, X, Y` at the end of b becomes `jmp X` (taken) or `jmp Y`. */
-static void fold(sc_irfunc *f, uint32_t b, bool taken) {
-  sc_ins *t = &f->ins[sc_ir_term(f, b)];
-  uint32_t keep = taken ? t->succ[0] : t->succ[1], drop = taken ? t->succ[1] : t->succ[0];
-  t->op = IR_jmp;
-  t->nargs = 0;
-  t->succ[0] = keep;
-  t->succ[1] = 0;
-  sc_ir_remove_edge(f, b, drop);
-}
-
 static uint32_t at_start(unsw *U, uint32_t b, uint32_t v);
 
 /* Old value v (of the loop) as it is at the end of block b. */
@@ -320,8 +309,8 @@ static void unswitch(sc_irfunc *f, uint32_t l, uint32_t p, uint32_t c) {
   for (uint32_t i = 0; i < nbody; i++) {
     uint32_t b = body[i], bt = sc_ir_term(f, b);
     if (!bt || f->ins[bt].op != IR_br || f->ins[bt].args[0] != c || f->ins[bt].succ[0] == f->ins[bt].succ[1]) continue;
-    fold(f, b, true);
-    fold(f, U.bmap[b], false);
+    sc_ir_fold_branch(f, b, true);
+    sc_ir_fold_branch(f, U.bmap[b], false);
   }
   U.memo = calloc(f->nblk + 1, sizeof *U.memo);
   U.touched = malloc((f->nblk + 1) * sizeof *U.touched);

@@ -154,6 +154,13 @@ unsigned sc_clobbers(unsigned op);
  * its last use, a frame state's too: gvn and licm leave them where they
  * are. */
 static inline bool sc_is_constant(unsigned op) { return op == IR_const || op == IR_null || op == IR_func; }
+/* The unboxed type of a tag's values (VOID: none), and back (-1: none). */
+static inline sc_ty sc_ty_of_tag(int t) {
+  return t == SC_INT ? SC_TY_I64 : t == SC_FLOAT ? SC_TY_F64 : t == SC_BOOL ? SC_TY_BOOL : SC_TY_VOID;
+}
+static inline int sc_tag_of_ty(sc_ty t) {
+  return t == SC_TY_I64 ? SC_INT : t == SC_TY_F64 ? SC_FLOAT : t == SC_TY_BOOL ? SC_BOOL : -1;
+}
 /* What code at the end of block b may assume (known.c): x is tagged `tag`
  * (a guard on it in a block dominating b, or what made it); object x has a
  * shape with field `slot` (a shape guard or an addslot on it there, or the

@@ -210,6 +210,38 @@ void sc_ir_remove_edge(sc_irfunc *f, uint32_t from, uint32_t to) {
     }
 }
 
+void sc_ir_fold_branch(sc_irfunc *f, uint32_t b, bool taken) {
+  sc_ins *t = &f->ins[sc_ir_term(f, b)];
+  uint32_t keep = taken ? t->succ[0] : t->succ[1], drop = taken ? t->succ[1] : t->succ[0];
+  t->op = IR_jmp;
+  t->nargs = 0;
+  t->succ[0] = keep;
+  t->succ[1] = 0;
+  sc_ir_remove_edge(f, b, drop);
+}
+
+sc_ir_users sc_ir_users_of(sc_irfunc *f) {
+  sc_ir_users u;
+  uint32_t n = f->nins;
+  u.start = sc_arena_alloc(f->arena, ((size_t)n + 2) * sizeof *u.start);
+  size_t m = 0;
+  for (uint32_t v = 1; v < n; v++) {
+    const sc_ins *in = &f->ins[v];
+    if (in->dead || f->blk[in->blk].dead) continue;
+    for (uint32_t k = 0; k < in->nargs; k++) u.start[in->args[k] + 1]++, m++;
+  }
+  for (uint32_t v = 1; v <= n; v++) u.start[v] += u.start[v - 1];
+  u.list = sc_arena_alloc(f->arena, (m + 1) * sizeof *u.list);
+  uint32_t *at = sc_arena_alloc(f->arena, ((size_t)n + 1) * sizeof *at);
+  memcpy(at, u.start, (size_t)n * sizeof *at);
+  for (uint32_t v = 1; v < n; v++) {
+    const sc_ins *in = &f->ins[v];
+    if (in->dead || f->blk[in->blk].dead) continue;
+    for (uint32_t k = 0; k < in->nargs; k++) u.list[at[in->args[k]]++] = v;
+  }
+  return u;
+}
+
 bool sc_ir_remove_unreachable(sc_irfunc *f) {
   uint8_t *seen = sc_arena_alloc(f->arena, (size_t)f->nblk + 1);
   uint32_t *work = sc_arena_alloc(f->arena, ((size_t)f->nblk + 1) * sizeof *work), nw = 0;

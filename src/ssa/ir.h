@@ -274,8 +274,18 @@ void sc_ir_remove_edge(sc_irfunc *f, uint32_t from, uint32_t to);
 /* Blocks no path from b0 reaches go, with their edges and phi operands
  * (compacts); whether any went. */
 bool sc_ir_remove_unreachable(sc_irfunc *f);
+/* `br c, X, Y` ending block b becomes `jmp X` (taken) or `jmp Y`; the
+ * edge not taken goes (one of two when X == Y). */
+void sc_ir_fold_branch(sc_irfunc *f, uint32_t b, bool taken);
 int32_t sc_ir_new_fs(sc_irfunc *f, uint32_t func, uint32_t pc, uint32_t nlocals, uint32_t nstack);
 uint32_t sc_ir_fs_nvals(const sc_fs *s);
+
+/* Who reads each value (args only; dead instructions and blocks skipped),
+ * from the arena: the users of v are list[start[v] .. start[v + 1]). */
+typedef struct sc_ir_users {
+  uint32_t *start, *list;
+} sc_ir_users;
+sc_ir_users sc_ir_users_of(sc_irfunc *f);
 
 /* CFG. */
 uint32_t sc_ir_term(const sc_irfunc *f, uint32_t blk); /* terminator id, 0 if none */
