@@ -44,6 +44,7 @@ unsigned sc_load_mem(unsigned op) {
   case IR_hasshape: return SC_MEM_SHAPE;
   case IR_elemkind: return SC_MEM_KIND;
   case IR_arrlen: return SC_MEM_LEN;
+  case IR_arrdata: return SC_MEM_KIND; /* whatever may move the storage changes kind or length, and so kind */
   case IR_ldslot: return SC_MEM_FIELD;
   case IR_ldelem: return SC_MEM_ELEM;
   case IR_LoadGlobal: return SC_MEM_GLOBAL;

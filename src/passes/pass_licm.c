@@ -7,7 +7,7 @@
  *    float constants too (other constants stay: immediates);
  *  - a load (effects.c: sc_load_mem) of memory no instruction of the loop
  *    may write (sc_clobbers), that cannot fault where it lands: a global,
- *    or a shape, kind, length or field of a value a dominating guard shows
+ *    or a shape, kind, length, storage or field of a value a dominating guard shows
  *    to be an object (with that field) or an array, as hoist requires.
  *    Elements are not moved: nothing here knows the index in bounds;
  *  - a typed op that may leave to the interpreter (an overflow check, a
@@ -54,7 +54,7 @@ static bool movable(sc_irfunc *f, uint32_t l, uint32_t v, unsigned writes, int32
     switch (in->op) {
     case IR_hasshape: return sc_tag_known(f, in->args[0], SC_OBJECT, (uint32_t)p);
     case IR_ldslot: return sc_slot_known(f, in->args[0], (uint32_t)in->aux, (uint32_t)p);
-    case IR_elemkind: case IR_arrlen: return sc_tag_known(f, in->args[0], SC_ARRAY, (uint32_t)p);
+    case IR_elemkind: case IR_arrlen: case IR_arrdata: return sc_tag_known(f, in->args[0], SC_ARRAY, (uint32_t)p);
     case IR_LoadGlobal: return true;
     default: return false;
     }

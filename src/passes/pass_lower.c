@@ -94,10 +94,12 @@ static void st_val(lc *c, uint32_t p, uint32_t off, uint32_t x) {
        emit(c, IR_vpay, SC_TY_I64, 0, x, 0));
 }
 
-/* Element i's address in array a's storage: 16-byte vals, 1-byte bools,
- * 8-byte raw ints and floats. */
-static uint32_t elem_addr(lc *c, uint32_t a, uint32_t i, uint8_t ety) {
-  uint32_t d = ld(c, SC_TY_PTR, payload_ptr(c, a), sc_layout_info.array_d);
+/* Array a's element storage. */
+static uint32_t arr_data(lc *c, uint32_t a) { return ld(c, SC_TY_PTR, payload_ptr(c, a), sc_layout_info.array_d); }
+
+/* Element i's address in storage d: 16-byte vals, 1-byte bools, 8-byte
+ * raw ints and floats. */
+static uint32_t elem_addr(lc *c, uint32_t d, uint32_t i, uint8_t ety) {
   return emit(c, IR_padd, SC_TY_PTR, ety == SC_TY_VAL ? 4 : ety == SC_TY_BOOL ? 0 : 3, d, i);
 }
 
@@ -457,7 +459,7 @@ static uint32_t lower_push(lc *c, uint32_t v, const sc_ins *in) {
                      emit(c, IR_icmp, SC_TY_BOOL, SC_CC_LT, len, ld(c, SC_TY_I64, o, L->array_cap)));
   term(c, room, IR_br, ok, fast, slow);
   c->b = fast, c->at = 0;
-  st_val(c, elem_addr(c, a, len, f->ins[fwd(c, raw)].ty), 0, raw);
+  st_val(c, elem_addr(c, arr_data(c, a), len, f->ins[fwd(c, raw)].ty), 0, raw);
   st(c, o, L->array_len, emit(c, IR_iadd, SC_TY_I64, 0, len, iconst(c, 1)));
   term(c, fast, IR_jmp, 0, rest, 0);
   c->b = slow, c->at = 0;
@@ -493,6 +495,7 @@ static uint32_t lower(lc *c, uint32_t v) {
     return v;
   case IR_elemkind: return emit(c, IR_ld32, SC_TY_I64, (int32_t)L->array_kind, payload_ptr(c, a0), 0);
   case IR_arrlen: return ld(c, SC_TY_I64, payload_ptr(c, a0), L->array_len);
+  case IR_arrdata: return arr_data(c, a0);
   case IR_ldelem: {
     uint32_t e = elem_addr(c, a0, a1, in.ty);
     return in.ty == SC_TY_VAL ? ld_val(c, e, 0) : ld(c, (sc_ty)in.ty, e, 0);

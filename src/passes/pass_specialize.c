@@ -713,6 +713,15 @@ static uint32_t guard_index(sc_irfunc *f, uint32_t v, uint32_t arr, uint32_t idx
   return i;
 }
 
+/* The storage of array arr (its tag guarded), read before v: an op of its
+ * own, so licm can take it out of a loop that neither grows the array nor
+ * changes its kind. */
+static uint32_t storage(sc_irfunc *f, uint32_t v, uint32_t arr) {
+  uint32_t d = before(f, v, IR_arrdata, SC_TY_PTR, 1);
+  f->ins[d].args[0] = arr;
+  return d;
+}
+
 static bool index_ops(sc_irfunc *f, uint32_t v) {
   const sc_ins *in = &f->ins[v];
   if (in->fs < 0) return false;
@@ -729,12 +738,12 @@ static bool index_ops(sc_irfunc *f, uint32_t v) {
   uint32_t arr = in->args[0], idx = in->args[1];
   if (in->op == IR_GetIndex) {
     uint32_t i = guard_index(f, v, arr, idx, kind);
-    uint32_t args[2] = {arr, i};
+    uint32_t args[2] = {storage(f, v, arr), i};
     if (kind == SC_ELEMS_ANY) {
       become(f, v, IR_ldelem, SC_TY_VAL, 2, args, 0);
     } else {
       uint32_t r = before(f, v, IR_ldelem, elem_ty[kind], 2);
-      f->ins[r].args[0] = arr;
+      f->ins[r].args[0] = args[0];
       f->ins[r].args[1] = i;
       become_box(f, v, r);
     }
@@ -747,7 +756,7 @@ static bool index_ops(sc_irfunc *f, uint32_t v) {
     guard_tag(f, v, x, elem_tag[kind]);
     x = unboxed(f, v, x, elem_tag[kind]);
   }
-  uint32_t args[3] = {arr, i, x};
+  uint32_t args[3] = {storage(f, v, arr), i, x};
   become(f, v, IR_stelem, SC_TY_VOID, 3, args, 0);
   return true;
 }

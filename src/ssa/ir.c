@@ -38,7 +38,7 @@ bool sc_irop_in_lir(unsigned op) {
   if (op >= IR_NOPS || ops[op].bcop >= 0) return false;
   switch (op) {
   case IR_param: case IR_hasshape: case IR_ldslot: case IR_stslot: case IR_elemkind: case IR_arrlen:
-  case IR_ldelem: case IR_stelem: case IR_addslot: case IR_guard: case IR_checkkind: case IR_fmod:
+  case IR_arrdata: case IR_ldelem: case IR_stelem: case IR_addslot: case IR_guard: case IR_checkkind: case IR_fmod:
   case IR_ret: case IR_halt: case IR_framecheck: case IR_allocobj: return false;
   /* what may leave: checks branching to exit blocks */
   case IR_iadd_ovf: case IR_isub_ovf: case IR_imul_ovf: case IR_ineg_ovf: case IR_idiv: case IR_imod:
