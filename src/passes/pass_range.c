@@ -29,7 +29,18 @@
  *    state (ir.h: entry_fs) as licm's checks do: if it fails there the
  *    first iteration would have failed it too. This is how a bounds
  *    check's `i >= 0` leaves a loop counting up from a value OSR entry
- *    cannot know. Runs before hoist, which drops the entry states. */
+ *    cannot know;
+ *  - an overflow check of a monotone function of such a variable (a chain
+ *    of adds, subs and muls, each with one operand from the variable and
+ *    one invariant in the loop: k * n + j), run on every iteration, where
+ *    the loop's test bounds the variable (k < n: its last value is n - 1),
+ *    moves to the preheader as the chain computed, checked, at the first
+ *    and the last value: between them every step of the chain lies between
+ *    its values at the two ends, so none overflows; the loop's ops wrap.
+ *    An entry that would overflow leaves at the header's entry state, even
+ *    where the loop would have ended before (as hoisted guards do).
+ * Runs before hoist, which drops the entry states; licm runs again after
+ * it to take the new checks further out of an enclosing loop. */
 #include "passes/passes.h"
 
 typedef struct rng {
@@ -45,6 +56,7 @@ typedef struct R {
   uint32_t n;
   unsigned depth;
   uint32_t nb, *gstart, *gids; /* per block (< nb): its guards' ids, gids[gstart[b]..gstart[b + 1]) */
+  int8_t *ivd; /* header phis' iv_dir, taken before checks proved away make their steps wrap */
 } R;
 
 /* A condition known at a point: compare c is `truth` there. */
@@ -499,6 +511,172 @@ static uint32_t hoist_iv_guards(R *S, uint32_t l) {
   return moved;
 }
 
+/* Overflow checks of a monotone function of an induction variable (see
+ * the top): a chain of adds, subs and muls each of which has one operand
+ * depending on the variable, the other invariant in the loop. */
+enum { MAX_CHAIN = 8 };
+
+static bool invariant_in(const sc_irfunc *f, uint32_t l, uint32_t x) {
+  int64_t k;
+  return !sc_ir_loop_contains(f, l, f->ins[x].blk) || is_const(f, x, &k);
+}
+
+static bool chain_op(unsigned op) {
+  return op == IR_iadd || op == IR_isub || op == IR_imul || op == IR_iadd_ovf || op == IR_isub_ovf ||
+         op == IR_imul_ovf;
+}
+
+/* v's chain down to header phi *iv of loop l (ops from v inwards), its
+ * length, 0 if v is no such chain. */
+static unsigned chain_of(R *S, uint32_t l, uint32_t v, uint32_t *ops, uint32_t *iv) {
+  sc_irfunc *f = S->f;
+  unsigned n = 0;
+  for (uint32_t x = v;;) {
+    const sc_ins *in = &f->ins[x];
+    if (in->op == IR_phi) {
+      if (in->blk != f->loops[l].header || in->ty != SC_TY_I64 || !n || x >= S->n || !S->ivd[x]) return 0;
+      *iv = x;
+      return n;
+    }
+    if (n == MAX_CHAIN || !chain_op(in->op) || in->nargs != 2 || !sc_ir_loop_contains(f, l, in->blk)) return 0;
+    bool i0 = invariant_in(f, l, in->args[0]), i1 = invariant_in(f, l, in->args[1]);
+    if (i0 == i1) return 0;
+    ops[n++] = x;
+    x = in->args[i0 ? 1 : 0];
+  }
+}
+
+/* The last value header phi iv of loop l may have at (b, pos), by a
+ * condition known there against a loop-invariant bound: *bound and how to
+ * get from it to the value (-1: bound - 1, 0: bound, +1: bound + 1). */
+static bool iv_last(R *S, uint32_t l, uint32_t iv, uint32_t b, uint32_t pos, uint32_t *bound, int *adj) {
+  sc_irfunc *f = S->f;
+  int dir = S->ivd[iv];
+  fact fs[MAX_FACTS];
+  unsigned n = facts_at(S, b, pos, fs);
+  for (unsigned k = 0; k < n; k++) {
+    const sc_ins *c = &f->ins[fs[k].c];
+    if (c->op != IR_icmp || c->aux < 0 || c->aux >= SC_NCONDS) continue;
+    for (int side = 0; side < 2; side++) {
+      if (c->args[side] != iv || !invariant_in(f, l, c->args[!side])) continue;
+      sc_cond q = side ? sc_cond_swapped((sc_cond)c->aux) : (sc_cond)c->aux;
+      if (!fs[k].truth) q = sc_cond_negated(q);
+      *bound = c->args[!side];
+      if (dir > 0 && (q == SC_CC_LT || q == SC_CC_LE)) return *adj = q == SC_CC_LT ? -1 : 0, true;
+      if (dir < 0 && (q == SC_CC_GT || q == SC_CC_GE)) return *adj = q == SC_CC_GT ? 1 : 0, true;
+    }
+  }
+  return false;
+}
+
+/* Does the same bound hold where each op of the chain is (an op in the
+ * header, before its test, also runs for the value that ends the loop)? */
+static bool bound_everywhere(R *S, uint32_t l, const uint32_t *ops, unsigned n, uint32_t iv, uint32_t bound,
+                             int adj) {
+  const sc_irfunc *f = S->f;
+  for (unsigned k = 1; k < n; k++) {
+    const sc_blk *bl = &f->blk[f->ins[ops[k]].blk];
+    uint32_t pos = 0, b2;
+    int a2;
+    while (pos < bl->nins && bl->ins[pos] != ops[k]) pos++;
+    if (!iv_last(S, l, iv, f->ins[ops[k]].blk, pos, &b2, &a2) || b2 != bound || a2 != adj) return false;
+  }
+  return true;
+}
+
+/* The chain ops[n - 1] .. ops[0] computed at the end of preheader p for
+ * the variable's value x, each step checked (leaving at state s). */
+static uint32_t chain_at(sc_irfunc *f, uint32_t l, const uint32_t *ops, unsigned n, uint32_t x, uint32_t p,
+                         int32_t s) {
+  for (unsigned j = n; j-- > 0;) {
+    const sc_ins *in = &f->ins[ops[j]];
+    static const uint16_t checked[IR_NOPS] = {[IR_iadd] = IR_iadd_ovf, [IR_isub] = IR_isub_ovf,
+                                             [IR_imul] = IR_imul_ovf, [IR_iadd_ovf] = IR_iadd_ovf,
+                                             [IR_isub_ovf] = IR_isub_ovf, [IR_imul_ovf] = IR_imul_ovf};
+    bool inv0 = invariant_in(f, l, in->args[0]);
+    uint32_t a[2] = {in->args[0], in->args[1]}, op = checked[in->op], pc = (uint32_t)in->pc;
+    a[inv0 ? 1 : 0] = x;
+    for (int k = 0; k < 2; k++) /* a constant of the loop: the preheader gets its own */
+      if (a[k] != x && sc_ir_loop_contains(f, l, f->ins[a[k]].blk)) {
+        uint32_t c = sc_ir_insert(f, p, f->blk[p].nins - 1, IR_const, SC_TY_I64, 0);
+        f->ins[c].imm = f->ins[a[k]].imm;
+        a[k] = c;
+      }
+    int64_t k0 = 0, k1 = 0;
+    bool c0 = is_const(f, a[0], &k0), c1 = is_const(f, a[1], &k1);
+    if ((op != IR_imul_ovf && c1 && k1 == 0) || (op == IR_iadd_ovf && c0 && k0 == 0) ||
+        (op == IR_imul_ovf && c1 && k1 == 1) || (op == IR_imul_ovf && c0 && k0 == 1)) { /* x + 0, x * 1 */
+      x = c1 && (k1 == 0 || (op == IR_imul_ovf && k1 == 1)) ? a[0] : a[1];
+      continue;
+    }
+    if (op == IR_imul_ovf && ((c0 && k0 == 0) || (c1 && k1 == 0))) { /* 0 * x */
+      x = c0 && k0 == 0 ? a[0] : a[1];
+      continue;
+    }
+    x = sc_ir_insert(f, p, f->blk[p].nins - 1, op, SC_TY_I64, 2);
+    f->ins[x].args[0] = a[0];
+    f->ins[x].args[1] = a[1];
+    f->ins[x].fs = s;
+    f->ins[x].pc = (int32_t)pc;
+  }
+  return x;
+}
+
+/* Moves the overflow checks of loop l's monotone chains to its preheader:
+ * the chain computed, checked, at the variable's first value (the one
+ * the loop is entered with) and its last (by the loop's bound), leaving
+ * at the header's entry state; in the loop the ops wrap. How many. */
+static uint32_t hoist_chain_checks(R *S, uint32_t l) {
+  sc_irfunc *f = S->f;
+  if (f->loops[l].irreducible || f->blk[f->loops[l].header].entry_fs < 0) return 0;
+  uint32_t moved = 0;
+  int32_t p = -1, s = -1;
+  for (uint32_t i = 0; i < f->loops[l].nblocks; i++) {
+    uint32_t b = f->loops[l].blocks[i];
+    for (uint32_t j = f->blk[b].nins; j-- > 0;) { /* a chain's last op first: it takes the others along */
+      uint32_t v = f->blk[b].ins[j], ops[MAX_CHAIN], iv, bound;
+      int adj;
+      unsigned op = f->ins[v].op;
+      if ((op != IR_iadd_ovf && op != IR_isub_ovf && op != IR_imul_ovf) || f->ins[v].dead) continue;
+      if (!every_iteration(f, &f->loops[l], b)) break;
+      unsigned n = chain_of(S, l, v, ops, &iv);
+      if (!n || !iv_last(S, l, iv, b, j, &bound, &adj) || !bound_everywhere(S, l, ops, n, iv, bound, adj)) continue;
+      if (p < 0 && (p = sc_ir_preheader(f, l)) < 0) return moved; /* may recompute the analyses */
+      const sc_loop *L = &f->loops[l];
+      if (s < 0 && (s = sc_entry_state_from(f, L->header, (uint32_t)p)) < 0) return moved;
+      const sc_blk *h = &f->blk[L->header];
+      uint32_t kp = 0;
+      while (h->preds[kp] != (uint32_t)p) kp++;
+      uint32_t first = f->ins[iv].args[kp], last = bound;
+      if (sc_ir_loop_contains(f, l, f->ins[bound].blk)) { /* a constant of the loop */
+        last = sc_ir_insert(f, (uint32_t)p, f->blk[p].nins - 1, IR_const, SC_TY_I64, 0);
+        f->ins[last].imm = f->ins[bound].imm;
+      }
+      if (adj) {
+        uint32_t one = sc_ir_insert(f, (uint32_t)p, f->blk[p].nins - 1, IR_const, SC_TY_I64, 0);
+        f->ins[one].imm = 1;
+        uint32_t x = sc_ir_insert(f, (uint32_t)p, f->blk[p].nins - 1, adj < 0 ? IR_isub_ovf : IR_iadd_ovf,
+                                  SC_TY_I64, 2);
+        f->ins[x].args[0] = last;
+        f->ins[x].args[1] = one;
+        f->ins[x].fs = s;
+        f->ins[x].pc = f->ins[v].pc;
+        last = x;
+      }
+      chain_at(f, l, ops, n, first, (uint32_t)p, s);
+      chain_at(f, l, ops, n, last, (uint32_t)p, s);
+      for (unsigned k = 0; k < n; k++) {
+        sc_ins *in = &f->ins[ops[k]];
+        in->op = in->op == IR_iadd_ovf ? IR_iadd : in->op == IR_isub_ovf ? IR_isub
+                 : in->op == IR_imul_ovf ? IR_imul : in->op;
+        in->fs = -1;
+      }
+      moved++;
+    }
+  }
+  return moved;
+}
+
 /* A guard of i >= 0 followed, with only pure code between, by a guard of
  * i < n leaving at the same state for the same reason (a bounds check),
  * n not negative: one guard of (u64)i < (u64)n. How many merged. */
@@ -559,6 +737,9 @@ bool sc_pass_range(sc_irfunc *f, sc_pass_ctx *ctx) {
     uint32_t m = hoist_iv_guards(&S, l);
     if (m) changed = true, reset(&S), sc_ir_compact(f), sc_ir_loops(f), guard_lists(&S);
   }
+  S.ivd = sc_arena_alloc(f->arena, S.n);
+  for (uint32_t v = 1; v < f->nins; v++)
+    if (f->ins[v].op == IR_phi && !f->ins[v].dead && f->ins[v].ty == SC_TY_I64) S.ivd[v] = (int8_t)iv_dir(&S, v);
   /* a value's operands come first in reverse post-order (phis aside):
    * computing in that order keeps the recursion shallow */
   for (uint32_t i = 0; i < f->nrpo; i++) {
@@ -604,6 +785,8 @@ bool sc_pass_range(sc_irfunc *f, sc_pass_ctx *ctx) {
       }
     }
   }
+  /* no instruction goes, so ids (and ivd) hold until the compaction below */
+  for (uint32_t l = f->nloops; l-- > 0;) changed |= hoist_chain_checks(&S, l) != 0;
   changed |= unsigned_bounds(&S) != 0;
   if (changed) sc_ir_compact(f);
   return changed;

@@ -205,7 +205,7 @@ bool sc_lower(sc_irfunc *f, bool stress);
  * int overflowing to a float), so loops of them run unboxed. No globals
  * (eager code registers no dependencies) and no OSR. */
 #define SC_EAGER_PIPELINE \
-  "lift,phis,simplify,inline,phis,simplify,preheaders,specialize,sccp,unbox,guards,gvn,licm,range,hoist,guards,unbox,gvn,licm,dce"
+  "lift,phis,simplify,inline,phis,simplify,preheaders,specialize,sccp,unbox,guards,gvn,licm,range,licm,hoist,guards,unbox,gvn,licm,dce"
 /* With feedback: assume stable globals, inline, leave where the
  * interpreter never ran (unreached), speculate (an OSR entry
  * types the frame's values once), unbox, drop
@@ -218,6 +218,6 @@ bool sc_lower(sc_irfunc *f, bool stress);
  * with its allocation (after range and guards, which remove the checks
  * that could leave between them). */
 #define SC_SPECULATIVE_PIPELINE \
-  "lift,globals,phis,simplify,inline,unreached,phis,simplify,specialize,osr,sccp,unbox,guards,gvn,licm,range,unswitch,hoist,guards,allocs,unbox,gvn,licm,dce"
+  "lift,globals,phis,simplify,inline,unreached,phis,simplify,specialize,osr,sccp,unbox,guards,gvn,licm,range,licm,unswitch,hoist,guards,allocs,unbox,gvn,licm,dce"
 
 #endif
