@@ -197,12 +197,18 @@ static bool is_const(const sc_irfunc *f, uint32_t v, int64_t *k) {
  * is phi + d (checked, d >= 0), -1 for phi - d, 0 otherwise. */
 static int step(R *S, uint32_t phi, uint32_t x) {
   const sc_ins *in = &S->f->ins[x];
-  if (in->op == IR_iadd_ovf && (in->args[0] == phi || in->args[1] == phi)) {
-    uint32_t d = in->args[0] == phi ? in->args[1] : in->args[0];
-    return range_at(S, d, in->blk, 0).lo >= 0 ? 1 : 0;
+  bool add = in->op == IR_iadd_ovf || in->op == IR_iadd, sub = in->op == IR_isub_ovf || in->op == IR_isub;
+  if (!(add && (in->args[0] == phi || in->args[1] == phi)) && !(sub && in->args[0] == phi)) return 0;
+  uint32_t d = in->args[0] == phi ? in->args[1] : in->args[0];
+  rng r = range_at(S, d, in->blk, 0);
+  if (r.lo < 0) return 0;
+  if (in->op == IR_iadd || in->op == IR_isub) { /* wrapping (an earlier run proved it): prove it again here */
+    const sc_blk *bl = &S->f->blk[in->blk];
+    uint32_t pos = 0;
+    while (pos < bl->nins && bl->ins[pos] != x) pos++;
+    if (may_overflow(add ? IR_iadd_ovf : IR_isub_ovf, range_at(S, phi, in->blk, pos), r)) return 0;
   }
-  if (in->op == IR_isub_ovf && in->args[0] == phi) return range_at(S, in->args[1], in->blk, 0).lo >= 0 ? -1 : 0;
-  return 0;
+  return add ? 1 : -1;
 }
 
 static bool back_edge(const sc_irfunc *f, uint32_t from, uint32_t to) { return sc_ir_dominates(f, to, from); }
@@ -655,11 +661,11 @@ static uint32_t hoist_chain_checks(R *S, uint32_t l) {
       if (adj) {
         uint32_t one = sc_ir_insert(f, (uint32_t)p, f->blk[p].nins - 1, IR_const, SC_TY_I64, 0);
         f->ins[one].imm = 1;
-        uint32_t x = sc_ir_insert(f, (uint32_t)p, f->blk[p].nins - 1, adj < 0 ? IR_isub_ovf : IR_iadd_ovf,
-                                  SC_TY_I64, 2);
+        /* wrapping: exact whenever the loop runs (bound - 1 >= the variable); if it
+         * does not, a wrong last value can only make the checks leave for nothing */
+        uint32_t x = sc_ir_insert(f, (uint32_t)p, f->blk[p].nins - 1, adj < 0 ? IR_isub : IR_iadd, SC_TY_I64, 2);
         f->ins[x].args[0] = last;
         f->ins[x].args[1] = one;
-        f->ins[x].fs = s;
         f->ins[x].pc = f->ins[v].pc;
         last = x;
       }

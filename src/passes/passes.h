@@ -218,6 +218,6 @@ bool sc_lower(sc_irfunc *f, bool stress);
  * with its allocation (after range and guards, which remove the checks
  * that could leave between them). */
 #define SC_SPECULATIVE_PIPELINE \
-  "lift,globals,phis,simplify,inline,unreached,phis,simplify,specialize,osr,sccp,unbox,guards,gvn,licm,range,licm,unswitch,hoist,guards,allocs,unbox,gvn,licm,dce"
+  "lift,globals,phis,simplify,inline,unreached,phis,simplify,specialize,osr,sccp,unbox,guards,gvn,licm,range,unswitch,range,licm,hoist,guards,allocs,unbox,gvn,licm,dce"
 
 #endif
