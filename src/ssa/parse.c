@@ -1103,6 +1103,10 @@ static sc_irfunc *parse_func(parser *P) {
   if (at_word(P, "osr")) {
     P->i++;
     if (!expect(P, '@', "'@'") || !number(P, &osr)) goto out;
+    if (osr < 0 || osr > INT32_MAX) {
+      perr(P, &P->t[P->i - 1], "bad pc");
+      goto out;
+    }
   }
   if (accept(P, '!')) {
     int64_t c;
@@ -1112,6 +1116,10 @@ static sc_irfunc *parse_func(parser *P) {
     }
     P->i++;
     if (!number(P, &c)) goto out;
+    if (c < 0) { /* the printer writes it unsigned: it would not parse back */
+      perr(P, &P->t[P->i - 1], "bad count");
+      goto out;
+    }
     calls = (uint64_t)c;
   }
   if (!expect(P, '{', "'{'") || !expect(P, T_NL, "the end of the line")) goto out;
