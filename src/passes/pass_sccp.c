@@ -326,6 +326,27 @@ bool sc_pass_sccp(sc_irfunc *f, sc_pass_ctx *c) {
     sc_ir_fold_branch(f, b, cv->k != 0);
     changed = true;
   }
+  /* a guard of false always leaves: its block ends there (deopt at the
+   * guard's state, for its reason), and what only it led to goes below.
+   * Left in, such dead code reaches MIR, whose own folding then finds
+   * unreachable loops its GVN can spin on (a cycle of copies). */
+  for (uint32_t b = 0; b < f->nblk; b++) {
+    if (f->blk[b].dead || !S.bok[b]) continue;
+    sc_blk *bl = &f->blk[b];
+    for (uint32_t i = 0; i < bl->nins; i++) {
+      sc_ins *g = &f->ins[bl->ins[i]];
+      if (g->dead || g->op != IR_guard || S.v[g->args[0]].st != CONST || S.v[g->args[0]].k) continue;
+      uint32_t succ[2];
+      int ns = sc_ir_succs(f, b, succ);
+      for (int k = 0; k < ns; k++) sc_ir_remove_edge(f, b, succ[k]);
+      for (uint32_t j = i + 1; j < bl->nins; j++) f->ins[bl->ins[j]].dead = 1;
+      bl->nins = i + 1;
+      g->op = IR_deopt;
+      g->nargs = 0;
+      changed = true;
+      break;
+    }
+  }
   /* constants where the values were (their live ranges stay as short):
    * an op becomes the const, a phi's uses read a const after the phis */
   uint32_t *fwd = sc_arena_alloc(f->arena, ((size_t)n + 1) * sizeof *fwd);
