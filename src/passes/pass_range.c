@@ -475,6 +475,31 @@ static uint32_t iv_guard(R *S, uint32_t l, uint32_t v, uint32_t *iv, uint32_t *k
   return 0;
 }
 
+/* Loop l's preheader *p and its entry state read there *s, made when
+ * first needed (*p, *s < 0: not yet); false if there can be none. */
+static bool entry_point(sc_irfunc *f, uint32_t l, int32_t *p, int32_t *s) {
+  if (*p < 0 && (*p = sc_ir_preheader(f, l)) < 0) return false; /* may recompute the analyses */
+  if (*s < 0 && (*s = sc_entry_state_from(f, f->loops[l].header, (uint32_t)*p)) < 0) return false;
+  return true;
+}
+
+/* The value header phi iv enters loop l with from preheader p. */
+static uint32_t entry_value(const sc_irfunc *f, uint32_t l, uint32_t p, uint32_t iv) {
+  const sc_blk *h = &f->blk[f->loops[l].header];
+  uint32_t kp = 0;
+  while (h->preds[kp] != p) kp++;
+  return f->ins[iv].args[kp];
+}
+
+/* x as preheader p can read it: a constant of loop l gets its own copy
+ * there (inserted at *at), anything else is defined before the loop. */
+static uint32_t outside(sc_irfunc *f, uint32_t l, uint32_t p, uint32_t *at, uint32_t x) {
+  if (!sc_ir_loop_contains(f, l, f->ins[x].blk)) return x;
+  uint32_t c = sc_ir_insert(f, p, (*at)++, IR_const, SC_TY_I64, 0);
+  f->ins[c].imm = f->ins[x].imm;
+  return c;
+}
+
 /* Moves loop l's induction-variable guards to its preheader; how many. */
 static uint32_t hoist_iv_guards(R *S, uint32_t l) {
   sc_irfunc *f = S->f;
@@ -487,19 +512,9 @@ static uint32_t hoist_iv_guards(R *S, uint32_t l) {
       uint32_t v = f->blk[b].ins[j], iv, k;
       sc_cond cc;
       if (!iv_guard(S, l, v, &iv, &k, &cc)) continue;
-      if (p < 0 && (p = sc_ir_preheader(f, l)) < 0) return moved; /* may recompute the analyses */
-      const sc_loop *L = &f->loops[l];
-      if (s < 0 && (s = sc_entry_state_from(f, L->header, (uint32_t)p)) < 0) return moved;
-      const sc_blk *h = &f->blk[L->header];
-      uint32_t kp = 0;
-      while (h->preds[kp] != (uint32_t)p) kp++;
-      uint32_t init = f->ins[iv].args[kp];
-      uint32_t at = f->blk[p].nins - 1;
-      if (sc_ir_loop_contains(f, l, f->ins[k].blk)) { /* a constant of the loop: the preheader gets its own */
-        uint32_t c = sc_ir_insert(f, (uint32_t)p, at++, IR_const, SC_TY_I64, 0);
-        f->ins[c].imm = f->ins[k].imm;
-        k = c;
-      }
+      if (!entry_point(f, l, &p, &s)) return moved;
+      uint32_t init = entry_value(f, l, (uint32_t)p, iv), at = f->blk[p].nins - 1;
+      k = outside(f, l, (uint32_t)p, &at, k);
       uint32_t c = sc_ir_insert(f, (uint32_t)p, at++, IR_icmp, SC_TY_BOOL, 2);
       f->ins[c].aux = cc;
       f->ins[c].args[0] = init;
@@ -602,12 +617,10 @@ static uint32_t chain_at(sc_irfunc *f, uint32_t l, const uint32_t *ops, unsigned
     bool inv0 = invariant_in(f, l, in->args[0]);
     uint32_t a[2] = {in->args[0], in->args[1]}, op = checked[in->op], pc = (uint32_t)in->pc;
     a[inv0 ? 1 : 0] = x;
-    for (int k = 0; k < 2; k++) /* a constant of the loop: the preheader gets its own */
-      if (a[k] != x && sc_ir_loop_contains(f, l, f->ins[a[k]].blk)) {
-        uint32_t c = sc_ir_insert(f, p, f->blk[p].nins - 1, IR_const, SC_TY_I64, 0);
-        f->ins[c].imm = f->ins[a[k]].imm;
-        a[k] = c;
-      }
+    for (int k = 0; k < 2; k++) {
+      uint32_t at = f->blk[p].nins - 1;
+      if (a[k] != x) a[k] = outside(f, l, p, &at, a[k]);
+    }
     int64_t k0 = 0, k1 = 0;
     bool c0 = is_const(f, a[0], &k0), c1 = is_const(f, a[1], &k1);
     if ((op != IR_imul_ovf && c1 && k1 == 0) || (op == IR_iadd_ovf && c0 && k0 == 0) ||
@@ -647,17 +660,9 @@ static uint32_t hoist_chain_checks(R *S, uint32_t l) {
       if (!every_iteration(f, &f->loops[l], b)) break;
       unsigned n = chain_of(S, l, v, ops, &iv);
       if (!n || !iv_last(S, l, iv, b, j, &bound, &adj) || !bound_everywhere(S, l, ops, n, iv, bound, adj)) continue;
-      if (p < 0 && (p = sc_ir_preheader(f, l)) < 0) return moved; /* may recompute the analyses */
-      const sc_loop *L = &f->loops[l];
-      if (s < 0 && (s = sc_entry_state_from(f, L->header, (uint32_t)p)) < 0) return moved;
-      const sc_blk *h = &f->blk[L->header];
-      uint32_t kp = 0;
-      while (h->preds[kp] != (uint32_t)p) kp++;
-      uint32_t first = f->ins[iv].args[kp], last = bound;
-      if (sc_ir_loop_contains(f, l, f->ins[bound].blk)) { /* a constant of the loop */
-        last = sc_ir_insert(f, (uint32_t)p, f->blk[p].nins - 1, IR_const, SC_TY_I64, 0);
-        f->ins[last].imm = f->ins[bound].imm;
-      }
+      if (!entry_point(f, l, &p, &s)) return moved;
+      uint32_t first = entry_value(f, l, (uint32_t)p, iv), at = f->blk[p].nins - 1;
+      uint32_t last = outside(f, l, (uint32_t)p, &at, bound);
       if (adj) {
         uint32_t one = sc_ir_insert(f, (uint32_t)p, f->blk[p].nins - 1, IR_const, SC_TY_I64, 0);
         f->ins[one].imm = 1;
