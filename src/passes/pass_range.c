@@ -38,7 +38,12 @@
  *    and the last value: between them every step of the chain lies between
  *    its values at the two ends, so none overflows; the loop's ops wrap.
  *    An entry that would overflow leaves at the header's entry state, even
- *    where the loop would have ended before (as hoisted guards do).
+ *    where the loop would have ended before (as hoisted guards do);
+ *  - in a loop left only by its header's test `i < n`, i stepping by 1, a
+ *    bounds check of such a chain (or of i) every iteration runs moves to
+ *    the preheader as the checks of the first and the last index, made only
+ *    when the loop runs: there it fails exactly when some iteration would
+ *    (see hoist_bounds_checks).
  * Runs before hoist, which drops the entry states; licm runs again after
  * it to take the new checks further out of an enclosing loop. */
 #include "passes/passes.h"
@@ -688,6 +693,168 @@ static uint32_t hoist_chain_checks(R *S, uint32_t l) {
   return moved;
 }
 
+/* Bounds checks of a monotone index in a loop that visits every value of
+ * its variable: the loop is left only by its header's test `iv < n`, iv
+ * steps by exactly 1, so when it runs at all (iv's first value < n) it
+ * runs the check for each of first .. n - 1 in turn, and the index takes
+ * every value between its two ends. A check `idx <u len` (len invariant)
+ * every iteration runs then fails in the loop exactly when it fails at one
+ * of the ends: it moves to the preheader as those two checks, made only
+ * when the loop runs (a block of their own the preheader branches around),
+ * leaving at the header's entry state (the interpreter then runs the loop
+ * and fails where it fails). */
+
+/* The bound n of loop l's header test `iv < n` (n invariant, iv a header
+ * phi stepped by exactly +1 on every back edge) when that test is the
+ * loop's only way out; 0 otherwise. */
+static uint32_t counted_loop(R *S, uint32_t l, uint32_t *ivp) {
+  sc_irfunc *f = S->f;
+  const sc_loop *L = &f->loops[l];
+  for (uint32_t i = 0; i < L->nblocks; i++) {
+    uint32_t b = L->blocks[i], succ[2], t = sc_ir_term(f, b);
+    if (!t || (f->ins[t].op != IR_jmp && f->ins[t].op != IR_br && f->ins[t].op != IR_deopt)) return 0;
+    int ns = sc_ir_succs(f, b, succ);
+    for (int k = 0; k < ns; k++)
+      if (b != L->header && !sc_ir_loop_contains(f, l, succ[k])) return 0;
+  }
+  uint32_t t = sc_ir_term(f, L->header);
+  if (!t || f->ins[t].op != IR_br) return 0;
+  const sc_ins *br = &f->ins[t], *c = &f->ins[br->args[0]];
+  bool in0 = sc_ir_loop_contains(f, l, br->succ[0]), in1 = sc_ir_loop_contains(f, l, br->succ[1]);
+  if (in0 == in1 || c->op != IR_icmp || c->aux < 0 || c->aux >= SC_NCONDS) return 0;
+  for (int side = 0; side < 2; side++) {
+    uint32_t iv = c->args[side], n = c->args[!side];
+    const sc_ins *phi = &f->ins[iv];
+    if (phi->op != IR_phi || phi->blk != L->header || phi->ty != SC_TY_I64 || !invariant_in(f, l, n)) continue;
+    sc_cond q = side ? sc_cond_swapped((sc_cond)c->aux) : (sc_cond)c->aux;
+    if (!in0) q = sc_cond_negated(q);
+    if (q != SC_CC_LT) continue;
+    const sc_blk *h = &f->blk[L->header];
+    bool by_one = true;
+    for (uint32_t k = 0; k < h->npreds && by_one; k++) {
+      if (!sc_ir_loop_contains(f, l, h->preds[k])) continue;
+      const sc_ins *x = &f->ins[phi->args[k]];
+      int64_t one;
+      by_one = (x->op == IR_iadd || x->op == IR_iadd_ovf) && x->nargs == 2 &&
+               ((x->args[0] == iv && is_const(f, x->args[1], &one) && one == 1) ||
+                (x->args[1] == iv && is_const(f, x->args[0], &one) && one == 1));
+    }
+    if (!by_one) continue;
+    *ivp = iv;
+    return n;
+  }
+  return 0;
+}
+
+/* Moves loop l's bounds checks of monotone indices (see above); how many. */
+static uint32_t hoist_bounds_checks(R *S, uint32_t l) {
+  sc_irfunc *f = S->f;
+  if (f->loops[l].irreducible || f->blk[f->loops[l].header].entry_fs < 0) return 0;
+  uint32_t iv, n = counted_loop(S, l, &iv);
+  if (!n) return 0;
+  uint32_t moved = 0;
+  int32_t p = -1, s = -1, chk = -1;
+  uint32_t first = 0, last = 0;
+  unsigned writes = 0;
+  for (uint32_t i = 0; i < f->loops[l].nblocks; i++) {
+    const sc_blk *bl = &f->blk[f->loops[l].blocks[i]];
+    for (uint32_t j = 0; j < bl->nins; j++) writes |= sc_clobbers(f->ins[bl->ins[j]].op);
+  }
+  for (uint32_t i = 0; i < f->loops[l].nblocks; i++) {
+    uint32_t b = f->loops[l].blocks[i];
+    if (!every_iteration(f, &f->loops[l], b)) continue;
+    for (uint32_t j = 0; j < f->blk[b].nins; j++) {
+      uint32_t v = f->blk[b].ins[j], ops[MAX_CHAIN], iv2 = iv;
+      const sc_ins *g = &f->ins[v];
+      if (g->op != IR_guard || g->dead) continue;
+      const sc_ins *c = &f->ins[g->args[0]];
+      if (c->op != IR_icmp || c->aux != SC_CC_ULT) continue;
+      /* the length: invariant, or the arrlen of an invariant array the loop
+       * cannot resize (before hoist takes it out with its tag guard) */
+      const sc_ins *ln = &f->ins[c->args[1]];
+      bool arrlen = ln->op == IR_arrlen && invariant_in(f, l, ln->args[0]) && !(writes & SC_MEM_LEN);
+      if (!arrlen && !invariant_in(f, l, c->args[1])) continue;
+      /* f->ins moves as instructions are added: what the guard says, first */
+      uint32_t idx = c->args[0], lenv = c->args[1];
+      int32_t gpc = g->pc, reason = g->aux;
+      unsigned nops = idx == iv ? 0 : chain_of(S, l, idx, ops, &iv2);
+      if ((idx != iv && !nops) || iv2 != iv) continue;
+      if (chk < 0) { /* p: br first < n, chk, join; chk: the checks; jmp join; join: jmp header */
+        if (!entry_point(f, l, &p, &s) || f->ins[sc_ir_term(f, (uint32_t)p)].op != IR_jmp) return moved;
+        uint32_t h = f->loops[l].header, at = f->blk[p].nins - 1;
+        first = entry_value(f, l, (uint32_t)p, iv);
+        uint32_t bound = outside(f, l, (uint32_t)p, &at, n);
+        uint32_t runs = sc_ir_insert(f, (uint32_t)p, at, IR_icmp, SC_TY_BOOL, 2);
+        f->ins[runs].aux = SC_CC_LT;
+        f->ins[runs].args[0] = first;
+        f->ins[runs].args[1] = bound;
+        chk = (int32_t)sc_ir_block(f);
+        uint32_t join = sc_ir_block(f);
+        sc_ins *t = &f->ins[sc_ir_term(f, (uint32_t)p)];
+        t->op = IR_br;
+        sc_ir_set_nargs(f, sc_ir_term(f, (uint32_t)p), 1);
+        t = &f->ins[sc_ir_term(f, (uint32_t)p)];
+        t->args[0] = runs;
+        t->succ[0] = (uint32_t)chk;
+        t->succ[1] = join;
+        sc_ir_add_pred(f, (uint32_t)chk, (uint32_t)p);
+        sc_ir_add_pred(f, join, (uint32_t)p);
+        sc_ir_add_pred(f, join, (uint32_t)chk);
+        int32_t tpc = t->pc;
+        uint32_t jc = sc_ir_append(f, (uint32_t)chk, IR_jmp, SC_TY_VOID, 0), jj;
+        f->ins[jc].succ[0] = join;
+        f->ins[jc].pc = tpc;
+        jj = sc_ir_append(f, join, IR_jmp, SC_TY_VOID, 0);
+        f->ins[jj].succ[0] = h;
+        f->ins[jj].pc = f->ins[jc].pc;
+        sc_blk *hb = &f->blk[h];
+        for (uint32_t k = 0; k < hb->npreds; k++)
+          if (hb->preds[k] == (uint32_t)p) hb->preds[k] = join; /* the phis' inputs stay in place */
+        uint32_t one = sc_ir_insert(f, (uint32_t)chk, 0, IR_const, SC_TY_I64, 0);
+        f->ins[one].imm = 1;
+        last = sc_ir_insert(f, (uint32_t)chk, 1, IR_isub, SC_TY_I64, 2); /* n - 1: the loop runs, so n > first */
+        f->ins[last].args[0] = bound;
+        f->ins[last].args[1] = one;
+      }
+      uint32_t ends[2] = {first, last}, at = f->blk[chk].nins - 1, len;
+      if (!invariant_in(f, l, lenv)) { /* the array's length, its tag checked first */
+        uint32_t a = f->ins[lenv].args[0];
+        uint32_t t = sc_ir_insert(f, (uint32_t)chk, at++, IR_istag, SC_TY_BOOL, 1);
+        f->ins[t].aux = SC_ARRAY;
+        f->ins[t].args[0] = a;
+        uint32_t gt = sc_ir_insert(f, (uint32_t)chk, at++, IR_guard, SC_TY_VOID, 1);
+        f->ins[gt].args[0] = t;
+        f->ins[gt].aux = SC_RS_TAG;
+        f->ins[gt].fs = s;
+        f->ins[gt].pc = gpc;
+        len = sc_ir_insert(f, (uint32_t)chk, at++, IR_arrlen, SC_TY_I64, 1);
+        f->ins[len].args[0] = a;
+        f->ins[len].pc = gpc;
+      } else {
+        len = outside(f, l, (uint32_t)chk, &at, lenv);
+      }
+      for (int e = 0; e < 2; e++) {
+        uint32_t x = nops ? chain_at(f, l, ops, nops, ends[e], (uint32_t)chk, s) : ends[e];
+        at = f->blk[chk].nins - 1;
+        uint32_t u = sc_ir_insert(f, (uint32_t)chk, at++, IR_icmp, SC_TY_BOOL, 2);
+        f->ins[u].aux = SC_CC_ULT;
+        f->ins[u].args[0] = x;
+        f->ins[u].args[1] = len;
+        f->ins[u].pc = gpc;
+        uint32_t g2 = sc_ir_insert(f, (uint32_t)chk, at, IR_guard, SC_TY_VOID, 1);
+        f->ins[g2].args[0] = u;
+        f->ins[g2].aux = reason;
+        f->ins[g2].fs = s;
+        f->ins[g2].pc = gpc;
+      }
+      f->ins[v].dead = 1;
+      moved++;
+    }
+  }
+  if (chk >= 0) sc_ir_invalidate(f);
+  return moved;
+}
+
 /* A guard of i >= 0 followed, with only pure code between, by a guard of
  * i < n leaving at the same state for the same reason (a bounds check),
  * n not negative: one guard of (u64)i < (u64)n. How many merged. */
@@ -799,6 +966,9 @@ bool sc_pass_range(sc_irfunc *f, sc_pass_ctx *ctx) {
   /* no instruction goes, so ids (and ivd) hold until the compaction below */
   for (uint32_t l = f->nloops; l-- > 0;) changed |= hoist_chain_checks(&S, l) != 0;
   changed |= unsigned_bounds(&S) != 0;
+  /* each hoist changes the CFG: the analyses again, loop by loop */
+  for (uint32_t l = f->nloops; l-- > 0;)
+    if (hoist_bounds_checks(&S, l)) changed = true, reset(&S), sc_ir_compact(f), sc_ir_loops(f), guard_lists(&S);
   if (changed) sc_ir_compact(f);
   return changed;
 }
