@@ -697,12 +697,13 @@ static uint32_t hoist_chain_checks(R *S, uint32_t l) {
  * its variable: the loop is left only by its header's test `iv < n`, iv
  * steps by exactly 1, so when it runs at all (iv's first value < n) it
  * runs the check for each of first .. n - 1 in turn, and the index takes
- * every value between its two ends. A check `idx <u len` (len invariant)
- * every iteration runs then fails in the loop exactly when it fails at one
- * of the ends: it moves to the preheader as those two checks, made only
- * when the loop runs (a block of their own the preheader branches around),
- * leaving at the header's entry state (the interpreter then runs the loop
- * and fails where it fails). */
+ * every value between its two ends. A check `idx <u len` (len invariant,
+ * not negative), or `idx < k` (<=, >, >=: any compare whose passing values
+ * are an interval) every iteration runs then fails in the loop exactly
+ * when it fails at one of the ends: it moves to the preheader as those two
+ * checks, made only when the loop runs (a block of their own the preheader
+ * branches around), leaving at the header's entry state (the interpreter
+ * then runs the loop and fails where it fails). */
 
 /* The bound n of loop l's header test `iv < n` (n invariant, iv a header
  * phi stepped by exactly +1 on every back edge) when that test is the
@@ -768,7 +769,12 @@ static uint32_t hoist_bounds_checks(R *S, uint32_t l) {
       const sc_ins *g = &f->ins[v];
       if (g->op != IR_guard || g->dead) continue;
       const sc_ins *c = &f->ins[g->args[0]];
-      if (c->op != IR_icmp || c->aux != SC_CC_ULT) continue;
+      /* idx against an invariant: the values passing are an interval (for
+       * <u, while the bound is not negative: [0, len)) */
+      if (c->op != IR_icmp || c->aux < 0 || c->aux >= SC_NCONDS || c->args[0] == c->args[1]) continue;
+      sc_cond cc = (sc_cond)c->aux;
+      if (cc != SC_CC_LT && cc != SC_CC_LE && cc != SC_CC_GT && cc != SC_CC_GE && cc != SC_CC_ULT) continue;
+      if (cc == SC_CC_ULT && range_of(S, c->args[1]).lo < 0) continue;
       /* the length: invariant, or the arrlen of an invariant array the loop
        * cannot resize (before hoist takes it out with its tag guard) */
       const sc_ins *ln = &f->ins[c->args[1]];
@@ -837,7 +843,7 @@ static uint32_t hoist_bounds_checks(R *S, uint32_t l) {
         uint32_t x = nops ? chain_at(f, l, ops, nops, ends[e], (uint32_t)chk, s) : ends[e];
         at = f->blk[chk].nins - 1;
         uint32_t u = sc_ir_insert(f, (uint32_t)chk, at++, IR_icmp, SC_TY_BOOL, 2);
-        f->ins[u].aux = SC_CC_ULT;
+        f->ins[u].aux = cc;
         f->ins[u].args[0] = x;
         f->ins[u].args[1] = len;
         f->ins[u].pc = gpc;
