@@ -376,6 +376,19 @@ bool sc_pass_sccp(sc_irfunc *f, sc_pass_ctx *c) {
     sc_ir_forward(f, fwd, n);
     for (uint32_t x = 1; x < n; x++)
       if (fwd[x]) f->ins[x].dead = 1;
+    /* a loop's entry state is read at the header's start, before the const
+     * that replaced a phi of it: it reads a copy made in the entry block */
+    for (uint32_t b = 0; b < f->nblk; b++) {
+      int32_t e = f->blk[b].entry_fs;
+      if (f->blk[b].dead || e < 0) continue;
+      for (uint32_t k = 0; k < sc_ir_fs_nvals(&f->fs[e]); k++) {
+        uint32_t v = f->fs[e].vals[k];
+        if (!v || f->ins[v].blk != b || f->ins[v].op != IR_const) continue;
+        uint32_t c = sc_ir_insert(f, 0, f->blk[0].nins - 1, IR_const, (sc_ty)f->ins[v].ty, 0);
+        f->ins[c].imm = f->ins[v].imm;
+        f->fs[e].vals[k] = c;
+      }
+    }
     changed = true;
   }
   /* the blocks that could not run go */
