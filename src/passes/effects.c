@@ -64,3 +64,13 @@ unsigned sc_clobbers(unsigned op) {
   if (!sc_keeps_globals(op)) m |= SC_MEM_GLOBAL;
   return m;
 }
+
+unsigned sc_loop_clobbers(const sc_irfunc *f, uint32_t l) {
+  const sc_loop *L = &f->loops[l];
+  unsigned m = 0;
+  for (uint32_t i = 0; i < L->nblocks; i++) {
+    const sc_blk *bl = &f->blk[L->blocks[i]];
+    for (uint32_t j = 0; j < bl->nins; j++) m |= sc_clobbers(f->ins[bl->ins[j]].op);
+  }
+  return m;
+}

@@ -87,11 +87,7 @@ static void move(sc_irfunc *f, uint32_t l, uint32_t v, uint32_t p) {
 static uint32_t licm_loop(sc_irfunc *f, uint32_t l) {
   const sc_loop *L = &f->loops[l];
   if (L->irreducible) return 0;
-  unsigned writes = 0;
-  for (uint32_t i = 0; i < L->nblocks; i++) {
-    const sc_blk *bl = &f->blk[L->blocks[i]];
-    for (uint32_t j = 0; j < bl->nins; j++) writes |= sc_clobbers(f->ins[bl->ins[j]].op);
-  }
+  unsigned writes = sc_loop_clobbers(f, l);
   bool any = false;
   for (uint32_t i = 0; i < L->nblocks && !any; i++) {
     const sc_blk *bl = &f->blk[L->blocks[i]];

@@ -170,12 +170,22 @@ static bool may_overflow(unsigned op, rng a, rng b) {
   }
 }
 
+/* The overflow-checked form of an add, sub, mul or neg, and the wrapping
+ * one; other ops stay as they are. */
+static unsigned checked_op(unsigned op) {
+  return op == IR_iadd ? IR_iadd_ovf : op == IR_isub ? IR_isub_ovf : op == IR_imul ? IR_imul_ovf
+         : op == IR_ineg ? IR_ineg_ovf : op;
+}
+static unsigned wrapping_op(unsigned op) {
+  return op == IR_iadd_ovf ? IR_iadd : op == IR_isub_ovf ? IR_isub : op == IR_imul_ovf ? IR_imul
+         : op == IR_ineg_ovf ? IR_ineg : op;
+}
+
 /* The range of x op y, both in their ranges; checked ops' results that
  * would overflow leave instead, so their bounds saturate. */
 static rng arith(unsigned op, rng a, rng b) {
   bool wraps = op == IR_iadd || op == IR_isub || op == IR_imul || op == IR_ineg;
-  unsigned checked = op == IR_iadd ? IR_iadd_ovf : op == IR_isub ? IR_isub_ovf : op == IR_imul ? IR_imul_ovf
-                     : op == IR_ineg ? IR_ineg_ovf : op;
+  unsigned checked = checked_op(op);
   if (wraps && may_overflow(checked, a, b)) return FULL;
   switch (checked) {
   case IR_iadd_ovf: return (rng){sat_add(a.lo, b.lo), sat_add(a.hi, b.hi)};
@@ -198,6 +208,14 @@ static bool is_const(const sc_irfunc *f, uint32_t v, int64_t *k) {
   return true;
 }
 
+/* Where instruction v stands in its block's list. */
+static uint32_t index_in_block(const sc_irfunc *f, uint32_t v) {
+  const sc_blk *bl = &f->blk[f->ins[v].blk];
+  uint32_t pos = 0;
+  while (pos < bl->nins && bl->ins[pos] != v) pos++;
+  return pos;
+}
+
 /* The way a loop header's phi changes along back edge value x: +1 when x
  * is phi + d (checked, d >= 0), -1 for phi - d, 0 otherwise. */
 static int step(R *S, uint32_t phi, uint32_t x) {
@@ -207,12 +225,8 @@ static int step(R *S, uint32_t phi, uint32_t x) {
   uint32_t d = in->args[0] == phi ? in->args[1] : in->args[0];
   rng r = range_at(S, d, in->blk, 0);
   if (r.lo < 0) return 0;
-  if (in->op == IR_iadd || in->op == IR_isub) { /* wrapping (an earlier run proved it): prove it again here */
-    const sc_blk *bl = &S->f->blk[in->blk];
-    uint32_t pos = 0;
-    while (pos < bl->nins && bl->ins[pos] != x) pos++;
-    if (may_overflow(add ? IR_iadd_ovf : IR_isub_ovf, range_at(S, phi, in->blk, pos), r)) return 0;
-  }
+  if (in->op == IR_iadd || in->op == IR_isub) /* wrapping (an earlier run proved it): prove it again here */
+    if (may_overflow(checked_op(in->op), range_at(S, phi, in->blk, index_in_block(S->f, x)), r)) return 0;
   return add ? 1 : -1;
 }
 
@@ -480,6 +494,12 @@ static uint32_t iv_guard(R *S, uint32_t l, uint32_t v, uint32_t *iv, uint32_t *k
   return 0;
 }
 
+/* Can code leave loop l at its entry state (a reducible loop whose header
+ * has one: ir.h entry_fs)? What every hoist here needs. */
+static bool has_entry_state(const sc_irfunc *f, uint32_t l) {
+  return !f->loops[l].irreducible && f->blk[f->loops[l].header].entry_fs >= 0;
+}
+
 /* Loop l's preheader *p and its entry state read there *s, made when
  * first needed (*p, *s < 0: not yet); false if there can be none. */
 static bool entry_point(sc_irfunc *f, uint32_t l, int32_t *p, int32_t *s) {
@@ -508,7 +528,7 @@ static uint32_t outside(sc_irfunc *f, uint32_t l, uint32_t p, uint32_t *at, uint
 /* Moves loop l's induction-variable guards to its preheader; how many. */
 static uint32_t hoist_iv_guards(R *S, uint32_t l) {
   sc_irfunc *f = S->f;
-  if (f->loops[l].irreducible || f->blk[f->loops[l].header].entry_fs < 0) return 0;
+  if (!has_entry_state(f, l)) return 0;
   uint32_t moved = 0;
   int32_t p = -1, s = -1;
   for (uint32_t i = 0; i < f->loops[l].nblocks; i++) {
@@ -601,11 +621,10 @@ static bool bound_everywhere(R *S, uint32_t l, const uint32_t *ops, unsigned n, 
                              int adj) {
   const sc_irfunc *f = S->f;
   for (unsigned k = 1; k < n; k++) {
-    const sc_blk *bl = &f->blk[f->ins[ops[k]].blk];
-    uint32_t pos = 0, b2;
+    uint32_t b2;
     int a2;
-    while (pos < bl->nins && bl->ins[pos] != ops[k]) pos++;
-    if (!iv_last(S, l, iv, f->ins[ops[k]].blk, pos, &b2, &a2) || b2 != bound || a2 != adj) return false;
+    if (!iv_last(S, l, iv, f->ins[ops[k]].blk, index_in_block(f, ops[k]), &b2, &a2) || b2 != bound || a2 != adj)
+      return false;
   }
   return true;
 }
@@ -616,11 +635,8 @@ static uint32_t chain_at(sc_irfunc *f, uint32_t l, const uint32_t *ops, unsigned
                          int32_t s) {
   for (unsigned j = n; j-- > 0;) {
     const sc_ins *in = &f->ins[ops[j]];
-    static const uint16_t checked[IR_NOPS] = {[IR_iadd] = IR_iadd_ovf, [IR_isub] = IR_isub_ovf,
-                                             [IR_imul] = IR_imul_ovf, [IR_iadd_ovf] = IR_iadd_ovf,
-                                             [IR_isub_ovf] = IR_isub_ovf, [IR_imul_ovf] = IR_imul_ovf};
     bool inv0 = invariant_in(f, l, in->args[0]);
-    uint32_t a[2] = {in->args[0], in->args[1]}, op = checked[in->op], pc = (uint32_t)in->pc;
+    uint32_t a[2] = {in->args[0], in->args[1]}, op = checked_op(in->op), pc = (uint32_t)in->pc;
     a[inv0 ? 1 : 0] = x;
     for (int k = 0; k < 2; k++) {
       uint32_t at = f->blk[p].nins - 1;
@@ -652,7 +668,7 @@ static uint32_t chain_at(sc_irfunc *f, uint32_t l, const uint32_t *ops, unsigned
  * at the header's entry state; in the loop the ops wrap. How many. */
 static uint32_t hoist_chain_checks(R *S, uint32_t l) {
   sc_irfunc *f = S->f;
-  if (f->loops[l].irreducible || f->blk[f->loops[l].header].entry_fs < 0) return 0;
+  if (!has_entry_state(f, l)) return 0;
   uint32_t moved = 0;
   int32_t p = -1, s = -1;
   for (uint32_t i = 0; i < f->loops[l].nblocks; i++) {
@@ -683,8 +699,7 @@ static uint32_t hoist_chain_checks(R *S, uint32_t l) {
       chain_at(f, l, ops, n, last, (uint32_t)p, s);
       for (unsigned k = 0; k < n; k++) {
         sc_ins *in = &f->ins[ops[k]];
-        in->op = in->op == IR_iadd_ovf ? IR_iadd : in->op == IR_isub_ovf ? IR_isub
-                 : in->op == IR_imul_ovf ? IR_imul : in->op;
+        in->op = wrapping_op(in->op);
         in->fs = -1;
       }
       moved++;
@@ -750,17 +765,13 @@ static uint32_t counted_loop(R *S, uint32_t l, uint32_t *ivp) {
 /* Moves loop l's bounds checks of monotone indices (see above); how many. */
 static uint32_t hoist_bounds_checks(R *S, uint32_t l) {
   sc_irfunc *f = S->f;
-  if (f->loops[l].irreducible || f->blk[f->loops[l].header].entry_fs < 0) return 0;
+  if (!has_entry_state(f, l)) return 0;
   uint32_t iv, n = counted_loop(S, l, &iv);
   if (!n) return 0;
   uint32_t moved = 0;
   int32_t p = -1, s = -1, chk = -1;
   uint32_t first = 0, last = 0;
-  unsigned writes = 0;
-  for (uint32_t i = 0; i < f->loops[l].nblocks; i++) {
-    const sc_blk *bl = &f->blk[f->loops[l].blocks[i]];
-    for (uint32_t j = 0; j < bl->nins; j++) writes |= sc_clobbers(f->ins[bl->ins[j]].op);
-  }
+  unsigned writes = sc_loop_clobbers(f, l);
   for (uint32_t i = 0; i < f->loops[l].nblocks; i++) {
     uint32_t b = f->loops[l].blocks[i];
     if (!every_iteration(f, &f->loops[l], b)) continue;
@@ -940,7 +951,7 @@ bool sc_pass_range(sc_irfunc *f, sc_pass_ctx *ctx) {
         rng a = range_at(&S, in->args[0], b, j);
         rng c = in->nargs > 1 ? range_at(&S, in->args[1], b, j) : FULL;
         if (may_overflow(in->op, a, c)) break;
-        in->op = in->op == IR_iadd_ovf ? IR_iadd : in->op == IR_isub_ovf ? IR_isub : in->op == IR_imul_ovf ? IR_imul : IR_ineg;
+        in->op = wrapping_op(in->op);
         in->fs = -1;
         changed = true;
         break;

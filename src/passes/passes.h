@@ -149,6 +149,8 @@ enum {
 unsigned sc_load_mem(unsigned op);
 /* What op may write (0 unless IRF_SIDE; calls and unknown ops: all). */
 unsigned sc_clobbers(unsigned op);
+/* What some instruction of loop l may write. */
+unsigned sc_loop_clobbers(const sc_irfunc *f, uint32_t l);
 /* A constant: free to compute again where needed (an immediate operand),
  * while one computed early stays live, in a register or spilled, as far as
  * its last use, a frame state's too: gvn and licm leave them where they
