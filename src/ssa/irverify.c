@@ -220,8 +220,8 @@ static void check_static(vstate *v, uint32_t id, const sc_ins *in, uint32_t b) {
   case IR_ld: case IR_ld32: case IR_st:
     if (in->aux < 0) err(v, "%s: negative offset %d", desc(v, id), in->aux);
     break;
-  case IR_rpc:
-    if (ok && (in->aux < 0 || (uint32_t)in->aux >= p->funcs[in->imm]->ncode)) err(v, "%s: %s has no pc %d", desc(v, id), p->funcs[in->imm]->name, in->aux);
+  case IR_rpc: /* as frame states: a function known only from IR text has no pcs to check against */
+    if (ok && (in->aux < 0 || (p->funcs[in->imm]->ncode && (uint32_t)in->aux >= p->funcs[in->imm]->ncode))) err(v, "%s: %s has no pc %d", desc(v, id), p->funcs[in->imm]->name, in->aux);
     break;
   case IR_padd:
     if (in->aux < 0 || in->aux > 4) err(v, "%s: shift %d (0 to 4)", desc(v, id), in->aux);
