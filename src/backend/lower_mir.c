@@ -15,7 +15,9 @@
 #include <math.h>
 #include <mir-gen.h>
 #include <mir.h>
+#undef MAP_FAILED /* mir-code-alloc.h's, NULL; not the one mmap returns */
 #include <setjmp.h>
+#include <sys/mman.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,12 +30,58 @@
  * buffers (argbuf: NewArray, calls, builtins, exits). */
 enum { SCRATCH = 0, OUT = 16, ARGS = 32 };
 
+/* Code memory. MIR makes the whole code holder writable and executable
+ * again and back to read+exec around every piece it writes: its function,
+ * thunks and wrappers, one at a time (about 120 mprotect calls for one
+ * small function, each a TLB shootdown on every core running the
+ * program). Here a unit's pages turn writable once per compilation and
+ * back to read+exec once, when compile() is done (wx_seal): code at rest
+ * is never writable, as with MIR's own allocator. */
+enum { WX_RANGES = 16 };
+typedef struct wx {
+  struct MIR_code_alloc ca; /* user_data: this */
+  struct { uint8_t *p; size_t n; } open[WX_RANGES]; /* writable now */
+  uint32_t nopen;
+} wx;
+
+static void *wx_map(size_t len, void *ud) {
+  (void)ud;
+  void *p = mmap(NULL, len, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  return p == MAP_FAILED ? NULL : p; /* MIR's MAP_FAILED is NULL */
+}
+
+static int wx_unmap(void *addr, size_t len, void *ud) {
+  (void)ud;
+  return munmap(addr, len);
+}
+
+static int wx_protect(void *addr, size_t len, MIR_mem_protect_t prot, void *ud) {
+  wx *w = ud;
+  uint8_t *p = addr;
+  if (prot == PROT_READ_EXEC) return 0; /* at the end of the compilation: wx_seal */
+  for (uint32_t i = 0; i < w->nopen; i++)
+    if (w->open[i].p <= p && p + len <= w->open[i].p + w->open[i].n) return 0;
+  if (w->nopen == WX_RANGES) { /* full: seal one now */
+    w->nopen--;
+    mprotect(w->open[w->nopen].p, w->open[w->nopen].n, PROT_READ | PROT_EXEC);
+  }
+  if (mprotect(addr, len, PROT_READ | PROT_WRITE | PROT_EXEC)) return -1;
+  w->open[w->nopen].p = p, w->open[w->nopen].n = len, w->nopen++;
+  return 0;
+}
+
+static void wx_seal(wx *w) {
+  for (uint32_t i = 0; i < w->nopen; i++) mprotect(w->open[i].p, w->open[i].n, PROT_READ | PROT_EXEC);
+  w->nopen = 0;
+}
+
 /* A MIR context and the functions compiled in it. MIR frees code only with
  * its whole context, so compilations go into one unit at a time, which is
  * retired after UNIT_FUNCS of them; a retired unit is finished once every
  * function compiled in it has been released. A handle is its unit. */
 typedef struct unit {
   MIR_context_t m;
+  wx code;         /* its code allocator */
   uint32_t nfuncs; /* modules added: its age */
   uint32_t live;   /* compiled functions not released */
   bool broken;     /* a MIR error left it in an unknown state: never finished */
@@ -84,8 +132,9 @@ static void MIR_NO_RETURN mir_error(MIR_error_type_t type, const char *fmt, ...)
   longjmp(cur->jb, 1);
 }
 
-static MIR_context_t new_mir(void) {
-  MIR_context_t m = MIR_init();
+static MIR_context_t new_mir(wx *code) {
+  *code = (wx){.ca = {wx_map, wx_unmap, wx_protect, code}};
+  MIR_context_t m = MIR_init2(NULL, &code->ca);
   MIR_set_error_func(m, mir_error);
   MIR_gen_init(m); /* the level is set per function: compile() */
   return m;
@@ -125,7 +174,7 @@ static unit *current(mctx *c) {
   if (c->cur && c->cur->nfuncs >= c->unit_funcs) retire(c);
   if (!c->cur) {
     unit *u = calloc(1, sizeof *u);
-    u->m = new_mir();
+    u->m = new_mir(&u->code);
     u->next = c->units;
     if (u->next) u->next->prev = u;
     c->units = u;
@@ -999,6 +1048,7 @@ static sc_native_fn compile(void *ctx, sc_irfunc *f, FILE *dump, size_t *len, vo
     /* The unit is in an unknown state (a function or module may be half
      * built): no more compilations into it, and it is never finished. */
     compiling = NULL;
+    wx_seal(&c->cur->code);
     c->cur->broken = true;
     if (w->logf) {
       fclose(w->logf);
@@ -1038,6 +1088,7 @@ static sc_native_fn compile(void *ctx, sc_irfunc *f, FILE *dump, size_t *len, vo
   }
   void *code = w->F->machine_code ? w->F->machine_code : w->fn->addr;
   compiling = NULL;
+  wx_seal(&u->code);
   if (len) {
     *len = w->log && code ? logged_len(w->log, code) : 0;
     free(w->log);

@@ -57,6 +57,19 @@ static long rss_kib(void) {
   return res * 4;
 }
 
+/* Mappings both writable and executable (code at rest must not be). */
+static unsigned wx_mappings(void) {
+  FILE *f = fopen("/proc/self/maps", "r");
+  char line[512];
+  unsigned n = 0;
+  while (f && fgets(line, sizeof line, f)) {
+    char perms[8];
+    if (sscanf(line, "%*s %7s", perms) == 1 && perms[1] == 'w' && perms[2] == 'x') n++;
+  }
+  if (f) fclose(f);
+  return n;
+}
+
 /* main's output with the function table as it is. */
 static char *run_main(sc_vm *vm) {
   char *out = NULL;
@@ -108,6 +121,7 @@ int main(int argc, char **argv) {
   while (strcmp(p->funcs[work]->name, "work")) work++;
   void *ring[KEEP] = {0};
   long rss0 = 0;
+  unsigned wx = 0; /* compilations that left code writable */
   struct timespec t0, t1;
   clock_gettime(CLOCK_MONOTONIC, &t0);
   for (uint32_t k = 0; k < n; k++) {
@@ -129,6 +143,7 @@ int main(int argc, char **argv) {
       ring[k % KEEP] = code;
     }
     if (k + 1 == n / 10) rss0 = rss_kib();
+    if (k < 50 || k % 50 == 0) wx += wx_mappings() != 0;
   }
   clock_gettime(CLOCK_MONOTONIC, &t1);
   long rss1 = rss_kib();
@@ -143,6 +158,10 @@ int main(int argc, char **argv) {
   int status = 0;
   if (strcmp(want, got)) {
     fprintf(stderr, "reclaim: the newest code printed %s, the interpreter %s", got, want);
+    status = 1;
+  }
+  if (wx) {
+    fprintf(stderr, "reclaim: %u compilations left a mapping writable and executable\n", wx);
     status = 1;
   }
   if (check && st.units_max > KEEP + 2) {
