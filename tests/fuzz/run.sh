@@ -10,7 +10,8 @@
 # (new inputs stay out of the source tree), with a dictionary made from the
 # opcode tables. Crashes land in BUILDDIR/fuzz/crashes-TARGET/; minimize one
 # with BUILDDIR/tests/fuzz/fuzz_TARGET -minimize_crash=1 -runs=10000 FILE and
-# turn it into a regression test. Prints libFuzzer's final statistics.
+# turn it into a regression test. Prints the target's failure lines and libFuzzer's final
+# statistics; the whole log is BUILDDIR/fuzz/TARGET.log.
 set -eu
 if [ $# -lt 2 ] || [ "$1" = -h ] || [ "$1" = --help ]; then
   sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
@@ -63,7 +64,17 @@ maxlen="-max_len=4096"
 [ "$target" = pipeline ] && maxlen="-max_len=1024 -len_control=0"
 [ "$target" = compile ] && maxlen="-max_len=512"
 # One core: no -jobs/-workers. Timeouts and memory as for the test suite.
+# The whole log stays in BUILDDIR/fuzz/TARGET.log (a failure's own message, the
+# input and the IR, comes long before libFuzzer's last lines); shown here are
+# the target's failure lines and the end.
+log=$build/fuzz/$target.log
+set +e
 "$bin" "$corpus" $dictopt -max_total_time="$secs" $maxlen -timeout=30 -rss_limit_mb=4096 \
-  -artifact_prefix="$crashes/" -print_final_stats=1 "$@" 2>&1 |
-  awk '/^###### Recommended dictionary/ { skip = 1 } !skip { print } /^###### End of recommended/ { skip = 0 }' |
-  tail -25
+  -artifact_prefix="$crashes/" -print_final_stats=1 "$@" >"$log" 2>&1
+st=$?
+set -e
+awk '/^###### Recommended dictionary/ { skip = 1 } !skip { print } /^###### End of recommended/ { skip = 0 }' "$log" |
+  grep -E "^fuzz_$target: |^pipeline: " | head -20
+tail -25 "$log"
+echo "(the whole log: $log)"
+exit $st
