@@ -15,10 +15,12 @@
  *  - Leaving at frame state fs (check, callst, the typed ops that leave,
  *    deopt): box every value (dead local: null) into a native buffer in
  *    order (locals, then operand stack), return sc_jh_deopt(vm, fp, fs.pc,
- *    buf, n, reason); at a frame state with parents (code inlined from
- *    other functions): every frame of the chain, outermost first, as a
- *    header slot and its values, return sc_jh_deopt_inlined(vm, fp, buf,
- *    frames, reason). Exits are keyed by frame state and reason.
+ *    buf, n, reason, tags); at a frame state with parents (code inlined
+ *    from other functions): every frame of the chain, outermost first, as
+ *    a header slot and its values, return sc_jh_deopt_inlined(vm, fp, buf,
+ *    frames, reason, tags). A tag known when compiling goes into the tags
+ *    word (runtime/layout.h), not the buffer. Exits are keyed by frame
+ *    state and reason (lower builds them as LIR).
  *  - Checked integer ops leave on overflow; idiv leaves on 0 and
  *    INT64_MIN / -1; imod leaves on 0 and gives 0 for x % -1; f2i leaves
  *    unless -2^63 <= x < 2^63. Shift counts are taken modulo 64.

@@ -194,7 +194,18 @@ bool sc_jh_stress(sc_vm *vm) {
   return vm->stress_fired = (double)(x >> 11) * 0x1p-53 < vm->stress_p;
 }
 
-int sc_jh_deopt(sc_vm *vm, sc_frame *fp, uint32_t bpc, const sc_value *vals, uint32_t n, uint32_t reason) {
+/* The tags the exit left to its tag word, into the buffer (the compiled
+ * code's scratch: it is ours now). */
+static void untag(sc_value *buf, uint32_t n, uint64_t tags) {
+  for (uint32_t k = 0; k < n && k < SC_DEOPT_TAGGED; k++, tags >>= 4) {
+    unsigned nib = tags & 15;
+    if (nib == SC_DEOPT_NIB_KEEP) buf[k].tag = SC_DEOPT_KEEP;
+    else if (nib) buf[k].tag = nib - SC_DEOPT_NIB_TAG;
+  }
+}
+
+int sc_jh_deopt(sc_vm *vm, sc_frame *fp, uint32_t bpc, sc_value *vals, uint32_t n, uint32_t reason, uint64_t tags) {
+  untag(vals, n, tags);
   uint32_t nl = fp->vf->f->nlocals;
   sc_jit_deopted(vm, &vm->funcs[fp->vf->index], fp->vf->f, bpc, reason, vals + nl, n > nl ? n - nl : 0);
   sc_value *base = fp->base;
@@ -212,7 +223,10 @@ int sc_jh_deopt(sc_vm *vm, sc_frame *fp, uint32_t bpc, const sc_value *vals, uin
  * its operand stack, and its result replaces the call's operands (for
  * CallValue the callee value too). A callee's locals overwrite those
  * arguments, as in the interpreter. */
-int sc_jh_deopt_inlined(sc_vm *vm, sc_frame *fp, const sc_value *buf, uint32_t nframes, uint32_t reason) {
+int sc_jh_deopt_inlined(sc_vm *vm, sc_frame *fp, sc_value *buf, uint32_t nframes, uint32_t reason, uint64_t tags) {
+  uint32_t nslots = 0; /* the headers' own tags are in the buffer (their nibbles are 0) */
+  for (uint32_t j = 0; j < nframes; j++) nslots += 1 + (uint32_t)((uint64_t)buf[nslots].i) + (uint32_t)((uint64_t)buf[nslots].i >> 32);
+  untag(buf, nslots, tags);
   sc_frame *F = fp;
   sc_value *sp = NULL;
   const sc_value *h = buf;

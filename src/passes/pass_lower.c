@@ -120,33 +120,40 @@ static void term(lc *c, uint32_t b, sc_irop op, uint32_t cond, uint32_t s0, uint
 /* The tag of a typed value boxed. */
 static const uint8_t boxed_tag[SC_NTY] = {[SC_TY_I64] = SC_INT, [SC_TY_F64] = SC_FLOAT, [SC_TY_BOOL] = SC_BOOL};
 
+/* A deopt buffer's tag word (sc_jh_deopt): the tags of its first
+ * SC_DEOPT_TAGGED slots, 4 bits each, written as data instead of stored
+ * by the exit (0: the slot's tag is in the buffer). */
+static void tag_nibble(uint64_t *word, uint32_t slot, uint64_t nib) {
+  if (word && slot < SC_DEOPT_TAGGED) *word |= nib << (4 * slot);
+}
+
 /* [p + off] = x boxed: the interpreter's value of x (0: null). A constant
- * is written as one (its own definition may then go: exits are cold). */
-static void st_boxed(lc *c, uint32_t p, uint32_t off, uint32_t x) {
+ * is written as one (its own definition may then go: exits are cold). A
+ * tag known here goes into *word (when slot has a nibble there) instead of
+ * the buffer. */
+static void st_boxed(lc *c, uint32_t p, uint32_t off, uint32_t x, uint64_t *word, uint32_t slot) {
   uint32_t vp = off + sc_layout_info.value_payload;
   const sc_ins *k = x ? &c->f->ins[fwd(c, x)] : NULL;
   sc_ty ty = k ? (sc_ty)k->ty : SC_TY_VOID;
+  bool known = word && slot < SC_DEOPT_TAGGED;
+  int64_t t = SC_NULL, y = 0;
   if (k && (k->op == IR_const || k->op == IR_null || k->op == IR_func) && ty != SC_TY_PTR) {
-    int64_t t = boxed_tag[ty], y = ty == SC_TY_BOOL ? k->imm != 0 : k->imm;
+    t = boxed_tag[ty], y = ty == SC_TY_BOOL ? k->imm != 0 : k->imm;
     if (k->op == IR_null) t = SC_NULL, y = 0;
     else if (k->op == IR_func) t = SC_FUNC;
     else if (ty == SC_TY_VAL) t = c->f->prog->consts[k->imm].tag, y = c->f->prog->consts[k->imm].i;
-    st(c, p, off, iconst(c, t));
-    st(c, p, vp, iconst(c, y));
+  } else if (ty == SC_TY_VAL || ty == SC_TY_BOOL) {
+    st_val(c, p, off, ty == SC_TY_VAL ? x : emit(c, IR_box, SC_TY_VAL, 0, x, 0));
     return;
-  }
-  switch (ty) {
-  case SC_TY_VAL: st_val(c, p, off, x); return;
-  case SC_TY_I64: case SC_TY_F64: /* the payload is the raw value */
-    st(c, p, off, iconst(c, boxed_tag[ty]));
+  } else if (ty == SC_TY_I64 || ty == SC_TY_F64) { /* the payload is the raw value */
+    if (known) tag_nibble(word, slot, SC_DEOPT_NIB_TAG + (uint64_t)boxed_tag[ty]);
+    else st(c, p, off, iconst(c, boxed_tag[ty]));
     st(c, p, vp, x);
     return;
-  case SC_TY_BOOL: st_val(c, p, off, emit(c, IR_box, SC_TY_VAL, 0, x, 0)); return;
-  default:
-    st(c, p, off, iconst(c, SC_NULL));
-    st(c, p, vp, iconst(c, 0));
-    return;
   }
+  if (known) tag_nibble(word, slot, SC_DEOPT_NIB_TAG + (uint64_t)t);
+  else st(c, p, off, iconst(c, t));
+  st(c, p, vp, iconst(c, y));
 }
 
 /* Does frame slot k still hold x when compiled code leaves? When x is the
@@ -178,17 +185,21 @@ static uint32_t exit_block(lc *c, int32_t fs, int32_t reason) {
   for (int32_t s = fs; s >= 0; s = f->fs[s].parent) frames++, slots += sc_ir_fs_nvals(&f->fs[s]);
   if (frames > 1) slots += frames;
   c->b = e, c->at = 0;
-  uint32_t buf = emit(c, IR_argbuf, SC_TY_PTR, (int32_t)((slots ? slots : 1) * L->value_size), 0, 0), x[6], r;
+  uint32_t buf = emit(c, IR_argbuf, SC_TY_PTR, (int32_t)((slots ? slots : 1) * L->value_size), 0, 0), x[7], r;
+  uint64_t word = 0;
   x[0] = emit(c, IR_vm, SC_TY_PTR, 0, 0, 0), x[1] = emit(c, IR_frame, SC_TY_PTR, 0, 0, 0);
   if (frames == 1) {
     const sc_fs *s = &f->fs[fs];
     uint32_t n = sc_ir_fs_nvals(s);
     for (uint32_t k = 0; k < n; k++) {
-      if (k < s->nlocals && slot_unchanged(f, s->vals[k], k)) st(c, buf, k * L->value_size, iconst(c, -1));
-      else st_boxed(c, buf, k * L->value_size, s->vals[k]);
+      if (k < s->nlocals && slot_unchanged(f, s->vals[k], k)) {
+        if (k < SC_DEOPT_TAGGED) tag_nibble(&word, k, SC_DEOPT_NIB_KEEP);
+        else st(c, buf, k * L->value_size, iconst(c, -1));
+      } else
+        st_boxed(c, buf, k * L->value_size, s->vals[k], &word, k);
     }
-    x[2] = iconst(c, s->pc), x[3] = buf, x[4] = iconst(c, n), x[5] = iconst(c, reason);
-    r = callh(c, SC_H_deopt, 6, x);
+    x[2] = iconst(c, s->pc), x[3] = buf, x[4] = iconst(c, n), x[5] = iconst(c, reason), x[6] = iconst(c, (int64_t)word);
+    r = callh(c, SC_H_deopt, 7, x);
   } else {
     int32_t *chain = sc_arena_alloc(f->arena, frames * sizeof *chain);
     int32_t s = fs;
@@ -199,10 +210,11 @@ static uint32_t exit_block(lc *c, int32_t fs, int32_t reason) {
       st(c, buf, off, iconst(c, (int64_t)header_tag(cs)));
       st(c, buf, off + L->value_payload, iconst(c, (int64_t)header_pay(cs)));
       off += L->value_size;
-      for (uint32_t k = 0; k < sc_ir_fs_nvals(cs); k++, off += L->value_size) st_boxed(c, buf, off, cs->vals[k]);
+      for (uint32_t k = 0; k < sc_ir_fs_nvals(cs); k++, off += L->value_size)
+        st_boxed(c, buf, off, cs->vals[k], &word, off / L->value_size);
     }
-    x[2] = buf, x[3] = iconst(c, frames), x[4] = iconst(c, reason);
-    r = callh(c, SC_H_deopt_inlined, 5, x);
+    x[2] = buf, x[3] = iconst(c, frames), x[4] = iconst(c, reason), x[5] = iconst(c, (int64_t)word);
+    r = callh(c, SC_H_deopt_inlined, 6, x);
   }
   emit(c, IR_retst, SC_TY_VOID, 0, r, 0);
   c->b = sb, c->at = sat;

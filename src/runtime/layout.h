@@ -39,6 +39,14 @@ const void *sc_vm_addr(const sc_vm *vm, sc_vm_addr_kind k, uint32_t a, uint32_t 
  * holds what the code read from it on entry. One store instead of a box. */
 #define SC_DEOPT_KEEP UINT64_MAX
 
+/* A deopt helper's tag word: 4 bits for each of the buffer's first
+ * SC_DEOPT_TAGGED slots, so that exits need not store tags known when the
+ * code was compiled. 0: the tag is in the buffer; SC_DEOPT_NIB_KEEP: as
+ * SC_DEOPT_KEEP; SC_DEOPT_NIB_TAG + t: tag t. */
+#define SC_DEOPT_TAGGED 16u
+#define SC_DEOPT_NIB_KEEP 1u
+#define SC_DEOPT_NIB_TAG 2u
+
 /* A call helper's status: the call must run in the interpreter to raise
  * its error (not a function, arity, stack overflow); otherwise SC_ST_*. */
 #define SC_JH_LEAVE 4
