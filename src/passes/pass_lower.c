@@ -417,7 +417,7 @@ static uint32_t lower_call(lc *c, uint32_t v, const sc_ins *in) {
     st(c, nb, j * L->value_size, iconst(c, SC_NULL));
     st(c, nb, j * L->value_size + L->value_payload, iconst(c, 0));
   }
-  st(c, fr, L->frame_pc, op_func(c, IR_rpc, self, (int32_t)bpc));
+  if (!fbase) st(c, fr, L->frame_pc, op_func(c, IR_rpc, self, (int32_t)bpc)); /* else call_frame wrote it */
   st(c, nf, L->frame_pc, iconst(c, 0));
   st(c, nf, L->frame_base, nb);
   st(c, nf, L->frame_ret, out);
