@@ -28,6 +28,7 @@ typedef struct lc {
   bool stress;         /* --deopt-stress: guards also ask sc_jh_stress */
   uint32_t *exits;     /* per frame state and reason: its exit block, 0 until made */
   uint8_t *room;       /* per instruction: a Call whose frame a framecheck has checked */
+  uint32_t *split;     /* per ldelem/stelem: its invariant address part, or 0 (elem_at) */
 } lc;
 
 static uint32_t fwd(lc *c, uint32_t v) {
@@ -99,8 +100,60 @@ static uint32_t arr_data(lc *c, uint32_t a) { return ld(c, SC_TY_PTR, payload_pt
 
 /* Element i's address in storage d: 16-byte vals, 1-byte bools, 8-byte
  * raw ints and floats. */
+static int32_t elem_shift(uint8_t ety) { return ety == SC_TY_VAL ? 4 : ety == SC_TY_BOOL ? 0 : 3; }
+
 static uint32_t elem_addr(lc *c, uint32_t d, uint32_t i, uint8_t ety) {
-  return emit(c, IR_padd, SC_TY_PTR, ety == SC_TY_VAL ? 4 : ety == SC_TY_BOOL ? 0 : 3, d, i);
+  return emit(c, IR_padd, SC_TY_PTR, elem_shift(ety), d, i);
+}
+
+/* The address of element i of storage d for ldelem/stelem v: d + i, or
+ * when split_addresses split it, (d + inv) + var. */
+static uint32_t elem_at(lc *c, uint32_t v, uint32_t d, uint32_t i, uint8_t ety) {
+  if (c->split && c->split[v]) {
+    const sc_ins *x = &c->f->ins[i], *p = &c->f->ins[c->split[v]];
+    return elem_addr(c, c->split[v], x->args[0] == p->args[1] ? x->args[1] : x->args[0], ety);
+  }
+  return elem_addr(c, d, i, ety);
+}
+
+/* An element access in a loop whose index is inv + var, that sum used only
+ * there, with the storage and inv invariant in the loop (a[r*n + k] in the
+ * k loop): the preheader computes d + inv, the access adds var (x86: the
+ * load's base + index * 8 instead of a lea and the load). Returns per
+ * access the preheader's padd, or NULL when there is none. The padd's
+ * operands are forwarded to their lowered values with the rest. */
+static uint32_t *split_addresses(sc_irfunc *f) {
+  sc_ir_loops(f);
+  if (!f->nloops) return NULL;
+  const uint32_t *uses = sc_ir_arg_uses(f);
+  uint32_t n = f->nins, *split = NULL;
+  for (uint32_t v = 1; v < n; v++) {
+    const sc_ins *in = &f->ins[v];
+    if (in->dead || (in->op != IR_ldelem && in->op != IR_stelem) || f->loop_of[in->blk] < 0) continue;
+    uint32_t L = (uint32_t)f->loop_of[in->blk], d = in->args[0], i = in->args[1];
+    const sc_ins *x = &f->ins[i];
+    if (x->op != IR_iadd || uses[i] != 1 || f->loops[L].irreducible || sc_ir_loop_contains(f, L, f->ins[d].blk)) continue;
+    for (unsigned k = 0; k < 2; k++) {
+      uint32_t inv = x->args[k];
+      if (sc_ir_loop_contains(f, L, f->ins[inv].blk) || !sc_ir_loop_contains(f, L, f->ins[x->args[1 - k]].blk)) continue;
+      int32_t pre = sc_ir_preheader(f, L);
+      if (pre < 0) break;
+      uint8_t ety = in->op == IR_ldelem ? in->ty : f->ins[in->args[2]].ty;
+      uint32_t at = f->blk[pre].nins - 1; /* before its jump */
+      uint32_t p = sc_ir_insert(f, (uint32_t)pre, at, IR_padd, SC_TY_PTR, 2);
+      f->ins[p].args[0] = d, f->ins[p].args[1] = inv;
+      f->ins[p].aux = elem_shift(ety);
+      f->ins[p].pc = f->ins[f->blk[pre].ins[at + 1]].pc;
+      if (!split) {
+        split = sc_arena_alloc(f->arena, n * sizeof *split);
+        memset(split, 0, n * sizeof *split);
+      }
+      split[v] = p;
+      f->ins[i].dead = 1; /* its one use no longer needs it (elem_at still reads its operands) */
+      break;
+    }
+  }
+  return split;
 }
 
 /* Appends terminator op (br on cond, or jmp) to block b. */
@@ -509,12 +562,12 @@ static uint32_t lower(lc *c, uint32_t v) {
   case IR_arrlen: return ld(c, SC_TY_I64, payload_ptr(c, a0), L->array_len);
   case IR_arrdata: return arr_data(c, a0);
   case IR_ldelem: {
-    uint32_t e = elem_addr(c, a0, a1, in.ty);
+    uint32_t e = elem_at(c, v, a0, a1, in.ty);
     return in.ty == SC_TY_VAL ? ld_val(c, e, 0) : ld(c, (sc_ty)in.ty, e, 0);
   }
   case IR_stelem: {
     uint32_t x = in.args[2];
-    st_val(c, elem_addr(c, a0, a1, c->f->ins[fwd(c, x)].ty), 0, x);
+    st_val(c, elem_at(c, v, a0, a1, c->f->ins[fwd(c, x)].ty), 0, x);
     return v;
   }
   case IR_guard:
@@ -704,6 +757,7 @@ bool sc_lower(sc_irfunc *f, bool stress) {
   if (!f->rpo) sc_ir_dom(f);
   lc c = {.f = f, .nfwd = f->nins, .stress = stress};
   c.room = frame_room(f);
+  c.split = split_addresses(f);
   c.fwd = sc_arena_alloc(f->arena, (c.nfwd + 1) * sizeof *c.fwd);
   bool changed = false;
   /* calls split blocks (which drops the analyses): the rest of a block
