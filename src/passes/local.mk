@@ -7,4 +7,5 @@ libshapec_core_la_SOURCES += src/passes/passes.h src/passes/passmgr.c src/passes
 	src/passes/known.c src/passes/pass_gvn.c src/passes/pass_licm.c \
 	src/passes/pass_range.c src/passes/pass_unreached.c src/passes/pass_allocs.c \
 	src/passes/pass_unswitch.c \
+	src/passes/pass_strength.c \
 	src/passes/pass_sccp.c

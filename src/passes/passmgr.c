@@ -41,6 +41,9 @@ static const sc_pass passes[] = {
     {"unswitch", "a small innermost loop branching on a condition from outside it is copied: the preheader "
                  "branches once, each copy takes one arm",
      sc_pass_unswitch},
+    {"strength", "a wrapping product of an induction variable and a loop invariant becomes an induction variable "
+                 "of its own (an add per iteration)",
+     sc_pass_strength},
     {"hoist", "guards of loop-invariant checks run on every iteration move to the preheader", sc_pass_hoist},
     {"inline", "calls and monomorphic or polymorphic CallValues become the callees' code, by a cost model",
      sc_pass_inline},
