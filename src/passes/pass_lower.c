@@ -717,7 +717,10 @@ static bool stack_check(lc *c) {
 /* Constants nothing uses any more (a frame state's, now written by the
  * exits themselves) go: backends would materialize them where they were. */
 static void drop_unused_consts(sc_irfunc *f) {
-  const uint32_t *used = sc_ir_arg_uses(f);
+  uint32_t *used = sc_ir_arg_uses(f);
+  for (uint32_t b = 0; b < f->nblk; b++) /* a loop's entry state is still read (hoist, before lower) */
+    if (f->blk[b].entry_fs >= 0)
+      for (uint32_t k = 0; k < sc_ir_fs_nvals(&f->fs[f->blk[b].entry_fs]); k++) used[f->fs[f->blk[b].entry_fs].vals[k]]++;
   for (uint32_t i = 1; i < f->nins; i++) {
     sc_ins *in = &f->ins[i];
     if (!in->dead && !used[i] && (in->op == IR_const || in->op == IR_null || in->op == IR_func)) in->dead = 1;
