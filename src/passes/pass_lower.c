@@ -101,7 +101,6 @@ static uint32_t arr_data(lc *c, uint32_t a) { return ld(c, SC_TY_PTR, payload_pt
 /* Element i's address in storage d: 16-byte vals, 1-byte bools, 8-byte
  * raw ints and floats. */
 static int32_t elem_shift(uint8_t ety) { return ety == SC_TY_VAL ? 4 : ety == SC_TY_BOOL ? 0 : 3; }
-
 static uint32_t elem_addr(lc *c, uint32_t d, uint32_t i, uint8_t ety) {
   return emit(c, IR_padd, SC_TY_PTR, elem_shift(ety), d, i);
 }
@@ -133,12 +132,12 @@ static uint32_t *split_addresses(sc_irfunc *f) {
     uint32_t L = (uint32_t)f->loop_of[in->blk], d = in->args[0], i = in->args[1];
     const sc_ins *x = &f->ins[i];
     if (x->op != IR_iadd || uses[i] != 1 || f->loops[L].irreducible || sc_ir_loop_contains(f, L, f->ins[d].blk)) continue;
+    uint8_t ety = in->op == IR_ldelem ? in->ty : f->ins[in->args[2]].ty;
     for (unsigned k = 0; k < 2; k++) {
       uint32_t inv = x->args[k];
       if (sc_ir_loop_contains(f, L, f->ins[inv].blk) || !sc_ir_loop_contains(f, L, f->ins[x->args[1 - k]].blk)) continue;
-      int32_t pre = sc_ir_preheader(f, L);
+      int32_t pre = sc_ir_preheader(f, L); /* may add a block (and move f->ins: in and x are not read after) */
       if (pre < 0) break;
-      uint8_t ety = in->op == IR_ldelem ? in->ty : f->ins[in->args[2]].ty;
       uint32_t at = f->blk[pre].nins - 1; /* before its jump */
       uint32_t p = sc_ir_insert(f, (uint32_t)pre, at, IR_padd, SC_TY_PTR, 2);
       f->ins[p].args[0] = d, f->ins[p].args[1] = inv;
