@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "runtime/runtime.h"
@@ -102,12 +103,31 @@ static void *oom(void) {
 
 bool sc_gc_fits(size_t n) { return !gc_max_heap || n <= gc_max_heap; }
 
+/* A large block (an array's storage, a long string) asks for huge pages
+ * (transparent huge pages in "madvise" mode): its pages are touched for
+ * the first time as it fills, and a fault per 2 MiB instead of per 4 KiB
+ * is most of the cost of growing a big array (07b: 1e7 pushes fault in
+ * ~500 MB). Blocks the collector reuses are mostly faulted in already. */
+#define SC_HUGE_BLOCK ((size_t)4 << 20)
+#define SC_HUGE_PAGE ((uintptr_t)2 << 20)
+static void *huge_pages(void *p, size_t n) {
+#ifdef MADV_HUGEPAGE
+  if (p && n >= SC_HUGE_BLOCK) {
+    uintptr_t a = ((uintptr_t)p + SC_HUGE_PAGE - 1) & ~(SC_HUGE_PAGE - 1), e = ((uintptr_t)p + n) & ~(SC_HUGE_PAGE - 1);
+    if (e > a) madvise((void *)a, e - a, MADV_HUGEPAGE); /* advice only: failure changes nothing */
+  }
+#else
+  (void)n;
+#endif
+  return p;
+}
+
 void *sc_gc_try_alloc(size_t n) {
-  return sc_gc_fits(n) ? GC_MALLOC(n) : NULL;
+  return sc_gc_fits(n) ? huge_pages(GC_MALLOC(n), n) : NULL;
 }
 
 void *sc_gc_try_alloc_atomic(size_t n) {
-  return sc_gc_fits(n) ? GC_MALLOC_ATOMIC(n) : NULL;
+  return sc_gc_fits(n) ? huge_pages(GC_MALLOC_ATOMIC(n), n) : NULL;
 }
 
 void *sc_gc_alloc(size_t n) {
