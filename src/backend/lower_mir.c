@@ -438,6 +438,7 @@ static void lower_ins(lw *w, uint32_t v) {
   case IR_imulo: INS(w, MIR_MULO, PP(w, v), PP(w, a[0]), O(w, a[1])); return;
   case IR_ovf: return; /* the br after it branches on the flags (lower_term) */
   case IR_sdiv: INS(w, MIR_DIV, PP(w, v), PP(w, a[0]), PP(w, a[1])); return;
+  case IR_srem_nz: INS(w, MIR_MOD, PP(w, v), PP(w, a[0]), PP(w, a[1])); return;
   case IR_srem: { /* x % -1 is 0; the machine would trap on INT64_MIN % -1 */
     MIR_label_t done = MIR_new_label(w->m);
     INS(w, MIR_MOV, PP(w, v), K(w, 0));

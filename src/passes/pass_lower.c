@@ -594,6 +594,8 @@ static uint32_t lower(lc *c, uint32_t v) {
     leave_unless(c, ok, in.fs, SC_RS_CHECK);
     return emit(c, in.op == IR_idiv ? IR_sdiv : IR_srem, SC_TY_I64, 0, a0, a1);
   }
+  case IR_idiv_nz: return emit(c, IR_sdiv, SC_TY_I64, 0, a0, a1);
+  case IR_imod_nz: return emit(c, IR_srem_nz, SC_TY_I64, 0, a0, a1);
   case IR_f2i: { /* both compares are false for NaN */
     uint32_t lo = emit(c, IR_const, SC_TY_F64, 0, 0, 0), hi = emit(c, IR_const, SC_TY_F64, 0, 0, 0);
     double dlo = -0x1p63, dhi = 0x1p63;

@@ -297,14 +297,14 @@ static rng compute(R *S, uint32_t v) {
   case IR_ishr:
     if (!is_const(f, in->args[1], &k) || k < 0 || k > 63) return FULL;
     return (rng){a.lo >> k, a.hi >> k};
-  case IR_imod: {
+  case IR_imod: case IR_imod_nz: {
     if (!is_const(f, in->args[1], &k) || k == 0) return FULL;
     int64_t m = k == INT64_MIN ? INT64_MAX : (k < 0 ? -k : k) - 1;
     if (a.lo >= 0) return (rng){0, min64(a.hi, m)};
     if (a.hi <= 0) return (rng){max64(a.lo, -m), 0};
     return (rng){-m, m};
   }
-  case IR_idiv:
+  case IR_idiv: case IR_idiv_nz:
     if (!is_const(f, in->args[1], &k) || k <= 0) return FULL;
     return (rng){a.lo / k, a.hi / k};
   default: return FULL;
@@ -456,6 +456,17 @@ static bool by_power_of_two(R *S, uint32_t v, uint32_t b, uint32_t *at) {
   }
   sc_ir_replace_uses(f, v, r);
   f->ins[v].dead = 1;
+  return true;
+}
+
+/* x / y or x % y (v, at index at of block b) whose y is neither 0 nor -1
+ * there never leaves: idiv_nz, imod_nz. */
+static bool nonzero_divisor(R *S, uint32_t v, uint32_t b, uint32_t at) {
+  sc_ins *in = &S->f->ins[v];
+  rng y = range_at(S, in->args[1], b, at);
+  if (!(y.lo > 0 || y.hi < -1)) return false;
+  in->op = in->op == IR_idiv ? IR_idiv_nz : IR_imod_nz;
+  in->fs = -1;
   return true;
 }
 
@@ -967,7 +978,7 @@ bool sc_pass_range(sc_irfunc *f, sc_pass_ctx *ctx) {
         break;
       }
       case IR_idiv: case IR_imod:
-        if (by_power_of_two(&S, v, b, &j)) changed = true;
+        if (by_power_of_two(&S, v, b, &j) || nonzero_divisor(&S, v, b, j)) changed = true;
         break;
       case IR_guard: {
         /* its check at the guard: a compare known there holds */

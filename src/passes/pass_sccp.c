@@ -118,11 +118,11 @@ static bool fold_i(unsigned op, int64_t a, int64_t b, int64_t *r) {
   case IR_isub_ovf: return !__builtin_sub_overflow(a, b, r);
   case IR_imul_ovf: return !__builtin_mul_overflow(a, b, r);
   case IR_ineg_ovf: return !__builtin_sub_overflow((int64_t)0, a, r);
-  case IR_idiv:
+  case IR_idiv: case IR_idiv_nz:
     if (b == 0 || (a == INT64_MIN && b == -1)) return false;
     *r = a / b;
     return true;
-  case IR_imod:
+  case IR_imod: case IR_imod_nz:
     if (b == 0) return false;
     *r = b == -1 ? 0 : a % b;
     return true;

@@ -42,7 +42,7 @@ bool sc_irop_in_lir(unsigned op) {
   case IR_ret: case IR_halt: case IR_framecheck: case IR_allocobj: return false;
   /* what may leave: checks branching to exit blocks */
   case IR_iadd_ovf: case IR_isub_ovf: case IR_imul_ovf: case IR_ineg_ovf: case IR_idiv: case IR_imod:
-  case IR_f2i: case IR_deopt: return false;
+  case IR_f2i: case IR_deopt: case IR_idiv_nz: case IR_imod_nz: return false;
   default: return true;
   }
 }
