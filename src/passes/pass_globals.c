@@ -50,9 +50,7 @@ bool sc_pass_globals(sc_irfunc *f, sc_pass_ctx *c) {
     default: continue; /* heap values: their contents change anyway */
     }
     {
-      const sc_blk *b = &f->blk[in->blk];
-      uint32_t at = 0;
-      while (at < b->nins && b->ins[at] != i) at++;
+      uint32_t at = sc_ir_index_in_block(f, i);
       uint32_t k = sc_ir_insert(f, in->blk, at, IR_const, ty, 0);
       in = &f->ins[i]; /* the array may have moved */
       f->ins[k].imm = imm;

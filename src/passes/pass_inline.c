@@ -117,17 +117,10 @@ static bool fits(inliner *I, uint32_t k, uint32_t in) {
   return seen <= I->recursion;
 }
 
-static uint32_t pos_of(const sc_irfunc *f, uint32_t v) {
-  const sc_blk *b = &f->blk[f->ins[v].blk];
-  uint32_t i = 0;
-  while (i < b->nins && b->ins[i] != v) i++;
-  return i;
-}
-
 /* Moves what follows v in its block to a new block (which takes over the
  * block's successor edges); v stays last. Returns the new block. */
 static uint32_t split_after(sc_irfunc *f, uint32_t v) {
-  uint32_t b = f->ins[v].blk, c = sc_ir_block(f), at = pos_of(f, v) + 1;
+  uint32_t b = f->ins[v].blk, c = sc_ir_block(f), at = sc_ir_index_in_block(f, v) + 1;
   sc_blk *bb = &f->blk[b], *cb = &f->blk[c];
   for (uint32_t i = at; i < bb->nins; i++) {
     uint32_t id = bb->ins[i];

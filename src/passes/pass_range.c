@@ -208,14 +208,6 @@ static bool is_const(const sc_irfunc *f, uint32_t v, int64_t *k) {
   return true;
 }
 
-/* Where instruction v stands in its block's list. */
-static uint32_t index_in_block(const sc_irfunc *f, uint32_t v) {
-  const sc_blk *bl = &f->blk[f->ins[v].blk];
-  uint32_t pos = 0;
-  while (pos < bl->nins && bl->ins[pos] != v) pos++;
-  return pos;
-}
-
 /* The way a loop header's phi changes along back edge value x: +1 when x
  * is phi + d (checked, d >= 0), -1 for phi - d, 0 otherwise. */
 static int step(R *S, uint32_t phi, uint32_t x) {
@@ -226,7 +218,7 @@ static int step(R *S, uint32_t phi, uint32_t x) {
   rng r = range_at(S, d, in->blk, 0);
   if (r.lo < 0) return 0;
   if (in->op == IR_iadd || in->op == IR_isub) /* wrapping (an earlier run proved it): prove it again here */
-    if (may_overflow(checked_op(in->op), range_at(S, phi, in->blk, index_in_block(S->f, x)), r)) return 0;
+    if (may_overflow(checked_op(in->op), range_at(S, phi, in->blk, sc_ir_index_in_block(S->f, x)), r)) return 0;
   return add ? 1 : -1;
 }
 
@@ -527,15 +519,6 @@ static uint32_t entry_value(const sc_irfunc *f, uint32_t l, uint32_t p, uint32_t
   return f->ins[iv].args[kp];
 }
 
-/* x as preheader p can read it: a constant of loop l gets its own copy
- * there (inserted at *at), anything else is defined before the loop. */
-static uint32_t outside(sc_irfunc *f, uint32_t l, uint32_t p, uint32_t *at, uint32_t x) {
-  if (!sc_ir_loop_contains(f, l, f->ins[x].blk)) return x;
-  uint32_t c = sc_ir_insert(f, p, (*at)++, IR_const, SC_TY_I64, 0);
-  f->ins[c].imm = f->ins[x].imm;
-  return c;
-}
-
 /* Moves loop l's induction-variable guards to its preheader; how many. */
 static uint32_t hoist_iv_guards(R *S, uint32_t l) {
   sc_irfunc *f = S->f;
@@ -550,7 +533,7 @@ static uint32_t hoist_iv_guards(R *S, uint32_t l) {
       if (!iv_guard(S, l, v, &iv, &k, &cc)) continue;
       if (!entry_point(f, l, &p, &s)) return moved;
       uint32_t init = entry_value(f, l, (uint32_t)p, iv), at = f->blk[p].nins - 1;
-      k = outside(f, l, (uint32_t)p, &at, k);
+      k = sc_ir_outside_loop(f, l, (uint32_t)p, &at, k);
       uint32_t c = sc_ir_insert(f, (uint32_t)p, at++, IR_icmp, SC_TY_BOOL, 2);
       f->ins[c].aux = cc;
       f->ins[c].args[0] = init;
@@ -634,7 +617,7 @@ static bool bound_everywhere(R *S, uint32_t l, const uint32_t *ops, unsigned n, 
   for (unsigned k = 1; k < n; k++) {
     uint32_t b2;
     int a2;
-    if (!iv_last(S, l, iv, f->ins[ops[k]].blk, index_in_block(f, ops[k]), &b2, &a2) || b2 != bound || a2 != adj)
+    if (!iv_last(S, l, iv, f->ins[ops[k]].blk, sc_ir_index_in_block(f, ops[k]), &b2, &a2) || b2 != bound || a2 != adj)
       return false;
   }
   return true;
@@ -651,7 +634,7 @@ static uint32_t chain_at(sc_irfunc *f, uint32_t l, const uint32_t *ops, unsigned
     a[inv0 ? 1 : 0] = x;
     for (int k = 0; k < 2; k++) {
       uint32_t at = f->blk[p].nins - 1;
-      if (a[k] != x) a[k] = outside(f, l, p, &at, a[k]);
+      if (a[k] != x) a[k] = sc_ir_outside_loop(f, l, p, &at, a[k]);
     }
     int64_t k0 = 0, k1 = 0;
     bool c0 = is_const(f, a[0], &k0), c1 = is_const(f, a[1], &k1);
@@ -694,7 +677,7 @@ static uint32_t hoist_chain_checks(R *S, uint32_t l) {
       if (!n || !iv_last(S, l, iv, b, j, &bound, &adj) || !bound_everywhere(S, l, ops, n, iv, bound, adj)) continue;
       if (!entry_point(f, l, &p, &s)) return moved;
       uint32_t first = entry_value(f, l, (uint32_t)p, iv), at = f->blk[p].nins - 1;
-      uint32_t last = outside(f, l, (uint32_t)p, &at, bound);
+      uint32_t last = sc_ir_outside_loop(f, l, (uint32_t)p, &at, bound);
       if (adj) {
         uint32_t one = sc_ir_insert(f, (uint32_t)p, f->blk[p].nins - 1, IR_const, SC_TY_I64, 0);
         f->ins[one].imm = 1;
@@ -811,7 +794,7 @@ static uint32_t hoist_bounds_checks(R *S, uint32_t l) {
         if (!entry_point(f, l, &p, &s) || f->ins[sc_ir_term(f, (uint32_t)p)].op != IR_jmp) return moved;
         uint32_t h = f->loops[l].header, at = f->blk[p].nins - 1;
         first = entry_value(f, l, (uint32_t)p, iv);
-        uint32_t bound = outside(f, l, (uint32_t)p, &at, n);
+        uint32_t bound = sc_ir_outside_loop(f, l, (uint32_t)p, &at, n);
         uint32_t runs = sc_ir_insert(f, (uint32_t)p, at, IR_icmp, SC_TY_BOOL, 2);
         f->ins[runs].aux = SC_CC_LT;
         f->ins[runs].args[0] = first;
@@ -859,7 +842,7 @@ static uint32_t hoist_bounds_checks(R *S, uint32_t l) {
         f->ins[len].args[0] = a;
         f->ins[len].pc = gpc;
       } else {
-        len = outside(f, l, (uint32_t)chk, &at, lenv);
+        len = sc_ir_outside_loop(f, l, (uint32_t)chk, &at, lenv);
       }
       for (int e = 0; e < 2; e++) {
         uint32_t x = nops ? chain_at(f, l, ops, nops, ends[e], (uint32_t)chk, s) : ends[e];

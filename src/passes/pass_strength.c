@@ -8,21 +8,9 @@
  * a multiply (09's b[k*n + j]). Uses after the loop would see p one step
  * on, so a product read outside its loop stays. Runs after range (which
  * makes the products of index chains wrap) and licm (which moves m out). */
-#include <string.h>
-
 #include "passes/passes.h"
 
 static bool is_const(const sc_irfunc *f, uint32_t x) { return f->ins[x].op == IR_const && f->ins[x].ty == SC_TY_I64; }
-
-/* x outside loop l, or a copy of constant x made at *at in block p; 0 if
- * x is neither. */
-static uint32_t invariant(sc_irfunc *f, uint32_t l, uint32_t p, uint32_t *at, uint32_t x) {
-  if (!sc_ir_loop_contains(f, l, f->ins[x].blk)) return x;
-  if (!is_const(f, x)) return 0;
-  uint32_t c = sc_ir_insert(f, p, (*at)++, IR_const, SC_TY_I64, 0);
-  f->ins[c].imm = f->ins[x].imm;
-  return c;
-}
 
 /* The constant step of induction variable phi along back-edge value x
  * (x = phi + c, c + phi or phi - c), in *c; false if x is not one. */
@@ -99,7 +87,7 @@ static uint32_t reduce_loop(sc_irfunc *f, uint32_t l) {
     if (!iv || read_outside(f, l, x)) continue;
     /* preheader: p0 = e * m, st = c * m */
     uint32_t at = f->blk[p].nins - 1;
-    m = invariant(f, l, p, &at, m);
+    m = sc_ir_outside_loop(f, l, p, &at, m); /* m is outside the loop or a constant */
     uint32_t k0 = sc_ir_insert(f, p, at++, IR_imul, SC_TY_I64, 2);
     f->ins[k0].args[0] = e, f->ins[k0].args[1] = m;
     uint32_t st = m;
@@ -110,8 +98,7 @@ static uint32_t reduce_loop(sc_irfunc *f, uint32_t l) {
       f->ins[st].args[0] = cc, f->ins[st].args[1] = m;
     }
     /* the header's new phi, and its step beside each of iv's */
-    const sc_ins *ivi = &f->ins[iv];
-    uint32_t np = ivi->nargs, *in = sc_arena_alloc(f->arena, np * sizeof *in);
+    uint32_t np = f->ins[iv].nargs, *in = sc_arena_alloc(f->arena, np * sizeof *in);
     for (uint32_t k = 0; k < np; k++) in[k] = f->ins[iv].args[k];
     uint32_t q = sc_ir_insert(f, h, 0, IR_phi, SC_TY_I64, np);
     for (uint32_t k = 0; k < np; k++) {
@@ -123,9 +110,7 @@ static uint32_t reduce_loop(sc_irfunc *f, uint32_t l) {
       for (uint32_t j = 0; j < k && !s; j++) /* one step per distinct step of iv */
         if (in[j] == in[k] && f->blk[h].preds[j] != p) s = f->ins[q].args[j];
       if (!s) {
-        uint32_t sb = f->ins[in[k]].blk, pos = 0;
-        while (f->blk[sb].ins[pos] != in[k]) pos++;
-        s = sc_ir_insert(f, sb, pos + 1, IR_iadd, SC_TY_I64, 2);
+        s = sc_ir_insert(f, f->ins[in[k]].blk, sc_ir_index_in_block(f, in[k]) + 1, IR_iadd, SC_TY_I64, 2);
         f->ins[s].args[0] = q, f->ins[s].args[1] = st;
         f->ins[s].pc = f->ins[in[k]].pc;
       }

@@ -340,6 +340,20 @@ uint32_t *sc_ir_arg_uses(sc_irfunc *f) {
   return uses;
 }
 
+uint32_t sc_ir_index_in_block(const sc_irfunc *f, uint32_t v) {
+  const sc_blk *b = &f->blk[f->ins[v].blk];
+  uint32_t i = 0;
+  while (i < b->nins && b->ins[i] != v) i++;
+  return i;
+}
+
+uint32_t sc_ir_outside_loop(sc_irfunc *f, uint32_t l, uint32_t p, uint32_t *at, uint32_t x) {
+  if (!sc_ir_loop_contains(f, l, f->ins[x].blk)) return x;
+  uint32_t c = sc_ir_insert(f, p, (*at)++, IR_const, SC_TY_I64, 0);
+  f->ins[c].imm = f->ins[x].imm;
+  return c;
+}
+
 void sc_ir_move_to_end(sc_irfunc *f, uint32_t v, uint32_t p) {
   sc_blk *bl = &f->blk[f->ins[v].blk];
   uint32_t j = 0;

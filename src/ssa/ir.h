@@ -304,6 +304,12 @@ uint32_t *sc_ir_arg_uses(sc_irfunc *f);
 /* Moves instruction v from its block to the end of block p, before p's
  * terminator (code motion: hoist, licm). */
 void sc_ir_move_to_end(sc_irfunc *f, uint32_t v, uint32_t p);
+/* Where instruction v stands in its block's list. */
+uint32_t sc_ir_index_in_block(const sc_irfunc *f, uint32_t v);
+/* x as block p, outside loop l (its preheader), can read it: a constant of
+ * the loop gets its own copy there, inserted at *at (then advanced);
+ * anything else must be defined before the loop. */
+uint32_t sc_ir_outside_loop(sc_irfunc *f, uint32_t l, uint32_t p, uint32_t *at, uint32_t x);
 /* Drops the CFG analyses (dominators, loops): call after changing edges. */
 void sc_ir_invalidate(sc_irfunc *f);
 
