@@ -194,18 +194,18 @@ bool sc_jh_stress(sc_vm *vm) {
   return vm->stress_fired = (double)(x >> 11) * 0x1p-53 < vm->stress_p;
 }
 
-/* The tags the exit left to its tag word, into the buffer (the compiled
- * code's scratch: it is ours now). */
-static void untag(sc_value *buf, uint32_t n, uint64_t tags) {
-  for (uint32_t k = 0; k < n && k < SC_DEOPT_TAGGED; k++, tags >>= 4) {
-    unsigned nib = tags & 15;
+/* The tags the exit left to its tag word, into slots [first, first + n)
+ * of the buffer (the compiled code's scratch: it is ours now). */
+static void untag(sc_value *buf, uint32_t first, uint32_t n, uint64_t tags) {
+  for (uint32_t k = first; k < first + n && k < SC_DEOPT_TAGGED; k++) {
+    unsigned nib = (tags >> (4 * k)) & 15;
     if (nib == SC_DEOPT_NIB_KEEP) buf[k].tag = SC_DEOPT_KEEP;
     else if (nib) buf[k].tag = nib - SC_DEOPT_NIB_TAG;
   }
 }
 
 int sc_jh_deopt(sc_vm *vm, sc_frame *fp, uint32_t bpc, sc_value *vals, uint32_t n, uint32_t reason, uint64_t tags) {
-  untag(vals, n, tags);
+  untag(vals, 0, n, tags);
   uint32_t nl = fp->vf->f->nlocals;
   sc_jit_deopted(vm, &vm->funcs[fp->vf->index], fp->vf->f, bpc, reason, vals + nl, n > nl ? n - nl : 0);
   sc_value *base = fp->base;
@@ -224,9 +224,6 @@ int sc_jh_deopt(sc_vm *vm, sc_frame *fp, uint32_t bpc, sc_value *vals, uint32_t 
  * CallValue the callee value too). A callee's locals overwrite those
  * arguments, as in the interpreter. */
 int sc_jh_deopt_inlined(sc_vm *vm, sc_frame *fp, sc_value *buf, uint32_t nframes, uint32_t reason, uint64_t tags) {
-  uint32_t nslots = 0; /* the headers' own tags are in the buffer (their nibbles are 0) */
-  for (uint32_t j = 0; j < nframes; j++) nslots += 1 + (uint32_t)((uint64_t)buf[nslots].i) + (uint32_t)((uint64_t)buf[nslots].i >> 32);
-  untag(buf, nslots, tags);
   sc_frame *F = fp;
   sc_value *sp = NULL;
   const sc_value *h = buf;
@@ -253,6 +250,7 @@ int sc_jh_deopt_inlined(sc_vm *vm, sc_frame *fp, sc_value *buf, uint32_t nframes
       F->ret = vm->prog->funcs[pfunc]->code[ppc].op == SC_OP_CallValue ? nb - 1 : nb;
       F->vf = cf;
     }
+    untag(buf, (uint32_t)(vals - buf), nl + ns, tags); /* the headers' tags are in the buffer */
     memcpy(F->base, vals, (nl + ns) * sizeof *vals);
     F->pc = F->vf->code + pc;
     sp = F->base + nl + ns;
