@@ -111,6 +111,8 @@ typedef struct sc_compile_result {
   uint32_t guards_emitted, guards_removed; /* by the guard passes */
   double compile_ms;                       /* lift + passes + codegen */
   void *handle;                            /* the backend's, for sc_compile_release_code */
+  uint64_t entry_sig; /* not 0: code is a typed entry of this signature, which sc_vm_install
+                         installs behind the generic entry's trampoline */
 } sc_compile_result;
 
 /* A compiler for the programs run by vm (the code bakes in the VM's

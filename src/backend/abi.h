@@ -16,6 +16,12 @@
  *          (fp itself otherwise) and vm->deopt_sp its operand stack top. The
  *          caller resumes the interpreter there (sc_interp_resume) and
  *          carries on when fp returns.
+ * A function with a typed entry (pass entry; ssa/ir.h: sc_entry_*) is
+ * compiled as `int64_t fn(sc_vm *vm, sc_frame *fp, typed arguments...)`
+ * instead: its typed parameters come as i64 arguments (not in base[]), its
+ * result comes back unboxed (a val result in *fp->ret), and a status other
+ * than RET is left in vm->tstatus. vf->native is then the tier manager's
+ * trampoline (sc_jit_typed_enter), which keeps the convention above.
  * Runtime errors are never raised by compiled code: it leaves at the
  * failing instruction's frame state and the interpreter runs it again,
  * which raises the error with the interpreter's exact message and trace.

@@ -52,7 +52,7 @@ bool sc_lir_check(const sc_irfunc *f, char *err, size_t errlen) {
     }
     for (uint32_t i = 0; i < bl->nins; i++) {
       const sc_ins *in = &f->ins[bl->ins[i]];
-      if (!sc_irop_in_lir(in->op)) {
+      if (!sc_ins_in_lir(in)) {
         snprintf(err, errlen, "v%u: %s is not LIR (pass lower rewrites it)", bl->ins[i], sc_irop_name(in->op));
         return false;
       }

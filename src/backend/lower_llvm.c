@@ -307,6 +307,22 @@ static LLVMRealPredicate fpred(int c) {
   return p[c];
 }
 
+/* A typed entry's arguments and result travel as i64 bits. */
+static LLVMValueRef to_bits(lw *w, uint32_t x) {
+  switch (w->f->ins[x].ty) {
+  case SC_TY_F64: return LLVMBuildBitCast(w->B, PP(w, x), w->i64, "");
+  case SC_TY_BOOL: return LLVMBuildZExt(w->B, PP(w, x), w->i64, "");
+  default: return PP(w, x);
+  }
+}
+static LLVMValueRef from_bits(lw *w, LLVMValueRef b, sc_ty ty) {
+  switch (ty) {
+  case SC_TY_F64: return LLVMBuildBitCast(w->B, b, w->f64, "");
+  case SC_TY_BOOL: return LLVMBuildICmp(w->B, LLVMIntNE, b, K(w, 0), "");
+  default: return b;
+  }
+}
+
 static void lower_ins(lw *w, uint32_t v) {
   const sc_ins *in = &w->f->ins[v];
   const uint32_t *a = in->args;
@@ -425,6 +441,26 @@ static void lower_ins(lw *w, uint32_t v) {
   case IR_mkval: set_val(w, v, PP(w, a[0]), PP(w, a[1])); return;
   case IR_p2i: w->pay[v] = LLVMBuildPtrToInt(B, PP(w, a[0]), w->i64, ""); return;
   case IR_band: w->pay[v] = LLVMBuildAnd(B, PP(w, a[0]), PP(w, a[1]), ""); return;
+  case IR_retv: LLVMBuildRet(B, to_bits(w, a[0])); return;
+  case IR_param: { /* a typed entry's argument: the typed parameters in order after (vm, frame) */
+    unsigned j = 2;
+    for (int64_t k = 0; k < in->imm; k++) j += sc_entry_param(w->f->esig, (uint32_t)k) != SC_TY_VAL;
+    w->pay[v] = from_bits(w, LLVMGetParam(w->fn, j), (sc_ty)in->ty);
+    return;
+  }
+  case IR_callt: {
+    LLVMTypeRef ps[2 + SC_ENTRY_MAXARGS];
+    LLVMValueRef x[2 + SC_ENTRY_MAXARGS];
+    uint32_t n = in->nargs - 1;
+    for (uint32_t k = 0; k < n; k++) {
+      ps[k] = k < 2 ? w->p8 : w->i64;
+      x[k] = k < 2 ? PP(w, a[1 + k]) : to_bits(w, a[1 + k]);
+    }
+    LLVMTypeRef fty = LLVMFunctionType(w->i64, ps, n, false);
+    LLVMValueRef fn = LLVMBuildPointerCast(B, PP(w, a[0]), LLVMPointerType(fty, 0), "");
+    w->pay[v] = from_bits(w, LLVMBuildCall2(B, fty, fn, x, n, ""), (sc_ty)in->ty);
+    return;
+  }
   case IR_calln: {
     LLVMTypeRef ps[2] = {w->p8, w->p8};
     LLVMTypeRef fty = LLVMFunctionType(w->i32, ps, 2, false);
@@ -501,8 +537,12 @@ static sc_native_fn compile(void *ctx, sc_irfunc *f, FILE *dump, size_t *len, vo
   w->p8 = LLVMPointerType(w->i8, 0);
   w->p64 = LLVMPointerType(w->i64, 0);
   declare_helpers(w);
-  LLVMTypeRef ps[2] = {w->p8, w->p8};
-  w->fn = LLVMAddFunction(w->M, name, LLVMFunctionType(w->i32, ps, 2, false));
+  /* int fn(vm, frame); a typed entry: int64_t fn(vm, frame, typed arguments) */
+  LLVMTypeRef ps[2 + SC_ENTRY_MAXPARAMS] = {w->p8, w->p8};
+  unsigned np = 2;
+  for (uint32_t k = 0; f->esig && k < sc_entry_nparams(f->esig); k++)
+    if (sc_entry_param(f->esig, k) != SC_TY_VAL) ps[np++] = w->i64;
+  w->fn = LLVMAddFunction(w->M, name, LLVMFunctionType(f->esig ? w->i64 : w->i32, ps, np, false));
   w->vm = LLVMGetParam(w->fn, 0);
   w->fp = LLVMGetParam(w->fn, 1);
   c->h->ir_dom(f);

@@ -211,9 +211,10 @@ typedef struct lw {
   mctx *c;
   sc_irfunc *f;
   MIR_context_t m;
-  MIR_item_t fn, proto[SC_NHELPERS], native_proto;
+  MIR_item_t fn, proto[SC_NHELPERS], native_proto, typed_proto[SC_ENTRY_MAXARGS + 1];
   MIR_func_t F;
   MIR_reg_t vm, fp, buf, out, args;
+  MIR_reg_t targ[SC_ENTRY_MAXPARAMS]; /* a typed entry's argument of each typed parameter */
   MIR_reg_t *pay, *tag;  /* per value, 0 until first used: payload (or the scalar) and tag */
   MIR_label_t *lab;      /* per block */
   uint8_t *fused;        /* per value: an icmp/istag its block's br evaluates (compare and branch) */
@@ -488,6 +489,32 @@ static void lower_ins(lw *w, uint32_t v) {
     return;
   }
   case IR_retst: emit(w, MIR_new_ret_insn(w->m, 1, O(w, a[0]))); return;
+  case IR_retv: /* a typed entry's result, as i64 bits */
+    emit(w, MIR_new_ret_insn(w->m, 1, is_f64(w, a[0]) ? R(w, d2bits(w, P(w, a[0]))) : O(w, a[0])));
+    return;
+  case IR_param: /* a typed entry's argument (i64 and bool: alias_regs) */
+    if (is_f64(w, v)) bits2d(w, P(w, v), R(w, w->targ[in->imm]));
+    return;
+  case IR_callt: {
+    uint32_t nt = in->nargs - 3;
+    if (!w->typed_proto[nt]) {
+      MIR_type_t rt = MIR_T_I64;
+      MIR_var_t ps[2 + SC_ENTRY_MAXARGS] = {{.type = MIR_T_I64, .name = "vm"}, {.type = MIR_T_I64, .name = "fp"}};
+      static const char *const an[] = {"a0", "a1", "a2", "a3"};
+      for (uint32_t k = 0; k < nt; k++) ps[2 + k] = (MIR_var_t){.type = MIR_T_I64, .name = an[k]};
+      char pn[16];
+      snprintf(pn, sizeof pn, "p_typed%u", nt);
+      w->typed_proto[nt] = MIR_new_proto_arr(w->m, pn, 1, &rt, 2 + nt, ps);
+    }
+    MIR_op_t ops[6 + SC_ENTRY_MAXARGS];
+    MIR_reg_t r = is_f64(w, v) ? tmp(w, MIR_T_I64) : P(w, v);
+    ops[0] = MIR_new_ref_op(w->m, w->typed_proto[nt]), ops[1] = PP(w, a[0]), ops[2] = R(w, r);
+    ops[3] = PP(w, a[1]), ops[4] = PP(w, a[2]);
+    for (uint32_t k = 0; k < nt; k++) ops[5 + k] = is_f64(w, a[3 + k]) ? R(w, d2bits(w, P(w, a[3 + k]))) : PP(w, a[3 + k]);
+    emit(w, MIR_new_insn_arr(w->m, MIR_CALL, 5 + nt, ops));
+    if (is_f64(w, v)) bits2d(w, P(w, v), R(w, r));
+    return;
+  }
   case IR_frame: case IR_vpay: case IR_i2p: case IR_mkval: case IR_tagof: /* alias_regs */
   case IR_vm: case IR_outslot: case IR_argbuf: case IR_p2i: return;
   case IR_band: INS(w, MIR_AND, PP(w, v), PP(w, a[0]), PP(w, a[1])); return;
@@ -816,6 +843,9 @@ static void alias_regs(lw *w) {
       switch (f->ins[v].op) {
       case IR_frame: w->pay[v] = w->fp; break;
       case IR_vm: w->pay[v] = w->vm; break;
+      case IR_param:
+        if (f->ins[v].ty != SC_TY_F64) w->pay[v] = w->targ[f->ins[v].imm];
+        break;
       case IR_outslot: w->pay[v] = w->out; break;
       case IR_argbuf: w->pay[v] = w->args; break;
       case IR_vpay: case IR_i2p: case IR_p2i: w->pay[v] = P(w, a[0]); break;
@@ -961,12 +991,18 @@ static void drop_dead_moves(lw *w) {
 static void lower_func(lw *w, const char *name) {
   sc_irfunc *f = w->f;
   sc_arena *A = f->arena;
-  MIR_type_t rt = MIR_T_I32;
-  MIR_var_t params[2] = {{.type = MIR_T_I64, .name = "vm"}, {.type = MIR_T_I64, .name = "frame"}};
-  w->fn = MIR_new_func_arr(w->m, name, 1, &rt, 2, params);
+  /* int fn(vm, frame); a typed entry: int64_t fn(vm, frame, typed arguments) */
+  MIR_type_t rt = f->esig ? MIR_T_I64 : MIR_T_I32;
+  MIR_var_t params[2 + SC_ENTRY_MAXPARAMS] = {{.type = MIR_T_I64, .name = "vm"}, {.type = MIR_T_I64, .name = "frame"}};
+  static const char *const an[SC_ENTRY_MAXPARAMS] = {"a0", "a1", "a2", "a3", "a4", "a5", "a6"};
+  uint32_t np = 2;
+  for (uint32_t k = 0; f->esig && k < sc_entry_nparams(f->esig); k++)
+    if (sc_entry_param(f->esig, k) != SC_TY_VAL) params[np] = (MIR_var_t){.type = MIR_T_I64, .name = an[k]}, np++;
+  w->fn = MIR_new_func_arr(w->m, name, 1, &rt, np, params);
   w->F = MIR_get_item_func(w->m, w->fn);
   w->vm = MIR_reg(w->m, "vm", w->F);
   w->fp = MIR_reg(w->m, "frame", w->F);
+  for (uint32_t k = 2; k < np; k++) w->targ[params[k].name[1] - '0'] = MIR_reg(w->m, params[k].name, w->F);
   w->buf = MIR_new_func_reg(w->m, w->F, MIR_T_I64, "buf");
   w->out = MIR_new_func_reg(w->m, w->F, MIR_T_I64, "out");
   w->args = MIR_new_func_reg(w->m, w->F, MIR_T_I64, "args");

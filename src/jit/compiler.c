@@ -311,6 +311,7 @@ int sc_compile(sc_compiler *c, const sc_compile_request *req, sc_compile_result 
   res->guards_emitted = jr.guards_emitted;
   res->guards_removed = jr.guards_removed;
   res->code = jr.fn;
+  res->entry_sig = jr.tsig;
   res->handle = jr.handle;
   res->compile_ms = jr.secs * 1e3;
   if (!res->code) {
@@ -332,6 +333,6 @@ bool sc_vm_install(sc_vm *vm, uint32_t func, const sc_compile_result *res) {
   if (!vm || func >= vm->prog->nfuncs) return false;
   if (res && (res->status != SC_COMPILE_OK || !res->code || res->osr_pc)) return false;
   sc_jit_prepare_vm(vm);
-  vm->funcs[func].native = res ? res->code : NULL;
+  sc_jit_set_code(&vm->funcs[func], res ? res->code : NULL, res ? res->entry_sig : 0);
   return true;
 }

@@ -76,6 +76,7 @@ bool sc_jit_build(const sc_backend_impl *be, void *ctx, const sc_job *job, sc_jo
       snprintf(r->err, sizeof r->err, "the IR verifier rejected it");
     } else
       r->fn = be->compile(ctx, f, job->dump, job->want_len ? &r->len : NULL, &r->handle, r->err, sizeof r->err);
+    r->tsig = r->fn ? f->esig : 0;
     if (r->fn && c.ngdeps) {
       r->gdeps = malloc(c.ngdeps * sizeof *r->gdeps);
       memcpy(r->gdeps, c.gdeps, c.ngdeps * sizeof *r->gdeps);

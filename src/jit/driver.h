@@ -37,6 +37,7 @@ typedef struct sc_job {
 
 typedef struct sc_job_result {
   sc_native_fn fn;          /* NULL: failed, err says why */
+  uint64_t tsig;            /* not 0: fn is a typed entry of this signature (ssa/ir.h), not an sc_native_fn */
   size_t len;               /* with job->want_len: fn's code is len bytes */
   bool rejected;            /* the IR verifier rejected it (no code was generated) */
   bool over_budget;         /* the optimized IR was larger than job->budget */

@@ -399,7 +399,7 @@ static bool compile_one(sc_vm *vm, uint32_t func, bool spec, FILE *dump, bool bu
   if (!r->res.fn) return false;
   if (r->osr_pc) return true; /* never entered: it goes with the context */
   drop(vm, j->code[func]);
-  vm->funcs[func].native = r->res.fn;
+  sc_jit_set_code(&vm->funcs[func], r->res.fn, r->res.tsig);
   j->code[func] = r->code;
   return true;
 }
@@ -671,7 +671,7 @@ static void osr_forget(sc_vm *vm, osr_entry *e, int st) {
  * interpret until it is compiled again. */
 static void drop_code(sc_vm *vm, sc_vfunc *vf) {
   sc_jit *j = vm->jit;
-  vf->native = NULL;
+  sc_jit_set_code(vf, NULL, 0);
   drop(vm, j->code[vf->index]);
   j->code[vf->index] = (code_ref){NULL, -1};
   vf->deopts = 0;
@@ -741,7 +741,7 @@ static void install(sc_vm *vm, creq *r) {
       trace(vm, "failed", vf, 0, "cannot compile (%s): stays interpreted", r->res.err);
     } else {
       drop(vm, j->code[r->func]);
-      vf->native = r->res.fn;
+      sc_jit_set_code(vf, r->res.fn, r->res.tsig);
       j->code[r->func] = r->code;
       vf->deopts = 0;
       keep_feedback(j, r);
@@ -1203,7 +1203,7 @@ void sc_jit_free(sc_vm *vm) {
   sc_jit *j = vm->jit;
   if (!j) return;
   for (uint32_t i = 0; i < vm->prog->nfuncs; i++) {
-    vm->funcs[i].native = NULL;
+    sc_jit_set_code(&vm->funcs[i], NULL, 0);
     vm->funcs[i].queued = 0;
   }
   if (j->sampling) {

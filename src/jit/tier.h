@@ -18,6 +18,13 @@ void sc_jit_backend_destroy(const struct sc_backend_impl *be, void *ctx);
  * holds frame pointers across calls), threaded code, and runs on a thread
  * with a native stack deep enough for the frame limit. */
 void sc_jit_prepare_vm(sc_vm *vm);
+/* Installs fn as vf's code (NULL: none): a typed entry of signature tsig
+ * (not 0) goes behind sc_jit_typed_enter, the generic entry. */
+void sc_jit_set_code(sc_vfunc *vf, sc_native_fn fn, uint64_t tsig);
+/* The generic entry of a function whose code is a typed entry: checks the
+ * tags of the typed arguments in fp (else leaves at pc 0), calls the
+ * entry, boxes its result into *fp->ret and returns its status. */
+int sc_jit_typed_enter(sc_vm *vm, sc_frame *fp);
 
 /* Sets up vm->jit with the backend the options name; false with a message
  * on opts.err when it is not built or cannot start. Makes the frame array

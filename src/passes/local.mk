@@ -8,4 +8,5 @@ libshapec_core_la_SOURCES += src/passes/passes.h src/passes/passmgr.c src/passes
 	src/passes/pass_range.c src/passes/pass_unreached.c src/passes/pass_allocs.c \
 	src/passes/pass_unswitch.c \
 	src/passes/pass_strength.c \
+	src/passes/pass_entry.c \
 	src/passes/pass_sccp.c

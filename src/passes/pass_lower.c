@@ -26,7 +26,7 @@ typedef struct lc {
   int32_t pc;
   uint32_t *fwd, nfwd; /* the replacement of each lowered value */
   bool stress;         /* --deopt-stress: guards also ask sc_jh_stress */
-  uint32_t *exits;     /* per frame state and reason: its exit block, 0 until made */
+  uint32_t *exits, nexits; /* per frame state and reason: its exit block, 0 until made */
   uint8_t *room;       /* per instruction: a Call whose frame a framecheck has checked */
   uint32_t *split;     /* per ldelem/stelem: its invariant address part, or 0 (elem_at) */
 } lc;
@@ -69,6 +69,14 @@ static uint32_t tag(lc *c, uint32_t x) { return emit(c, IR_tagof, SC_TY_I64, 0, 
 static uint32_t pay(lc *c, uint32_t x) { return emit(c, IR_vpay, SC_TY_I64, 0, x, 0); }
 
 static uint32_t ld(lc *c, sc_ty ty, uint32_t p, uint32_t off) { return emit(c, IR_ld, ty, (int32_t)off, p, 0); }
+
+/* The raw value of x, a val known to be of type ty: a box's operand, else
+ * its unbox. */
+static uint32_t unboxed(lc *c, uint32_t x, sc_ty ty) {
+  const sc_ins *b = &c->f->ins[fwd(c, x)];
+  if (b->op == IR_box && c->f->ins[b->args[0]].ty == ty) return b->args[0];
+  return emit(c, IR_unbox, ty, 0, x, 0);
+}
 
 /* The pointer in a val's payload (an object or array). */
 static uint32_t payload_ptr(lc *c, uint32_t x) {
@@ -186,6 +194,8 @@ static void tag_nibble(uint64_t *word, uint32_t slot, uint64_t nib) {
 static void st_boxed(lc *c, uint32_t p, uint32_t off, uint32_t x, uint64_t *word, uint32_t slot) {
   uint32_t vp = off + sc_layout_info.value_payload;
   const sc_ins *k = x ? &c->f->ins[fwd(c, x)] : NULL;
+  if (k && k->op == IR_box && (c->f->ins[k->args[0]].ty == SC_TY_I64 || c->f->ins[k->args[0]].ty == SC_TY_F64))
+    x = k->args[0], k = &c->f->ins[x]; /* its tag is known, its payload is the raw value */
   sc_ty ty = k ? (sc_ty)k->ty : SC_TY_VOID;
   bool known = word && slot < SC_DEOPT_TAGGED;
   int64_t t = SC_NULL, y = 0;
@@ -228,7 +238,12 @@ static uint64_t header_pay(const sc_fs *s) { return s->nlocals | (uint64_t)s->ns
 static uint32_t exit_block(lc *c, int32_t fs, int32_t reason) {
   sc_irfunc *f = c->f;
   uint32_t key = (uint32_t)fs * SC_NREASONS + (uint32_t)reason;
-  if (!c->exits) c->exits = sc_arena_alloc(f->arena, (size_t)f->nfs * SC_NREASONS * sizeof *c->exits);
+  if (key >= c->nexits) { /* frame states made while lowering (after_call) need room too */
+    uint32_t n = (f->nfs + 16) * SC_NREASONS, *e = sc_arena_alloc(f->arena, (size_t)n * sizeof *e);
+    memset(e, 0, (size_t)n * sizeof *e);
+    if (c->exits) memcpy(e, c->exits, (size_t)c->nexits * sizeof *e);
+    c->exits = e, c->nexits = n;
+  }
   if (c->exits[key]) return c->exits[key];
   const sc_layout *L = &sc_layout_info;
   uint32_t sb = c->b, sat = c->at, e = sc_ir_block(f), frames = 0, slots = 0;
@@ -417,12 +432,37 @@ static uint32_t call_frame(lc *c, const sc_ins *in, uint32_t *self, uint32_t *bp
   return fr;
 }
 
+/* The frame state right after call `in` returned result (a val): the
+ * call's own with its operands popped and the result pushed, at the next
+ * pc. A typed call whose result has another type than its callee's entry
+ * promised leaves there (the callee deopted and the interpreter finished
+ * it): the call is done, and the interpreter goes on after it. */
+static int32_t after_call(lc *c, const sc_ins *in, uint32_t result) {
+  sc_irfunc *f = c->f;
+  uint32_t func = f->fs[in->fs].func, pc = f->fs[in->fs].pc, nl = f->fs[in->fs].nlocals, ns = f->fs[in->fs].nstack;
+  uint32_t keep = nl + ns - in->nargs;
+  int32_t n = sc_ir_new_fs(f, func, pc + 1, nl, ns - in->nargs + 1);
+  const sc_fs *s = &f->fs[in->fs]; /* after sc_ir_new_fs: the array may move */
+  sc_fs *t = &f->fs[n];
+  for (uint32_t k = 0; k < keep; k++) t->vals[k] = s->vals[k];
+  t->vals[keep] = result;
+  t->parent = s->parent;
+  return n;
+}
+
 /* Call and CallValue. A Call of a function taking that many arguments
  * pushes the callee's frame here and calls its compiled code directly when
  * it has some and the frame array and the value stack have room (what
  * sc_jh_call does, without the helper); else, and for CallValue, the
  * helper runs the call. The status: RET goes on with the result in the
- * out slot, LEAVE leaves at the call's frame state, others return. */
+ * out slot, LEAVE leaves at the call's frame state, others return.
+ *
+ * A Call of the function itself when it has a typed entry (sig) calls
+ * that entry while the callee's code still has this signature: typed
+ * arguments in registers (not stored in the frame), a typed result back
+ * in a register, the status in the VM. A result taken the generic way
+ * (the helper's, or a deopted callee's from the interpreter) is checked
+ * against the entry's result type; another type leaves after the call. */
 static uint32_t lower_call(lc *c, uint32_t v, const sc_ins *in) {
   sc_irfunc *f = c->f;
   const sc_layout *L = &sc_layout_info;
@@ -438,14 +478,32 @@ static uint32_t lower_call(lc *c, uint32_t v, const sc_ins *in) {
     return take_out(c, out);
   }
   const sc_func *cf = f->prog->funcs[k];
-  /* the checks, each to the helper's (cold) path: compiled code, a frame
-   * left, room on the value stack | then the fast path: push, call | fin:
-   * after a non-RET status | rest */
+  uint64_t sig = k == f->func && f->esig && in->nargs == sc_entry_nparams(f->esig) ? f->esig : 0;
+  sc_ty rty = sig ? sc_entry_result(sig) : SC_TY_VAL;
+  /* the checks, each to the helper's (cold) path: compiled code (of the
+   * signature), typed arguments of their types, a frame left, room on the
+   * value stack | then the fast path: push, call | fin: after a non-RET
+   * status | rest */
   uint32_t slow = sc_ir_block(f), fin = sc_ir_block(f);
   f->blk[slow].cold = f->blk[fin].cold = 1;
-  uint32_t vf = op_func(c, IR_vfunc, k, 0);
-  uint32_t nat = ld(c, SC_TY_I64, vf, L->vfunc_native), t = iconst(c, 0);
-  branch_out(c, emit(c, IR_icmp, SC_TY_BOOL, SC_CC_NE, nat, t), slow, false);
+  uint32_t vf = op_func(c, IR_vfunc, k, 0), nat = 0, t, targ[SC_ENTRY_MAXARGS], nt = 0;
+  if (sig) {
+    t = iconst(c, (int64_t)sig);
+    branch_out(c, emit(c, IR_icmp, SC_TY_BOOL, SC_CC_EQ, ld(c, SC_TY_I64, vf, L->vfunc_tsig), t), slow, false);
+    for (uint32_t j = 0; j < in->nargs; j++) {
+      sc_ty pt = sc_entry_param(sig, j);
+      if (pt == SC_TY_VAL) continue;
+      const sc_ins *b = &f->ins[fwd(c, a[j])];
+      if (!(b->op == IR_box && f->ins[b->args[0]].ty == pt)) {
+        t = iconst(c, boxed_tag[pt]);
+        branch_out(c, emit(c, IR_icmp, SC_TY_BOOL, SC_CC_EQ, tag(c, a[j]), t), slow, false);
+      }
+      targ[nt++] = unboxed(c, a[j], pt);
+    }
+  } else {
+    nat = ld(c, SC_TY_I64, vf, L->vfunc_native), t = iconst(c, 0);
+    branch_out(c, emit(c, IR_icmp, SC_TY_BOOL, SC_CC_NE, nat, t), slow, false);
+  }
   t = iconst(c, L->frame_size);
   uint32_t nf = emit(c, IR_padd, SC_TY_PTR, 0, fr, t);
   if (!(c->room && v < c->nfwd && c->room[v])) {
@@ -463,7 +521,7 @@ static uint32_t lower_call(lc *c, uint32_t v, const sc_ins *in) {
   uint32_t fast = c->b, rest = sc_ir_split_block(f, fast, c->at);
   for (uint32_t j = 0; j < cf->nlocals; j++) { /* the arguments, nulls for the other locals */
     if (j < in->nargs) {
-      st_val(c, nb, j * L->value_size, a[j]);
+      if (!sig || sc_entry_param(sig, j) == SC_TY_VAL) st_val(c, nb, j * L->value_size, a[j]);
       continue;
     }
     st(c, nb, j * L->value_size, iconst(c, SC_NULL));
@@ -475,22 +533,48 @@ static uint32_t lower_call(lc *c, uint32_t v, const sc_ins *in) {
   st(c, nf, L->frame_ret, out);
   st(c, nf, L->frame_vf, vf);
   st(c, emit(c, IR_stacktop, SC_TY_PTR, 0, 0, 0), 0, nend);
-  uint32_t p = emit(c, IR_i2p, SC_TY_PTR, 0, nat, 0);
-  uint32_t st1 = sc_ir_insert(f, fast, c->at++, IR_calln, SC_TY_I64, 3);
-  f->ins[st1].args[0] = p, f->ins[st1].args[1] = vm, f->ins[st1].args[2] = nf, f->ins[st1].pc = c->pc;
+  uint32_t st1, y = 0;
+  if (sig) {
+    uint32_t p = ld(c, SC_TY_PTR, vf, L->vfunc_tentry);
+    y = st1 = sc_ir_insert(f, fast, c->at++, IR_callt, rty == SC_TY_VAL ? SC_TY_I64 : rty, 3 + nt);
+    f->ins[st1].imm = k;
+    f->ins[st1].args[0] = p, f->ins[st1].args[1] = vm, f->ins[st1].args[2] = nf, f->ins[st1].pc = c->pc;
+    for (uint32_t j = 0; j < nt; j++) f->ins[st1].args[3 + j] = fwd(c, targ[j]);
+    st1 = ld(c, SC_TY_I64, vm, L->vm_tstatus);
+  } else {
+    uint32_t p = emit(c, IR_i2p, SC_TY_PTR, 0, nat, 0);
+    st1 = sc_ir_insert(f, fast, c->at++, IR_calln, SC_TY_I64, 3);
+    f->ins[st1].args[0] = p, f->ins[st1].args[1] = vm, f->ins[st1].args[2] = nf, f->ins[st1].pc = c->pc;
+  }
   t = iconst(c, SC_ST_RET);
   term(c, fast, IR_br, emit(c, IR_icmp, SC_TY_BOOL, SC_CC_EQ, st1, t), rest, fin);
-  /* the cold paths check their status themselves: rest runs after RET */
+  /* the cold paths check their status themselves: rest runs after RET;
+   * with a typed result they meet in `boxed`, which takes it from out */
+  uint32_t join = rest;
+  if (rty != SC_TY_VAL) join = sc_ir_block(f), f->blk[join].cold = 1;
   c->b = fin, c->at = 0;
-  uint32_t y[3] = {vm, nf, st1};
-  call_status(c, callh(c, SC_H_call_finish, 3, y), in->fs);
-  term(c, c->b, IR_jmp, 0, rest, 0);
+  if (sig) st(c, vm, L->vm_tstatus, iconst(c, 0));
+  uint32_t yv[3] = {vm, nf, st1};
+  call_status(c, callh(c, SC_H_call_finish, 3, yv), in->fs);
+  term(c, c->b, IR_jmp, 0, join, 0);
   c->b = slow, c->at = 0;
   x[n++] = iconst(c, k), x[n++] = iconst(c, in->nargs), x[n++] = spill(c, in, 0), x[n++] = out;
   call_status(c, callh(c, SC_H_call, n, x), in->fs);
+  term(c, c->b, IR_jmp, 0, join, 0);
+  if (rty == SC_TY_VAL) {
+    c->b = rest, c->at = 0; /* v */
+    return take_out(c, out);
+  }
+  c->b = join, c->at = 0;
+  uint32_t r = take_out(c, out);
+  t = iconst(c, boxed_tag[rty]);
+  leave_unless(c, emit(c, IR_icmp, SC_TY_BOOL, SC_CC_EQ, tag(c, r), t), after_call(c, in, r), SC_RS_TAG);
+  uint32_t y2 = emit(c, IR_unbox, rty, 0, r, 0);
   term(c, c->b, IR_jmp, 0, rest, 0);
   c->b = rest, c->at = 0; /* v */
-  return take_out(c, out);
+  const sc_blk *rb = &f->blk[rest];
+  uint32_t ph = emit(c, IR_phi, rty, 0, rb->preds[0] == fast ? y : y2, rb->preds[0] == fast ? y2 : y);
+  return emit(c, IR_box, SC_TY_VAL, 0, ph, 0);
 }
 
 /* ArrayPush appends in place when the array has room and is of the kind
@@ -540,6 +624,7 @@ static uint32_t lower(lc *c, uint32_t v) {
   uint32_t a0 = in.nargs > 0 ? in.args[0] : 0, a1 = in.nargs > 1 ? in.args[1] : 0;
   switch (in.op) {
   case IR_param: {
+    if (in.ty != SC_TY_VAL) return 0; /* a typed entry's argument */
     /* the value stack may move: frame->base is read where it is needed */
     uint32_t base = ld(c, SC_TY_PTR, emit(c, IR_frame, SC_TY_PTR, 0, 0, 0), L->frame_base);
     return ld_val(c, base, (uint32_t)in.imm * L->value_size);
@@ -569,13 +654,27 @@ static uint32_t lower(lc *c, uint32_t v) {
     st_val(c, elem_at(c, v, a0, a1, c->f->ins[fwd(c, x)].ty), 0, x);
     return v;
   }
-  case IR_guard:
+  case IR_istag: { /* a typed call's result is boxed here: its tag is known */
+    const sc_ins *x = &c->f->ins[fwd(c, a0)];
+    if (x->op != IR_box || c->f->ins[x->args[0]].ty == SC_TY_VAL) return 0;
+    uint32_t k = emit(c, IR_const, SC_TY_BOOL, 0, 0, 0);
+    c->f->ins[k].imm = boxed_tag[c->f->ins[x->args[0]].ty] == in.aux;
+    return k;
+  }
+  case IR_unbox: {
+    const sc_ins *x = &c->f->ins[fwd(c, a0)];
+    return x->op == IR_box && c->f->ins[x->args[0]].ty == in.ty ? x->args[0] : 0;
+  }
+  case IR_guard: {
+    const sc_ins *k = &c->f->ins[fwd(c, a0)];
+    if (k->op == IR_const && k->imm) return v; /* known to hold */
     leave_unless(c, a0, in.fs, in.aux);
     if (c->stress) { /* --deopt-stress: leave at random too */
       uint32_t vm = emit(c, IR_vm, SC_TY_PTR, 0, 0, 0);
       leave_unless(c, emit(c, IR_bnot, SC_TY_BOOL, 0, callh(c, SC_H_stress, 1, &vm), 0), in.fs, in.aux);
     }
     return v;
+  }
   case IR_deopt: term(c, c->b, IR_jmp, 0, exit_block(c, in.fs, in.aux), 0); return v;
   case IR_iadd_ovf: case IR_isub_ovf: case IR_imul_ovf: case IR_ineg_ovf: {
     static const sc_irop wrap[] = {IR_iaddo, IR_isubo, IR_imulo, IR_isubo};
@@ -629,10 +728,13 @@ static uint32_t lower(lc *c, uint32_t v) {
     uint32_t x[2] = {a0, a1};
     return callh(c, SC_H_fmod, 2, x);
   }
-  case IR_ret:
-    st_val(c, ld(c, SC_TY_PTR, emit(c, IR_frame, SC_TY_PTR, 0, 0, 0), L->frame_ret), 0, a0);
-    emit(c, IR_retst, SC_TY_VOID, 0, iconst(c, SC_ST_RET), 0);
+  case IR_ret: {
+    sc_ty r = c->f->esig ? sc_entry_result(c->f->esig) : SC_TY_VAL;
+    if (r == SC_TY_VAL) st_val(c, ld(c, SC_TY_PTR, emit(c, IR_frame, SC_TY_PTR, 0, 0, 0), L->frame_ret), 0, a0);
+    if (!c->f->esig) emit(c, IR_retst, SC_TY_VOID, 0, iconst(c, SC_ST_RET), 0);
+    else emit(c, IR_retv, SC_TY_VOID, 0, r == SC_TY_VAL ? iconst(c, 0) : unboxed(c, a0, r), 0);
     return v;
+  }
   case IR_halt: emit(c, IR_retst, SC_TY_VOID, 0, iconst(c, SC_ST_HALT), 0); return v;
   case IR_Call: case IR_CallValue: return lower_call(c, v, &in);
   case IR_framecheck: {
@@ -702,8 +804,10 @@ static bool stack_check(lc *c) {
   for (uint32_t i = 1; i < f->nins; i++)
     if (!f->ins[i].dead && f->ins[i].op == IR_nativelim) return false; /* lowered before */
   c->pc = 0;
-  c->b = 0, c->at = 0;
-  uint32_t rest = sc_ir_split_block(f, 0, 0), over = sc_ir_block(f);
+  uint32_t at = 0; /* a typed entry's arguments stay in b0 */
+  while (at < f->blk[0].nins && f->ins[f->blk[0].ins[at]].op == IR_param) at++;
+  c->b = 0, c->at = at;
+  uint32_t rest = sc_ir_split_block(f, 0, at), over = sc_ir_block(f);
   f->blk[over].cold = 1;
   uint32_t lim = ld(c, SC_TY_I64, emit(c, IR_nativelim, SC_TY_PTR, 0, 0, 0), 0);
   uint32_t here = emit(c, IR_p2i, SC_TY_I64, 0, emit(c, IR_argbuf, SC_TY_PTR, 0, 0, 0), 0);
@@ -757,6 +861,25 @@ static uint8_t *frame_room(sc_irfunc *f) {
   return room;
 }
 
+/* A typed entry leaves its status in the VM: each retst (an exit's, a
+ * call's error, halt, the stack check's) stores it there and returns
+ * (retv) a value its caller does not read. */
+static bool typed_returns(lc *c) {
+  sc_irfunc *f = c->f;
+  sc_ty r = sc_entry_result(f->esig) == SC_TY_VAL ? SC_TY_I64 : sc_entry_result(f->esig);
+  bool changed = false;
+  for (uint32_t b = 0, nb = f->nblk; b < nb; b++) {
+    uint32_t t = f->blk[b].dead ? 0 : sc_ir_term(f, b);
+    if (!t || f->ins[t].op != IR_retst) continue;
+    c->b = b, c->at = f->blk[b].nins - 1, c->pc = f->ins[t].pc;
+    st(c, emit(c, IR_vm, SC_TY_PTR, 0, 0, 0), sc_layout_info.vm_tstatus, f->ins[t].args[0]);
+    f->ins[t].op = IR_retv;
+    f->ins[t].args[0] = emit(c, IR_const, r, 0, 0, 0); /* 0 (0.0, false) */
+    changed = true;
+  }
+  return changed;
+}
+
 bool sc_lower(sc_irfunc *f, bool stress) {
   if (!f->rpo) sc_ir_dom(f);
   lc c = {.f = f, .nfwd = f->nins, .stress = stress};
@@ -781,6 +904,7 @@ bool sc_lower(sc_irfunc *f, bool stress) {
     }
   }
   if (f->osr_pc < 0 && stack_check(&c)) changed = true;
+  if (f->esig && typed_returns(&c)) changed = true;
   if (changed) {
     sc_ir_forward(f, c.fwd, c.nfwd);
     drop_unused_consts(f);

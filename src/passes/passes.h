@@ -194,6 +194,7 @@ bool sc_pass_allocs(sc_irfunc *f, sc_pass_ctx *c);
 bool sc_pass_unswitch(sc_irfunc *f, sc_pass_ctx *c);
 bool sc_pass_sccp(sc_irfunc *f, sc_pass_ctx *c);
 bool sc_pass_strength(sc_irfunc *f, sc_pass_ctx *c);
+bool sc_pass_entry(sc_irfunc *f, sc_pass_ctx *c);
 /* Typed SSA to LIR (pass_lower.c): what the backends translate. */
 bool sc_pass_lower(sc_irfunc *f, sc_pass_ctx *c);
 /* The same, with every guard also leaving when sc_jh_stress says so
@@ -208,7 +209,7 @@ bool sc_lower(sc_irfunc *f, bool stress);
  * int overflowing to a float), so loops of them run unboxed. No globals
  * (eager code registers no dependencies) and no OSR. */
 #define SC_EAGER_PIPELINE \
-  "lift,phis,simplify,inline,phis,simplify,preheaders,specialize,sccp,unbox,guards,gvn,licm,range,licm,strength,hoist,guards,unbox,gvn,licm,dce"
+  "lift,phis,simplify,inline,phis,simplify,preheaders,specialize,sccp,unbox,guards,gvn,licm,range,licm,strength,hoist,guards,unbox,gvn,licm,entry,dce"
 /* With feedback: assume stable globals, inline, leave where the
  * interpreter never ran (unreached), speculate (an OSR entry
  * types the frame's values once), unbox, drop
@@ -222,6 +223,6 @@ bool sc_lower(sc_irfunc *f, bool stress);
  * that could leave between them). Strength reduction after range, which
  * makes the products of index chains wrap, and licm. */
 #define SC_SPECULATIVE_PIPELINE \
-  "lift,globals,phis,simplify,inline,unreached,phis,simplify,specialize,osr,sccp,unbox,guards,gvn,licm,range,unswitch,range,licm,strength,hoist,guards,allocs,unbox,gvn,licm,dce"
+  "lift,globals,phis,simplify,inline,unreached,phis,simplify,specialize,osr,sccp,unbox,guards,gvn,licm,range,unswitch,range,licm,strength,hoist,guards,allocs,unbox,gvn,licm,entry,dce"
 
 #endif

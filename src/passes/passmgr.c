@@ -50,6 +50,9 @@ static const sc_pass passes[] = {
     {"allocs", "a NewObject and the field-adding stores right after it: one allocation with the final shape, "
                "plain slot stores",
      sc_pass_allocs},
+    {"entry", "a function compiled whole gets a typed entry: parameters whose tag the entry block guards "
+              "come unboxed as arguments, a result of one type goes back unboxed",
+     sc_pass_entry},
     {"lower", "typed SSA to LIR: loads and stores at [ptr + offset], vals as (tag, payload); the backends' input",
      sc_pass_lower},
 };

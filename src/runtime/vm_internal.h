@@ -99,6 +99,8 @@ typedef struct sc_vfunc {
   uint32_t nlocals;
   uint32_t index;
   sc_native_fn native; /* compiled code, or NULL: interpreted */
+  uint64_t tsig;       /* the compiled code's typed entry signature (ssa/ir.h), 0: none */
+  const void *tentry;  /* that entry (native is then the tier manager's trampoline) */
   uint64_t tier_at;    /* compile when prof->calls reaches it (0: never) */
   uint32_t deopts;     /* of the current compiled code */
   uint16_t recompiles; /* after too many deopts */
@@ -151,6 +153,7 @@ struct sc_vm {
   uint32_t osr_at;     /* back-edge count that asks for OSR (0: never) */
   double stress_p;     /* --deopt-stress probability */
   uint64_t stress_state;
+  int64_t tstatus; /* a typed entry's status (SC_ST_*) when not RET (0), for its caller to take */
   bool stress_fired;   /* the last stress draw failed a guard: its deopt is forced */
   /* Activations of compiled code entered from the interpreter: when the
    * count drops to 0 and code was dropped meanwhile, hooks->release

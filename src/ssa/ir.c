@@ -429,3 +429,9 @@ void sc_ir_compact(sc_irfunc *f) {
     bl->nins = k;
   }
 }
+
+uint64_t sc_entry_sig(sc_ty result, const uint8_t *params, uint32_t nparams) {
+  uint64_t sig = nparams | SC_ENTRY_MARK | (uint64_t)(result - SC_TY_VAL) << (3 + 2 * SC_ENTRY_MAXPARAMS);
+  for (uint32_t k = 0; k < nparams; k++) sig |= (uint64_t)(params[k] - SC_TY_VAL) << (3 + 2 * k);
+  return sig;
+}

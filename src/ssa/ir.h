@@ -187,6 +187,9 @@ typedef struct sc_irfunc {
   int32_t osr_pc;           /* -1; else an OSR compilation entered at this loop
                                header pc: `param k` is frame slot k (locals,
                                then the operand stack), text `osr @PC` */
+  uint64_t esig;            /* 0; else the function has a typed entry (pass entry)
+                               of this signature (sc_entry_*), text `!entry
+                               T(T, ...)`: a typed `param k` is an argument of it */
   sc_ins *ins;
   uint32_t nins, cins;
   sc_blk *blk;
@@ -205,6 +208,22 @@ typedef struct sc_irfunc {
   int32_t *loop_of;     /* innermost loop of each block, -1 if none */
   bool irreducible;     /* some loop is irreducible */
 } sc_irfunc;
+
+/* A typed entry's signature (sc_ir_entry_sig): bits 0-2 the number of
+ * parameters, then two bits each, SC_TY - SC_TY_VAL (0: a val, in the
+ * frame as the interpreter passes it; else i64, f64 or bool, an i64
+ * argument of its own), then two bits for the result; SC_ENTRY_MARK set.
+ * 0: no typed entry. Callers compare it whole with the callee's. */
+#define SC_ENTRY_MAXPARAMS 7u
+#define SC_ENTRY_MAXARGS 4u /* typed parameters: registers after (vm, frame) */
+#define SC_ENTRY_MARK (1u << 30)
+static inline uint32_t sc_entry_nparams(uint64_t sig) { return (uint32_t)(sig & 7); }
+static inline sc_ty sc_entry_param(uint64_t sig, uint32_t k) { return (sc_ty)(SC_TY_VAL + ((sig >> (3 + 2 * k)) & 3)); }
+static inline sc_ty sc_entry_result(uint64_t sig) {
+  return (sc_ty)(SC_TY_VAL + ((sig >> (3 + 2 * SC_ENTRY_MAXPARAMS)) & 3));
+}
+/* The signature of a result type and nparams parameter types. */
+uint64_t sc_entry_sig(sc_ty result, const uint8_t *params, uint32_t nparams);
 
 /* Opcode information. */
 const char *sc_irop_name(unsigned op);
@@ -232,6 +251,9 @@ sc_static_kind sc_irop_static(unsigned op);
 /* May op appear in LIR (after pass lower)? Not the generic ops and the
  * typed ops lower rewrites (param, guard, ldslot, Call, ret, ...). */
 bool sc_irop_in_lir(unsigned op);
+/* May instruction in appear in LIR? Its op may, or it is a typed entry's
+ * typed parameter (an argument register). */
+#define sc_ins_in_lir(in) (sc_irop_in_lir((in)->op) || ((in)->op == IR_param && (in)->ty != SC_TY_VAL))
 /* Is op one only LIR has (vpay and after)? */
 static inline bool sc_irop_lir_only(unsigned op) { return op >= IR_vpay && op < IR_NOPS; }
 

@@ -95,7 +95,8 @@ static void check_types(vstate *v, uint32_t id, const sc_ins *in) {
   if (res == 't') {
     bool ok;
     switch (in->op) {
-    case IR_param: ok = in->ty == SC_TY_VAL; break;
+    case IR_param: ok = in->ty == SC_TY_VAL || (f->esig && is_raw(in->ty)); break; /* typed: an entry argument */
+    case IR_callt: ok = in->ty == SC_TY_I64 || is_raw(in->ty); break;
     case IR_const: ok = in->ty == SC_TY_VAL || is_raw(in->ty); break;
     case IR_unbox: ok = is_raw(in->ty); break;
     case IR_ld: ok = in->ty == SC_TY_I64 || in->ty == SC_TY_F64 || in->ty == SC_TY_PTR || in->ty == SC_TY_BOOL; break;
@@ -137,14 +138,14 @@ static void check_types(vstate *v, uint32_t id, const sc_ins *in) {
     else {
       size_t sl = 0;
       while (sig[sl] && sig[sl] != '*') sl++;
-      want = k < sl ? sig[k] : 'v';
+      want = k < sl ? sig[k] : in->op == IR_callt ? '?' : 'v';
     }
     if (want == '=') {
       if (at != in->ty)
         err(v, "%s of type %s has an operand v%u of type %s", desc(v, id), sc_ty_name((sc_ty)in->ty), a,
             sc_ty_name((sc_ty)at));
     } else if (want == '?') {
-      if (in->op == IR_box && !is_raw(at)) err(v, "%s: box of v%u, which is %s (not i64, f64 or bool)", desc(v, id), a, sc_ty_name((sc_ty)at));
+      if ((in->op == IR_box || in->op == IR_retv || in->op == IR_callt) && !is_raw(at)) err(v, "%s: box of v%u, which is %s (not i64, f64 or bool)", desc(v, id), a, sc_ty_name((sc_ty)at));
       if (in->op == IR_st && at != SC_TY_I64 && at != SC_TY_F64 && at != SC_TY_PTR && at != SC_TY_BOOL)
         err(v, "%s: stores v%u, which is %s (not i64, f64, ptr or bool)", desc(v, id), a, sc_ty_name((sc_ty)at));
     } else if (at != ty_of_letter(want))
@@ -198,6 +199,21 @@ static void check_static(vstate *v, uint32_t id, const sc_ins *in, uint32_t b) {
       uint32_t nslots = f->nlocals + (p && f->func < p->nfuncs ? p->funcs[f->func]->max_stack : 0);
       if (in->imm < 0 || in->imm >= nslots) err(v, "%s: param %lld, but %s has %u frame slots", desc(v, id), (long long)in->imm, f->name, nslots);
     } else if (in->imm < 0 || in->imm >= f->nparams) err(v, "%s: param %lld, but %s has %u parameters", desc(v, id), (long long)in->imm, f->name, f->nparams);
+    if (in->ty != SC_TY_VAL && in->imm >= 0 && in->imm < f->nparams && (!f->esig || sc_entry_param(f->esig, (uint32_t)in->imm) != in->ty))
+      err(v, "%s: a typed param the typed entry does not take", desc(v, id));
+    break;
+  case IR_retv: {
+    sc_ty want = sc_entry_result(f->esig) == SC_TY_VAL ? SC_TY_I64 : sc_entry_result(f->esig); /* a val result is in *frame->ret */
+    if (!f->esig) err(v, "%s: retv in a function without a typed entry", desc(v, id));
+    else if (in->nargs == 1 && in->args[0] < f->nins && f->ins[in->args[0]].ty != want)
+      err(v, "%s: retv of %s, but the typed entry returns %s", desc(v, id), sc_ty_name((sc_ty)f->ins[in->args[0]].ty), sc_ty_name(want));
+    break;
+  }
+  case IR_retst:
+    if (f->esig) err(v, "%s: retst in a function with a typed entry (its status goes to the VM: retv)", desc(v, id));
+    break;
+  case IR_callt:
+    if (in->nargs - 3 > SC_ENTRY_MAXARGS) err(v, "%s: %u typed arguments, at most %u", desc(v, id), in->nargs - 3, SC_ENTRY_MAXARGS);
     break;
   case IR_const:
     if (in->ty == SC_TY_VAL && (!p || in->imm < 0 || (uint64_t)in->imm >= p->nconsts)) err(v, "%s: no constant #%lld", desc(v, id), (long long)in->imm);
@@ -346,7 +362,7 @@ int sc_ir_verify(sc_irfunc *f, sc_diags *d) {
         seen_nonphi = true;
       check_types(&v, id, in);
       check_static(&v, id, in, b);
-      if (lir && !sc_irop_in_lir(in->op)) err(&v, "%s in LIR (pass lower rewrites it)", desc(&v, id));
+      if (lir && !sc_ins_in_lir(in)) err(&v, "%s in LIR (pass lower rewrites it)", desc(&v, id));
       if ((fl & IRF_THROW) && in->fs < 0) err(&v, "%s may leave compiled code but has no frame state", desc(&v, id));
       if (!(fl & IRF_THROW) && in->fs >= 0) err(&v, "%s has a frame state but cannot leave compiled code", desc(&v, id));
       if (in->fs >= 0) check_fs(&v, in->fs, id);

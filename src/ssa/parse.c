@@ -1108,10 +1108,38 @@ static sc_irfunc *parse_func(parser *P) {
       goto out;
     }
   }
-  if (accept(P, '!')) {
+  uint64_t esig = 0;
+  while (accept(P, '!')) {
     int64_t c;
+    if (at_word(P, "entry")) { /* !entry T(T, ...) */
+      P->i++;
+      sc_ty t, res;
+      uint8_t ps[SC_ENTRY_MAXPARAMS];
+      uint32_t n = 0;
+      if (!is_type(cur(P), &res) || res == SC_TY_VOID || res == SC_TY_PTR) {
+        unexpected(P, "the typed entry's result type (val, i64, f64 or bool)");
+        goto out;
+      }
+      P->i++;
+      if (!expect(P, '(', "'('")) goto out;
+      while (!accept(P, ')')) {
+        if (n && !expect(P, ',', "',' or ')'")) goto out;
+        if (n == SC_ENTRY_MAXPARAMS || !is_type(cur(P), &t) || t == SC_TY_VOID || t == SC_TY_PTR) {
+          unexpected(P, n == SC_ENTRY_MAXPARAMS ? "')' (a typed entry has at most 7 parameters)" : "a parameter type (val, i64, f64 or bool)");
+          goto out;
+        }
+        P->i++;
+        ps[n++] = (uint8_t)t;
+      }
+      if (n != np) {
+        perr(P, &P->t[P->i - 1], "the typed entry has %u parameters, the function %u", n, np);
+        goto out;
+      }
+      esig = sc_entry_sig(res, ps, n);
+      continue;
+    }
     if (!at_word(P, "calls")) {
-      unexpected(P, "'calls'");
+      unexpected(P, "'calls' or 'entry'");
       goto out;
     }
     P->i++;
@@ -1127,6 +1155,7 @@ static sc_irfunc *parse_func(parser *P) {
   f = sc_ir_new(P->a, P->prog, (uint32_t)fi, name, np, np + nl);
   f->calls = calls;
   f->osr_pc = (int32_t)osr;
+  f->esig = esig;
   for (uint32_t i = 0; i < np; i++) f->local_names[i] = pn[i], f->local_kinds[i] = pk[i];
   for (uint32_t i = 0; i < nl; i++) f->local_names[np + i] = ln[i], f->local_kinds[np + i] = lk[i];
   for (uint32_t i = 0; i < np + nl; i++)

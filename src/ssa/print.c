@@ -196,6 +196,12 @@ void sc_ir_print(sc_irfunc *f, FILE *out) {
   }
   if (f->osr_pc >= 0) fprintf(out, " osr @%d", f->osr_pc);
   if (f->calls) fprintf(out, " !calls %" PRIu64, f->calls);
+  if (f->esig) {
+    fprintf(out, " !entry %s(", sc_ty_name(sc_entry_result(f->esig)));
+    for (uint32_t k = 0; k < sc_entry_nparams(f->esig); k++)
+      fprintf(out, "%s%s", k ? ", " : "", sc_ty_name(sc_entry_param(f->esig, k)));
+    putc(')', out);
+  }
   fputs(" {\n", out);
   uint8_t *done = calloc(f->nfs + 1, 1);
   for (uint32_t b = 0; b < f->nblk; b++) {
