@@ -1,9 +1,11 @@
 /* entry: a function compiled whole (not an OSR entry) gets a typed entry
- * (ir.h: esig). A parameter whose tag the entry block guards is taken
- * unboxed, as an argument of its own: callers that know its type pass it
+ * (ir.h: esig). A parameter whose tag is guarded before every other use
+ * is taken unboxed, as an argument of its own: callers that know its type pass it
  * in a register, and the tier manager's trampoline (the generic entry)
- * checks the tag for the others, leaving at pc 0 when it differs. When
- * every ret returns a box of one type, the result is returned unboxed.
+ * checks the tag for the others, leaving at pc 0 when it differs (the code
+ * would have left at a guard before reading it). When every ret returns a
+ * box of one type (or the function's own call), the result is returned
+ * unboxed.
  * The guards on those parameters go, and their unboxes are the arguments;
  * frame states hold the arguments boxed (exits write them: the frame's
  * slots for them are not written by typed callers). */
@@ -13,11 +15,76 @@ static int tag_ty(int32_t tag) {
   return tag == SC_INT ? SC_TY_I64 : tag == SC_FLOAT ? SC_TY_F64 : tag == SC_BOOL ? SC_TY_BOOL : SC_TY_VAL;
 }
 
-/* The type x is known to box: its box's operand's, a constant's, else val. */
-static sc_ty boxes(const sc_irfunc *f, uint32_t x) {
+/* The type x is known to box: its box's operand's, a constant's, else
+ * val; VOID for the function's own call, whose result is what the entry
+ * returns (a typed self-call checks it). */
+static sc_ty meet(sc_ty a, sc_ty b) { return a == SC_TY_VOID ? b : b == SC_TY_VOID || a == b ? a : SC_TY_VAL; }
+static sc_ty boxes(const sc_irfunc *f, uint32_t x, unsigned depth) {
   const sc_ins *in = &f->ins[x];
   if (in->op == IR_const && in->ty == SC_TY_VAL) return (sc_ty)tag_ty((int32_t)f->prog->consts[in->imm].tag);
+  if (in->op == IR_Call && (uint32_t)in->imm == f->func) return SC_TY_VOID;
+  if (in->op == IR_phi && in->ty == SC_TY_VAL && depth < 4) { /* inlined rets meet in phis */
+    sc_ty r = SC_TY_VOID;
+    for (uint32_t k = 0; k < in->nargs && r != SC_TY_VAL; k++) r = meet(r, boxes(f, in->args[k], depth + 1));
+    return r;
+  }
   return in->op == IR_box ? (sc_ty)f->ins[in->args[0]].ty : SC_TY_VAL;
+}
+
+/* Does instruction g come before u on every path to u? */
+static bool before(const sc_irfunc *f, uint32_t g, uint32_t u) {
+  uint32_t gb = f->ins[g].blk, ub = f->ins[u].blk;
+  if (gb != ub) return sc_ir_dominates(f, gb, ub);
+  return sc_ir_index_in_block(f, g) < sc_ir_index_in_block(f, u);
+}
+
+/* Does every path from the entry to a ret pass one of guards g[0..n)? Else
+ * a call could return without testing the parameter, and a caller passing
+ * another tag there would leave at the trampoline for nothing. */
+static bool tested_on_every_return(const sc_irfunc *f, const uint32_t *g, uint32_t n) {
+  uint8_t *open = sc_arena_alloc(f->arena, f->nblk); /* reached from the entry past no guard */
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (uint32_t k = 0; k < f->nrpo; k++) {
+      uint32_t b = f->rpo[k];
+      bool o = b == 0;
+      for (uint32_t j = 0; j < f->blk[b].npreds && !o; j++) o = open[f->blk[b].preds[j]];
+      for (uint32_t j = 0; j < n && o; j++) o = f->ins[g[j]].blk != b;
+      if (o && !open[b]) open[b] = 1, changed = true;
+    }
+  }
+  for (uint32_t k = 0; k < f->nrpo; k++) {
+    uint32_t t = sc_ir_term(f, f->rpo[k]);
+    if (open[f->rpo[k]] && t && f->ins[t].op == IR_ret) return false;
+  }
+  return true;
+}
+
+/* The type parameter x (a val) is taken as: T when every istag of it asks
+ * for T's tag, one is guarded, and every other use of x comes after such a
+ * guard (the code never reads x untested: a caller passing another tag
+ * would have left at one of them); else val. Frame states do not count. */
+static sc_ty param_type(const sc_irfunc *f, const sc_ir_users *us, uint32_t x) {
+  int32_t tag = -1;
+  uint32_t g[8], ng = 0;
+  for (uint32_t j = us->start[x]; j < us->start[x + 1]; j++) {
+    const sc_ins *t = &f->ins[us->list[j]];
+    if (t->op != IR_istag) continue;
+    if (tag >= 0 && t->aux != tag) return SC_TY_VAL;
+    tag = t->aux;
+    for (uint32_t i = us->start[us->list[j]]; i < us->start[us->list[j] + 1]; i++)
+      if (f->ins[us->list[i]].op == IR_guard && ng < 8) g[ng++] = us->list[i];
+  }
+  if (!ng || tag_ty(tag) == SC_TY_VAL || !tested_on_every_return(f, g, ng)) return SC_TY_VAL;
+  for (uint32_t j = us->start[x]; j < us->start[x + 1]; j++) {
+    uint32_t u = us->list[j];
+    if (f->ins[u].op == IR_istag) continue;
+    if (f->ins[u].op == IR_phi) return SC_TY_VAL;
+    bool after = false;
+    for (uint32_t k = 0; k < ng && !after; k++) after = before(f, g[k], u);
+    if (!after) return SC_TY_VAL;
+  }
+  return (sc_ty)tag_ty(tag);
 }
 
 bool sc_pass_entry(sc_irfunc *f, sc_pass_ctx *c) {
@@ -25,21 +92,19 @@ bool sc_pass_entry(sc_irfunc *f, sc_pass_ctx *c) {
   if (f->esig || f->osr_pc >= 0 || f->nparams > SC_ENTRY_MAXPARAMS || !f->nblk || !f->prog ||
       f->func >= f->prog->nfuncs)
     return false;
+  if (!f->rpo) sc_ir_dom(f);
+  sc_ir_users us = sc_ir_users_of(f);
   uint32_t p[SC_ENTRY_MAXPARAMS] = {0}, ntyped = 0;
   uint8_t ty[SC_ENTRY_MAXPARAMS];
   for (uint32_t k = 0; k < SC_ENTRY_MAXPARAMS; k++) ty[k] = SC_TY_VAL;
   const sc_blk *b0 = &f->blk[0];
   for (uint32_t i = 0; i < b0->nins; i++) {
     const sc_ins *in = &f->ins[b0->ins[i]];
-    if (in->dead) continue;
-    if (in->op == IR_param && in->ty == SC_TY_VAL && in->imm >= 0 && in->imm < f->nparams) p[in->imm] = b0->ins[i];
-    if (in->op != IR_guard) continue;
-    const sc_ins *t = &f->ins[in->args[0]];
-    if (t->op != IR_istag) continue;
-    for (uint32_t k = 0; k < f->nparams; k++)
-      if (p[k] && t->args[0] == p[k] && ty[k] == SC_TY_VAL && tag_ty(t->aux) != SC_TY_VAL && ntyped < SC_ENTRY_MAXARGS)
-        ty[k] = (uint8_t)tag_ty(t->aux), ntyped++;
+    if (!in->dead && in->op == IR_param && in->ty == SC_TY_VAL && in->imm >= 0 && in->imm < f->nparams)
+      p[in->imm] = b0->ins[i];
   }
+  for (uint32_t k = 0; k < f->nparams && ntyped < SC_ENTRY_MAXARGS; k++)
+    if (p[k] && (ty[k] = (uint8_t)param_type(f, &us, p[k])) != SC_TY_VAL) ntyped++;
   /* the typed parameters: `T param k` (first in b0: lower's stack check
    * keeps them there) and its box replace the val param */
   uint32_t tp[SC_ENTRY_MAXPARAMS], at = 0;
@@ -60,8 +125,7 @@ bool sc_pass_entry(sc_irfunc *f, sc_pass_ctx *c) {
   for (uint32_t b = 0; b < f->nblk; b++) {
     uint32_t t = f->blk[b].dead ? 0 : sc_ir_term(f, b);
     if (!t || f->ins[t].op != IR_ret) continue;
-    sc_ty r = boxes(f, f->ins[t].args[0]);
-    res = res == SC_TY_VOID || res == r ? r : SC_TY_VAL;
+    res = meet(res, boxes(f, f->ins[t].args[0], 0));
   }
   if (res == SC_TY_VOID) res = SC_TY_VAL;
   if (!ntyped && res == SC_TY_VAL) return false;

@@ -199,8 +199,11 @@ static void check_static(vstate *v, uint32_t id, const sc_ins *in, uint32_t b) {
       uint32_t nslots = f->nlocals + (p && f->func < p->nfuncs ? p->funcs[f->func]->max_stack : 0);
       if (in->imm < 0 || in->imm >= nslots) err(v, "%s: param %lld, but %s has %u frame slots", desc(v, id), (long long)in->imm, f->name, nslots);
     } else if (in->imm < 0 || in->imm >= f->nparams) err(v, "%s: param %lld, but %s has %u parameters", desc(v, id), (long long)in->imm, f->name, f->nparams);
-    if (in->ty != SC_TY_VAL && in->imm >= 0 && in->imm < f->nparams && (!f->esig || sc_entry_param(f->esig, (uint32_t)in->imm) != in->ty))
-      err(v, "%s: a typed param the typed entry does not take", desc(v, id));
+    if (f->esig && f->osr_pc >= 0) err(v, "%s: an OSR entry has no typed entry", desc(v, id));
+    else if (f->esig && in->imm >= 0 && in->imm < f->nparams && sc_entry_param(f->esig, (uint32_t)in->imm) != in->ty)
+      err(v, "%s: the typed entry takes parameter %lld as %s", desc(v, id), (long long)in->imm,
+          sc_ty_name(sc_entry_param(f->esig, (uint32_t)in->imm)));
+    else if (!f->esig && in->ty != SC_TY_VAL) err(v, "%s: a typed param without a typed entry", desc(v, id));
     break;
   case IR_retv: {
     sc_ty want = sc_entry_result(f->esig) == SC_TY_VAL ? SC_TY_I64 : sc_entry_result(f->esig); /* a val result is in *frame->ret */

@@ -1131,8 +1131,13 @@ static sc_irfunc *parse_func(parser *P) {
         P->i++;
         ps[n++] = (uint8_t)t;
       }
-      if (n != np) {
-        perr(P, &P->t[P->i - 1], "the typed entry has %u parameters, the function %u", n, np);
+      uint32_t nt = 0;
+      for (uint32_t k = 0; k < n; k++) nt += ps[k] != SC_TY_VAL;
+      if (n != np || nt > SC_ENTRY_MAXARGS || osr >= 0) {
+        perr(P, &P->t[P->i - 1], osr >= 0 ? "an OSR entry has no typed entry"
+                                 : n != np ? "the typed entry has %u parameters, the function %u"
+                                           : "a typed entry takes at most 4 typed parameters",
+             n, np);
         goto out;
       }
       esig = sc_entry_sig(res, ps, n);
