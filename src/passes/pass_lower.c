@@ -478,7 +478,9 @@ static uint32_t lower_call(lc *c, uint32_t v, const sc_ins *in) {
     return take_out(c, out);
   }
   const sc_func *cf = f->prog->funcs[k];
-  uint64_t sig = k == f->func && f->esig && in->nargs == sc_entry_nparams(f->esig) ? f->esig : 0;
+  /* (the frame state must hold the call's operands: after_call pops them) */
+  uint64_t sig = k == f->func && f->esig && in->nargs == sc_entry_nparams(f->esig) && in->fs >= 0 &&
+                         f->fs[in->fs].nstack >= in->nargs ? f->esig : 0;
   sc_ty rty = sig ? sc_entry_result(sig) : SC_TY_VAL;
   /* the checks, each to the helper's (cold) path: compiled code (of the
    * signature), typed arguments of their types, a frame left, room on the
