@@ -871,9 +871,11 @@ static bool typed_returns(lc *c) {
   sc_ty r = sc_entry_result(f->esig) == SC_TY_VAL ? SC_TY_I64 : sc_entry_result(f->esig);
   bool changed = false;
   for (uint32_t b = 0, nb = f->nblk; b < nb; b++) {
-    uint32_t t = f->blk[b].dead ? 0 : sc_ir_term(f, b);
-    if (!t || f->ins[t].op != IR_retst) continue;
-    c->b = b, c->at = f->blk[b].nins - 1, c->pc = f->ins[t].pc;
+    uint32_t t = 0, at = 0; /* not always last: a lowered terminator stays listed (dead) until compaction */
+    for (uint32_t i = 0; !f->blk[b].dead && i < f->blk[b].nins && !t; i++)
+      if (!f->ins[f->blk[b].ins[i]].dead && f->ins[f->blk[b].ins[i]].op == IR_retst) t = f->blk[b].ins[i], at = i;
+    if (!t) continue;
+    c->b = b, c->at = at, c->pc = f->ins[t].pc;
     st(c, emit(c, IR_vm, SC_TY_PTR, 0, 0, 0), sc_layout_info.vm_tstatus, f->ins[t].args[0]);
     f->ins[t].op = IR_retv;
     f->ins[t].args[0] = emit(c, IR_const, r, 0, 0, 0); /* 0 (0.0, false) */
