@@ -956,6 +956,19 @@ static void trace_deopt(sc_vm *vm, const sc_vfunc *vf, const sc_func *at, uint32
   unsigned spec = UINT32_MAX;
   if (j && j->spec_n && j->spec_n[vf->index] && in && in->fb >= 0 && (uint32_t)in->fb < at->nfeedback)
     spec = j->spec_n[vf->index][j->fb_off[at->index] + (uint32_t)in->fb];
+  char ent[8 * SC_ENTRY_MAXPARAMS] = "";
+  static const char *const ty[] = {[SC_TY_VOID] = "?", [SC_TY_VAL] = "any", [SC_TY_I64] = "int",
+                                    [SC_TY_F64] = "float", [SC_TY_BOOL] = "bool"};
+  if (reason == SC_RS_ENTRY) { /* the arguments, and the types the entry takes */
+    nops = nstack;
+    for (uint32_t k = 0; k < sc_entry_nparams(vf->tsig) && k < SC_ENTRY_MAXPARAMS; k++) {
+      strcat(ent, k ? "," : "");
+      strcat(ent, ty[sc_entry_param(vf->tsig, k)]);
+    }
+  } else if (reason == SC_RS_RESULT) { /* the call's result (on top), and the type the entry returns */
+    nops = nstack ? 1 : 0;
+    strcat(ent, ty[vf->tsig ? sc_entry_result(vf->tsig) : SC_TY_VOID]);
+  }
   if (!json) {
     fprintf(t, "[deopt] %s: %s at pc %u (%s, line %u)", at->name, sc_reason_text((sc_reason)reason), bpc, op, line);
     if (at != vf->f) fprintf(t, " inlined in %s", vf->f->name);
@@ -963,7 +976,8 @@ static void trace_deopt(sc_vm *vm, const sc_vfunc *vf, const sc_func *at, uint32
     if (nops) sc_fb_print_values(vm->prog, stack + nstack - nops, nops, t, false);
     else fputs("nothing", t);
     fputs("; speculated ", t);
-    sc_fb_print_slot(vm->prog, at, prof, bpc, spec, t, false);
+    if (reason == SC_RS_ENTRY || reason == SC_RS_RESULT) fputs(ent, t);
+    else sc_fb_print_slot(vm->prog, at, prof, bpc, spec, t, false);
     fputs(forced ? " [forced by --deopt-stress]\n" : "\n", t);
     return;
   }
@@ -978,7 +992,12 @@ static void trace_deopt(sc_vm *vm, const sc_vfunc *vf, const sc_func *at, uint32
   fputs(",\"seen\":", t);
   sc_fb_print_values(vm->prog, stack + nstack - nops, nops, t, true);
   fputs(",\"speculated\":", t);
-  sc_fb_print_slot(vm->prog, at, prof, bpc, spec, t, true);
+  if (reason == SC_RS_ENTRY || reason == SC_RS_RESULT) {
+    fputc('[', t);
+    sc_json_str(t, ent);
+    fputc(']', t);
+  } else
+    sc_fb_print_slot(vm->prog, at, prof, bpc, spec, t, true);
   fprintf(t, ",\"stress\":%s}\n", forced ? "true" : "false");
 }
 

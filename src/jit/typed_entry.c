@@ -21,19 +21,16 @@ typedef int64_t (*entry4)(sc_vm *, sc_frame *, int64_t, int64_t, int64_t, int64_
 
 static const uint64_t tag_of[SC_NTY] = {[SC_TY_I64] = SC_INT, [SC_TY_F64] = SC_FLOAT, [SC_TY_BOOL] = SC_BOOL};
 
-/* An argument of another type: the code's entry guard would have left at
- * once, before anything ran. Leave at pc 0 with the frame as it is. */
+/* An argument of another type: the code would have left at a guard
+ * before reading it. The call runs in the interpreter from pc 0, the frame
+ * as it is (the deopt counts against the code as a guard's would). */
 static int leave_at_entry(sc_vm *vm, sc_frame *fp) {
-  sc_value keep[SC_DEOPT_TAGGED];
-  uint32_t n = fp->vf->nlocals;
-  for (uint32_t k = 0; k < SC_DEOPT_TAGGED; k++) keep[k].tag = SC_DEOPT_KEEP, keep[k].i = 0;
-  if (n <= SC_DEOPT_TAGGED) return sc_jh_deopt(vm, fp, 0, keep, n, SC_RS_TAG, 0);
-  /* more locals than the buffer: they all stay as they are */
-  sc_jit_deopted(vm, &vm->funcs[fp->vf->index], fp->vf->f, 0, SC_RS_TAG, NULL, 0);
-  fp->pc = fp->vf->code;
+  const sc_vfunc *vf = fp->vf;
+  sc_jit_deopted(vm, &vm->funcs[vf->index], vf->f, 0, SC_RS_ENTRY, fp->base, vf->f->arity);
+  fp->pc = vf->code;
   vm->deopt_fp = fp;
-  vm->deopt_sp = fp->base + n;
-  vm->stack_top = fp->base + fp->vf->frame_size;
+  vm->deopt_sp = fp->base + vf->nlocals;
+  vm->stack_top = fp->base + vf->frame_size;
   return SC_ST_DEOPT;
 }
 

@@ -570,7 +570,7 @@ static uint32_t lower_call(lc *c, uint32_t v, const sc_ins *in) {
   c->b = join, c->at = 0;
   uint32_t r = take_out(c, out);
   t = iconst(c, boxed_tag[rty]);
-  leave_unless(c, emit(c, IR_icmp, SC_TY_BOOL, SC_CC_EQ, tag(c, r), t), after_call(c, in, r), SC_RS_TAG);
+  leave_unless(c, emit(c, IR_icmp, SC_TY_BOOL, SC_CC_EQ, tag(c, r), t), after_call(c, in, r), SC_RS_RESULT);
   uint32_t y2 = emit(c, IR_unbox, rty, 0, r, 0);
   term(c, c->b, IR_jmp, 0, rest, 0);
   c->b = rest, c->at = 0; /* v */
