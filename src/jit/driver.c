@@ -59,6 +59,7 @@ bool sc_jit_build(const sc_backend_impl *be, void *ctx, const sc_job *job, sc_jo
     /* lifting and the passes take milliseconds; code generation may take
      * longer: a stopping VM does not wait for it to start */
     if (cancelled(job, r)) goto done;
+    f->callee_esig = job->tsigs; /* calls to compiled code of these signatures take it */
     sc_lower(f, job->deopt_stress); /* the backends translate LIR */
     sc_diags d = {.filename = "ir"};
     uint32_t lir = 0;

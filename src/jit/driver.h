@@ -32,6 +32,7 @@ typedef struct sc_job {
   bool verify;              /* the IR verifier after every pass */
   bool deopt_stress;        /* guards also leave when sc_jh_stress says so */
   FILE *dump;               /* the lowered code is printed there (NULL: not) */
+  const uint64_t *tsigs;    /* per function: its code's typed entry signature now (NULL: none known) */
   bool want_len;            /* the code's length in bytes (--emit=asm) */
 } sc_job;
 

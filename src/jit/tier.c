@@ -53,6 +53,7 @@ typedef struct creq {
   uint32_t ntrans;
   double queued_at; /* for the latency in traces */
   uint8_t *spec_n;  /* --trace-deopt: every slot's entry count when the feedback was read */
+  uint64_t *tsigs;  /* every function's typed entry signature at the request (malloc'd) */
   /* result */
   sc_job_result res;
   code_ref code; /* res.handle and the context that owns it */
@@ -183,7 +184,7 @@ static void build(const sc_jit *j, void *ctx, int owner, creq *r, FILE *dump, bo
                 .profs = r->profs, .globals = r->gvals, .gstores = r->gstores, .pidx = r->pidx,
                 .gidx = r->gidx, .trans = r->trans, .ntrans = r->ntrans, .inl = j->vm->opts.inl,
                 .budget = !budget ? 0 : j->vm->opts.compile_budget ? j->vm->opts.compile_budget : SC_DEFAULT_COMPILE_BUDGET,
-                .dump = dump, .cancel = &j->cancel, .deopt_stress = j->vm->stress_p > 0};
+                .dump = dump, .cancel = &j->cancel, .deopt_stress = j->vm->stress_p > 0, .tsigs = r->tsigs};
 #ifdef SC_CHECKING
   job.verify = true;
 #endif
@@ -377,6 +378,14 @@ static void account(sc_jit *j, const creq *r) {
   }
 }
 
+/* The typed entries compiled code has now: calls compiled with them check
+ * the signature again before taking one (it may be dropped meanwhile). */
+static void snap_entries(sc_vm *vm, creq *r) {
+  uint32_t n = vm->prog->nfuncs;
+  if (!(r->tsigs = malloc((n ? n : 1) * sizeof *r->tsigs))) return;
+  for (uint32_t i = 0; i < n; i++) r->tsigs[i] = vm->funcs[i].tsig;
+}
+
 /* Compiles func on the executing thread and installs it: generic, or
  * speculative on the VM's feedback read in place (as compile_here);
  * budget: within the compile budget. false with the reason in *r. */
@@ -392,10 +401,12 @@ static bool compile_one(sc_vm *vm, uint32_t func, bool spec, FILE *dump, bool bu
     r->gstores = vm->gstores;
     snap_transitions(vm, r, NULL, vm->prog->nfuncs);
   }
+  snap_entries(vm, r);
   build(j, j->ctx, -1, r, dump, budget, q);
   account(j, r);
   free(r->res.gdeps); /* unused: this code is installed by hand (eager) or never runs (--emit) */
   free(r->trans);
+  free(r->tsigs);
   if (!r->res.fn) return false;
   if (r->osr_pc) return true; /* never entered: it goes with the context */
   drop(vm, j->code[func]);
@@ -558,6 +569,7 @@ static void note_feedback(sc_vm *vm, creq *r) {
  * transitions their SetProps may follow; nothing else. */
 static void snapshot(sc_vm *vm, creq *r) {
   sc_jit *j = vm->jit;
+  snap_entries(vm, r);
   if (!r->spec) {
     sc_interp_flush_counts(vm, r->func); /* hot counts live in the threaded code */
     copy_profile(&r->prof, &vm->profiles[r->func], vm->prog->funcs[r->func]);
@@ -607,8 +619,10 @@ static void free_req(creq *r) {
   free(r->osr_tags);
   free(r->osr_checked);
   free(r->spec_n);
+  free(r->tsigs);
   free(r);
 }
+
 
 static void enqueue(sc_jit *j, creq *r) {
   pthread_mutex_lock(&j->mu);
@@ -821,6 +835,7 @@ static void compile_here(sc_vm *vm, sc_vfunc *vf, creq *r) {
   sc_jit *j = vm->jit;
   reach(vm, r->func);
   for (uint32_t q = 0; q < j->nneed; q++) sc_interp_flush_counts(vm, j->need[q]);
+  snap_entries(vm, r);
   r->prof = *vf->prof;
   if (r->spec) {
     r->gvals = vm->globals;
@@ -965,9 +980,11 @@ static void trace_deopt(sc_vm *vm, const sc_vfunc *vf, const sc_func *at, uint32
       strcat(ent, k ? "," : "");
       strcat(ent, ty[sc_entry_param(vf->tsig, k)]);
     }
-  } else if (reason == SC_RS_RESULT) { /* the call's result (on top), and the type the entry returns */
+  } else if (reason == SC_RS_RESULT) { /* the call's result (on top), and the type the callee's entry returns */
+    const sc_insn *call = bpc > 0 && bpc - 1 < at->ncode ? &at->code[bpc - 1] : NULL;
+    uint64_t sig = call && call->op == SC_OP_Call && (uint32_t)call->a < vm->prog->nfuncs ? vm->funcs[call->a].tsig : 0;
     nops = nstack ? 1 : 0;
-    strcat(ent, ty[vf->tsig ? sc_entry_result(vf->tsig) : SC_TY_VOID]);
+    strcat(ent, ty[sig ? sc_entry_result(sig) : SC_TY_VOID]); /* ?: its code was dropped since */
   }
   if (!json) {
     fprintf(t, "[deopt] %s: %s at pc %u (%s, line %u)", at->name, sc_reason_text((sc_reason)reason), bpc, op, line);

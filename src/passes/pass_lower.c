@@ -457,8 +457,9 @@ static int32_t after_call(lc *c, const sc_ins *in, uint32_t result) {
  * helper runs the call. The status: RET goes on with the result in the
  * out slot, LEAVE leaves at the call's frame state, others return.
  *
- * A Call of the function itself when it has a typed entry (sig) calls
- * that entry while the callee's code still has this signature: typed
+ * A Call of the function itself when it has a typed entry, or of one whose
+ * code had a typed entry when this compilation began (sig), calls that
+ * entry while the callee's code still has this signature: typed
  * arguments in registers (not stored in the frame), a typed result back
  * in a register, the status in the VM. A result taken the generic way
  * (the helper's, or a deopted callee's from the interpreter) is checked
@@ -478,9 +479,11 @@ static uint32_t lower_call(lc *c, uint32_t v, const sc_ins *in) {
     return take_out(c, out);
   }
   const sc_func *cf = f->prog->funcs[k];
-  /* (the frame state must hold the call's operands: after_call pops them) */
-  uint64_t sig = k == f->func && f->esig && in->nargs == sc_entry_nparams(f->esig) && in->fs >= 0 &&
-                         f->fs[in->fs].nstack >= in->nargs ? f->esig : 0;
+  /* the function's own entry, or the one the callee's code had when this
+   * compilation began (the frame state must hold the call's operands:
+   * after_call pops them) */
+  uint64_t sig = k == f->func && f->osr_pc < 0 ? f->esig : f->callee_esig ? f->callee_esig[k] : 0;
+  if (in->nargs != sc_entry_nparams(sig) || in->fs < 0 || f->fs[in->fs].nstack < in->nargs) sig = 0;
   sc_ty rty = sig ? sc_entry_result(sig) : SC_TY_VAL;
   /* the checks, each to the helper's (cold) path: compiled code (of the
    * signature), typed arguments of their types, a frame left, room on the

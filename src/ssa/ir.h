@@ -190,6 +190,9 @@ typedef struct sc_irfunc {
   uint64_t esig;            /* 0; else the function has a typed entry (pass entry)
                                of this signature (sc_entry_*), text `!entry
                                T(T, ...)`: a typed `param k` is an argument of it */
+  const uint64_t *callee_esig; /* per function of the program: its code's typed entry
+                               when compiling (the tier manager's snapshot; 0: none),
+                               for calls to take; NULL: none known (not in the text) */
   sc_ins *ins;
   uint32_t nins, cins;
   sc_blk *blk;
