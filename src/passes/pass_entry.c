@@ -98,13 +98,15 @@ bool sc_pass_entry(sc_irfunc *f, sc_pass_ctx *c) {
   uint8_t ty[SC_ENTRY_MAXPARAMS];
   for (uint32_t k = 0; k < SC_ENTRY_MAXPARAMS; k++) ty[k] = SC_TY_VAL;
   const sc_blk *b0 = &f->blk[0];
+  uint8_t twice[SC_ENTRY_MAXPARAMS] = {0}; /* read by two params (IR text may say so): stays a val */
   for (uint32_t i = 0; i < b0->nins; i++) {
     const sc_ins *in = &f->ins[b0->ins[i]];
-    if (!in->dead && in->op == IR_param && in->ty == SC_TY_VAL && in->imm >= 0 && in->imm < f->nparams)
-      p[in->imm] = b0->ins[i];
+    if (in->dead || in->op != IR_param || in->imm < 0 || in->imm >= f->nparams) continue;
+    if (p[in->imm] || in->ty != SC_TY_VAL) twice[in->imm] = 1;
+    p[in->imm] = b0->ins[i];
   }
   for (uint32_t k = 0; k < f->nparams && ntyped < SC_ENTRY_MAXARGS; k++)
-    if (p[k] && (ty[k] = (uint8_t)param_type(f, &us, p[k])) != SC_TY_VAL) ntyped++;
+    if (p[k] && !twice[k] && (ty[k] = (uint8_t)param_type(f, &us, p[k])) != SC_TY_VAL) ntyped++;
   /* the typed parameters: `T param k` (first in b0: lower's stack check
    * keeps them there) and its box replace the val param */
   uint32_t tp[SC_ENTRY_MAXPARAMS], at = 0;
