@@ -1,7 +1,7 @@
 /* entry: a function compiled whole (not an OSR entry) gets a typed entry
  * (ir.h: esig). A parameter whose tag is guarded before every other use
- * is taken unboxed, as an argument of its own: callers that know its type pass it
- * in a register, and the tier manager's trampoline (the generic entry)
+ * is taken unboxed, as an argument of its own: callers that know its type
+ * pass it in a register, and the tier manager's trampoline (the generic entry)
  * checks the tag for the others, leaving at pc 0 when it differs (the code
  * would have left at a guard before reading it). When every ret returns a
  * box of one type (or the function's own call), the result is returned
@@ -15,10 +15,12 @@ static int tag_ty(int32_t tag) {
   return tag == SC_INT ? SC_TY_I64 : tag == SC_FLOAT ? SC_TY_F64 : tag == SC_BOOL ? SC_TY_BOOL : SC_TY_VAL;
 }
 
+/* Two results' type: VOID is no constraint, two different types a val. */
+static sc_ty meet(sc_ty a, sc_ty b) { return a == SC_TY_VOID ? b : b == SC_TY_VOID || a == b ? a : SC_TY_VAL; }
+
 /* The type x is known to box: its box's operand's, a constant's, else
  * val; VOID for the function's own call, whose result is what the entry
  * returns (a typed self-call checks it). */
-static sc_ty meet(sc_ty a, sc_ty b) { return a == SC_TY_VOID ? b : b == SC_TY_VOID || a == b ? a : SC_TY_VAL; }
 static sc_ty boxes(const sc_irfunc *f, uint32_t x, unsigned depth) {
   const sc_ins *in = &f->ins[x];
   if (in->op == IR_const && in->ty == SC_TY_VAL) return (sc_ty)tag_ty((int32_t)f->prog->consts[in->imm].tag);
