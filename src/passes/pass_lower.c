@@ -662,8 +662,9 @@ static uint32_t lower(lc *c, uint32_t v) {
   case IR_istag: { /* a typed call's result is boxed here: its tag is known */
     const sc_ins *x = &c->f->ins[fwd(c, a0)];
     if (x->op != IR_box || c->f->ins[x->args[0]].ty == SC_TY_VAL) return 0;
+    bool is = boxed_tag[c->f->ins[x->args[0]].ty] == in.aux; /* before emit: inserting moves f->ins */
     uint32_t k = emit(c, IR_const, SC_TY_BOOL, 0, 0, 0);
-    c->f->ins[k].imm = boxed_tag[c->f->ins[x->args[0]].ty] == in.aux;
+    c->f->ins[k].imm = is;
     return k;
   }
   case IR_unbox: {
@@ -880,8 +881,9 @@ static bool typed_returns(lc *c) {
     if (!t) continue;
     c->b = b, c->at = at, c->pc = f->ins[t].pc;
     st(c, emit(c, IR_vm, SC_TY_PTR, 0, 0, 0), sc_layout_info.vm_tstatus, f->ins[t].args[0]);
+    uint32_t zero = emit(c, IR_const, r, 0, 0, 0); /* 0 (0.0, false); emitted first: it moves f->ins */
     f->ins[t].op = IR_retv;
-    f->ins[t].args[0] = emit(c, IR_const, r, 0, 0, 0); /* 0 (0.0, false) */
+    f->ins[t].args[0] = zero;
     changed = true;
   }
   return changed;
