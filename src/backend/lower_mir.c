@@ -207,6 +207,10 @@ typedef struct edge_later {
   uint32_t from, to;
 } edge_later;
 
+/* MIR's names of a typed entry's arguments (parameter k's is ak) and of a
+ * typed call's. */
+static const char *const arg_name[SC_ENTRY_MAXPARAMS] = {"a0", "a1", "a2", "a3", "a4", "a5", "a6"};
+
 typedef struct lw {
   mctx *c;
   sc_irfunc *f;
@@ -500,8 +504,7 @@ static void lower_ins(lw *w, uint32_t v) {
     if (!w->typed_proto[nt]) {
       MIR_type_t rt = MIR_T_I64;
       MIR_var_t ps[2 + SC_ENTRY_MAXARGS] = {{.type = MIR_T_I64, .name = "vm"}, {.type = MIR_T_I64, .name = "fp"}};
-      static const char *const an[] = {"a0", "a1", "a2", "a3"};
-      for (uint32_t k = 0; k < nt; k++) ps[2 + k] = (MIR_var_t){.type = MIR_T_I64, .name = an[k]};
+      for (uint32_t k = 0; k < nt; k++) ps[2 + k] = (MIR_var_t){.type = MIR_T_I64, .name = arg_name[k]};
       char pn[16];
       snprintf(pn, sizeof pn, "p_typed%u", nt);
       w->typed_proto[nt] = MIR_new_proto_arr(w->m, pn, 1, &rt, 2 + nt, ps);
@@ -994,15 +997,14 @@ static void lower_func(lw *w, const char *name) {
   /* int fn(vm, frame); a typed entry: int64_t fn(vm, frame, typed arguments) */
   MIR_type_t rt = f->esig ? MIR_T_I64 : MIR_T_I32;
   MIR_var_t params[2 + SC_ENTRY_MAXPARAMS] = {{.type = MIR_T_I64, .name = "vm"}, {.type = MIR_T_I64, .name = "frame"}};
-  static const char *const an[SC_ENTRY_MAXPARAMS] = {"a0", "a1", "a2", "a3", "a4", "a5", "a6"};
-  uint32_t np = 2;
+  uint32_t np = 2, of[SC_ENTRY_MAXPARAMS]; /* of: the parameter each argument is */
   for (uint32_t k = 0; f->esig && k < sc_entry_nparams(f->esig); k++)
-    if (sc_entry_param(f->esig, k) != SC_TY_VAL) params[np] = (MIR_var_t){.type = MIR_T_I64, .name = an[k]}, np++;
+    if (sc_entry_param(f->esig, k) != SC_TY_VAL) of[np - 2] = k, params[np++] = (MIR_var_t){.type = MIR_T_I64, .name = arg_name[k]};
   w->fn = MIR_new_func_arr(w->m, name, 1, &rt, np, params);
   w->F = MIR_get_item_func(w->m, w->fn);
   w->vm = MIR_reg(w->m, "vm", w->F);
   w->fp = MIR_reg(w->m, "frame", w->F);
-  for (uint32_t k = 2; k < np; k++) w->targ[params[k].name[1] - '0'] = MIR_reg(w->m, params[k].name, w->F);
+  for (uint32_t k = 2; k < np; k++) w->targ[of[k - 2]] = MIR_reg(w->m, params[k].name, w->F);
   w->buf = MIR_new_func_reg(w->m, w->F, MIR_T_I64, "buf");
   w->out = MIR_new_func_reg(w->m, w->F, MIR_T_I64, "out");
   w->args = MIR_new_func_reg(w->m, w->F, MIR_T_I64, "args");

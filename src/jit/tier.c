@@ -623,7 +623,6 @@ static void free_req(creq *r) {
   free(r);
 }
 
-
 static void enqueue(sc_jit *j, creq *r) {
   pthread_mutex_lock(&j->mu);
   if (j->qtail) j->qtail->next = r;

@@ -5,6 +5,7 @@
  * another signature) calls vf->native, which is then this trampoline. */
 #include "jit/helpers.h"
 #include "jit/tier.h"
+#include "passes/passes.h"
 
 void sc_jit_set_code(sc_vfunc *vf, sc_native_fn fn, uint64_t tsig) {
   vf->tsig = 0; /* typed callers check it: never a signature with another entry */
@@ -18,8 +19,6 @@ typedef int64_t (*entry1)(sc_vm *, sc_frame *, int64_t);
 typedef int64_t (*entry2)(sc_vm *, sc_frame *, int64_t, int64_t);
 typedef int64_t (*entry3)(sc_vm *, sc_frame *, int64_t, int64_t, int64_t);
 typedef int64_t (*entry4)(sc_vm *, sc_frame *, int64_t, int64_t, int64_t, int64_t);
-
-static const uint64_t tag_of[SC_NTY] = {[SC_TY_I64] = SC_INT, [SC_TY_F64] = SC_FLOAT, [SC_TY_BOOL] = SC_BOOL};
 
 /* An argument of another type: the code would have left at a guard
  * before reading it. The call runs in the interpreter from pc 0, the frame
@@ -43,7 +42,7 @@ int sc_jit_typed_enter(sc_vm *vm, sc_frame *fp) {
   for (uint32_t k = 0; k < sc_entry_nparams(sig); k++) {
     sc_ty t = sc_entry_param(sig, k);
     if (t == SC_TY_VAL) continue;
-    if (fp->base[k].tag != tag_of[t]) return leave_at_entry(vm, fp);
+    if (fp->base[k].tag != (uint64_t)sc_tag_of_ty(t)) return leave_at_entry(vm, fp);
     a[n++] = fp->base[k].i;
   }
   int64_t r;
@@ -61,7 +60,7 @@ int sc_jit_typed_enter(sc_vm *vm, sc_frame *fp) {
   }
   sc_ty rt = sc_entry_result(sig);
   if (rt != SC_TY_VAL) { /* else the code stored it */
-    fp->ret->tag = tag_of[rt];
+    fp->ret->tag = (uint64_t)sc_tag_of_ty(rt);
     fp->ret->i = r;
   }
   return SC_ST_RET;

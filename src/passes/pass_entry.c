@@ -11,8 +11,10 @@
  * slots for them are not written by typed callers). */
 #include "passes/passes.h"
 
-static int tag_ty(int32_t tag) {
-  return tag == SC_INT ? SC_TY_I64 : tag == SC_FLOAT ? SC_TY_F64 : tag == SC_BOOL ? SC_TY_BOOL : SC_TY_VAL;
+/* The type a parameter or result of tag `tag` travels as: a val when no raw type holds it. */
+static sc_ty tag_ty(int32_t tag) {
+  sc_ty t = sc_ty_of_tag(tag);
+  return t == SC_TY_VOID ? SC_TY_VAL : t;
 }
 
 /* Two results' type: VOID is no constraint, two different types a val. */
