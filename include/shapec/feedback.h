@@ -11,6 +11,8 @@
  *       SetProp that adds a field, SC_FB_ADDS_FIELD | new slot; a receiver
  *       that is not an object is entry 0
  *   CallValue : callee function index, or SC_FB_NOTFUNC(tag)
+ *   the function's returns (sc_profile.ret) : tag of the value returned
+ *       (Return: null)
  * Flags record events that matter to speculation (overflow seen, ...). */
 #ifndef SHAPEC_FEEDBACK_H
 #define SHAPEC_FEEDBACK_H
@@ -83,6 +85,8 @@ typedef struct sc_profile {
   uint64_t calls;
   uint32_t *backedges; /* per target pc (ncode entries): backward jumps taken */
   sc_fb_slot *slots;   /* nfeedback slots */
+  sc_fb_slot ret;      /* the tags its returns returned; count: the times a
+                          return's tag differed from its last, not every return */
 } sc_profile;
 
 SC_END_DECLS

@@ -106,6 +106,7 @@ typedef struct lifter {
   const sc_program *prog;
   const sc_func *bf;
   const sc_profile *prof;
+  int32_t ret_tag;    /* the one tag its returns returned (whole function lifted with a profile), else -1 */
   uint32_t nl, nvars; /* locals, then stack slots */
   uint32_t n;         /* bytecode length */
   int32_t *blk_of_pc; /* the block a leader pc starts, -1 otherwise */
@@ -294,6 +295,7 @@ static bool local_kinded(const lifter *L, int32_t l) { return L->bf->local_kinds
 /* Does the instruction at pc leave compiled code when it fails? */
 static bool needs_fs(const lifter *L, const sc_insn *in) {
   if (in->op == SC_OP_StoreLocal) return local_kinded(L, in->a);
+  if (in->op == SC_OP_ReturnValue) return L->ret_tag >= 0; /* its rettag */
   return (sc_op_flags((sc_op)in->op) & (SC_OPF_THROW | SC_OPF_CALL)) != 0;
 }
 
@@ -394,10 +396,11 @@ static void fill_block(lifter *L, uint32_t blk) {
   L->sp = (uint32_t)L->depth[start];
   for (uint32_t i = 0; i < L->sp; i++) L->stack[i] = read_cur(L, nl + i, blk);
   if (L->entry) record_entry(L, blk);
+  int32_t fs = -1; /* after the loop: the terminator's */
   for (uint32_t pc = start; pc <= end; pc++) {
     const sc_insn *in = &bf->code[pc];
     sc_op op = (sc_op)in->op;
-    int32_t fs = needs_fs(L, in) ? frame_state(L, blk, pc, L->snap + (size_t)L->snap_at[pc - start] * L->W) : -1;
+    fs = needs_fs(L, in) ? frame_state(L, blk, pc, L->snap + (size_t)L->snap_at[pc - start] * L->W) : -1;
     uint32_t v;
     switch (op) {
     case SC_OP_Nop: case SC_OP_LoopStart: case SC_OP_LoopEnd: break;
@@ -476,6 +479,15 @@ static void fill_block(lifter *L, uint32_t blk) {
     v = emit(L, blk, end, IR_jmp, SC_TY_VOID, 0);
     f->ins[v].succ[0] = L->succ[2 * blk];
   } else if (op == SC_OP_ReturnValue) {
+    if (L->ret_tag >= 0) { /* return type feedback, for specialize */
+      v = emit(L, blk, end, IR_rettag, SC_TY_VOID, 1);
+      f->ins[v].args[0] = L->stack[L->sp - 1];
+      f->ins[v].fs = fs;
+      sc_irfb *c = sc_arena_alloc(f->arena, sizeof *c);
+      c->s = L->prof->ret;
+      c->bcop = SC_OP_ReturnValue;
+      f->ins[v].fb = c;
+    }
     v = emit(L, blk, end, IR_ret, SC_TY_VOID, 1);
     f->ins[v].args[0] = L->stack[--L->sp];
   } else if (op == SC_OP_Return) {
@@ -685,7 +697,10 @@ static sc_irfunc *lift(sc_arena *a, const sc_program *prog, uint32_t fi, const s
     f->local_kinds[i] = bf->local_kinds[i];
   }
   if (prof) f->calls = prof->calls;
-  lifter L = {.f = f, .prog = prog, .bf = bf, .prof = prof};
+  lifter L = {.f = f, .prog = prog, .bf = bf, .prof = prof, .ret_tag = -1};
+  if (prof && !entry && prof->ret.state == SC_FB_MONO &&
+      (prof->ret.e[0] == SC_INT || prof->ret.e[0] == SC_FLOAT || prof->ret.e[0] == SC_BOOL))
+    L.ret_tag = (int32_t)prof->ret.e[0];
   uint32_t n = bf->ncode;
   L.n = n;
   L.nl = bf->nlocals;

@@ -158,6 +158,12 @@ static bool check_feedback(sc_vm *vm, const sc_func *fn, const sc_profile *p, sc
     }
   }
   free(shapes.v);
+  const sc_fb_slot *r = &p->ret; /* return type feedback: tags */
+  if (ok && (r->state > SC_FB_MEGA || r->n > SC_FB_MAX || (r->state == SC_FB_UNINIT) != (r->n == 0) ||
+             (r->state == SC_FB_MONO && r->n != 1) || (r->state == SC_FB_POLY && r->n < 2)))
+    ok = bad(res, "function %s: return feedback: state %u with %u entries", fn->name, r->state, r->n) == 0;
+  for (uint32_t k = 0; ok && k < r->n; k++)
+    if (r->e[k] >= SC_NTAGS) ok = bad(res, "function %s: return feedback: entry %u is no tag", fn->name, k) == 0;
   return ok;
 }
 

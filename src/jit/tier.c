@@ -93,8 +93,9 @@ typedef struct sc_jit {
   deopt_site *sites;
   uint32_t nsites, csites;
   /* --trace-deopt: what the last code installed for each function
-   * speculated on: per slot of every function (fb_off[func] + slot), the
-   * entries it saw (the interpreter only appends entries); NULL: none */
+   * speculated on: per slot of every function (fb_off[func] + slot, then
+   * its return slot), the entries it saw (the interpreter only appends
+   * entries); NULL: none */
   uint32_t *fb_off;
   uint8_t **spec_n;
   gdep *gdeps;
@@ -340,7 +341,8 @@ bool sc_jit_init(sc_vm *vm) {
     uint32_t nf = vm->prog->nfuncs;
     j->fb_off = calloc(nf + 1, sizeof *j->fb_off);
     j->spec_n = calloc(nf ? nf : 1, sizeof *j->spec_n);
-    for (uint32_t i = 0; i < nf; i++) j->fb_off[i + 1] = j->fb_off[i] + vm->prog->funcs[i]->nfeedback;
+    /* each function's slots, then its return slot (sc_profile.ret) */
+    for (uint32_t i = 0; i < nf; i++) j->fb_off[i + 1] = j->fb_off[i] + vm->prog->funcs[i]->nfeedback + 1;
   }
   sc_jit_prepare_vm(vm);
   atomic_init(&j->sampler_stop, false);
@@ -478,6 +480,7 @@ static creq *request(sc_vm *vm, sc_vfunc *vf, uint32_t osr_pc) {
 
 static void copy_profile(sc_profile *to, const sc_profile *p, const sc_func *f) {
   to->calls = p->calls;
+  to->ret = p->ret;
   to->backedges = malloc((f->ncode ? f->ncode : 1) * sizeof *p->backedges);
   memcpy(to->backedges, p->backedges, f->ncode * sizeof *p->backedges);
   to->slots = malloc((f->nfeedback ? f->nfeedback : 1) * sizeof *p->slots);
@@ -559,8 +562,11 @@ static void note_feedback(sc_vm *vm, creq *r) {
   uint32_t nf = vm->prog->nfuncs;
   r->spec_n = malloc(j->fb_off[nf] + 1);
   if (!r->spec_n) return;
-  for (uint32_t i = 0; i < nf; i++)
-    for (uint32_t k = 0; k < vm->prog->funcs[i]->nfeedback; k++) r->spec_n[j->fb_off[i] + k] = vm->profiles[i].slots[k].n;
+  for (uint32_t i = 0; i < nf; i++) {
+    uint32_t n = vm->prog->funcs[i]->nfeedback;
+    for (uint32_t k = 0; k < n; k++) r->spec_n[j->fb_off[i] + k] = vm->profiles[i].slots[k].n;
+    r->spec_n[j->fb_off[i] + n] = vm->profiles[i].ret.n;
+  }
 }
 
 /* What the worker may read of the interpreter's state, copied now: the
@@ -970,6 +976,8 @@ static void trace_deopt(sc_vm *vm, const sc_vfunc *vf, const sc_func *at, uint32
   unsigned spec = UINT32_MAX;
   if (j && j->spec_n && j->spec_n[vf->index] && in && in->fb >= 0 && (uint32_t)in->fb < at->nfeedback)
     spec = j->spec_n[vf->index][j->fb_off[at->index] + (uint32_t)in->fb];
+  else if (j && j->spec_n && j->spec_n[vf->index] && in && in->op == SC_OP_ReturnValue) /* a return's check */
+    spec = j->spec_n[vf->index][j->fb_off[at->index] + at->nfeedback];
   char ent[8 * SC_ENTRY_MAXPARAMS] = "";
   static const char *const ty[] = {[SC_TY_VOID] = "?", [SC_TY_VAL] = "any", [SC_TY_I64] = "int",
                                     [SC_TY_F64] = "float", [SC_TY_BOOL] = "bool"};

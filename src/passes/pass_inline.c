@@ -210,6 +210,7 @@ static void splice(inliner *I, callee *c, uint32_t from, const uint32_t *args, i
         I->rets[I->nrets++] = (ret){nb, gi->args[0]};
         continue;
       }
+      if (gi->op == IR_rettag) continue; /* inlined, its value is no entry's result */
       uint32_t id;
       if (gi->op == IR_checkkind) {
         /* a kinded local of the callee: its tag, as specialize would check it */

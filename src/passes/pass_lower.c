@@ -711,6 +711,7 @@ static uint32_t lower(lc *c, uint32_t v) {
     leave_unless(c, emit(c, IR_band, SC_TY_BOOL, 0, lo, hi), in.fs, SC_RS_CHECK);
     return emit(c, IR_d2i, SC_TY_I64, 0, a0, 0);
   }
+  case IR_rettag: return v; /* specialize did not make it a guard: nothing to check */
   case IR_checkkind: {
     /* StoreLocal accepts exactly the kind's tag: on a mismatch leave, and
      * the interpreter raises the error */

@@ -794,6 +794,24 @@ static bool checkkind(sc_irfunc *f, uint32_t v) {
   return true;
 }
 
+/* Return type feedback: when every return returned one type, a function
+ * compiled whole returns x after a guard of its tag, as a box of its raw
+ * value (pass entry then returns it unboxed); elsewhere it checks nothing. */
+static bool rettag(sc_irfunc *f, uint32_t v) {
+  const sc_ins *in = &f->ins[v];
+  uint32_t x = in->args[0], t = sc_ir_term(f, in->blk);
+  int32_t tag = in->fb && in->fb->s.state == SC_FB_MONO ? (int32_t)in->fb->s.e[0] : -1;
+  if (f->osr_pc >= 0 || f->nparams > SC_ENTRY_MAXPARAMS || tag < 0 || sc_ty_of_tag(tag) == SC_TY_VOID || !t || f->ins[t].op != IR_ret ||
+      f->ins[t].args[0] != x || f->ins[x].op == IR_box) {
+    f->ins[v].dead = 1;
+    return true;
+  }
+  guard_tag(f, v, x, (sc_tag)tag);
+  become_box(f, v, unboxed(f, v, x, (sc_tag)tag));
+  f->ins[t].args[0] = v;
+  return true;
+}
+
 bool sc_pass_specialize(sc_irfunc *f, sc_pass_ctx *c) {
   bool changed = false;
   uint32_t n = f->nins; /* the instructions made here need nothing more */
@@ -803,6 +821,7 @@ bool sc_pass_specialize(sc_irfunc *f, sc_pass_ctx *c) {
     switch (in->op) {
     case IR_truthy: changed |= branch(f, v); break;
     case IR_checkkind: changed |= checkkind(f, v); break;
+    case IR_rettag: changed |= rettag(f, v); break;
     case IR_IntToNumber: case IR_NumberToInt: case IR_Not: changed |= convert(f, v); break;
     case IR_GetProp: case IR_SetProp: changed |= props(f, c, v); break;
     case IR_GetIndex: case IR_SetIndex: case IR_ArrayLen: changed |= index_ops(f, v); break;

@@ -43,6 +43,7 @@ static void print_entry(const sc_program *p, FILE *out, sc_op op, uint64_t e, ui
   case SC_OP_Not:
   case SC_OP_JumpIfFalse:
   case SC_OP_JumpIfTrue:
+  case SC_OP_ReturnValue: /* sc_profile.ret */
     fputs(tag_name(e), out);
     break;
   case SC_OP_GetIndex:
@@ -111,7 +112,8 @@ void sc_fb_print_slot(const sc_program *p, const sc_func *f, const sc_profile *p
   const sc_fb_slot *s = in && pr && (sc_op_flags((sc_op)in->op) & SC_OPF_FB) && in->fb >= 0 &&
                                 (uint32_t)in->fb < f->nfeedback
                             ? &pr->slots[in->fb]
-                            : NULL;
+                        : in && pr && in->op == SC_OP_ReturnValue ? &pr->ret /* a return's check */
+                                                                   : NULL;
   unsigned n = s ? (s->n < SC_FB_MAX ? s->n : SC_FB_MAX) : 0;
   if (n > limit) n = limit;
   if (json) fputc('[', out);
@@ -165,6 +167,14 @@ void sc_vm_dump_feedback(const sc_vm *vm, FILE *out) {
     const sc_func *f = p->funcs[i];
     const sc_profile *pr = &vm->profiles[i];
     fprintf(out, "func %s: calls %" PRIu64 "\n", f->name, pr->calls);
+    if (pr->ret.n) { /* what its returns returned */
+      fprintf(out, "  returns: %s x%u", sc_fb_state_name(pr->ret.state), pr->ret.count);
+      for (unsigned k = 0; k < pr->ret.n && k < SC_FB_MAX; k++) {
+        fputs(k ? " | " : "  ", out);
+        print_entry(p, out, SC_OP_ReturnValue, pr->ret.e[k], 0);
+      }
+      fputc('\n', out);
+    }
     for (uint32_t pc = 0; pc < f->ncode; pc++)
       if (pr->backedges[pc])
         fprintf(out, "  backedge to pc %u (line %u): %u\n", pc, f->lines ? f->lines[pc] : 0,

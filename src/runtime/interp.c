@@ -523,6 +523,11 @@ __attribute__((noinline)) static void sc_interp_record_slow(const sc_tinsn *ip, 
   ((sc_tinsn *)ip)->e0 = s->e[0];
 }
 
+__attribute__((noinline)) static void sc_interp_record_return(const sc_vfunc *vf, const sc_tinsn *ip, sc_tag tag) {
+  sc_fb_record(&vf->prof->ret, tag, 0);
+  ((sc_tinsn *)ip)->e0 = tag;
+}
+
 __attribute__((always_inline)) static inline void sc_interp_record(const sc_tinsn *ip, uint64_t e, uint32_t aux) {
   if (LIKELY(ip->e0 == e)) ((sc_tinsn *)ip)->n++;
   else sc_interp_record_slow(ip, e, aux);

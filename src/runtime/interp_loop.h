@@ -116,7 +116,7 @@
     SRC_##s(x, y);                                                        \
     K_##OP(x, y, r, HEAD_##s(OP));                                        \
     FB_BIN(OP, &pc[AT_##s], x, y);                                        \
-    RETURN(r);                                                            \
+    RETURN(r, &pc[AT_##s + 1]);                                           \
   }
 /* header operand y of a FORLOOP, from the header's second instruction h[1] */
 #define HSRC_LL(h) LOCAL((h)[1].a)
@@ -227,6 +227,13 @@
       vm->hooks->hot_call(vm, &vm->funcs[(cf)->index]);                   \
   } while (0)
 #define PROF_ENTER(cf) ((cf)->prof->calls++)
+/* Return type feedback: one slot per function (sc_profile.ret). The
+ * returning instruction ip keeps the tag it last returned in e0 (it has no
+ * slot of its own), so a return records only when its tag changes. */
+#define PROF_RETURN(fp, ip, v)                                            \
+  do {                                                                    \
+    if (UNLIKELY((ip)->e0 != (v).tag)) sc_interp_record_return((fp)->vf, (ip), (v).tag); \
+  } while (0)
 #else
 #define REC(ip, e, aux) ((void)0)
 #define IC_HIT(s) ((void)0)
@@ -234,6 +241,7 @@
 #define COUNT_JUMPBACK(j, target) ((void)0)
 #define TIER_UP(cf) ((void)0)
 #define PROF_ENTER(cf) ((void)0)
+#define PROF_RETURN(fp, ip, v) ((void)0)
 #endif
 #define FB_BIN(OP, ip, x, y)                                              \
   do {                                                                    \
@@ -274,10 +282,12 @@
     DISPATCH();                                                           \
   } while (0)
 
-#define RETURN(V)                                                         \
+/* returns V; IP is the returning instruction (in a fused one, its last) */
+#define RETURN(V, IP)                                                     \
   do {                                                                    \
     sc_value rv_ = (V);                                                   \
     sc_value *dst_ = fp->ret;                                             \
+    PROF_RETURN(fp, IP, rv_);                                             \
     fp--;                                                                 \
     *dst_ = rv_;                                                          \
     if (UNLIKELY(fp == stop)) return SC_ST_RET;                           \
@@ -507,7 +517,7 @@ L_F_LL_GI: {
   FUSE_SI(F_LLKv_SI, *pc[2].cv)
 #undef FUSE_SI
 L_F_LRET:
-  RETURN(LOCAL(pc->a));
+  RETURN(LOCAL(pc->a), pc + 1);
   /* LoadLocal a; StoreLocal b, when b's kind accepts the value */
 L_F_LS: {
   sc_value v = LOCAL(pc[0].a);
@@ -588,9 +598,9 @@ L_CallValue: {
   goto L_error;
 }
 L_ReturnValue:
-  RETURN(sp[-1]);
+  RETURN(sp[-1], pc);
 L_Return:
-  RETURN(sc_null());
+  RETURN(sc_null(), pc);
 L_Exit:
 L_Halt:
   return SC_ST_HALT;
@@ -853,6 +863,7 @@ L_error:
 #undef COUNT_JUMPBACK
 #undef TIER_UP
 #undef PROF_ENTER
+#undef PROF_RETURN
 #undef FB_BIN
 #undef FB_TAG
 #undef ENTER

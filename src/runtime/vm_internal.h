@@ -43,7 +43,8 @@ typedef struct sc_tinsn {
     double f;
     const sc_value *cv;
   };
-  /* Profiling, for an instruction with a feedback slot: a copy of the slot's
+  /* Profiling, for an instruction with a feedback slot (a return: the tag
+   * it last returned, see PROF_RETURN): a copy of the slot's
    * first entry (SC_FB_NO_ENTRY until it has one; it never changes after)
    * and the executions that recorded that entry since the counts were last
    * flushed into the slot (sc_interp_flush_counts). A hot instruction then

@@ -39,7 +39,7 @@ bool sc_irop_in_lir(unsigned op) {
   switch (op) {
   case IR_param: case IR_hasshape: case IR_ldslot: case IR_stslot: case IR_elemkind: case IR_arrlen:
   case IR_arrdata: case IR_ldelem: case IR_stelem: case IR_addslot: case IR_guard: case IR_checkkind: case IR_fmod:
-  case IR_ret: case IR_halt: case IR_framecheck: case IR_allocobj: return false;
+  case IR_ret: case IR_halt: case IR_framecheck: case IR_allocobj: case IR_rettag: return false;
   /* what may leave: checks branching to exit blocks */
   case IR_iadd_ovf: case IR_isub_ovf: case IR_imul_ovf: case IR_ineg_ovf: case IR_idiv: case IR_imod:
   case IR_f2i: case IR_deopt: case IR_idiv_nz: case IR_imod_nz: return false;

@@ -258,7 +258,9 @@ bool sc_irop_in_lir(unsigned op);
  * typed parameter (an argument register). */
 #define sc_ins_in_lir(in) (sc_irop_in_lir((in)->op) || ((in)->op == IR_param && (in)->ty != SC_TY_VAL))
 /* Is op one only LIR has (vpay and after)? */
-static inline bool sc_irop_lir_only(unsigned op) { return op >= IR_vpay && op < IR_NOPS; }
+static inline bool sc_irop_lir_only(unsigned op) {
+  return op >= IR_vpay && op < IR_NOPS && op != IR_rettag; /* rettag: appended later, before lower */
+}
 
 /* The helpers compiled code calls (ssa/helpers.def), by number. */
 enum {

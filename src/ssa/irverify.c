@@ -256,7 +256,8 @@ static void check_static(vstate *v, uint32_t id, const sc_ins *in, uint32_t b) {
   default: break;
   }
   if (in->fb) {
-    if (in->fb->bcop >= SC_NOPS || !(sc_op_flags((sc_op)in->fb->bcop) & SC_OPF_FB))
+    if (in->fb->bcop >= SC_NOPS ||
+        !((sc_op_flags((sc_op)in->fb->bcop) & SC_OPF_FB) || (in->op == IR_rettag && in->fb->bcop == SC_OP_ReturnValue)))
       err(v, "%s: feedback of %s, which has no feedback slot", desc(v, id), in->fb->bcop < SC_NOPS ? sc_op_name((sc_op)in->fb->bcop) : "?");
     if (in->fb->s.n > SC_FB_MAX || in->fb->s.state > SC_FB_MEGA) err(v, "%s: malformed feedback", desc(v, id));
   }

@@ -10,6 +10,7 @@
 sc_fbclass sc_fb_class(sc_op op) {
   switch (op) {
   case SC_OP_Neg: case SC_OP_NegInt: case SC_OP_Not: case SC_OP_JumpIfFalse: case SC_OP_JumpIfTrue:
+  case SC_OP_ReturnValue: /* sc_profile.ret */
     return SC_FBC_TAG;
   case SC_OP_GetIndex: case SC_OP_SetIndex: case SC_OP_ArrayPush: return SC_FBC_ELEMS;
   case SC_OP_GetProp: case SC_OP_SetProp: return SC_FBC_SHAPE;
@@ -20,6 +21,7 @@ sc_fbclass sc_fb_class(sc_op op) {
 
 int sc_ir_default_fbop(const sc_ins *in) {
   if (in->op == IR_truthy) return SC_OP_JumpIfFalse;
+  if (in->op == IR_rettag) return SC_OP_ReturnValue;
   return sc_irop_bcop(in->op);
 }
 

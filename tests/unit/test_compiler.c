@@ -168,6 +168,14 @@ Test(compiler, malformed_requests_are_refused_with_a_reason) {
   cr_assert_eq(sc_compile(x.c, &rq, &r), SC_COMPILE_BAD_REQUEST);
   cr_assert(strstr(r.error, "state 2 with 1 entries"), "%s", r.error);
   profs[x.sum] = *sc_vm_profile(x.vm, x.sum);
+  /* return type feedback: a consistent state, tags that exist */
+  profs[x.sum].ret = (sc_fb_slot){.state = SC_FB_MONO, .n = 2, .e = {SC_INT, SC_FLOAT}};
+  cr_assert_eq(sc_compile(x.c, &rq, &r), SC_COMPILE_BAD_REQUEST);
+  cr_assert(strstr(r.error, "function sum: return feedback: state 1 with 2 entries"), "%s", r.error);
+  profs[x.sum].ret = (sc_fb_slot){.state = SC_FB_MONO, .n = 1, .count = 1, .e = {77}};
+  cr_assert_eq(sc_compile(x.c, &rq, &r), SC_COMPILE_BAD_REQUEST);
+  cr_assert(strstr(r.error, "return feedback: entry 0 is no tag"), "%s", r.error);
+  profs[x.sum] = *sc_vm_profile(x.vm, x.sum);
   cr_assert_eq(sc_compile(x.c, &rq, &r), SC_COMPILE_OK, "%s", r.error);
   sc_compile_release_code(x.c, &r);
   sc_compile_result_free(&r);
