@@ -432,6 +432,15 @@ static uint32_t call_frame(lc *c, const sc_ins *in, uint32_t *self, uint32_t *bp
   return fr;
 }
 
+/* The stack operands the call's bytecode instruction pops: a CallValue
+ * that specialize made a Call also pops the function value. */
+static uint32_t call_pops(const sc_irfunc *f, const sc_ins *in) {
+  const sc_fs *s = &f->fs[in->fs];
+  const sc_func *bf = f->prog && s->func < f->prog->nfuncs ? f->prog->funcs[s->func] : NULL;
+  int pops = bf && s->pc < bf->ncode ? sc_op_pops(&bf->code[s->pc]) : -1;
+  return pops >= 0 ? (uint32_t)pops : in->nargs;
+}
+
 /* The frame state right after call `in` returned result (a val): the
  * call's own with its operands popped and the result pushed, at the next
  * pc. A typed call whose result has another type than its callee's entry
@@ -440,8 +449,9 @@ static uint32_t call_frame(lc *c, const sc_ins *in, uint32_t *self, uint32_t *bp
 static int32_t after_call(lc *c, const sc_ins *in, uint32_t result) {
   sc_irfunc *f = c->f;
   uint32_t func = f->fs[in->fs].func, pc = f->fs[in->fs].pc, nl = f->fs[in->fs].nlocals, ns = f->fs[in->fs].nstack;
-  uint32_t keep = nl + ns - in->nargs;
-  int32_t n = sc_ir_new_fs(f, func, pc + 1, nl, ns - in->nargs + 1);
+  uint32_t pops = call_pops(f, in);
+  uint32_t keep = nl + ns - pops;
+  int32_t n = sc_ir_new_fs(f, func, pc + 1, nl, ns - pops + 1);
   const sc_fs *s = &f->fs[in->fs]; /* after sc_ir_new_fs: the array may move */
   sc_fs *t = &f->fs[n];
   for (uint32_t k = 0; k < keep; k++) t->vals[k] = s->vals[k];
@@ -483,7 +493,7 @@ static uint32_t lower_call(lc *c, uint32_t v, const sc_ins *in) {
    * compilation began (the frame state must hold the call's operands:
    * after_call pops them) */
   uint64_t sig = k == f->func && f->osr_pc < 0 ? f->esig : f->callee_esig ? f->callee_esig[k] : 0;
-  if (in->nargs != sc_entry_nparams(sig) || in->fs < 0 || f->fs[in->fs].nstack < in->nargs) sig = 0;
+  if (in->nargs != sc_entry_nparams(sig) || in->fs < 0 || f->fs[in->fs].nstack < call_pops(f, in)) sig = 0;
   sc_ty rty = sig ? sc_entry_result(sig) : SC_TY_VAL;
   /* the checks, each to the helper's (cold) path: compiled code (of the
    * signature), typed arguments of their types, a frame left, room on the
