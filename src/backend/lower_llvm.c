@@ -382,6 +382,12 @@ static void lower_ins(lw *w, uint32_t v) {
   case IR_ovf: w->pay[v] = TT(w, a[0]); return;
   case IR_sdiv: w->pay[v] = LLVMBuildSDiv(B, PP(w, a[0]), PP(w, a[1]), ""); return;
   case IR_srem_nz: w->pay[v] = LLVMBuildSRem(B, PP(w, a[0]), PP(w, a[1]), ""); return;
+  case IR_udiv32: case IR_urem32: {
+    LLVMValueRef x = LLVMBuildTrunc(B, PP(w, a[0]), w->i32, ""), y = LLVMBuildTrunc(B, PP(w, a[1]), w->i32, "");
+    x = in->op == IR_udiv32 ? LLVMBuildUDiv(B, x, y, "") : LLVMBuildURem(B, x, y, "");
+    w->pay[v] = LLVMBuildZExt(B, x, w->i64, "");
+    return;
+  }
   case IR_srem: { /* x % -1 is 0; srem would trap on INT64_MIN */
     LLVMValueRef y = PP(w, a[1]), m1 = LLVMBuildICmp(B, LLVMIntEQ, y, K(w, UINT64_MAX), "");
     w->pay[v] = LLVMBuildSRem(B, PP(w, a[0]), LLVMBuildSelect(B, m1, K(w, 1), y, ""), "");

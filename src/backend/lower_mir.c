@@ -444,6 +444,10 @@ static void lower_ins(lw *w, uint32_t v) {
   case IR_ovf: return; /* the br after it branches on the flags (lower_term) */
   case IR_sdiv: INS(w, MIR_DIV, PP(w, v), PP(w, a[0]), PP(w, a[1])); return;
   case IR_srem_nz: INS(w, MIR_MOD, PP(w, v), PP(w, a[0]), PP(w, a[1])); return;
+  case IR_udiv32: case IR_urem32: /* 32-bit ops leave the upper half undefined */
+    INS(w, in->op == IR_udiv32 ? MIR_UDIVS : MIR_UMODS, PP(w, v), PP(w, a[0]), PP(w, a[1]));
+    INS(w, MIR_UEXT32, PP(w, v), PP(w, v));
+    return;
   case IR_srem: { /* x % -1 is 0; the machine would trap on INT64_MIN % -1 */
     MIR_label_t done = MIR_new_label(w->m);
     INS(w, MIR_MOV, PP(w, v), K(w, 0));

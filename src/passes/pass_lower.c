@@ -632,6 +632,29 @@ static uint32_t lower_push(lc *c, uint32_t v, const sc_ins *in) {
   return v;
 }
 
+/* x / y or x % y (op: sdiv, srem or srem_nz; y is not 0): when both are
+ * in [0, 2^32) at run time, the 32-bit unsigned divide (a 64-bit idiv
+ * takes several times as long on many CPUs; compilers call this "bypassing
+ * slow division"); else op. A constant divisor is left to the backends,
+ * which multiply instead. */
+static uint32_t divide(lc *c, sc_irop op, uint32_t x, uint32_t y) {
+  sc_irfunc *f = c->f;
+  if (f->ins[fwd(c, y)].op == IR_const) return emit(c, op, SC_TY_I64, 0, x, y);
+  uint32_t hi = emit(c, IR_ishr, SC_TY_I64, 0, emit(c, IR_ior, SC_TY_I64, 0, x, y), iconst(c, 32));
+  uint32_t narrow = emit(c, IR_icmp, SC_TY_BOOL, SC_CC_EQ, hi, iconst(c, 0));
+  uint32_t b = c->b, rest = sc_ir_split_block(f, b, c->at);
+  uint32_t fast = sc_ir_block(f), slow = sc_ir_block(f);
+  term(c, b, IR_br, narrow, fast, slow);
+  c->b = fast, c->at = 0;
+  uint32_t r0 = emit(c, op == IR_sdiv ? IR_udiv32 : IR_urem32, SC_TY_I64, 0, x, y);
+  term(c, fast, IR_jmp, 0, rest, 0);
+  c->b = slow, c->at = 0;
+  uint32_t r1 = emit(c, op, SC_TY_I64, 0, x, y);
+  term(c, slow, IR_jmp, 0, rest, 0);
+  c->b = rest, c->at = 0;
+  return emit(c, IR_phi, SC_TY_I64, 0, r0, r1); /* preds: fast, slow */
+}
+
 /* The value replacing v (0: v stays). */
 static uint32_t lower(lc *c, uint32_t v) {
   const sc_layout *L = &sc_layout_info;
@@ -707,10 +730,10 @@ static uint32_t lower(lc *c, uint32_t v) {
       ok = emit(c, IR_band, SC_TY_BOOL, 0, ok, emit(c, IR_bnot, SC_TY_BOOL, 0, emit(c, IR_band, SC_TY_BOOL, 0, mn, m1), 0));
     }
     leave_unless(c, ok, in.fs, SC_RS_CHECK);
-    return emit(c, in.op == IR_idiv ? IR_sdiv : IR_srem, SC_TY_I64, 0, a0, a1);
+    return divide(c, in.op == IR_idiv ? IR_sdiv : IR_srem, a0, a1);
   }
-  case IR_idiv_nz: return emit(c, IR_sdiv, SC_TY_I64, 0, a0, a1);
-  case IR_imod_nz: return emit(c, IR_srem_nz, SC_TY_I64, 0, a0, a1);
+  case IR_idiv_nz: return divide(c, IR_sdiv, a0, a1);
+  case IR_imod_nz: return divide(c, IR_srem_nz, a0, a1);
   case IR_f2i: { /* both compares are false for NaN */
     uint32_t lo = emit(c, IR_const, SC_TY_F64, 0, 0, 0), hi = emit(c, IR_const, SC_TY_F64, 0, 0, 0);
     double dlo = -0x1p63, dhi = 0x1p63;
