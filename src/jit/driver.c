@@ -21,6 +21,21 @@ static bool cancelled(const sc_job *job, sc_job_result *r) {
   return true;
 }
 
+void sc_jit_warm_up(const sc_backend_impl *be, void *ctx, const sc_program *prog) {
+  if (!prog || !prog->nfuncs) return;
+  sc_arena a;
+  sc_arena_init(&a);
+  sc_irfunc *f = sc_ir_new(&a, prog, 0, prog->funcs[0]->name, 0, prog->funcs[0]->nlocals);
+  uint32_t b = sc_ir_block(f);
+  uint32_t k = sc_ir_append(f, b, IR_const, SC_TY_I64, 0);
+  uint32_t r = sc_ir_append(f, b, IR_retst, SC_TY_VOID, 1);
+  f->ins[r].args[0] = k;
+  void *h = NULL;
+  char err[256];
+  if (be->compile(ctx, f, NULL, NULL, &h, err, sizeof err)) be->release(ctx, h);
+  sc_arena_drop(&a);
+}
+
 bool sc_jit_build(const sc_backend_impl *be, void *ctx, const sc_job *job, sc_job_result *r,
                   void (*describe)(sc_irfunc *f, const sc_pass_ctx *c, void *arg), void *arg) {
   double t0 = now();

@@ -51,6 +51,13 @@ typedef struct sc_job_result {
   char err[256];
 } sc_job_result;
 
+/* Compiles a function that only returns RET with be's context ctx and
+ * releases it: a backend's first compilation pays its one-time set-up
+ * (LLVM's code generator about 17 ms, MIR about 2 ms), which a compile
+ * thread pays this way when it starts, beside the interpreter, instead of
+ * in the first hot function's compile. */
+void sc_jit_warm_up(const sc_backend_impl *be, void *ctx, const sc_program *prog);
+
 /* Compiles job with backend be's context ctx into *r; when describe is
  * not NULL it is called with the final IR and the passes' context before
  * code generation. */

@@ -208,6 +208,11 @@ static void *worker_main(void *arg) {
   pthread_mutex_lock(&j->mu);
   j->nstarted++;
   pthread_cond_broadcast(&j->cv);
+  if (w->ctx && !j->stop) {
+    pthread_mutex_unlock(&j->mu);
+    sc_jit_warm_up(j->be, w->ctx, j->vm->prog);
+    pthread_mutex_lock(&j->mu);
+  }
   while (w->ctx) {
     while (!j->queue && !w->nrel && !j->stop) pthread_cond_wait(&j->cv, &j->mu);
     if (j->stop) break;
