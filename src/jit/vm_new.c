@@ -34,7 +34,9 @@ bool sc_vm_options_check(const sc_vm_options *o, char *err, size_t errlen) {
   if (o->backend && !sc_backend_built(o->backend))
     return refuse(err, errlen, "backend %s is not built into this library", o->backend);
   char why[600];
-  if (o->backend && !sc_backend_find(o->backend, why, sizeof why)) return refuse(err, errlen, "%s", why);
+  /* opening the LLVM module maps libLLVM: only when something compiles */
+  if (o->backend && o->jit != SC_JIT_OFF && !sc_backend_find(o->backend, why, sizeof why))
+    return refuse(err, errlen, "%s", why);
   if (o->jit_threads != SC_JIT_SYNC && (o->jit_threads < 0 || o->jit_threads > SC_MAX_JIT_THREADS))
     return refuse(err, errlen, "jit_threads %d is not SC_JIT_SYNC or 0 to %d", o->jit_threads, SC_MAX_JIT_THREADS);
   if (!(o->deopt_stress >= 0 && o->deopt_stress <= 1)) /* NaN fails both */

@@ -45,6 +45,7 @@ no_llvm() {
 no_llvm check "$prog"
 no_llvm --emit=bytecode "$prog"
 no_llvm run --jit=off "$prog"
+no_llvm run --jit=off --backend=llvm "$prog" # nothing compiles
 if [ $mir = 1 ]; then
   no_llvm run "$prog"
   no_llvm run --backend=mir "$prog"
