@@ -474,10 +474,14 @@ static bool same(const capbuf *x, const capbuf *y) {
 /* Compiled code that could not be made (a tiered run keeps interpreting). */
 static const char *compile_failure(const capbuf *t) {
   static const char *const bad[] = {"cannot compile", "blacklisted for OSR"};
+  /* a function over the compile budget stays interpreted by design (issue 19) */
+  static const char budget[] = "cannot compile (over the compile budget";
   for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
     size_t n = strlen(bad[k]);
     for (size_t i = 0; i + n <= t->len; i++)
-      if (!memcmp(t->buf + i, bad[k], n)) return bad[k];
+      if (!memcmp(t->buf + i, bad[k], n) &&
+          !(k == 0 && i + sizeof budget - 1 <= t->len && !memcmp(t->buf + i, budget, sizeof budget - 1)))
+        return bad[k];
   }
   return NULL;
 }
