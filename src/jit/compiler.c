@@ -102,6 +102,12 @@ static const sc_shape *known_shape(const shapeset *s, uint64_t e) {
   return hit ? *hit : NULL;
 }
 
+/* Does a slot's state agree with its number of entries? */
+static bool slot_consistent(const sc_fb_slot *s) {
+  return s->state <= SC_FB_MEGA && s->n <= SC_FB_MAX && (s->state == SC_FB_UNINIT) == (s->n == 0) &&
+         !(s->state == SC_FB_MONO && s->n != 1) && !(s->state == SC_FB_POLY && s->n < 2);
+}
+
 /* Feedback the pipeline may trust not to crash it: states and counts
  * consistent, every entry of the kind its instruction records. */
 static bool check_feedback(sc_vm *vm, const sc_func *fn, const sc_profile *p, sc_compile_result *res) {
@@ -118,8 +124,7 @@ static bool check_feedback(sc_vm *vm, const sc_func *fn, const sc_profile *p, sc
     }
     const sc_fb_slot *s = &p->slots[in->fb];
     bool shape_ok = true;
-    if (s->state > SC_FB_MEGA || s->n > SC_FB_MAX || (s->state == SC_FB_UNINIT) != (s->n == 0) ||
-        (s->state == SC_FB_MONO && s->n != 1) || (s->state == SC_FB_POLY && s->n < 2)) {
+    if (!slot_consistent(s)) {
       ok = bad(res, "function %s: feedback slot %d (pc %u): state %u with %u entries", fn->name, in->fb, pc,
                s->state, s->n) == 0;
       break;
@@ -159,8 +164,7 @@ static bool check_feedback(sc_vm *vm, const sc_func *fn, const sc_profile *p, sc
   }
   free(shapes.v);
   const sc_fb_slot *r = &p->ret; /* return type feedback: tags */
-  if (ok && (r->state > SC_FB_MEGA || r->n > SC_FB_MAX || (r->state == SC_FB_UNINIT) != (r->n == 0) ||
-             (r->state == SC_FB_MONO && r->n != 1) || (r->state == SC_FB_POLY && r->n < 2)))
+  if (ok && !slot_consistent(r))
     ok = bad(res, "function %s: return feedback: state %u with %u entries", fn->name, r->state, r->n) == 0;
   for (uint32_t k = 0; ok && k < r->n; k++)
     if (r->e[k] >= SC_NTAGS) ok = bad(res, "function %s: return feedback: entry %u is no tag", fn->name, k) == 0;

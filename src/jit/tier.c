@@ -979,10 +979,12 @@ static void trace_deopt(sc_vm *vm, const sc_vfunc *vf, const sc_func *at, uint32
   /* the entries the code was compiled with; all of them without a record */
   const sc_jit *j = vm->jit;
   unsigned spec = UINT32_MAX;
-  if (j && j->spec_n && j->spec_n[vf->index] && in && in->fb >= 0 && (uint32_t)in->fb < at->nfeedback)
-    spec = j->spec_n[vf->index][j->fb_off[at->index] + (uint32_t)in->fb];
-  else if (j && j->spec_n && j->spec_n[vf->index] && in && in->op == SC_OP_ReturnValue) /* a return's check */
-    spec = j->spec_n[vf->index][j->fb_off[at->index] + at->nfeedback];
+  /* the instruction's slot; a return's check reads the return slot, after the others */
+  int64_t slot = -1;
+  if (in && in->op == SC_OP_ReturnValue) slot = at->nfeedback;
+  else if (in && in->fb >= 0 && (uint32_t)in->fb < at->nfeedback) slot = in->fb;
+  if (j && j->spec_n && j->spec_n[vf->index] && slot >= 0)
+    spec = j->spec_n[vf->index][j->fb_off[at->index] + (uint32_t)slot];
   char ent[8 * SC_ENTRY_MAXPARAMS] = "";
   static const char *const ty[] = {[SC_TY_VOID] = "?", [SC_TY_VAL] = "any", [SC_TY_I64] = "int",
                                     [SC_TY_F64] = "float", [SC_TY_BOOL] = "bool"};

@@ -801,8 +801,8 @@ static bool rettag(sc_irfunc *f, uint32_t v) {
   const sc_ins *in = &f->ins[v];
   uint32_t x = in->args[0], t = sc_ir_term(f, in->blk);
   int32_t tag = in->fb && in->fb->s.state == SC_FB_MONO ? (int32_t)in->fb->s.e[0] : -1;
-  if (f->osr_pc >= 0 || f->nparams > SC_ENTRY_MAXPARAMS || tag < 0 || sc_ty_of_tag(tag) == SC_TY_VOID || !t || f->ins[t].op != IR_ret ||
-      f->ins[t].args[0] != x || f->ins[x].op == IR_box) {
+  bool typable = f->osr_pc < 0 && f->nparams <= SC_ENTRY_MAXPARAMS && tag >= 0 && sc_ty_of_tag(tag) != SC_TY_VOID;
+  if (!typable || !t || f->ins[t].op != IR_ret || f->ins[t].args[0] != x || f->ins[x].op == IR_box) {
     f->ins[v].dead = 1;
     return true;
   }
